@@ -1,0 +1,105 @@
+"""create_app(): the ASGI application serving /graphql, /healthz, /readyz and /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from strawberry.fastapi import GraphQLRouter
+
+from backend.db.engine import create_engine, create_session_factory
+from backend.graphql_api.context import AppServices, Context
+from backend.graphql_api.schema import build_schema
+from backend.i18n import negotiate_locale
+from backend.identity.service import AuthConfig
+from backend.observability import Metrics
+from backend.settings import Settings
+from notifications.celery_app import broker_reachable, create_celery
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = create_engine(settings)
+    services = AppServices(
+        settings=settings,
+        sessions=create_session_factory(engine),
+        auth=AuthConfig.from_settings(settings),
+        celery=create_celery(settings),
+    )
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(title="citizen-hub", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.services = services
+    app.state.engine = engine
+
+    async def context(request: Request) -> Context:
+        authorization = request.headers.get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        return Context(
+            services,
+            locale=negotiate_locale(request.headers.get("accept-language")),
+            client_address=request.client.host if request.client else None,
+            access_token=token.strip() if scheme.lower() == "bearer" and token.strip() else None,
+        )
+
+    graphql = GraphQLRouter(
+        build_schema(settings),
+        context_getter=context,
+        graphql_ide="graphiql" if settings.ide_enabled else None,
+        multipart_uploads_enabled=False,
+    )
+    app.include_router(graphql, prefix="/graphql")
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        checks = {
+            "database": await _database_ready(services),
+            "broker": await asyncio.to_thread(broker_reachable, services.celery),
+        }
+        ready = all(checks.values())
+        body = {"status": "ok" if ready else "unavailable", **{k: _word(v) for k, v in checks.items()}}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    @app.get("/metrics")
+    async def prometheus() -> Response:
+        return metrics.render()
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+            return JSONResponse({"errors": [{"message": "request too large"}]}, status_code=413)
+        return await call_next(request)
+
+    app.middleware("http")(metrics.middleware)
+    return app
+
+
+async def _database_ready(services: AppServices) -> bool:
+    try:
+        async with services.sessions() as session:
+            await asyncio.wait_for(session.execute(text("SELECT 1")), timeout=2)
+    except Exception:
+        return False
+    return True
+
+
+def _word(ok: bool) -> str:
+    return "ok" if ok else "unavailable"

@@ -1,0 +1,161 @@
+"""The `citizen` command: serve, worker, migrate, seed demo, schema export, up (all of it)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from backend.settings import Environment, Settings
+
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "graphql" / "schema.graphql"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="citizen", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API")
+    _serve_options(serve)
+
+    worker = commands.add_parser("worker", help="run a Celery worker")
+    worker.add_argument("--beat", action="store_true", help="also run the periodic scheduler")
+    worker.add_argument("--concurrency", type=int, default=None)
+
+    migrate = commands.add_parser("migrate", help="upgrade the database (or go to a revision)")
+    migrate.add_argument("revision", nargs="?", default="head")
+    migrate.add_argument("--down", action="store_true", help="downgrade to the revision")
+
+    seed = commands.add_parser("seed", help="load data")
+    seed.add_argument("dataset", choices=["demo"])
+
+    schema = commands.add_parser("schema", help="schema tools")
+    schema_commands = schema.add_subparsers(dest="schema_command", required=True)
+    export = schema_commands.add_parser("export", help="print the SDL to graphql/schema.graphql")
+    export.add_argument("--output", type=Path, default=SCHEMA_FILE)
+    export.add_argument("--check", action="store_true", help="fail if the file is stale")
+
+    up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")
+    _serve_options(up)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    match args.command:
+        case "serve":
+            return _serve(args.host, args.port, args.workers)
+        case "worker":
+            return _worker(args.beat, args.concurrency)
+        case "migrate":
+            return _migrate(args.revision, down=args.down)
+        case "seed":
+            return _seed_demo()
+        case "schema":
+            return _export_schema(args.output, check=args.check)
+        case "up":
+            return _up(args.host, args.port)
+    return 2
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=1, help="API processes")
+
+
+def _serve(host: str, port: int, workers: int = 1) -> int:
+    import uvicorn
+
+    Settings()  # refuse to start on unsafe settings before binding the port
+    uvicorn.run(
+        "backend.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+    return 0
+
+
+def _worker(beat: bool, concurrency: int | None) -> int:
+    from notifications.worker import app
+
+    argv = ["worker", "--loglevel=INFO"]
+    if beat:
+        argv.append("--beat")
+    if concurrency:
+        argv.append(f"--concurrency={concurrency}")
+    app.worker_main(argv)
+    return 0
+
+
+def _migrate(revision: str, *, down: bool) -> int:
+    from backend.db import migrate
+
+    settings = Settings()
+    if down:
+        migrate.downgrade(settings, revision)
+    else:
+        migrate.upgrade(settings, revision)
+    return 0
+
+
+def _seed_demo() -> int:
+    from backend.db.engine import create_engine, create_session_factory
+    from backend.seed.demo import seed_demo
+
+    settings = Settings()
+    if settings.is_production:
+        print("refusing to load demo accounts into a production database", file=sys.stderr)
+        return 1
+
+    async def run() -> None:
+        engine = create_engine(settings)
+        try:
+            report = await seed_demo(create_session_factory(engine))
+        finally:
+            await engine.dispose()
+        print(
+            f"demo data: {report.wards} wards, {report.places} places, "
+            f"{report.users} users, {report.roles} roles added"
+        )
+
+    asyncio.run(run())
+    return 0
+
+
+def _export_schema(output: Path, *, check: bool) -> int:
+    from backend.graphql_api.schema import build_schema
+
+    sdl = build_schema(Settings(env=Environment.DEVELOPMENT)).as_str() + "\n"
+    if check:
+        if not output.exists() or output.read_text(encoding="utf-8") != sdl:
+            print(f"{output} is stale: run `citizen schema export`", file=sys.stderr)
+            return 1
+        return 0
+    output.write_text(sdl, encoding="utf-8")
+    return 0
+
+
+def _up(host: str, port: int) -> int:
+    """Everything a developer needs, in one process group; Ctrl-C stops it all."""
+    _migrate("head", down=False)
+    _seed_demo()
+    worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--beat"])  # noqa: S603
+    try:
+        return _serve(host, port)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Geographic predicates written once and compiled per dialect.
+
+PostGIS answers with `geography` functions on the sphere (use_spheroid=false) so that it agrees
+with the SQLite implementation, a haversine on the same sphere. Radius filters compile to
+`ST_DWithin`, which PostGIS serves from the GiST index. Error versus the WGS84 ellipsoid < 0.5%.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from functools import lru_cache
+from typing import Any
+
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Float, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Boolean
+
+from backend.db.types import SRID
+
+# PostGIS' sphere for geography with use_spheroid=false: the mean radius of WGS84, (2a + b) / 3.
+EARTH_RADIUS_M = 6371008.771415059
+
+
+def point(lat: float, lng: float) -> Point:
+    return Point(lng, lat)
+
+
+def _ewkt(geometry: BaseGeometry) -> ColumnElement[str]:
+    return literal(f"SRID={SRID};{geometry.wkt}")
+
+
+class DistanceMeters(FunctionElement[float]):
+    """Great-circle distance in metres between a geography column and a geometry."""
+
+    type = Float()
+    inherit_cache = True
+    name = "distance_meters"
+
+
+class WithinMeters(FunctionElement[bool]):
+    """True where the geography lies within `meters` of the geometry."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "within_meters"
+
+
+class Covers(FunctionElement[bool]):
+    """True where the polygon column covers the point (boundary included)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "covers"
+
+
+def distance_meters(column: Any, geometry: BaseGeometry) -> DistanceMeters:
+    return DistanceMeters(column, _ewkt(geometry))
+
+
+def within_meters(column: Any, geometry: BaseGeometry, meters: float) -> WithinMeters:
+    return WithinMeters(column, _ewkt(geometry), literal(float(meters)))
+
+
+def covers(polygon_column: Any, geometry: BaseGeometry) -> Covers:
+    return Covers(polygon_column, _ewkt(geometry))
+
+
+def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> list[str]:
+    return [compiler.process(arg, **kw) for arg in element.clauses]
+
+
+@compiles(DistanceMeters, "postgresql")
+def _pg_distance(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
+    column, other = _args(compiler, element, **kw)
+    return f"ST_Distance({column}, ST_GeogFromText({other}), false)"
+
+
+@compiles(WithinMeters, "postgresql")
+def _pg_within(element: WithinMeters, compiler: SQLCompiler, **kw: Any) -> str:
+    column, other, meters = _args(compiler, element, **kw)
+    return f"ST_DWithin({column}, ST_GeogFromText({other}), {meters}, false)"
+
+
+@compiles(Covers, "postgresql")
+def _pg_covers(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
+    column, other = _args(compiler, element, **kw)
+    return f"ST_Covers({column}, ST_GeogFromText({other}))"
+
+
+@compiles(DistanceMeters, "sqlite")
+def _sqlite_distance(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
+    column, other = _args(compiler, element, **kw)
+    return f"citizen_distance_m({column}, {other})"
+
+
+@compiles(WithinMeters, "sqlite")
+def _sqlite_within(element: WithinMeters, compiler: SQLCompiler, **kw: Any) -> str:
+    column, other, meters = _args(compiler, element, **kw)
+    return f"(citizen_distance_m({column}, {other}) <= {meters})"
+
+
+@compiles(Covers, "sqlite")
+def _sqlite_covers(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
+    column, other = _args(compiler, element, **kw)
+    return f"citizen_covers({column}, {other})"
+
+
+# --- SQLite implementations, registered on every new SQLite connection -----------------------
+
+
+@lru_cache(maxsize=4096)
+def _parse(wkt: str) -> BaseGeometry:
+    if wkt.startswith("SRID="):
+        wkt = wkt.split(";", 1)[1]
+    geometry = shapely.from_wkt(wkt)
+    shapely.prepare(geometry)
+    return geometry
+
+
+def haversine_m(a: Point, b: Point) -> float:
+    lat1, lat2 = math.radians(a.y), math.radians(b.y)
+    dlat = lat2 - lat1
+    dlng = math.radians(b.x - a.x)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlng / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _sqlite_distance_m(left: str | None, right: str | None) -> float | None:
+    if left is None or right is None:
+        return None
+    a, b = _parse(left), _parse(right)
+    if not (isinstance(a, Point) and isinstance(b, Point)):
+        raise sqlite3.ProgrammingError("citizen_distance_m supports points only")
+    return haversine_m(a, b)
+
+
+def _sqlite_covers(polygon: str | None, geometry: str | None) -> int | None:
+    if polygon is None or geometry is None:
+        return None
+    return int(_parse(polygon).covers(_parse(geometry)))
+
+
+def register_sqlite_functions(dbapi_connection: Any) -> None:
+    dbapi_connection.create_function("citizen_distance_m", 2, _sqlite_distance_m, deterministic=True)
+    dbapi_connection.create_function("citizen_covers", 2, _sqlite_covers, deterministic=True)

@@ -1,0 +1,94 @@
+"""Column types that behave the same on PostgreSQL+PostGIS and on SQLite."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+import shapely
+from geoalchemy2 import Geography as PostgisGeography
+from geoalchemy2.elements import WKBElement, WKTElement
+from geoalchemy2.shape import to_shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import DateTime, Dialect, Enum, Text
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+SRID = 4326
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def string_enum(enum: type[StrEnum], name: str) -> Enum:
+    """An enum stored as its string values under a CHECK constraint: portable across dialects,
+    and a value is added with a migration that rewrites only the constraint."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps; SQLite stores them naive, so tzinfo is restored on load."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are refused: store UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Geography(TypeDecorator[BaseGeometry]):
+    """A WGS84 geography: PostGIS `geography` on PostgreSQL, WKT text on SQLite.
+
+    Python code sees shapely geometries with (longitude, latitude) coordinates.
+    """
+
+    impl = Text
+    cache_ok = True
+    # Read by GeoAlchemy2's DDL hooks; our GiST indexes are declared explicitly instead.
+    spatial_index = False
+    srid = SRID
+
+    def __init__(self, geometry_type: Literal["POINT", "POLYGON", "MULTIPOLYGON"]) -> None:
+        super().__init__()
+        self.geometry_type = geometry_type
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(
+                PostgisGeography(self.geometry_type, srid=SRID, spatial_index=False)
+            )
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: BaseGeometry | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.geom_type.upper() != self.geometry_type:
+            raise ValueError(f"expected {self.geometry_type}, got {value.geom_type}")
+        if dialect.name == "postgresql":
+            return WKTElement(value.wkt, srid=SRID)
+        return value.wkt
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> BaseGeometry | None:
+        if value is None:
+            return None
+        if isinstance(value, WKBElement | WKTElement):
+            return to_shape(value)
+        return shapely.from_wkt(value)

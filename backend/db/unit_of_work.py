@@ -1,0 +1,67 @@
+"""One transaction per mutation; background work leaves only after the commit succeeds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class UnitOfWork:
+    """Owns a session and its commit. Services `flush()`; they never commit.
+
+    `after_commit` callbacks (typically Celery `apply_async`) run once the data they refer to is
+    durable, and are dropped on rollback. A callback that fails is logged, not raised: the data is
+    committed, and periodic sweeps re-send whatever was not sent.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._callbacks: list[Callable[[], object]] = []
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._session
+
+    def after_commit(self, callback: Callable[[], object]) -> None:
+        self._callbacks.append(callback)
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if exc is None or (isinstance(exc, DomainError) and exc.keep_changes):
+                await session.commit()
+                self._run_callbacks()
+            else:
+                await session.rollback()
+        finally:
+            self._callbacks.clear()
+            await session.close()
+            self._session = None
+
+    def _run_callbacks(self) -> None:
+        callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:
+                log.exception("unit_of_work.after_commit.failed")

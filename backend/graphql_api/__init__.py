@@ -1,0 +1,1 @@
+"""The GraphQL API: one twin package per domain, plus the shared mechanics."""

@@ -1,0 +1,80 @@
+"""Per-request context: a session factory (never a shared session), the viewer, locale, loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from celery import Celery
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.fastapi import BaseContext
+
+from backend.db.types import utcnow
+from backend.db.unit_of_work import UnitOfWork
+from backend.errors import Unauthenticated
+from backend.graphql_api.loaders import Loaders
+from backend.i18n import Locale
+from backend.identity import service as identity
+from backend.identity.models import User
+from backend.identity.service import AuthConfig
+from backend.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class AppServices:
+    """What every request shares: built once by create_app()."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    auth: AuthConfig
+    celery: Celery
+
+
+class Context(BaseContext):
+    def __init__(
+        self,
+        services: AppServices,
+        *,
+        locale: Locale,
+        client_address: str | None,
+        access_token: str | None,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.sessions = services.sessions
+        self.locale = locale
+        self.client_address = client_address
+        self.access_token = access_token
+        self.loaders = Loaders(services.sessions)
+        self._viewer: asyncio.Task[User | None] | None = None
+
+    @property
+    def auth(self) -> AuthConfig:
+        return self.services.auth
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    async def viewer(self) -> User | None:
+        """The signed-in user, or None when no token was sent. A bad token is an error, so the
+        app knows to refresh rather than silently seeing anonymous results."""
+        if self.access_token is None:
+            return None
+        if self._viewer is None:
+            self._viewer = asyncio.ensure_future(self._load_viewer(self.access_token))
+        return await asyncio.shield(self._viewer)
+
+    async def require_viewer(self) -> User:
+        user = await self.viewer()
+        if user is None:
+            raise Unauthenticated("auth.required")
+        return user
+
+    async def _load_viewer(self, token: str) -> User:
+        claims = self.auth.keyring.verify(token)
+        async with self.sessions() as session:
+            return await identity.authenticated_user(session, claims, self.now())

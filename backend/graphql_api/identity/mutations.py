@@ -1,0 +1,61 @@
+"""Mutations of the identity domain: each parses input, runs one use case in a unit of work."""
+
+from __future__ import annotations
+
+import strawberry
+
+from backend.graphql_api.identity.types import (
+    AuthPayload,
+    LoginInput,
+    LogoutInput,
+    RefreshTokenInput,
+    RegisterInput,
+    UserNode,
+)
+from backend.identity import service
+
+
+@strawberry.type
+class IdentityMutation:
+    @strawberry.mutation(description="Create a resident account; then sign in with `login`.")
+    async def register(self, info: strawberry.Info, input: RegisterInput) -> UserNode:
+        async with info.context.unit_of_work() as uow:
+            user = await service.register(
+                uow,
+                phone=input.phone,
+                email=input.email,
+                password=input.password,
+                display_name=input.display_name,
+                locale=input.locale,
+            )
+        return UserNode.from_row(user)
+
+    @strawberry.mutation(description="Sign in with a phone number or email and a password.")
+    async def login(self, info: strawberry.Info, input: LoginInput) -> AuthPayload:
+        context = info.context
+        async with context.unit_of_work() as uow:
+            session = await service.login(
+                uow,
+                context.auth,
+                identifier=input.identifier,
+                password=input.password,
+                client_address=context.client_address,
+                now=context.now(),
+            )
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="Exchange a refresh token for a new pair; the old one dies.")
+    async def refresh_token(self, info: strawberry.Info, input: RefreshTokenInput) -> AuthPayload:
+        context = info.context
+        async with context.unit_of_work() as uow:
+            session = await service.refresh(
+                uow, context.auth, refresh_token=input.refresh_token, now=context.now()
+            )
+        return AuthPayload.from_session(session)
+
+    @strawberry.mutation(description="End the session of this refresh token, on this device.")
+    async def logout(self, info: strawberry.Info, input: LogoutInput) -> bool:
+        context = info.context
+        async with context.unit_of_work() as uow:
+            await service.logout(uow, refresh_token=input.refresh_token, now=context.now())
+        return True

@@ -1,0 +1,122 @@
+"""GraphQL types of the identity domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from backend.graphql_api.i18n import Locale
+from backend.graphql_api.node_ids import parse_uuid
+from backend.identity.models import Role as DomainRole
+from backend.identity.models import User
+from backend.identity.service import Session
+
+Role = strawberry.enum(DomainRole, name="Role")
+
+
+@strawberry.type(description="A role the user holds, scoped to a facility, school or business.")
+class RoleAssignment:
+    role: Role  # type: ignore[valid-type]
+    scope_id: strawberry.ID | None
+
+
+@strawberry.type(name="User", description="An account. Visible only to its owner.")
+class UserNode(relay.Node):
+    user_id: relay.NodeID[str]
+    row: strawberry.Private[User]
+
+    @classmethod
+    def from_row(cls, row: User) -> Self:
+        return cls(user_id=str(row.id), row=row)
+
+    @strawberry.field
+    def display_name(self) -> str:
+        return self.row.display_name
+
+    @strawberry.field(description="E.164, e.g. +84905123456.")
+    def phone(self) -> str | None:
+        return self.row.phone
+
+    @strawberry.field
+    def email(self) -> str | None:
+        return self.row.email
+
+    @strawberry.field
+    def locale(self) -> Locale:  # type: ignore[valid-type]
+        return self.row.locale
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    async def roles(self, info: strawberry.Info) -> list[RoleAssignment]:
+        assignments = await info.context.loaders.roles_by_user_id.load(self.row.id)
+        return [
+            RoleAssignment(
+                role=assignment.role,
+                scope_id=strawberry.ID(str(assignment.scope_id)) if assignment.scope_id else None,
+            )
+            for assignment in assignments
+        ]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> Iterable[Self | None]:
+        """Only the owner can fetch their account by id; anyone else gets null."""
+        viewer = await info.context.viewer()
+        return [
+            cls.from_row(viewer) if viewer and parse_uuid(node_id) == viewer.id else None
+            for node_id in node_ids
+        ]
+
+
+@strawberry.type(description="A signed-in session.")
+class AuthPayload:
+    access_token: str = strawberry.field(description="Bearer token (JWT), short-lived.")
+    access_token_expires_at: datetime
+    refresh_token: str = strawberry.field(
+        description="Opaque; exchange it with refreshToken. Each one works once."
+    )
+    user: UserNode
+
+    @classmethod
+    def from_session(cls, session: Session) -> AuthPayload:
+        return cls(
+            access_token=session.access_token,
+            access_token_expires_at=session.access_token_expires_at,
+            refresh_token=session.refresh_token,
+            user=UserNode.from_row(session.user),
+        )
+
+
+@strawberry.input
+class RegisterInput:
+    password: str = strawberry.field(description="At least 10 characters.")
+    display_name: str
+    phone: str | None = strawberry.field(
+        default=None, description="A Vietnamese mobile number: 0905 123 456, +84905123456, …"
+    )
+    email: str | None = None
+    locale: Locale = Locale.VI  # type: ignore[valid-type]
+
+
+@strawberry.input
+class LoginInput:
+    identifier: str = strawberry.field(description="Phone number or email.")
+    password: str
+
+
+@strawberry.input
+class RefreshTokenInput:
+    refresh_token: str
+
+
+@strawberry.input
+class LogoutInput:
+    refresh_token: str

@@ -1,0 +1,117 @@
+"""Texts for people, Vietnamese first and English always, and the choice between them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class Locale(StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+DEFAULT_LOCALE = Locale.VI
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (Vietnamese, English)
+    "internal": ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
+    "auth.required": ("Vui lòng đăng nhập.", "Please sign in."),
+    "auth.token_invalid": (
+        "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.",
+        "Your session is invalid or has expired.",
+    ),
+    "auth.refresh_invalid": (
+        "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
+        "Your session has expired. Please sign in again.",
+    ),
+    "auth.refresh_reused": (
+        "Phiên đăng nhập đã bị thu hồi vì lý do an toàn. Vui lòng đăng nhập lại.",
+        "Your session was revoked for your safety. Please sign in again.",
+    ),
+    "auth.bad_credentials": (
+        "Số điện thoại, email hoặc mật khẩu không đúng.",
+        "Wrong phone number, email or password.",
+    ),
+    "auth.account_disabled": ("Tài khoản đã bị khóa.", "This account is disabled."),
+    "auth.slow_down": (
+        "Bạn đã nhập sai nhiều lần. Vui lòng thử lại sau {retry_after_seconds} giây.",
+        "Too many failed attempts. Try again in {retry_after_seconds} seconds.",
+    ),
+    "auth.locked": (
+        "Đăng nhập tạm thời bị khóa. Vui lòng thử lại sau {retry_after_seconds} giây.",
+        "Sign-in is locked for now. Try again in {retry_after_seconds} seconds.",
+    ),
+    "forbidden": ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
+    "not_found": ("Không tìm thấy {what}.", "{what} not found."),
+    "input.required": ("Vui lòng nhập {field}.", "{field} is required."),
+    "input.too_long": (
+        "{field} quá dài (tối đa {max} ký tự).",
+        "{field} is too long (at most {max} characters).",
+    ),
+    "input.phone_invalid": (
+        "Số điện thoại di động Việt Nam không hợp lệ.",
+        "Not a valid Vietnamese mobile number.",
+    ),
+    "input.email_invalid": ("Địa chỉ email không hợp lệ.", "Not a valid email address."),
+    "input.phone_or_email": (
+        "Vui lòng nhập số điện thoại hoặc email.",
+        "Enter a phone number or an email address.",
+    ),
+    "input.password_short": (
+        "Mật khẩu phải có ít nhất {min} ký tự.",
+        "The password must have at least {min} characters.",
+    ),
+    "input.page_size": (
+        "Số mục mỗi trang phải từ 1 đến {max}.",
+        "Page size must be between 1 and {max}.",
+    ),
+    "input.cursor_invalid": ("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor."),
+    "input.id_invalid": ("Mã định danh không hợp lệ.", "Invalid identifier."),
+    "input.coordinates": ("Tọa độ không hợp lệ.", "Invalid coordinates."),
+    "input.radius": (
+        "Bán kính phải từ 1 đến {max} mét.",
+        "Radius must be between 1 and {max} metres.",
+    ),
+    "input.invalid": ("Giá trị không hợp lệ: {detail}", "Invalid value: {detail}"),
+    "conflict.phone_taken": (
+        "Số điện thoại này đã được đăng ký.",
+        "This phone number is already registered.",
+    ),
+    "conflict.email_taken": ("Email này đã được đăng ký.", "This email is already registered."),
+    "query.too_complex": ("Truy vấn quá phức tạp: {detail}", "Query too complex: {detail}"),
+    "query.invalid": ("Truy vấn không hợp lệ: {detail}", "Invalid query: {detail}"),
+}
+
+
+def translate(key: str, locale: Locale, **params: Any) -> str:
+    vi, en = MESSAGES.get(key, MESSAGES["internal"])
+    template = en if locale is Locale.EN else vi
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def negotiate_locale(accept_language: str | None) -> Locale:
+    """Pick vi or en from an Accept-Language header by quality; Vietnamese by default."""
+    if not accept_language:
+        return DEFAULT_LOCALE
+    best: tuple[float, Locale] | None = None
+    for part in accept_language.split(",")[:20]:
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        try:
+            locale = Locale(primary)
+        except ValueError:
+            continue
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        if quality > 0 and (best is None or quality > best[0]):
+            best = (quality, locale)
+    return best[1] if best else DEFAULT_LOCALE

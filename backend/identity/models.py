@@ -1,0 +1,74 @@
+"""Tables of the identity domain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db.base import Base, CreatedAtMixin, IdMixin
+from backend.db.types import UTCDateTime, string_enum
+from backend.i18n import Locale
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    PARENT = "parent"
+    CIVIL_SERVANT = "civil_servant"
+    HEALTH_STAFF = "health_staff"
+    SCHOOL_STAFF = "school_staff"
+    BUSINESS_OWNER = "business_owner"
+    ADMIN = "admin"
+
+
+class User(IdMixin, CreatedAtMixin, Base):
+    __tablename__ = "users"
+
+    phone: Mapped[str | None] = mapped_column(String(16), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(120))
+    locale: Mapped[Locale] = mapped_column(string_enum(Locale, "locale"), default=Locale.VI)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RoleAssignment(IdMixin, CreatedAtMixin, Base):
+    """A role held by a user; staff roles are scoped to one facility, school or business."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "role", "scope_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(string_enum(Role, "role"))
+    scope_id: Mapped[uuid.UUID | None] = mapped_column()
+
+
+class RefreshToken(IdMixin, CreatedAtMixin, Base):
+    """One link of a rotation chain. Only the SHA-256 of the opaque token is kept."""
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (Index(None, "family_id"), Index(None, "expires_at"))
+
+    family_id: Mapped[uuid.UUID] = mapped_column()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(IdMixin, Base):
+    """Failed sign-ins counted per account (across its phone and email) and per client address."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(128))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,129 @@
+"""Every SQL statement of the identity domain."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.dialect import insert_ignoring_conflicts
+from backend.errors import Conflict
+from backend.identity.models import LoginThrottle, RefreshToken, Role, RoleAssignment, User
+
+
+async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def users_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[User]:
+    return (await session.scalars(select(User).where(User.id.in_(ids)))).all()
+
+
+async def user_by_contact(session: AsyncSession, kind: str, value: str) -> User | None:
+    column = User.email if kind == "email" else User.phone
+    return await session.scalar(select(User).where(column == value))
+
+
+async def contact_taken(session: AsyncSession, kind: str, value: str) -> bool:
+    column = User.email if kind == "email" else User.phone
+    return bool(await session.scalar(select(exists().where(column == value))))
+
+
+async def add_user(session: AsyncSession, user: User, roles: Sequence[Role]) -> User:
+    """Insert a user; a phone or email taken by a concurrent registration is a CONFLICT."""
+    session.add(user)
+    session.add_all(RoleAssignment(user_id=user.id, role=role) for role in roles)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if "email" in str(exc.orig):
+            raise Conflict("conflict.email_taken", field="email") from exc
+        raise Conflict("conflict.phone_taken", field="phone") from exc
+    return user
+
+
+async def roles_by_user_ids(
+    session: AsyncSession, user_ids: Sequence[uuid.UUID]
+) -> Sequence[RoleAssignment]:
+    statement = (
+        select(RoleAssignment)
+        .where(RoleAssignment.user_id.in_(user_ids))
+        .order_by(RoleAssignment.role, RoleAssignment.scope_id)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def active_user_in_session(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
+) -> User | None:
+    """The user behind an access token, if the account is active and the session not ended."""
+    live_session = exists().where(
+        RefreshToken.family_id == session_id,
+        RefreshToken.user_id == user_id,
+        RefreshToken.revoked_at.is_(None),
+        RefreshToken.expires_at > now,
+    )
+    statement = select(User).where(User.id == user_id, User.is_active.is_(True), live_session)
+    return await session.scalar(statement)
+
+
+async def add_refresh_token(session: AsyncSession, token: RefreshToken) -> None:
+    session.add(token)
+    await session.flush()
+
+
+async def refresh_token_by_hash(
+    session: AsyncSession, token_hash: str, *, for_update: bool = False
+) -> RefreshToken | None:
+    statement = select(RefreshToken).where(RefreshToken.token_hash == token_hash)
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def delete_refresh_tokens_expired_before(session: AsyncSession, moment: datetime) -> int:
+    result = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < moment))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def throttles(
+    session: AsyncSession, keys: Sequence[tuple[str, str]], *, for_update: bool = False
+) -> list[LoginThrottle]:
+    if not keys:
+        return []
+    statement = select(LoginThrottle).where(
+        or_(*(and_(LoginThrottle.scope == scope, LoginThrottle.key == key) for scope, key in keys))
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return list((await session.scalars(statement)).all())
+
+
+async def ensure_throttles(
+    session: AsyncSession, keys: Sequence[tuple[str, str]], now: datetime
+) -> None:
+    """Create missing counters; a concurrent creator of the same row is not an error."""
+    for scope, key in keys:
+        await insert_ignoring_conflicts(
+            session,
+            LoginThrottle,
+            {"id": uuid.uuid4(), "scope": scope, "key": key, "failures": 0, "last_failure_at": now},
+        )
+
+
+async def delete_throttle(session: AsyncSession, scope: str, key: str) -> None:
+    await session.execute(
+        delete(LoginThrottle).where(LoginThrottle.scope == scope, LoginThrottle.key == key)
+    )

@@ -1,0 +1,243 @@
+"""Use cases of the identity domain: register, sign in, rotate and end sessions."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.unit_of_work import UnitOfWork
+from backend.errors import BadUserInput, Conflict, RateLimited, Unauthenticated
+from backend.i18n import Locale
+from backend.identity import passwords, repository, throttle
+from backend.identity.contacts import normalize_email, normalize_identifier, normalize_phone
+from backend.identity.models import RefreshToken, Role, RoleAssignment, User
+from backend.identity.tokens import (
+    AccessClaims,
+    Keyring,
+    hash_refresh_token,
+    new_refresh_token,
+    successor_of,
+)
+from backend.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_NAME_LENGTH = 120
+MAX_REFRESH_TOKEN_LENGTH = 256
+
+
+@dataclass(frozen=True, slots=True)
+class AuthConfig:
+    keyring: Keyring
+    refresh_secret: bytes
+    refresh_ttl: timedelta
+    reuse_grace: timedelta
+    throttle: throttle.ThrottlePolicy
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AuthConfig:
+        return cls(
+            keyring=Keyring(settings),
+            refresh_secret=settings.refresh_secret,
+            refresh_ttl=timedelta(days=settings.refresh_token_ttl_days),
+            reuse_grace=timedelta(seconds=settings.refresh_reuse_grace_seconds),
+            throttle=throttle.ThrottlePolicy(
+                delay_after=settings.login_delay_after_failures,
+                lock_after=settings.login_lock_after_failures,
+                address_lock_after=settings.login_address_lock_after_failures,
+                lock_for=timedelta(minutes=settings.login_lock_minutes),
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """What a successful sign-in or rotation hands to the app."""
+
+    user: User
+    access_token: str
+    refresh_token: str
+    access_token_expires_at: datetime
+
+
+async def register(
+    uow: UnitOfWork,
+    *,
+    phone: str | None,
+    email: str | None,
+    password: str,
+    display_name: str,
+    locale: Locale,
+) -> User:
+    """Create a resident account identified by a Vietnamese mobile number and/or an email."""
+    name = display_name.strip()
+    if not name:
+        raise BadUserInput("input.required", field="displayName")
+    if len(name) > MAX_NAME_LENGTH:
+        raise BadUserInput("input.too_long", field="displayName", max=MAX_NAME_LENGTH)
+    if not phone and not email:
+        raise BadUserInput("input.phone_or_email", field="phone")
+    normalized_phone = normalize_phone(phone) if phone else None
+    normalized_email = normalize_email(email) if email else None
+    passwords.check_policy(password)
+
+    session = uow.session
+    if normalized_phone and await repository.contact_taken(session, "phone", normalized_phone):
+        raise Conflict("conflict.phone_taken", field="phone")
+    if normalized_email and await repository.contact_taken(session, "email", normalized_email):
+        raise Conflict("conflict.email_taken", field="email")
+
+    user = User(
+        id=uuid.uuid4(),
+        phone=normalized_phone,
+        email=normalized_email,
+        password_hash=await passwords.hash_password(password),
+        display_name=name,
+        locale=locale,
+        is_active=True,
+    )
+    await repository.add_user(session, user, [Role.RESIDENT])
+    log.info("identity.register.succeeded", extra={"user_id": str(user.id)})
+    return user
+
+
+async def login(
+    uow: UnitOfWork,
+    auth: AuthConfig,
+    *,
+    identifier: str,
+    password: str,
+    client_address: str | None,
+    now: datetime,
+) -> Session:
+    """Check a password under brute-force protection and open a new session."""
+    if len(password) > passwords.MAX_LENGTH:
+        raise BadUserInput("input.too_long", field="password", max=passwords.MAX_LENGTH)
+    kind, value = normalize_identifier(identifier)
+    session = uow.session
+    user = await repository.user_by_contact(session, kind, value)
+    account_key = f"user:{user.id}" if user else f"{kind}:{value}"
+    counters = await throttle.check_and_hold(
+        session, auth.throttle, throttle.keys(account_key, client_address), now
+    )
+
+    valid = await passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
+        locked_for = throttle.record_failure(auth.throttle, counters, now)
+        log.info("identity.login.failed", extra={"account": account_key})
+        if locked_for is not None:
+            raise RateLimited("auth.locked", retry_after_seconds=locked_for, keep_changes=True)
+        raise Unauthenticated("auth.bad_credentials", keep_changes=True)
+
+    await throttle.clear_account(session, account_key)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = await passwords.hash_password(password)
+    user.last_login_at = now
+    raw = new_refresh_token()
+    family_id = uuid.uuid4()
+    await _store_refresh_token(session, auth, raw, user.id, family_id, now)
+    log.info("identity.login.succeeded", extra={"user_id": str(user.id)})
+    return _session(auth, user, raw, family_id, now)
+
+
+async def refresh(uow: UnitOfWork, auth: AuthConfig, *, refresh_token: str, now: datetime) -> Session:
+    """Rotate a refresh token. A token used twice revokes its whole family (it was stolen),
+    except for a retry within the grace period, which gets the same successor again."""
+    _check_refresh_token_length(refresh_token)
+    session = uow.session
+    current = await repository.refresh_token_by_hash(
+        session, hash_refresh_token(refresh_token), for_update=True
+    )
+    if current is None or current.revoked_at is not None or current.expires_at <= now:
+        raise Unauthenticated("auth.refresh_invalid")
+    user = await repository.user_by_id(session, current.user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated("auth.refresh_invalid")
+
+    successor = successor_of(refresh_token, auth.refresh_secret)
+    if current.used_at is not None:
+        if now - current.used_at <= auth.reuse_grace:
+            issued = await repository.refresh_token_by_hash(session, hash_refresh_token(successor))
+            if issued is not None and issued.used_at is None and issued.revoked_at is None:
+                return _session(auth, user, successor, current.family_id, now)
+        await repository.revoke_family(session, current.family_id, now)
+        log.warning("identity.refresh.reuse_detected", extra={"user_id": str(user.id)})
+        raise Unauthenticated("auth.refresh_reused", keep_changes=True)
+
+    current.used_at = now
+    await _store_refresh_token(session, auth, successor, user.id, current.family_id, now)
+    return _session(auth, user, successor, current.family_id, now)
+
+
+async def logout(uow: UnitOfWork, *, refresh_token: str, now: datetime) -> None:
+    """End the session the refresh token belongs to; its access tokens stop working at once."""
+    _check_refresh_token_length(refresh_token)
+    current = await repository.refresh_token_by_hash(uow.session, hash_refresh_token(refresh_token))
+    if current is not None:
+        await repository.revoke_family(uow.session, current.family_id, now)
+
+
+async def authenticated_user(
+    session: AsyncSession, claims: AccessClaims, now: datetime
+) -> User:
+    user = await repository.active_user_in_session(session, claims.user_id, claims.session_id, now)
+    if user is None:
+        raise Unauthenticated("auth.token_invalid")
+    return user
+
+
+async def roles_of(
+    session: AsyncSession, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[RoleAssignment]]:
+    found: dict[uuid.UUID, list[RoleAssignment]] = {user_id: [] for user_id in user_ids}
+    for assignment in await repository.roles_by_user_ids(session, user_ids):
+        found[assignment.user_id].append(assignment)
+    return found
+
+
+async def purge_expired_refresh_tokens(session: AsyncSession, now: datetime) -> int:
+    """Expired tokens can never be presented again; keep a week for reuse forensics."""
+    return await repository.delete_refresh_tokens_expired_before(session, now - timedelta(days=7))
+
+
+def _check_refresh_token_length(refresh_token: str) -> None:
+    if len(refresh_token) > MAX_REFRESH_TOKEN_LENGTH:
+        raise BadUserInput("input.too_long", field="refreshToken", max=MAX_REFRESH_TOKEN_LENGTH)
+
+
+async def _store_refresh_token(
+    session: AsyncSession,
+    auth: AuthConfig,
+    raw: str,
+    user_id: uuid.UUID,
+    family_id: uuid.UUID,
+    now: datetime,
+) -> None:
+    await repository.add_refresh_token(
+        session,
+        RefreshToken(
+            id=uuid.uuid4(),
+            family_id=family_id,
+            user_id=user_id,
+            token_hash=hash_refresh_token(raw),
+            expires_at=now + auth.refresh_ttl,
+            created_at=now,
+        ),
+    )
+
+
+def _session(
+    auth: AuthConfig, user: User, raw: str, family_id: uuid.UUID, now: datetime
+) -> Session:
+    access = auth.keyring.issue(user_id=user.id, session_id=family_id, now=now)
+    return Session(
+        user=user,
+        access_token=access,
+        refresh_token=raw,
+        access_token_expires_at=now + timedelta(seconds=auth.keyring.ttl_seconds),
+    )

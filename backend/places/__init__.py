@@ -1,0 +1,1 @@
+"""The gazetteer: wards and public places every other domain can point to."""

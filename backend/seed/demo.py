@@ -1,0 +1,120 @@
+"""`citizen seed demo`: load the Huế demo data. Idempotent: rows are keyed by stable ids and only
+inserted when missing, so a second run changes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from shapely.geometry import Point, box
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend.db.unit_of_work import UnitOfWork
+from backend.i18n import Locale
+from backend.identity import passwords
+from backend.identity.contacts import normalize_phone
+from backend.identity.models import Role, RoleAssignment, User
+from backend.places.models import Place, Ward
+from backend.seed.hue import ACCOUNTS, DEMO_PASSWORD, PLACES, WARDS
+
+NAMESPACE = uuid.UUID("5b0e6a52-7c1e-4f7e-9d5e-68756520f0a1")
+
+
+def stable_id(kind: str, key: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
+
+
+@dataclass
+class SeedReport:
+    wards: int = 0
+    places: int = 0
+    users: int = 0
+    roles: int = 0
+
+
+async def seed_demo(sessions: async_sessionmaker[AsyncSession]) -> SeedReport:
+    report = SeedReport()
+    async with UnitOfWork(sessions) as uow:
+        session = uow.session
+        boundaries = {}
+        for ward in WARDS:
+            ward_id = stable_id("ward", ward.slug)
+            boundaries[ward_id] = box(ward.west, ward.south, ward.east, ward.north)
+            if await session.get(Ward, ward_id) is None:
+                session.add(
+                    Ward(
+                        id=ward_id,
+                        slug=ward.slug,
+                        name_vi=ward.name_vi,
+                        name_en=ward.name_en,
+                        boundary=boundaries[ward_id],
+                    )
+                )
+                report.wards += 1
+        await session.flush()
+
+        for place in PLACES:
+            place_id = stable_id("place", place.slug)
+            if await session.get(Place, place_id) is not None:
+                continue
+            location = Point(place.lng, place.lat)
+            ward_id = next(
+                (wid for wid, shape in sorted(boundaries.items()) if shape.covers(location)), None
+            )
+            session.add(
+                Place(
+                    id=place_id,
+                    slug=place.slug,
+                    kind=place.kind,
+                    name_vi=place.name_vi,
+                    name_en=place.name_en,
+                    address=place.address,
+                    location=location,
+                    ward_id=ward_id,
+                )
+            )
+            report.places += 1
+        await session.flush()
+
+        password_hash: str | None = None
+        for account in ACCOUNTS:
+            phone = normalize_phone(account.phone)
+            user = await session.scalar(select(User).where(User.phone == phone))
+            if user is None:
+                password_hash = password_hash or await passwords.hash_password(DEMO_PASSWORD)
+                user = User(
+                    id=stable_id("user", phone),
+                    phone=phone,
+                    email=account.email,
+                    password_hash=password_hash,
+                    display_name=account.display_name,
+                    locale=Locale.VI,
+                    is_active=True,
+                )
+                session.add(user)
+                report.users += 1
+                await session.flush()
+            for role in account.roles:
+                scope = (
+                    stable_id("place", account.scope_place)
+                    if account.scope_place and role in SCOPED_ROLES
+                    else None
+                )
+                existing = await session.scalar(
+                    select(RoleAssignment).where(
+                        RoleAssignment.user_id == user.id,
+                        RoleAssignment.role == role,
+                        RoleAssignment.scope_id.is_(None)
+                        if scope is None
+                        else RoleAssignment.scope_id == scope,
+                    )
+                )
+                if existing is None:
+                    session.add(RoleAssignment(user_id=user.id, role=role, scope_id=scope))
+                    report.roles += 1
+        await session.flush()
+    return report
+
+
+SCOPED_ROLES = {Role.HEALTH_STAFF, Role.SCHOOL_STAFF}

@@ -1,0 +1,146 @@
+"""One settings object for the API, the worker and the command line, read from env vars and `.env`."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Self
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot run safely; the process must not start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    env: Environment = Field(Environment.DEVELOPMENT, alias="CITIZEN_ENV")
+    var_dir: Path = Field(VAR_DIR, alias="CITIZEN_VAR_DIR")
+    database_url: str = Field("sqlite+aiosqlite:///var/citizen.db", alias="DATABASE_URL")
+    database_pool_size: int = Field(10, alias="DATABASE_POOL_SIZE", ge=1)
+    broker_url: str | None = Field(None, alias="CELERY_BROKER_URL")
+    redis_url: str | None = Field(None, alias="REDIS_URL")
+
+    jwt_signing_key_file: Path | None = Field(None, alias="JWT_SIGNING_KEY_FILE")
+    jwt_verification_key_files: list[Path] = Field([], alias="JWT_VERIFICATION_KEY_FILES")
+    jwt_issuer: str = Field("https://citizen-hub.hue.gov.vn", alias="JWT_ISSUER")
+    jwt_audience: str = Field("citizen-app", alias="JWT_AUDIENCE")
+    access_token_ttl_seconds: int = Field(900, alias="ACCESS_TOKEN_TTL_SECONDS", ge=60)
+    refresh_token_ttl_days: int = Field(30, alias="REFRESH_TOKEN_TTL_DAYS", ge=1)
+    refresh_reuse_grace_seconds: int = Field(10, alias="REFRESH_REUSE_GRACE_SECONDS", ge=0)
+    refresh_token_secret: str | None = Field(None, alias="REFRESH_TOKEN_SECRET")
+
+    fcm_credentials_file: Path | None = Field(None, alias="FCM_CREDENTIALS_FILE")
+
+    graphql_ide: bool | None = Field(None, alias="GRAPHQL_IDE")
+    graphql_introspection: bool | None = Field(None, alias="GRAPHQL_INTROSPECTION")
+    graphql_max_depth: int = Field(12, alias="GRAPHQL_MAX_DEPTH", ge=2)
+    graphql_max_aliases: int = Field(15, alias="GRAPHQL_MAX_ALIASES", ge=0)
+    graphql_max_tokens: int = Field(2000, alias="GRAPHQL_MAX_TOKENS", ge=50)
+    graphql_max_cost: int = Field(5000, alias="GRAPHQL_MAX_COST", ge=10)
+
+    login_delay_after_failures: int = Field(3, alias="LOGIN_DELAY_AFTER_FAILURES", ge=1)
+    login_lock_after_failures: int = Field(10, alias="LOGIN_LOCK_AFTER_FAILURES", ge=2)
+    login_address_lock_after_failures: int = Field(
+        50, alias="LOGIN_ADDRESS_LOCK_AFTER_FAILURES", ge=2
+    )
+    login_lock_minutes: int = Field(15, alias="LOGIN_LOCK_MINUTES", ge=1)
+
+    @model_validator(mode="after")
+    def _production_is_explicit(self) -> Self:
+        if self.env is Environment.PRODUCTION:
+            missing = [
+                name
+                for name, value in (
+                    ("JWT_SIGNING_KEY_FILE", self.jwt_signing_key_file),
+                    ("REFRESH_TOKEN_SECRET", self.refresh_token_secret),
+                )
+                if not value
+            ]
+            if missing:
+                raise ConfigurationError(
+                    "production refuses to start without " + ", ".join(missing)
+                )
+            if self.refresh_token_secret and len(self.refresh_token_secret) < 32:
+                raise ConfigurationError("REFRESH_TOKEN_SECRET must be at least 32 characters")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def ide_enabled(self) -> bool:
+        return self.graphql_ide if self.graphql_ide is not None else not self.is_production
+
+    @property
+    def introspection_enabled(self) -> bool:
+        if self.graphql_introspection is not None:
+            return self.graphql_introspection
+        return not self.is_production
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def celery_broker_url(self) -> str:
+        """Redis (or any kombu URL) when configured; otherwise a broker made of files in var/."""
+        return self.broker_url or "filesystem://"
+
+    @property
+    def broker_folder(self) -> Path:
+        return self.var_dir / "broker"
+
+    @cached_property
+    def signing_key_pem(self) -> bytes:
+        """The private key that signs access tokens; development makes one under var/."""
+        if self.jwt_signing_key_file is not None:
+            return self.jwt_signing_key_file.read_bytes()
+        if self.is_production:  # unreachable past the validator; kept as a guard
+            raise ConfigurationError("production needs JWT_SIGNING_KEY_FILE")
+        path = self.var_dir / "keys" / "jwt-signing-ed25519.pem"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pem = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            _write_private(path, pem)
+        return path.read_bytes()
+
+    @cached_property
+    def verification_key_pems(self) -> list[bytes]:
+        """Public keys still accepted (keys being rotated out), besides the signing key's own."""
+        return [path.read_bytes() for path in self.jwt_verification_key_files]
+
+    @cached_property
+    def refresh_secret(self) -> bytes:
+        """Key of the HMAC that derives a rotated refresh token from its parent."""
+        if self.refresh_token_secret:
+            return self.refresh_token_secret.encode()
+        path = self.var_dir / "keys" / "refresh-token-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(path, secrets.token_urlsafe(48).encode())
+        return path.read_bytes().strip()
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    path.touch(mode=0o600)
+    path.write_bytes(content)

@@ -1,0 +1,1 @@
+"""Background work and push notifications: the Celery app and what it delivers."""
