@@ -72,7 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "broker": await asyncio.to_thread(broker_reachable, services.celery),
         }
         ready = all(checks.values())
-        body = {"status": "ok" if ready else "unavailable", **{k: _word(v) for k, v in checks.items()}}
+        body = {
+            "status": "ok" if ready else "unavailable",
+            **{k: _word(v) for k, v in checks.items()},
+        }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics")

@@ -15,7 +15,10 @@ DEFAULT_LOCALE = Locale.VI
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (Vietnamese, English)
-    "internal": ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
+    "internal": (
+        "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
+        "Something went wrong. Please try again later.",
+    ),
     "auth.required": ("Vui lòng đăng nhập.", "Please sign in."),
     "auth.token_invalid": (
         "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.",

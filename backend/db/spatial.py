@@ -148,5 +148,7 @@ def _sqlite_covers(polygon: str | None, geometry: str | None) -> int | None:
 
 
 def register_sqlite_functions(dbapi_connection: Any) -> None:
-    dbapi_connection.create_function("citizen_distance_m", 2, _sqlite_distance_m, deterministic=True)
+    dbapi_connection.create_function(
+        "citizen_distance_m", 2, _sqlite_distance_m, deterministic=True
+    )
     dbapi_connection.create_function("citizen_covers", 2, _sqlite_covers, deterministic=True)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import ArgumentNode, DocumentNode, GraphQLError, GraphQLSyntaxError, Visitor, visit
 from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
@@ -19,8 +19,14 @@ from backend.i18n import DEFAULT_LOCALE, Locale, translate
 
 QUERY_TOO_COMPLEX_MARK = "query_too_complex"
 
-_VARIABLE_VALUE = re.compile(r"^Variable '\$(?P<name>\w+)' got invalid value .*?(?: at '(?P<at>[^']+)')?;")
-_BAD_LITERAL = re.compile(r"^(?:Argument '(?P<arg>\w+)'|.*does not exist in '\w+' enum)")
+# graphql-core 3.2 and 3.3 word variable coercion errors differently; both name the path.
+_VARIABLE_VALUE = re.compile(
+    r"^Variable '\$(?P<name>\w+)' (?:got invalid value .*? at '(?P<at>[^']+)'"
+    r"|has invalid value at (?P<suffix>[\w.\[\]]+):|got invalid value)"
+)
+_BAD_LITERAL = re.compile(
+    r"^(?:Argument '(?P<arg>\w+)'|.*does not exist in '\w+' enum|.* cannot represent |Expected value of type)"
+)
 _LIMITERS = (
     re.compile(r"exceeds maximum operation depth"),
     re.compile(r"aliases found\. Allowed"),
@@ -30,7 +36,7 @@ _LIMITERS = (
 
 def is_expected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is None or isinstance(original, DomainError | GlobalIDValueError)
+    return original is None or isinstance(original, DomainError | GlobalIDValueError | GraphQLError)
 
 
 class ErrorFormatter(SchemaExtension):
@@ -41,10 +47,13 @@ class ErrorFormatter(SchemaExtension):
             return
         context = self.execution_context.context
         locale = getattr(context, "locale", DEFAULT_LOCALE)
-        result.errors = [format_error(error, locale) for error in result.errors]
+        document = self.execution_context.graphql_document
+        result.errors = [format_error(error, locale, document) for error in result.errors]
 
 
-def format_error(error: GraphQLError, locale: Locale) -> GraphQLError:
+def format_error(
+    error: GraphQLError, locale: Locale, document: DocumentNode | None = None
+) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
         message = translate(original.message_key, locale, **original.params)
@@ -53,12 +62,12 @@ def format_error(error: GraphQLError, locale: Locale) -> GraphQLError:
         return _with(
             error, translate("input.id_invalid", locale), {"code": ErrorCode.BAD_USER_INPUT.value}
         )
-    if original is not None:
+    if original is not None and not isinstance(original, GraphQLError):
         return _with(error, translate("internal", locale), {"code": ErrorCode.INTERNAL.value})
-    return _with(error, error.message, _classify(error))
+    return _with(error, error.message, _classify(error, document))
 
 
-def _classify(error: GraphQLError) -> dict[str, Any]:
+def _classify(error: GraphQLError, document: DocumentNode | None) -> dict[str, Any]:
     if (error.extensions or {}).get("code"):
         return dict(error.extensions or {})
     message = error.message
@@ -67,13 +76,31 @@ def _classify(error: GraphQLError) -> dict[str, Any]:
     if isinstance(error, GraphQLSyntaxError):
         return {"code": ErrorCode.GRAPHQL_PARSE_FAILED.value}
     if match := _VARIABLE_VALUE.match(message):
-        return {"code": ErrorCode.BAD_USER_INPUT.value, "field": match["at"] or match["name"]}
+        field = match["at"] or match["name"] + (match["suffix"] or "")
+        return {"code": ErrorCode.BAD_USER_INPUT.value, "field": field}
     if match := _BAD_LITERAL.match(message):
         extensions: dict[str, Any] = {"code": ErrorCode.BAD_USER_INPUT.value}
-        if match["arg"]:
-            extensions["field"] = match["arg"]
+        field = match["arg"] or _argument_around(document, error.nodes)
+        if field:
+            extensions["field"] = field
         return extensions
     return {"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value}
+
+
+def _argument_around(document: DocumentNode | None, nodes: Any) -> str | None:
+    """The name of the argument whose literal value holds the offending node."""
+    if document is None or not nodes or nodes[0].loc is None:
+        return None
+    start = nodes[0].loc.start
+    found: list[str] = []
+
+    class Finder(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if node.loc is not None and node.loc.start <= start < node.loc.end:
+                found.append(node.name.value)
+
+    visit(document, Finder())
+    return found[-1] if found else None
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

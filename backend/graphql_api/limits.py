@@ -101,11 +101,12 @@ def _is_connection(field: FieldNode) -> bool:
 
 
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | Any]:
+    cost = cost_rule(settings.graphql_max_cost)
     return [
-        MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        ParserCache(maxsize=512),
-        QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-        AddValidationRules([cost_rule(settings.graphql_max_cost)]),
-        ValidationCache(maxsize=512),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: AddValidationRules([cost]),
+        lambda: ValidationCache(maxsize=512),
     ]

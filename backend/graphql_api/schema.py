@@ -23,7 +23,9 @@ log = logging.getLogger("backend.graphql")
 
 @strawberry.type
 class Query(IdentityQuery, PlacesQuery):
-    node: relay.Node | None = relay.node(description="Any object by its global id.")
+    @strawberry.field(description="Any object by its global id; null if absent or not yours.")
+    async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+        return await id.resolve_node(info, required=False)
 
 
 @strawberry.type
@@ -44,5 +46,5 @@ class CitizenSchema(strawberry.Schema):
 def build_schema(settings: Settings) -> CitizenSchema:
     extensions: list[Any] = [*limit_extensions(settings), ErrorFormatter]
     if not settings.introspection_enabled:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return CitizenSchema(query=Query, mutation=Mutation, extensions=extensions)

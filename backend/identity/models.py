@@ -42,7 +42,9 @@ class RoleAssignment(IdMixin, CreatedAtMixin, Base):
     __tablename__ = "role_assignments"
     __table_args__ = (UniqueConstraint("user_id", "role", "scope_id"),)
 
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[Role] = mapped_column(string_enum(Role, "role"))
     scope_id: Mapped[uuid.UUID | None] = mapped_column()
 
@@ -54,7 +56,9 @@ class RefreshToken(IdMixin, CreatedAtMixin, Base):
     __table_args__ = (Index(None, "family_id"), Index(None, "expires_at"))
 
     family_id: Mapped[uuid.UUID] = mapped_column()
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -36,13 +36,17 @@ async def contact_taken(session: AsyncSession, kind: str, value: str) -> bool:
 async def add_user(session: AsyncSession, user: User, roles: Sequence[Role]) -> User:
     """Insert a user; a phone or email taken by a concurrent registration is a CONFLICT."""
     session.add(user)
-    session.add_all(RoleAssignment(user_id=user.id, role=role) for role in roles)
     try:
         await session.flush()
     except IntegrityError as exc:
-        if "email" in str(exc.orig):
+        message = str(exc.orig)
+        if "email" in message:
             raise Conflict("conflict.email_taken", field="email") from exc
-        raise Conflict("conflict.phone_taken", field="phone") from exc
+        if "phone" in message:
+            raise Conflict("conflict.phone_taken", field="phone") from exc
+        raise
+    session.add_all(RoleAssignment(user_id=user.id, role=role) for role in roles)
+    await session.flush()
     return user
 
 

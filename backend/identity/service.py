@@ -145,7 +145,9 @@ async def login(
     return _session(auth, user, raw, family_id, now)
 
 
-async def refresh(uow: UnitOfWork, auth: AuthConfig, *, refresh_token: str, now: datetime) -> Session:
+async def refresh(
+    uow: UnitOfWork, auth: AuthConfig, *, refresh_token: str, now: datetime
+) -> Session:
     """Rotate a refresh token. A token used twice revokes its whole family (it was stolen),
     except for a retry within the grace period, which gets the same successor again."""
     _check_refresh_token_length(refresh_token)
@@ -182,9 +184,7 @@ async def logout(uow: UnitOfWork, *, refresh_token: str, now: datetime) -> None:
         await repository.revoke_family(uow.session, current.family_id, now)
 
 
-async def authenticated_user(
-    session: AsyncSession, claims: AccessClaims, now: datetime
-) -> User:
+async def authenticated_user(session: AsyncSession, claims: AccessClaims, now: datetime) -> User:
     user = await repository.active_user_in_session(session, claims.user_id, claims.session_id, now)
     if user is None:
         raise Unauthenticated("auth.token_invalid")

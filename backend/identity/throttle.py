@@ -61,7 +61,9 @@ async def check_and_hold(
             )
     account = next((c for c in counters if c.scope == ACCOUNT), None)
     if account is not None and account.failures >= policy.delay_after:
-        wait = timedelta(seconds=min(2 ** (account.failures - policy.delay_after), MAX_DELAY_SECONDS))
+        wait = timedelta(
+            seconds=min(2 ** (account.failures - policy.delay_after), MAX_DELAY_SECONDS)
+        )
         ready_at = account.last_failure_at + wait
         if ready_at > now:
             locked = record_failure(policy, counters, now)

@@ -26,9 +26,7 @@ class PlaceKind(StrEnum):
 
 class Ward(CreatedAtMixin, Base):
     __tablename__ = "wards"
-    __table_args__ = (
-        Index(None, "boundary", postgresql_using="gist"),
-    )
+    __table_args__ = (Index(None, "boundary", postgresql_using="gist"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -46,8 +44,7 @@ class Place(CreatedAtMixin, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[PlaceKind] = mapped_column(
-string_enum(PlaceKind, "place_kind"))
+    kind: Mapped[PlaceKind] = mapped_column(string_enum(PlaceKind, "place_kind"))
     name_vi: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300))

@@ -193,7 +193,9 @@ PLACES = (
 
 ACCOUNTS = (
     AccountSeed("0905000001", "cudan@demo.hue.vn", "Nguyễn Văn An", (Role.RESIDENT,)),
-    AccountSeed("0905000002", "phuhuynh@demo.hue.vn", "Trần Thị Bình", (Role.RESIDENT, Role.PARENT)),
+    AccountSeed(
+        "0905000002", "phuhuynh@demo.hue.vn", "Trần Thị Bình", (Role.RESIDENT, Role.PARENT)
+    ),
     AccountSeed(
         "0905000003", "congchuc@demo.hue.vn", "Lê Minh Châu", (Role.RESIDENT, Role.CIVIL_SERVANT)
     ),
@@ -212,7 +214,10 @@ ACCOUNTS = (
         scope_place="thpt-chuyen-quoc-hoc",
     ),
     AccountSeed(
-        "0905000006", "doanhnghiep@demo.hue.vn", "Võ Quang Phúc", (Role.RESIDENT, Role.BUSINESS_OWNER)
+        "0905000006",
+        "doanhnghiep@demo.hue.vn",
+        "Võ Quang Phúc",
+        (Role.RESIDENT, Role.BUSINESS_OWNER),
     ),
     AccountSeed("0905000007", "quantri@demo.hue.vn", "Đặng Thu Giang", (Role.ADMIN,)),
 )

@@ -79,9 +79,7 @@ class PlaceNode(relay.Node):
         return None if self.distance is None else round(self.distance, 1)
 
     @strawberry.field
-    async def ward(
-        self, info: strawberry.Info
-    ) -> WardNode | None:
+    async def ward(self, info: strawberry.Info) -> WardNode | None:
         if self.row.ward_id is None:
             return None
         row = await info.context.loaders.ward_by_id.load(self.row.ward_id)
