@@ -49,7 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("Không tìm thấy {what}.", "{what} not found."),
     "input.required": ("Vui lòng nhập {field}.", "{field} is required."),
     "input.too_long": (
-        "{field} quá dài (tối đa {max} ký tự).",
+        "Nội dung {field} quá dài (tối đa {max} ký tự).",
         "{field} is too long (at most {max} characters).",
     ),
     "input.phone_invalid": (
@@ -85,6 +85,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "query.too_complex": ("Truy vấn quá phức tạp: {detail}", "Query too complex: {detail}"),
     "query.invalid": ("Truy vấn không hợp lệ: {detail}", "Invalid query: {detail}"),
 }
+
+
+# How fields are named to people in messages; the machine-readable name goes in `extensions`.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "displayName": ("tên hiển thị", "Display name"),
+    "password": ("mật khẩu", "Password"),
+    "phone": ("số điện thoại", "Phone number"),
+    "email": ("email", "Email"),
+    "identifier": ("số điện thoại hoặc email", "Phone number or email"),
+    "refreshToken": ("mã phiên đăng nhập", "Refresh token"),
+    "kinds": ("loại địa điểm", "Place kinds"),
+}
+
+
+def field_label(field: str, locale: Locale) -> str:
+    vi, en = FIELD_LABELS.get(field, (field, field))
+    return en if locale is Locale.EN else vi
 
 
 def translate(key: str, locale: Locale, **params: Any) -> str:

@@ -44,7 +44,9 @@ def data(body: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def login(api: Any, identifier: str = RESIDENT_PHONE, password: str = DEMO_PASSWORD) -> dict[str, Any]:
+async def login(
+    api: Any, identifier: str = RESIDENT_PHONE, password: str = DEMO_PASSWORD
+) -> dict[str, Any]:
     payload: dict[str, Any] = data(
         await api(LOGIN, {"identifier": identifier, "password": password})
     )["login"]

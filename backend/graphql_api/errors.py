@@ -15,7 +15,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
 from backend.errors import DomainError, ErrorCode
-from backend.i18n import DEFAULT_LOCALE, Locale, translate
+from backend.i18n import DEFAULT_LOCALE, Locale, field_label, translate
 
 QUERY_TOO_COMPLEX_MARK = "query_too_complex"
 
@@ -56,7 +56,10 @@ def format_error(
 ) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
-        message = translate(original.message_key, locale, **original.params)
+        params = dict(original.params)
+        if original.field:
+            params["field"] = field_label(original.field, locale)
+        message = translate(original.message_key, locale, **params)
         return _with(error, message, original.extensions())
     if isinstance(original, GlobalIDValueError):
         return _with(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -21,7 +23,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
@@ -100,11 +101,48 @@ def _is_connection(field: FieldNode) -> bool:
     )
 
 
+class DocumentCache:
+    """A bounded LRU of parsed documents, keyed by query text."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._maxsize = maxsize
+        self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+
+    def get(self, query: str) -> DocumentNode | None:
+        document = self._documents.get(query)
+        if document is not None:
+            self._documents.move_to_end(query)
+        return document
+
+    def put(self, query: str, document: DocumentNode) -> None:
+        self._documents[query] = document
+        if len(self._documents) > self._maxsize:
+            self._documents.popitem(last=False)
+
+
+def parser_cache(cache: DocumentCache) -> type[SchemaExtension]:
+    """Reuse parsed documents. Unlike strawberry's ParserCache, a miss is parsed by strawberry
+    itself, so syntax errors go through the normal error path (and get their codes)."""
+
+    class CachedParsing(SchemaExtension):
+        def on_parse(self) -> Iterator[None]:
+            context = self.execution_context
+            query = context.query
+            hit = cache.get(query) if query else None
+            if hit is not None:
+                context.graphql_document = hit
+            yield
+            if hit is None and query and context.graphql_document is not None:
+                cache.put(query, context.graphql_document)
+
+    return CachedParsing
+
+
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | Any]:
     cost = cost_rule(settings.graphql_max_cost)
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        lambda: ParserCache(maxsize=512),
+        parser_cache(DocumentCache(maxsize=512)),
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: AddValidationRules([cost]),

@@ -31,7 +31,9 @@ async def count_rows(api: Any, model: Any) -> int:
 
 
 @pytest.mark.parametrize("typed", ["0905 123 456", "+84905123456", "84905123456", "090-512-3456"])
-async def test_register_accepts_vietnamese_mobile_formats_and_stores_e164(api: Any, typed: str) -> None:
+async def test_register_accepts_vietnamese_mobile_formats_and_stores_e164(
+    api: Any, typed: str
+) -> None:
     user = data(await api(REGISTER, register_input(phone=typed)))["register"]
 
     assert user["phone"] == "+84905123456"
@@ -116,7 +118,9 @@ async def test_unknown_enum_value_is_bad_user_input_naming_the_field(api: Any) -
 
 
 async def test_wrong_password_is_refused_without_saying_which_part_was_wrong(seeded: Any) -> None:
-    wrong_password = await seeded(LOGIN, {"identifier": "0905000001", "password": "not-the-password"})
+    wrong_password = await seeded(
+        LOGIN, {"identifier": "0905000001", "password": "not-the-password"}
+    )
     no_account = await seeded(LOGIN, {"identifier": "0905999999", "password": "not-the-password"})
 
     assert error_codes(wrong_password) == ["UNAUTHENTICATED"]
@@ -157,7 +161,9 @@ async def test_reusing_a_refresh_token_revokes_the_whole_family(seeded: Any) -> 
 
     assert error_codes(replay) == ["UNAUTHENTICATED"]
     # The family is gone: the legitimate successor and its access token no longer work.
-    assert error_codes(await seeded(REFRESH, {"token": legit["refreshToken"]})) == ["UNAUTHENTICATED"]
+    assert error_codes(await seeded(REFRESH, {"token": legit["refreshToken"]})) == [
+        "UNAUTHENTICATED"
+    ]
     assert error_codes(await seeded(VIEWER, token=legit["accessToken"])) == ["UNAUTHENTICATED"]
     async with seeded.sessions() as session:
         live = await session.scalar(
@@ -181,7 +187,8 @@ async def test_logout_ends_the_session_at_once(seeded: Any) -> None:
     other_device = await login(seeded)
 
     body = await seeded(
-        "mutation($t: String!) { logout(input: {refreshToken: $t}) }", {"t": session["refreshToken"]}
+        "mutation($t: String!) { logout(input: {refreshToken: $t}) }",
+        {"t": session["refreshToken"]},
     )
 
     assert data(body)["logout"] is True

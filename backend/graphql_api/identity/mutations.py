@@ -1,4 +1,7 @@
-"""Mutations of the identity domain: each parses input, runs one use case in a unit of work."""
+"""Mutations of the identity domain: each parses input, runs one use case in a unit of work.
+
+Mutation results are nullable, so one failed field in a document never hides its siblings.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from backend.identity import service
 @strawberry.type
 class IdentityMutation:
     @strawberry.mutation(description="Create a resident account; then sign in with `login`.")
-    async def register(self, info: strawberry.Info, input: RegisterInput) -> UserNode:
+    async def register(self, info: strawberry.Info, input: RegisterInput) -> UserNode | None:
         async with info.context.unit_of_work() as uow:
             user = await service.register(
                 uow,
@@ -31,7 +34,7 @@ class IdentityMutation:
         return UserNode.from_row(user)
 
     @strawberry.mutation(description="Sign in with a phone number or email and a password.")
-    async def login(self, info: strawberry.Info, input: LoginInput) -> AuthPayload:
+    async def login(self, info: strawberry.Info, input: LoginInput) -> AuthPayload | None:
         context = info.context
         async with context.unit_of_work() as uow:
             session = await service.login(
@@ -45,7 +48,7 @@ class IdentityMutation:
         return AuthPayload.from_session(session)
 
     @strawberry.mutation(description="Exchange a refresh token for a new pair; the old one dies.")
-    async def refresh_token(self, info: strawberry.Info, input: RefreshTokenInput) -> AuthPayload:
+    async def refresh_token(self, info: strawberry.Info, input: RefreshTokenInput) -> AuthPayload | None:
         context = info.context
         async with context.unit_of_work() as uow:
             session = await service.refresh(
@@ -54,7 +57,7 @@ class IdentityMutation:
         return AuthPayload.from_session(session)
 
     @strawberry.mutation(description="End the session of this refresh token, on this device.")
-    async def logout(self, info: strawberry.Info, input: LogoutInput) -> bool:
+    async def logout(self, info: strawberry.Info, input: LogoutInput) -> bool | None:
         context = info.context
         async with context.unit_of_work() as uow:
             await service.logout(uow, refresh_token=input.refresh_token, now=context.now())
