@@ -3,6 +3,8 @@
 PostGIS answers with `geography` functions on the sphere (use_spheroid=false) so that it agrees
 with the SQLite implementation, a haversine on the same sphere. Radius filters compile to
 `ST_DWithin`, which PostGIS serves from the GiST index. Error versus the WGS84 ellipsoid < 0.5%.
+Polygon edges are great circles on PostGIS and straight lines in degrees on SQLite: across a ward
+they part by about 2 cm, so only points that close to a boundary can be placed differently.
 """
 
 from __future__ import annotations
