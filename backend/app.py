@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
@@ -14,9 +14,10 @@ from strawberry.fastapi import GraphQLRouter
 from backend.db.engine import create_engine, create_session_factory
 from backend.graphql_api.context import AppServices, Context
 from backend.graphql_api.schema import build_schema
+from backend.http_limits import BodySizeLimit
 from backend.i18n import negotiate_locale
 from backend.identity.service import AuthConfig
-from backend.observability import Metrics
+from backend.observability import Metrics, MetricsMiddleware
 from backend.settings import Settings
 from notifications.celery_app import broker_reachable, create_celery
 
@@ -82,16 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def prometheus() -> Response:
         return metrics.render()
 
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-            return JSONResponse({"errors": [{"message": "request too large"}]}, status_code=413)
-        return await call_next(request)
-
-    app.middleware("http")(metrics.middleware)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     return app
 
 

@@ -146,7 +146,7 @@ def _up(host: str, port: int) -> int:
     """Everything a developer needs, in one process group; Ctrl-C stops it all."""
     _migrate("head", down=False)
     _seed_demo()
-    worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--beat"])  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--beat"])
     try:
         return _serve(host, port)
     finally:

@@ -1,4 +1,4 @@
-"""One settings object for the API, the worker and the command line, read from env vars and `.env`."""
+"""One settings object for the API, the worker and the command line, from env vars and `.env`."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from backend.db.base import Base, load_all_models
-from backend.db.migrate import include_object
 from backend.db.engine import create_engine
+from backend.db.migrate import include_object
 from backend.settings import Settings
 
 load_all_models()

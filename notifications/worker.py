@@ -1,4 +1,4 @@
-"""Entry point of `citizen worker` and `celery -A notifications.worker`: the app from env settings."""
+"""The Celery app of `citizen worker` (and `celery -A notifications.worker`), from env settings."""
 
 from __future__ import annotations
 

@@ -79,37 +79,37 @@ def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> li
 
 
 @compiles(DistanceMeters, "postgresql")
-def _pg_distance(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
+def _compile_distance_pg(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
     column, other = _args(compiler, element, **kw)
     return f"ST_Distance({column}, ST_GeogFromText({other}), false)"
 
 
 @compiles(WithinMeters, "postgresql")
-def _pg_within(element: WithinMeters, compiler: SQLCompiler, **kw: Any) -> str:
+def _compile_within_pg(element: WithinMeters, compiler: SQLCompiler, **kw: Any) -> str:
     column, other, meters = _args(compiler, element, **kw)
     return f"ST_DWithin({column}, ST_GeogFromText({other}), {meters}, false)"
 
 
 @compiles(Covers, "postgresql")
-def _pg_covers(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
+def _compile_covers_pg(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
     column, other = _args(compiler, element, **kw)
     return f"ST_Covers({column}, ST_GeogFromText({other}))"
 
 
 @compiles(DistanceMeters, "sqlite")
-def _sqlite_distance(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
+def _compile_distance_sqlite(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
     column, other = _args(compiler, element, **kw)
     return f"citizen_distance_m({column}, {other})"
 
 
 @compiles(WithinMeters, "sqlite")
-def _sqlite_within(element: WithinMeters, compiler: SQLCompiler, **kw: Any) -> str:
+def _compile_within_sqlite(element: WithinMeters, compiler: SQLCompiler, **kw: Any) -> str:
     column, other, meters = _args(compiler, element, **kw)
     return f"(citizen_distance_m({column}, {other}) <= {meters})"
 
 
 @compiles(Covers, "sqlite")
-def _sqlite_covers(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
+def _compile_covers_sqlite(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
     column, other = _args(compiler, element, **kw)
     return f"citizen_covers({column}, {other})"
 

@@ -25,7 +25,8 @@ _VARIABLE_VALUE = re.compile(
     r"|has invalid value at (?P<suffix>[\w.\[\]]+):|got invalid value)"
 )
 _BAD_LITERAL = re.compile(
-    r"^(?:Argument '(?P<arg>\w+)'|.*does not exist in '\w+' enum|.* cannot represent |Expected value of type)"
+    r"^(?:Argument '(?P<arg>\w+)'|.*does not exist in '\w+' enum"
+    r"|.* cannot represent |Expected value of type)"
 )
 _LIMITERS = (
     re.compile(r"exceeds maximum operation depth"),
@@ -43,7 +44,7 @@ class ErrorFormatter(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is None or not getattr(result, "errors", None):
+        if result is None or not result.errors:
             return
         context = self.execution_context.context
         locale = getattr(context, "locale", DEFAULT_LOCALE)

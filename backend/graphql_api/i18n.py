@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from backend.i18n import Locale as DomainLocale
+from backend.i18n import Locale
 
-Locale = strawberry.enum(DomainLocale, name="Locale", description="A language of the app.")
+strawberry.enum(Locale, name="Locale", description="A language of the app.")
 
 
-def pick(locale: DomainLocale, vi: str, en: str) -> str:
-    return en if locale is DomainLocale.EN else vi
+def pick(locale: Locale, vi: str, en: str) -> str:
+    return en if locale is Locale.EN else vi

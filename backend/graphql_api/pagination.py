@@ -7,7 +7,7 @@ import binascii
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from strawberry import relay
 
@@ -16,7 +16,7 @@ from backend.errors import BadUserInput
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
-N = TypeVar("N")
+N = TypeVar("N", bound=relay.Node)
 R = TypeVar("R")
 K = TypeVar("K", float, str)
 
@@ -57,7 +57,7 @@ def connection(
     after: str | None,
     node: Callable[[R], N],
     cursor: Callable[[R], str],
-) -> relay.Connection[Any]:
+) -> relay.Connection[N]:
     """Build a Relay connection from `size + 1` fetched rows (the extra one only says 'more')."""
     page = rows[:size]
     edges = [relay.Edge(node=node(row), cursor=cursor(row)) for row in page]

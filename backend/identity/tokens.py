@@ -19,7 +19,8 @@ from backend.errors import Unauthenticated
 from backend.settings import Settings
 
 ALGORITHM = "EdDSA"
-ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068: a refresh token or an ID token can never pass for one
+# RFC 9068: a refresh token or an ID token can never pass for an access token.
+ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - a type name, not a secret
 MAX_TOKEN_LENGTH = 4096
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from shapely.geometry import Point, box
+from shapely.geometry import Point, Polygon, box
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,6 +19,7 @@ from backend.places.models import Place, Ward
 from backend.seed.hue import ACCOUNTS, DEMO_PASSWORD, PLACES, WARDS
 
 NAMESPACE = uuid.UUID("5b0e6a52-7c1e-4f7e-9d5e-68756520f0a1")
+SCOPED_ROLES = {Role.HEALTH_STAFF, Role.SCHOOL_STAFF}
 
 
 def stable_id(kind: str, key: str) -> uuid.UUID:
@@ -36,85 +37,95 @@ class SeedReport:
 async def seed_demo(sessions: async_sessionmaker[AsyncSession]) -> SeedReport:
     report = SeedReport()
     async with UnitOfWork(sessions) as uow:
-        session = uow.session
-        boundaries = {}
-        for ward in WARDS:
-            ward_id = stable_id("ward", ward.slug)
-            boundaries[ward_id] = box(ward.west, ward.south, ward.east, ward.north)
-            if await session.get(Ward, ward_id) is None:
-                session.add(
-                    Ward(
-                        id=ward_id,
-                        slug=ward.slug,
-                        name_vi=ward.name_vi,
-                        name_en=ward.name_en,
-                        boundary=boundaries[ward_id],
-                    )
-                )
-                report.wards += 1
-        await session.flush()
-
-        for place in PLACES:
-            place_id = stable_id("place", place.slug)
-            if await session.get(Place, place_id) is not None:
-                continue
-            location = Point(place.lng, place.lat)
-            ward_id = next(
-                (wid for wid, shape in sorted(boundaries.items()) if shape.covers(location)), None
-            )
-            session.add(
-                Place(
-                    id=place_id,
-                    slug=place.slug,
-                    kind=place.kind,
-                    name_vi=place.name_vi,
-                    name_en=place.name_en,
-                    address=place.address,
-                    location=location,
-                    ward_id=ward_id,
-                )
-            )
-            report.places += 1
-        await session.flush()
-
-        password_hash: str | None = None
-        for account in ACCOUNTS:
-            phone = normalize_phone(account.phone)
-            user = await session.scalar(select(User).where(User.phone == phone))
-            if user is None:
-                password_hash = password_hash or await passwords.hash_password(DEMO_PASSWORD)
-                user = User(
-                    id=stable_id("user", phone),
-                    phone=phone,
-                    email=account.email,
-                    password_hash=password_hash,
-                    display_name=account.display_name,
-                    locale=Locale.VI,
-                    is_active=True,
-                )
-                session.add(user)
-                report.users += 1
-                await session.flush()
-            for role in account.roles:
-                scope = (
-                    stable_id("place", account.scope_place)
-                    if account.scope_place and role in SCOPED_ROLES
-                    else None
-                )
-                existing = await session.scalar(
-                    select(RoleAssignment).where(
-                        RoleAssignment.user_id == user.id,
-                        RoleAssignment.role == role,
-                        RoleAssignment.scope_id.is_(None)
-                        if scope is None
-                        else RoleAssignment.scope_id == scope,
-                    )
-                )
-                if existing is None:
-                    session.add(RoleAssignment(user_id=user.id, role=role, scope_id=scope))
-                    report.roles += 1
-        await session.flush()
+        boundaries = await _seed_wards(uow.session, report)
+        await _seed_places(uow.session, boundaries, report)
+        await _seed_accounts(uow.session, report)
     return report
 
 
-SCOPED_ROLES = {Role.HEALTH_STAFF, Role.SCHOOL_STAFF}
+async def _seed_wards(session: AsyncSession, report: SeedReport) -> dict[uuid.UUID, Polygon]:
+    boundaries: dict[uuid.UUID, Polygon] = {}
+    for ward in WARDS:
+        ward_id = stable_id("ward", ward.slug)
+        boundaries[ward_id] = box(ward.west, ward.south, ward.east, ward.north)
+        if await session.get(Ward, ward_id) is None:
+            session.add(
+                Ward(
+                    id=ward_id,
+                    slug=ward.slug,
+                    name_vi=ward.name_vi,
+                    name_en=ward.name_en,
+                    boundary=boundaries[ward_id],
+                )
+            )
+            report.wards += 1
+    await session.flush()
+    return boundaries
+
+
+async def _seed_places(
+    session: AsyncSession, boundaries: dict[uuid.UUID, Polygon], report: SeedReport
+) -> None:
+    for place in PLACES:
+        place_id = stable_id("place", place.slug)
+        if await session.get(Place, place_id) is not None:
+            continue
+        location = Point(place.lng, place.lat)
+        session.add(
+            Place(
+                id=place_id,
+                slug=place.slug,
+                kind=place.kind,
+                name_vi=place.name_vi,
+                name_en=place.name_en,
+                address=place.address,
+                location=location,
+                ward_id=next(
+                    (key for key, shape in sorted(boundaries.items()) if shape.covers(location)),
+                    None,
+                ),
+            )
+        )
+        report.places += 1
+    await session.flush()
+
+
+async def _seed_accounts(session: AsyncSession, report: SeedReport) -> None:
+    password_hash: str | None = None  # hashed once, and only if an account is missing
+    for account in ACCOUNTS:
+        phone = normalize_phone(account.phone)
+        user = await session.scalar(select(User).where(User.phone == phone))
+        if user is None:
+            password_hash = password_hash or await passwords.hash_password(DEMO_PASSWORD)
+            user = User(
+                id=stable_id("user", phone),
+                phone=phone,
+                email=account.email,
+                password_hash=password_hash,
+                display_name=account.display_name,
+                locale=Locale.VI,
+                is_active=True,
+            )
+            session.add(user)
+            report.users += 1
+            await session.flush()
+        for role in account.roles:
+            scope = (
+                stable_id("place", account.scope_place)
+                if account.scope_place is not None and role in SCOPED_ROLES
+                else None
+            )
+            same_scope = (
+                RoleAssignment.scope_id.is_(None)
+                if scope is None
+                else RoleAssignment.scope_id == scope
+            )
+            held = await session.scalar(
+                select(RoleAssignment).where(
+                    RoleAssignment.user_id == user.id, RoleAssignment.role == role, same_scope
+                )
+            )
+            if held is None:
+                session.add(RoleAssignment(user_id=user.id, role=role, scope_id=scope))
+                report.roles += 1
+    await session.flush()

@@ -40,7 +40,7 @@ class AccountSeed:
     scope_place: str | None = None  # slug of the place a staff role is scoped to
 
 
-DEMO_PASSWORD = "hue-demo-2026"
+DEMO_PASSWORD = "hue-demo-2026"  # noqa: S105 - documented demo accounts; seeding refuses production
 
 WARDS = (
     WardSeed("thuan-hoa", "Phường Thuận Hòa", "Thuan Hoa Ward", 16.462, 16.480, 107.566, 107.582),

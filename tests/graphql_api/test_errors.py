@@ -24,7 +24,7 @@ async def test_unknown_fields_are_validation_failures(api: Any) -> None:
 
 
 async def test_literal_of_the_wrong_type_names_the_argument(api: Any) -> None:
-    error = only_error(await api('{ places(kinds: [CASTLE]) { edges { cursor } } }'))
+    error = only_error(await api("{ places(kinds: [CASTLE]) { edges { cursor } } }"))
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "kinds"}
 
 
@@ -37,7 +37,9 @@ async def test_literal_of_the_wrong_type_names_the_argument(api: Any) -> None:
         ("vi-VN,vi;q=0.9,en;q=0.8", "Vui lòng nhập tên hiển thị."),
     ],
 )
-async def test_messages_follow_accept_language(api: Any, language: str | None, message: str) -> None:
+async def test_messages_follow_accept_language(
+    api: Any, language: str | None, message: str
+) -> None:
     body = await api(
         'mutation { register(input: {displayName: " ", password: "0123456789", phone: "0905123456"}) { id } }',
         language=language,

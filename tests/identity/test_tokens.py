@@ -83,7 +83,7 @@ async def test_hs256_signed_with_the_public_key_is_refused(seeded: Any, settings
 
 async def test_tampered_payload_is_refused(seeded: Any) -> None:
     token = (await login(seeded))["accessToken"]
-    header, payload, signature = token.split(".")
+    header, _, signature = token.split(".")
     claims = _parts(token)[1]
     claims["sub"] = "00000000-0000-0000-0000-000000000001"
     await _assert_refused(seeded, f"{header}.{_b64(json.dumps(claims).encode())}.{signature}")

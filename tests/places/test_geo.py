@@ -62,7 +62,13 @@ async def _load(settings: Settings) -> Any:
     async with sessions() as session:
         for name, (south, north, west, east) in WARDS.items():
             session.add(
-                Ward(id=_id(name), slug=name, name_vi=name, name_en=name, boundary=box(west, south, east, north))
+                Ward(
+                    id=_id(name),
+                    slug=name,
+                    name_vi=name,
+                    name_en=name,
+                    boundary=box(west, south, east, north),
+                )
             )
         for name, (lat, lng) in POINTS.items():
             session.add(
@@ -117,7 +123,9 @@ async def test_geo_answers_match_an_independent_reference(settings: Settings) ->
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-async def test_sqlite_and_postgis_agree(settings: Settings, tmp_path: Any, sqlite_template: Any) -> None:
+async def test_sqlite_and_postgis_agree(
+    settings: Settings, tmp_path: Any, sqlite_template: Any
+) -> None:
     import shutil
 
     sqlite_path = tmp_path / "agree.db"

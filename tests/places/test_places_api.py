@@ -36,7 +36,9 @@ async def _all_pages(api: Any, variables: dict[str, Any], page: int) -> list[dic
 
 async def test_hospitals_nearest_first_with_distances(seeded: Any) -> None:
     result = data(
-        await seeded(NEARBY, {"near": NEAR_BRIDGE, "radius": 2000, "kinds": ["HOSPITAL"]}, language="en")
+        await seeded(
+            NEARBY, {"near": NEAR_BRIDGE, "radius": 2000, "kinds": ["HOSPITAL"]}, language="en"
+        )
     )["places"]
     nodes = [edge["node"] for edge in result["edges"]]
 
@@ -86,8 +88,12 @@ async def test_wards_of_a_page_are_loaded_in_one_batch(seeded: Any) -> None:
         ({"latitude": 10.7769, "longitude": 106.7009}, None),  # Hồ Chí Minh City
     ],
 )
-async def test_ward_at_a_position(seeded: Any, position: dict[str, float], ward: str | None) -> None:
-    found = data(await seeded("query($p: GeoPointInput!) { wardAt(location: $p) { name } }", {"p": position}))
+async def test_ward_at_a_position(
+    seeded: Any, position: dict[str, float], ward: str | None
+) -> None:
+    found = data(
+        await seeded("query($p: GeoPointInput!) { wardAt(location: $p) { name } }", {"p": position})
+    )
     assert (found["wardAt"] or {}).get("name") == ward
 
 
@@ -102,7 +108,9 @@ async def test_ward_at_a_position(seeded: Any, position: dict[str, float], ward:
         ({"near": NEAR_BRIDGE, "radius": 1e9}, "radiusMeters"),
     ],
 )
-async def test_bad_search_input_names_the_field(seeded: Any, variables: dict[str, Any], field: str) -> None:
+async def test_bad_search_input_names_the_field(
+    seeded: Any, variables: dict[str, Any], field: str
+) -> None:
     error = only_error(await seeded(NEARBY, variables))
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
 
@@ -114,7 +122,11 @@ async def test_a_cursor_of_one_ordering_is_refused_by_the_other(seeded: Any) -> 
 
 
 async def test_wards_list_pages(seeded: Any) -> None:
-    first = data(await seeded("{ wards(first: 5) { edges { node { name } } pageInfo { hasNextPage endCursor } } }"))
+    first = data(
+        await seeded(
+            "{ wards(first: 5) { edges { node { name } } pageInfo { hasNextPage endCursor } } }"
+        )
+    )
     assert len(first["wards"]["edges"]) == 5
     assert first["wards"]["pageInfo"]["hasNextPage"] is True
     rest = data(

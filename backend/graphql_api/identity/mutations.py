@@ -48,7 +48,9 @@ class IdentityMutation:
         return AuthPayload.from_session(session)
 
     @strawberry.mutation(description="Exchange a refresh token for a new pair; the old one dies.")
-    async def refresh_token(self, info: strawberry.Info, input: RefreshTokenInput) -> AuthPayload | None:
+    async def refresh_token(
+        self, info: strawberry.Info, input: RefreshTokenInput
+    ) -> AuthPayload | None:
         context = info.context
         async with context.unit_of_work() as uow:
             session = await service.refresh(

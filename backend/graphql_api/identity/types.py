@@ -9,18 +9,18 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
-from backend.graphql_api.i18n import Locale
+import backend.graphql_api.i18n  # noqa: F401 - registers Locale with strawberry
 from backend.graphql_api.node_ids import parse_uuid
-from backend.identity.models import Role as DomainRole
-from backend.identity.models import User
+from backend.i18n import Locale
+from backend.identity.models import Role, User
 from backend.identity.service import Session
 
-Role = strawberry.enum(DomainRole, name="Role")
+strawberry.enum(Role, name="Role")
 
 
 @strawberry.type(description="A role the user holds, scoped to a facility, school or business.")
 class RoleAssignment:
-    role: Role  # type: ignore[valid-type]
+    role: Role
     scope_id: strawberry.ID | None
 
 
@@ -46,7 +46,7 @@ class UserNode(relay.Node):
         return self.row.email
 
     @strawberry.field
-    def locale(self) -> Locale:  # type: ignore[valid-type]
+    def locale(self) -> Locale:
         return self.row.locale
 
     @strawberry.field
@@ -65,7 +65,7 @@ class UserNode(relay.Node):
         ]
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> Iterable[Self | None]:
         """Only the owner can fetch their account by id; anyone else gets null."""
@@ -103,7 +103,7 @@ class RegisterInput:
         default=None, description="A Vietnamese mobile number: 0905 123 456, +84905123456, …"
     )
     email: str | None = None
-    locale: Locale = Locale.VI  # type: ignore[valid-type]
+    locale: Locale = Locale.VI
 
 
 @strawberry.input

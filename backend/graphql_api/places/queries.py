@@ -6,8 +6,9 @@ import strawberry
 from strawberry import relay
 
 from backend.graphql_api import pagination
-from backend.graphql_api.places.types import GeoPointInput, PlaceKind, PlaceNode, WardNode
+from backend.graphql_api.places.types import GeoPointInput, PlaceNode, WardNode
 from backend.places import service
+from backend.places.models import PlaceKind
 from backend.places.service import PlaceHit
 
 
@@ -22,7 +23,7 @@ class PlacesQuery:
         info: strawberry.Info,
         near: GeoPointInput | None = None,
         radius_meters: float | None = None,
-        kinds: list[PlaceKind] | None = None,  # type: ignore[valid-type]
+        kinds: list[PlaceKind] | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[PlaceNode]:

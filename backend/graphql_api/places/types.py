@@ -8,11 +8,12 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
-from backend.graphql_api.i18n import Locale, pick
+from backend.graphql_api.i18n import pick
 from backend.graphql_api.node_ids import parse_uuid
-from backend.places.models import Place, PlaceKind as DomainPlaceKind, Ward
+from backend.i18n import Locale
+from backend.places.models import Place, PlaceKind, Ward
 
-PlaceKind = strawberry.enum(DomainPlaceKind, name="PlaceKind")
+strawberry.enum(PlaceKind, name="PlaceKind")
 
 
 @strawberry.type(description="A WGS84 position.")
@@ -41,7 +42,7 @@ class WardNode(relay.Node):
         return pick(locale or info.context.locale, self.row.name_vi, self.row.name_en)
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> Iterable[Self | None]:
         rows = await info.context.loaders.ward_by_id.load_many([parse_uuid(i) for i in node_ids])
@@ -59,7 +60,7 @@ class PlaceNode(relay.Node):
         return cls(place_id=str(row.id), row=row, distance=distance)
 
     @strawberry.field
-    def kind(self) -> PlaceKind:  # type: ignore[valid-type]
+    def kind(self) -> PlaceKind:
         return self.row.kind
 
     @strawberry.field(description="Name in the requested language (the viewer's by default).")
@@ -86,7 +87,7 @@ class PlaceNode(relay.Node):
         return WardNode.from_row(row) if row else None
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> Iterable[Self | None]:
         rows = await info.context.loaders.place_by_id.load_many([parse_uuid(i) for i in node_ids])

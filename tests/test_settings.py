@@ -1,0 +1,90 @@
+"""Production refuses unsafe settings; development makes its own keys under var/."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from backend.app import create_app
+from backend.settings import ConfigurationError, Settings
+
+
+def _private_key(path: Path) -> Path:
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"REFRESH_TOKEN_SECRET": "s" * 40},
+        {"JWT_SIGNING_KEY_FILE": "key.pem"},
+        {"JWT_SIGNING_KEY_FILE": "key.pem", "REFRESH_TOKEN_SECRET": "too-short"},
+    ],
+)
+def test_production_refuses_to_start_without_keys(tmp_path: Path, values: dict[str, str]) -> None:
+    resolved = {
+        k: str(_private_key(tmp_path / v)) if k == "JWT_SIGNING_KEY_FILE" else v
+        for k, v in values.items()
+    }
+    with pytest.raises(ConfigurationError):
+        Settings(CITIZEN_ENV="production", CITIZEN_VAR_DIR=tmp_path, **resolved)
+    assert not (tmp_path / "keys").exists()  # no key was generated to paper over it
+
+
+def test_citizen_serve_exits_with_an_error_in_production_without_keys(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JWT_", "REFRESH_TOKEN"))}
+    env.update(CITIZEN_ENV="production", CITIZEN_VAR_DIR=str(tmp_path), PORT="0")
+    result = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "production refuses to start without JWT_SIGNING_KEY_FILE" in result.stderr
+
+
+async def test_production_with_keys_serves_without_introspection_or_ide(tmp_path: Path) -> None:
+    settings = Settings(
+        CITIZEN_ENV="production",
+        CITIZEN_VAR_DIR=tmp_path,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/p.db",
+        JWT_SIGNING_KEY_FILE=_private_key(tmp_path / "key.pem"),
+        REFRESH_TOKEN_SECRET="s" * 40,
+    )
+    app = create_app(settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        introspection = (
+            await client.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+        ).json()
+        ide = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert introspection["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "GraphiQL" not in ide.text
+    assert not (tmp_path / "keys").exists()
+    await app.state.engine.dispose()
+
+
+def test_development_generates_and_reuses_its_keys(tmp_path: Path) -> None:
+    first = Settings(CITIZEN_VAR_DIR=tmp_path)
+    second = Settings(CITIZEN_VAR_DIR=tmp_path)
+    assert first.signing_key_pem == second.signing_key_pem
+    assert first.refresh_secret == second.refresh_secret
+    assert (tmp_path / "keys" / "jwt-signing-ed25519.pem").stat().st_mode & 0o777 == 0o600
