@@ -77,6 +77,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Radius must be between 1 and {max} metres.",
     ),
     "input.invalid": ("Giá trị không hợp lệ: {detail}", "Invalid value: {detail}"),
+    "input.list_size": (
+        "Danh sách phải có từ 1 đến {max} mục.",
+        "The list must have between 1 and {max} items.",
+    ),
+    "input.quiet_hours": (
+        "Giờ bắt đầu và kết thúc của khung giờ yên lặng phải khác nhau.",
+        "Quiet hours must start and end at different times.",
+    ),
     "conflict.phone_taken": (
         "Số điện thoại này đã được đăng ký.",
         "This phone number is already registered.",
@@ -85,6 +93,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "query.too_complex": ("Truy vấn quá phức tạp: {detail}", "Query too complex: {detail}"),
     "query.invalid": ("Truy vấn không hợp lệ: {detail}", "Invalid query: {detail}"),
 }
+
+
+def register_messages(messages: dict[str, tuple[str, str]]) -> None:
+    """Add a domain's texts (key: (Vietnamese, English)); a key may be defined only once."""
+    clashes = MESSAGES.keys() & messages.keys()
+    if clashes:
+        raise ValueError(f"message keys defined twice: {sorted(clashes)}")
+    MESSAGES.update(messages)
+
+
+def register_field_labels(labels: dict[str, tuple[str, str]]) -> None:
+    FIELD_LABELS.update(labels)
 
 
 # How fields are named to people in messages; the machine-readable name goes in `extensions`.

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+
+class TaskSender(Protocol):
+    """What a unit of work needs of Celery: `Celery.send_task`."""
+
+    def send_task(self, name: str, args: Sequence[Any] | None = ...) -> object: ...
 
 
 class UnitOfWork:
@@ -22,8 +28,11 @@ class UnitOfWork:
     committed, and periodic sweeps re-send whatever was not sent.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], tasks: TaskSender | None = None
+    ) -> None:
         self._sessions = sessions
+        self._tasks = tasks
         self._callbacks: list[Callable[[], object]] = []
         self._session: AsyncSession | None = None
 
@@ -35,6 +44,13 @@ class UnitOfWork:
 
     def after_commit(self, callback: Callable[[], object]) -> None:
         self._callbacks.append(callback)
+
+    def enqueue(self, task_name: str, *args: Any) -> None:
+        """Send a Celery task by name once the commit succeeded (ids in, never ORM objects)."""
+        tasks = self._tasks
+        if tasks is None:
+            raise RuntimeError("this unit of work was opened without a task sender")
+        self.after_commit(lambda: tasks.send_task(task_name, args=list(args)))
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()

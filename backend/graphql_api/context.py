@@ -57,7 +57,7 @@ class Context(BaseContext):
         return utcnow()
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+        return UnitOfWork(self.sessions, self.services.celery)
 
     async def viewer(self) -> User | None:
         """The signed-in user, or None when no token was sent. A bad token is an error, so the
