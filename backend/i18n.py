@@ -81,6 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Danh sách phải có từ 1 đến {max} mục.",
         "The list must have between 1 and {max} items.",
     ),
+    "input.token_or_fid": (
+        "Vui lòng gửi đúng một trong hai: token hoặc fid.",
+        "Send exactly one of token or fid.",
+    ),
     "input.quiet_hours": (
         "Giờ bắt đầu và kết thúc của khung giờ yên lặng phải khác nhau.",
         "Quiet hours must start and end at different times.",

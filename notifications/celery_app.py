@@ -10,7 +10,7 @@ from celery import Celery
 from backend.settings import Settings
 
 # Domain modules whose tasks the worker must know.
-TASK_MODULES = ["backend.identity.tasks"]
+TASK_MODULES = ["backend.identity.tasks", "notifications.tasks"]
 
 # Longer than any task may run, so Redis never redelivers a task that is still being worked on.
 VISIBILITY_TIMEOUT_SECONDS = 3600
@@ -35,6 +35,14 @@ def create_celery(settings: Settings) -> Celery:
             "purge-expired-refresh-tokens": {
                 "task": "identity.purge_expired_refresh_tokens",
                 "schedule": timedelta(hours=6),
+            },
+            "sweep-notification-outbox": {
+                "task": "notifications.sweep_outbox",
+                "schedule": timedelta(minutes=1),
+            },
+            "prune-stale-devices": {
+                "task": "notifications.prune_stale_devices",
+                "schedule": timedelta(hours=24),
             },
         },
         broker_transport_options=_transport_options(settings),

@@ -53,7 +53,10 @@ class PushMessage:
         for key, value in self.data.items():
             if key in RESERVED_KEYS or not DATA_KEY.match(key) or not DATA_VALUE.match(value):
                 raise InvalidPayload(f"data {key!r} must be an id-like value")
-        for locale_title, locale_body in ((self.title.vi, self.body.vi), (self.title.en, self.body.en)):
+        for locale_title, locale_body in (
+            (self.title.vi, self.body.vi),
+            (self.title.en, self.body.en),
+        ):
             payload = data_payload("0" * 32, self.type, self.deep_link, self.data)
             if payload_size(locale_title, locale_body, payload) > FCM_MAX_PAYLOAD_BYTES:
                 raise InvalidPayload("the push would exceed FCM's 4 KB limit")
@@ -63,7 +66,9 @@ class PushMessage:
         return TTL_SECONDS[self.ttl]
 
 
-def data_payload(notification_id: str, type_: str, deep_link: str, data: dict[str, str]) -> dict[str, str]:
+def data_payload(
+    notification_id: str, type_: str, deep_link: str, data: dict[str, str]
+) -> dict[str, str]:
     """The FCM `data` map of a notification: type, ids and where to go, nothing else."""
     return {"type": type_, "notification_id": notification_id, "deep_link": deep_link, **data}
 

@@ -8,7 +8,17 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,7 +49,7 @@ class Platform(StrEnum):
 class TargetKind(StrEnum):
     """How FCM addresses the app: a registration token, or a Firebase installation id."""
 
-    TOKEN = "token"
+    TOKEN = "token"  # noqa: S105 - a kind of address, not a secret
     FID = "fid"
 
 
@@ -52,7 +62,9 @@ class DeliveryStatus(StrEnum):
 class Device(IdMixin, CreatedAtMixin, Base):
     __tablename__ = "devices"
 
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     target: Mapped[str] = mapped_column(String(512), unique=True)
     target_kind: Mapped[TargetKind] = mapped_column(string_enum(TargetKind, "target_kind"))
     platform: Mapped[Platform] = mapped_column(string_enum(Platform, "platform"))
@@ -83,9 +95,7 @@ class CategoryPreference(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    category: Mapped[Category] = mapped_column(
-        string_enum(Category, "category"), primary_key=True
-    )
+    category: Mapped[Category] = mapped_column(string_enum(Category, "category"), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean)
 
 
@@ -115,6 +125,10 @@ class Notification(IdMixin, CreatedAtMixin, Base):
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dispatch_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A dispatcher claims a notification for a while, so the sweep and a redelivered task never
+    # send it side by side; a redelivered task keeps its id and may take its own claim back.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Delivery(IdMixin, Base):

@@ -47,7 +47,9 @@ async def inbox_page(
     return (await session.scalars(statement.limit(limit))).all()
 
 
-async def unread_counts(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+async def unread_counts(
+    session: AsyncSession, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
     statement = (
         select(Notification.user_id, func.count())
         .where(Notification.user_id.in_(user_ids), Notification.read_at.is_(None))
@@ -93,9 +95,7 @@ async def add_device(session: AsyncSession, device: Device) -> None:
     await session.flush()
 
 
-async def active_devices(
-    session: AsyncSession, user_ids: Sequence[uuid.UUID]
-) -> Sequence[Device]:
+async def active_devices(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> Sequence[Device]:
     statement = select(Device).where(Device.user_id.in_(user_ids), Device.active.is_(True))
     return (await session.scalars(statement.order_by(Device.created_at))).all()
 
@@ -148,17 +148,51 @@ async def save_category_preference(session: AsyncSession, row: CategoryPreferenc
     await session.flush()
 
 
-async def notifications_for_dispatch(
-    session: AsyncSession, ids: Sequence[uuid.UUID]
+async def claim(
+    session: AsyncSession,
+    ids: Sequence[uuid.UUID],
+    owner: str,
+    now: datetime,
+    until: datetime,
 ) -> Sequence[Notification]:
-    """Undispatched notifications among `ids`, locked so two workers never send one twice."""
+    """Take the due, undispatched notifications among `ids` that nobody else holds."""
     statement = (
-        select(Notification)
-        .where(Notification.id.in_(ids), Notification.dispatched_at.is_(None))
-        .order_by(Notification.id)
-        .with_for_update(skip_locked=True)
+        update(Notification)
+        .where(
+            Notification.id.in_(ids),
+            Notification.dispatched_at.is_(None),
+            or_(Notification.send_after.is_(None), Notification.send_after <= now),
+            or_(
+                Notification.lease_until.is_(None),
+                Notification.lease_until < now,
+                Notification.lease_owner == owner,
+            ),
+        )
+        .values(lease_owner=owner, lease_until=until)
+        .returning(Notification)
+        .execution_options(synchronize_session=False)
     )
     return (await session.scalars(statement)).all()
+
+
+async def finish(
+    session: AsyncSession, ids: Sequence[uuid.UUID], owner: str, now: datetime
+) -> None:
+    if ids:
+        await session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids), Notification.lease_owner == owner)
+            .values(dispatched_at=now, lease_owner=None, lease_until=None)
+        )
+
+
+async def release(session: AsyncSession, ids: Sequence[uuid.UUID], owner: str) -> None:
+    if ids:
+        await session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids), Notification.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None)
+        )
 
 
 async def deliveries_of(
@@ -183,8 +217,18 @@ async def due_undispatched_ids(
             Notification.dispatched_at.is_(None),
             Notification.created_at < created_before,
             or_(Notification.send_after.is_(None), Notification.send_after <= now),
+            or_(Notification.lease_until.is_(None), Notification.lease_until < now),
         )
         .order_by(Notification.created_at)
         .limit(limit)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def notifications_of(
+    session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> Sequence[Notification]:
+    statement = select(Notification).where(
+        Notification.user_id == user_id, Notification.id.in_(ids)
     )
     return (await session.scalars(statement)).all()

@@ -221,3 +221,9 @@ async def update_preferences(
             uow.session, NotificationSettings(user_id=user_id, quiet_start=start, quiet_end=end)
         )
     return await preferences(uow.session, user_id)
+
+
+async def own_notifications(
+    session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> Sequence[Notification]:
+    return await repository.notifications_of(session, user_id, ids)

@@ -33,5 +33,4 @@ class CreatedAtMixin:
 
 def load_all_models() -> None:
     """Import every domain's models so that Base.metadata is complete (Alembic, drift checks)."""
-    import backend.identity.models
-    import backend.places.models  # noqa: F401
+    import notifications.models  # noqa: F401

@@ -15,6 +15,7 @@ from backend.graphql_api.errors import ErrorFormatter, is_expected
 from backend.graphql_api.identity.mutations import IdentityMutation
 from backend.graphql_api.identity.queries import IdentityQuery
 from backend.graphql_api.limits import limit_extensions
+from backend.graphql_api.notifications.mutations import NotificationsMutation
 from backend.graphql_api.places.queries import PlacesQuery
 from backend.settings import Settings
 
@@ -29,7 +30,7 @@ class Query(IdentityQuery, PlacesQuery):
 
 
 @strawberry.type
-class Mutation(IdentityMutation):
+class Mutation(IdentityMutation, NotificationsMutation):
     pass
 
 

@@ -13,8 +13,8 @@ from backend.graphql_api.identity.types import (
     LogoutInput,
     RefreshTokenInput,
     RegisterInput,
-    UserNode,
 )
+from backend.graphql_api.viewer import UserNode
 from backend.identity import service
 
 

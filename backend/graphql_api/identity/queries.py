@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from backend.graphql_api.identity.types import UserNode
+from backend.graphql_api.viewer import UserNode
 
 
 @strawberry.type

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from typing import Self
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry import relay
 
 import backend.graphql_api.i18n  # noqa: F401 - registers Locale with strawberry
-from backend.graphql_api.node_ids import parse_uuid
 from backend.i18n import Locale
 from backend.identity.models import Role, User
 from backend.identity.service import Session
+
+if TYPE_CHECKING:
+    from backend.graphql_api.viewer import UserNode
 
 strawberry.enum(Role, name="Role")
 
@@ -24,14 +24,11 @@ class RoleAssignment:
     scope_id: strawberry.ID | None
 
 
-@strawberry.type(name="User", description="An account. Visible only to its owner.")
-class UserNode(relay.Node):
-    user_id: relay.NodeID[str]
-    row: strawberry.Private[User]
+@strawberry.type
+class AccountFields:
+    """The identity domain's fields of the `User` type (composed in `graphql_api/viewer.py`)."""
 
-    @classmethod
-    def from_row(cls, row: User) -> Self:
-        return cls(user_id=str(row.id), row=row)
+    row: strawberry.Private[User]
 
     @strawberry.field
     def display_name(self) -> str:
@@ -64,17 +61,6 @@ class UserNode(relay.Node):
             for assignment in assignments
         ]
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
-        """Only the owner can fetch their account by id; anyone else gets null."""
-        viewer = await info.context.viewer()
-        return [
-            cls.from_row(viewer) if viewer and parse_uuid(node_id) == viewer.id else None
-            for node_id in node_ids
-        ]
-
 
 @strawberry.type(description="A signed-in session.")
 class AuthPayload:
@@ -83,10 +69,12 @@ class AuthPayload:
     refresh_token: str = strawberry.field(
         description="Opaque; exchange it with refreshToken. Each one works once."
     )
-    user: UserNode
+    user: Annotated[UserNode, strawberry.lazy("backend.graphql_api.viewer")]
 
     @classmethod
     def from_session(cls, session: Session) -> AuthPayload:
+        from backend.graphql_api.viewer import UserNode
+
         return cls(
             access_token=session.access_token,
             access_token_expires_at=session.access_token_expires_at,

@@ -1,0 +1,111 @@
+"""Mutations of the push pipeline: devices, read receipts, preferences."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import strawberry
+from strawberry import relay
+
+from backend.errors import BadUserInput
+from backend.graphql_api.node_ids import decode_id
+from backend.graphql_api.notifications.types import DeviceType, NotificationPreferences
+from backend.i18n import Locale
+from notifications import service
+from notifications.models import Category, Platform, TargetKind
+from notifications.service import DeviceRegistration
+
+MAX_IDS = service.MAX_MARK_READ
+
+
+@strawberry.input(description="Give exactly one of token (FCM registration token) or fid.")
+class RegisterDeviceInput:
+    platform: Platform
+    locale: Locale
+    app_version: str
+    token: str | None = None
+    fid: str | None = strawberry.field(default=None, description="Firebase installation id.")
+
+
+@strawberry.input
+class UnregisterDeviceInput:
+    token: str = strawberry.field(description="The registration token or installation id.")
+
+
+@strawberry.input
+class CategoryPreferenceInput:
+    category: Category
+    enabled: bool
+
+
+@strawberry.input
+class QuietHoursInput:
+    start: time
+    end: time
+
+
+@strawberry.input
+class NotificationPreferencesInput:
+    categories: list[CategoryPreferenceInput] = strawberry.field(default_factory=list)
+    quiet_hours: QuietHoursInput | None = None
+    clear_quiet_hours: bool = False
+
+
+@strawberry.type
+class NotificationsMutation:
+    @strawberry.mutation(description="Register (or refresh) this phone for pushes; call at start.")
+    async def register_device(
+        self, info: strawberry.Info, input: RegisterDeviceInput
+    ) -> DeviceType | None:
+        viewer = await info.context.require_viewer()
+        if (input.token is None) == (input.fid is None):
+            raise BadUserInput("input.token_or_fid", field="token")
+        registration = DeviceRegistration(
+            target=input.token or input.fid or "",
+            target_kind=TargetKind.TOKEN if input.token is not None else TargetKind.FID,
+            platform=input.platform,
+            locale=input.locale,
+            app_version=input.app_version,
+        )
+        async with info.context.unit_of_work() as uow:
+            device = await service.register_device(uow, viewer.id, registration, info.context.now())
+        return DeviceType.from_row(device)
+
+    @strawberry.mutation(description="Stop pushes to this phone (on sign-out).")
+    async def unregister_device(
+        self, info: strawberry.Info, input: UnregisterDeviceInput
+    ) -> bool | None:
+        viewer = await info.context.require_viewer()
+        async with info.context.unit_of_work() as uow:
+            return await service.unregister_device(uow, viewer.id, input.token)
+
+    @strawberry.mutation(description="Mark inbox entries read; returns the unread count after.")
+    async def mark_notifications_read(
+        self, info: strawberry.Info, ids: list[relay.GlobalID]
+    ) -> int | None:
+        viewer = await info.context.require_viewer()
+        if len(ids) > MAX_IDS:
+            raise BadUserInput("input.list_size", field="ids", max=MAX_IDS)
+        wanted = [decode_id(global_id, "Notification", field="ids") for global_id in ids]
+        async with info.context.unit_of_work() as uow:
+            await service.mark_read(uow, viewer.id, wanted, info.context.now())
+            counts = await service.unread_counts(uow.session, [viewer.id])
+        return counts.get(viewer.id, 0)
+
+    @strawberry.mutation
+    async def update_notification_preferences(
+        self, info: strawberry.Info, input: NotificationPreferencesInput
+    ) -> NotificationPreferences | None:
+        viewer = await info.context.require_viewer()
+        if len(input.categories) > len(Category):
+            raise BadUserInput("input.list_size", field="categories", max=len(Category))
+        quiet = input.quiet_hours
+        async with info.context.unit_of_work() as uow:
+            preferences = await service.update_preferences(
+                uow,
+                viewer.id,
+                categories={item.category: item.enabled for item in input.categories},
+                quiet_hours=(quiet.start, quiet.end) if quiet is not None else None,
+                clear_quiet_hours=input.clear_quiet_hours,
+            )
+        return NotificationPreferences.from_preferences(preferences)

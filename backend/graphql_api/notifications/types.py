@@ -1,0 +1,183 @@
+"""GraphQL types of the push pipeline: the inbox, devices, preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, time
+from typing import Self
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+import backend.graphql_api.i18n  # noqa: F401 - registers Locale with strawberry
+from backend.graphql_api import pagination
+from backend.graphql_api.i18n import pick
+from backend.graphql_api.node_ids import parse_uuid
+from backend.i18n import Locale
+from backend.identity.models import User
+from notifications import service
+from notifications.models import Category, Device, Notification, Platform
+from notifications.service import Preferences
+
+strawberry.enum(Category, name="NotificationCategory")
+strawberry.enum(Platform, name="Platform")
+
+
+@strawberry.type(name="Notification", description="An entry of the signed-in person's inbox.")
+class NotificationNode(relay.Node):
+    notification_id: relay.NodeID[str]
+    row: strawberry.Private[Notification]
+
+    @classmethod
+    def from_row(cls, row: Notification) -> Self:
+        return cls(notification_id=str(row.id), row=row)
+
+    @strawberry.field
+    def category(self) -> Category:
+        return self.row.category
+
+    @strawberry.field(description="What happened, e.g. appointment.booked; the app routes on it.")
+    def type(self) -> str:
+        return self.row.type
+
+    @strawberry.field
+    def title(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+        return pick(locale or info.context.locale, self.row.title_vi, self.row.title_en)
+
+    @strawberry.field
+    def body(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+        return pick(locale or info.context.locale, self.row.body_vi, self.row.body_en)
+
+    @strawberry.field
+    def deep_link(self) -> str:
+        return self.row.deep_link
+
+    @strawberry.field(description="Ids the deep link needs, e.g. {appointmentId: …}.")
+    def data(self) -> JSON:
+        return JSON(dict(self.row.data))
+
+    @strawberry.field
+    def urgent(self) -> bool:
+        return self.row.urgent
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    def read_at(self) -> datetime | None:
+        return self.row.read_at
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> Iterable[Self | None]:
+        """A notification is visible to its recipient only."""
+        viewer = await info.context.viewer()
+        wanted = [parse_uuid(node_id) for node_id in node_ids]
+        if viewer is None:
+            return [None for _ in wanted]
+        async with info.context.sessions() as session:
+            rows = {
+                row.id: row for row in await service.own_notifications(session, viewer.id, wanted)
+            }
+        return [cls.from_row(rows[key]) if key in rows else None for key in wanted]
+
+
+@strawberry.type(name="Device", description="A phone (or browser) that receives pushes.")
+class DeviceType:
+    id: strawberry.ID
+    platform: Platform
+    locale: Locale
+    app_version: str
+    last_seen_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Device) -> DeviceType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            platform=row.platform,
+            locale=row.locale,
+            app_version=row.app_version,
+            last_seen_at=row.last_seen_at,
+        )
+
+
+@strawberry.type
+class CategoryPreference:
+    category: Category
+    enabled: bool
+
+
+@strawberry.type(description="Local time (Asia/Ho_Chi_Minh); may span midnight, e.g. 22:00–06:30.")
+class QuietHours:
+    start: time
+    end: time
+
+
+@strawberry.type
+class NotificationPreferences:
+    categories: list[CategoryPreference]
+    quiet_hours: QuietHours | None = strawberry.field(
+        description="Non-urgent pushes wait until they end; urgent public-safety alerts do not."
+    )
+
+    @classmethod
+    def from_preferences(cls, preferences: Preferences) -> NotificationPreferences:
+        quiet = (
+            QuietHours(start=preferences.quiet_start, end=preferences.quiet_end)
+            if preferences.quiet_start is not None and preferences.quiet_end is not None
+            else None
+        )
+        return cls(
+            categories=[
+                CategoryPreference(category=category, enabled=preferences.allows(category))
+                for category in Category
+            ],
+            quiet_hours=quiet,
+        )
+
+
+@strawberry.type
+class NotificationViewerFields:
+    """The push pipeline's fields of the `User` type."""
+
+    row: strawberry.Private[User]
+
+    @strawberry.field(description="The inbox, newest first.")
+    async def notifications(
+        self,
+        info: strawberry.Info,
+        unread_only: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[NotificationNode]:
+        size = pagination.page_size(first)
+        async with info.context.sessions() as session:
+            rows = await service.inbox(
+                session,
+                self.row.id,
+                unread_only=unread_only,
+                after=pagination.decode_cursor(after, str),
+                limit=size + 1,
+            )
+        return pagination.connection(
+            rows,
+            size=size,
+            after=after,
+            node=NotificationNode.from_row,
+            cursor=lambda row: pagination.encode_cursor(row.created_at.isoformat(), row.id),
+        )
+
+    @strawberry.field
+    async def unread_notification_count(self, info: strawberry.Info) -> int:
+        async with info.context.sessions() as session:
+            counts = await service.unread_counts(session, [self.row.id])
+        return counts.get(self.row.id, 0)
+
+    @strawberry.field
+    async def notification_preferences(self, info: strawberry.Info) -> NotificationPreferences:
+        async with info.context.sessions() as session:
+            preferences = await service.preferences(session, self.row.id)
+        return NotificationPreferences.from_preferences(preferences)

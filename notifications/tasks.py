@@ -1,0 +1,91 @@
+"""Celery tasks of the push pipeline: dispatch, the outbox sweep, stale-device pruning."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+from celery import Task, shared_task
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend.db.types import utcnow
+from backend.db.unit_of_work import UnitOfWork
+from backend.settings import Settings
+from notifications import repository, service
+from notifications.celery_app import settings_of
+from notifications.dispatch import Dispatcher, retry_delay
+from notifications.gateways import PushGateway, gateway_for
+from notifications.runtime import run_with_sessions
+from notifications.throttle import RateLimiter, rate_limiter
+
+log = logging.getLogger(__name__)
+
+SWEEP_GRACE = timedelta(seconds=30)  # younger rows are still on their way through the broker
+SWEEP_LIMIT = 50_000
+
+
+@cache
+def _gateway(credentials_file: Path | None) -> PushGateway:
+    return gateway_for(credentials_file)
+
+
+@cache
+def _limiter(per_second: int | None, redis_url: str | None) -> RateLimiter:
+    return rate_limiter(per_second, redis_url)
+
+
+def dispatcher(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Dispatcher:
+    redis_url = settings.broker_url if (settings.broker_url or "").startswith("redis") else None
+    return Dispatcher(
+        sessions,
+        _gateway(settings.fcm_credentials_file),
+        _limiter(settings.push_rate_per_second, redis_url),
+    )
+
+
+@shared_task(name=service.DISPATCH_TASK, bind=True, max_retries=10)
+def dispatch(self: Task, ids: list[str]) -> dict[str, int]:
+    """Push notifications to their devices; retry only what FCM asked us to retry."""
+    settings = settings_of(self.app)
+    wanted = [uuid.UUID(value) for value in ids]
+    report = run_with_sessions(
+        settings,
+        lambda sessions: dispatcher(settings, sessions).dispatch(wanted, owner=self.request.id),
+    )
+    if report.retry_in is not None:
+        raise self.retry(countdown=retry_delay(self.request.retries + 1, report.retry_in))
+    return {"sent": report.sent, "dead": report.dead_targets, "failed": report.failed}
+
+
+@shared_task(name="notifications.sweep_outbox", bind=True)
+def sweep_outbox(self: Task) -> int:
+    """Re-enqueue notifications that were committed but never dispatched."""
+    settings = settings_of(self.app)
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
+        now = utcnow()
+        async with UnitOfWork(sessions, self.app) as uow:
+            ids = await repository.due_undispatched_ids(
+                uow.session, created_before=now - SWEEP_GRACE, now=now, limit=SWEEP_LIMIT
+            )
+            for start in range(0, len(ids), service.DISPATCH_BATCH):
+                batch = ids[start : start + service.DISPATCH_BATCH]
+                uow.enqueue(service.DISPATCH_TASK, [str(i) for i in batch])
+        return len(ids)
+
+    found = run_with_sessions(settings, work)
+    if found:
+        log.info("notifications.sweep_outbox.requeued", extra={"count": found})
+    return found
+
+
+@shared_task(name="notifications.prune_stale_devices", bind=True)
+def prune_stale_devices(self: Task) -> int:
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
+        async with UnitOfWork(sessions) as uow:
+            return await service.prune_stale_devices(uow.session, utcnow())
+
+    return run_with_sessions(settings_of(self.app), work)
