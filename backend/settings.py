@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     refresh_token_secret: str | None = Field(None, alias="REFRESH_TOKEN_SECRET")
 
     fcm_credentials_file: Path | None = Field(None, alias="FCM_CREDENTIALS_FILE")
+    # FCM's HTTP v1 send URL with `{0}` for the project id: for an egress proxy or a test double.
+    fcm_endpoint: str | None = Field(None, alias="FCM_ENDPOINT")
     # FCM's default quota is 600,000 messages a minute per project: stay under 10,000/s.
     push_rate_per_second: int | None = Field(8000, alias="PUSH_RATE_PER_SECOND", ge=1)
 

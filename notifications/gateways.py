@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -68,15 +69,32 @@ class LogGateway:
 
 
 class FcmGateway:
-    """firebase-admin's `send_each`: one HTTP/2-less request per message on a thread pool."""
+    """firebase-admin's `send_each`: one request per message, sent from a pool of threads.
 
-    def __init__(self, credentials_file: Path, app_name: str = "citizen-hub") -> None:
+    Measured here, `send_each` cost ~1 ms of CPU per message against ~3.7–12 ms for
+    `send_each_async`, which is also bound to the first event loop that used it.
+    """
+
+    def __init__(self, app: firebase_admin.App) -> None:
+        self.app = app
+
+    @classmethod
+    def from_credentials(cls, credentials_file: Path, endpoint: str | None = None) -> FcmGateway:
+        """One firebase-admin app per service account (and endpoint), made once per process."""
+        digest = hashlib.sha256(f"{credentials_file.resolve()}|{endpoint}".encode()).hexdigest()
+        name = f"citizen-hub-{digest[:16]}"
         try:
-            self.app = firebase_admin.get_app(app_name)
+            return cls(firebase_admin.get_app(name))
         except ValueError:
-            self.app = firebase_admin.initialize_app(
-                credentials.Certificate(str(credentials_file)), name=app_name
-            )
+            pass
+        if endpoint:
+            # firebase-admin reads its endpoint from this class attribute once per app.
+            messaging._MessagingService.FCM_URL = endpoint
+        app = firebase_admin.initialize_app(
+            credentials.Certificate(str(credentials_file)), name=name
+        )
+        messaging._get_messaging_service(app)
+        return cls(app)
 
     def send(self, pushes: Sequence[OutgoingPush]) -> list[PushResult]:
         results: list[PushResult] = []
@@ -166,5 +184,7 @@ def _retry_after(error: Any) -> float | None:
         return None
 
 
-def gateway_for(credentials_file: Path | None) -> PushGateway:
-    return FcmGateway(credentials_file) if credentials_file else LogGateway()
+def gateway_for(credentials_file: Path | None, endpoint: str | None = None) -> PushGateway:
+    if credentials_file is None:
+        return LogGateway()
+    return FcmGateway.from_credentials(credentials_file, endpoint)

@@ -28,8 +28,8 @@ SWEEP_LIMIT = 50_000
 
 
 @cache
-def _gateway(credentials_file: Path | None) -> PushGateway:
-    return gateway_for(credentials_file)
+def _gateway(credentials_file: Path | None, endpoint: str | None) -> PushGateway:
+    return gateway_for(credentials_file, endpoint)
 
 
 @cache
@@ -41,7 +41,7 @@ def dispatcher(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
     redis_url = settings.broker_url if (settings.broker_url or "").startswith("redis") else None
     return Dispatcher(
         sessions,
-        _gateway(settings.fcm_credentials_file),
+        _gateway(settings.fcm_credentials_file, settings.fcm_endpoint),
         _limiter(settings.push_rate_per_second, redis_url),
     )
 

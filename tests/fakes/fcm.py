@@ -41,7 +41,7 @@ Mind that firebase-admin retries by itself. `send`/`send_each` (requests + urlli
 the access token and repeats a request answered 401, at most twice. `send_each_async` (httpx)
 retries 500/503 the same way but ignores Retry-After. Scripted failures therefore show up as
 several `attempts` per message; `firebase_app(..., retry=NO_BACKOFF_RETRY)` keeps the attempts
-and drops the backoff so that such tests stay fast.
+and drops the backoff of `send`/`send_each` so that such tests stay fast.
 """
 
 from __future__ import annotations
