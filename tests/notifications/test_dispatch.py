@@ -204,4 +204,6 @@ async def test_switched_off_categories_and_quiet_hours(
     by_id = {n.id: n for n in await rows(seeded, Notification)}
     assert by_id[health[0]].dispatched_at is not None  # in the inbox, never pushed
     assert by_id[traffic[0]].dispatched_at is None
-    assert by_id[traffic[0]].send_after is not None and by_id[traffic[0]].send_after > now
+    deferred_until = by_id[traffic[0]].send_after
+    assert deferred_until is not None
+    assert deferred_until > now
