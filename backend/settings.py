@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     database_url: str = Field("sqlite+aiosqlite:///var/citizen.db", alias="DATABASE_URL")
     database_pool_size: int = Field(10, alias="DATABASE_POOL_SIZE", ge=1)
     broker_url: str | None = Field(None, alias="CELERY_BROKER_URL")
-    redis_url: str | None = Field(None, alias="REDIS_URL")
+    # Redis re-delivers a task whose worker vanished after this long: keep it above the longest
+    # task (tasks are limited to 10 minutes) and every retry countdown (at most 5 minutes).
+    celery_visibility_timeout: int = Field(3600, alias="CELERY_VISIBILITY_TIMEOUT", ge=1)
 
     jwt_signing_key_file: Path | None = Field(None, alias="JWT_SIGNING_KEY_FILE")
     jwt_verification_key_files: list[Path] = Field([], alias="JWT_VERIFICATION_KEY_FILES")
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     fcm_endpoint: str | None = Field(None, alias="FCM_ENDPOINT")
     # FCM's default quota is 600,000 messages a minute per project: stay under 10,000/s.
     push_rate_per_second: int | None = Field(8000, alias="PUSH_RATE_PER_SECOND", ge=1)
+    # Messages sent (and their delivery records committed) per step: at most this many can be
+    # sent twice when a worker dies mid-step.
+    push_chunk_size: int = Field(500, alias="PUSH_CHUNK_SIZE", ge=1, le=500)
 
     graphql_ide: bool | None = Field(None, alias="GRAPHQL_IDE")
     graphql_introspection: bool | None = Field(None, alias="GRAPHQL_INTROSPECTION")

@@ -12,8 +12,7 @@ from backend.settings import Settings
 # Domain modules whose tasks the worker must know.
 TASK_MODULES = ["backend.identity.tasks", "notifications.tasks"]
 
-# Longer than any task may run, so Redis never redelivers a task that is still being worked on.
-VISIBILITY_TIMEOUT_SECONDS = 3600
+TASK_TIME_LIMIT_SECONDS = 600
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -29,7 +28,7 @@ def create_celery(settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_time_limit=VISIBILITY_TIMEOUT_SECONDS - 600,
+        task_time_limit=TASK_TIME_LIMIT_SECONDS,
         broker_connection_retry_on_startup=True,
         beat_schedule={
             "purge-expired-refresh-tokens": {
@@ -67,7 +66,13 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
             "processed_folder": str(processed),
             "store_processed": False,
         }
-    return {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS}
+    return {
+        "visibility_timeout": settings.celery_visibility_timeout,
+        # Look for tasks of dead workers every few seconds (kombu's default waits ~100 s);
+        # one cheap sorted-set query per worker.
+        "unacked_restore_interval": min(10, settings.celery_visibility_timeout),
+        "unacked_restore_throttle": 1,
+    }
 
 
 def settings_of(app: Celery) -> Settings:

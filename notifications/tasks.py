@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from celery import Task, shared_task
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.types import utcnow
-from backend.db.unit_of_work import UnitOfWork
+from backend.db.unit_of_work import TaskSender, UnitOfWork
 from backend.settings import Settings
 from notifications import repository, service
 from notifications.celery_app import settings_of
@@ -43,6 +43,7 @@ def dispatcher(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
         sessions,
         _gateway(settings.fcm_credentials_file, settings.fcm_endpoint),
         _limiter(settings.push_rate_per_second, redis_url),
+        chunk=settings.push_chunk_size,
     )
 
 
@@ -60,26 +61,28 @@ def dispatch(self: Task, ids: list[str]) -> dict[str, int]:
     return {"sent": report.sent, "dead": report.dead_targets, "failed": report.failed}
 
 
+async def sweep(
+    sessions: async_sessionmaker[AsyncSession], tasks: TaskSender, now: datetime
+) -> int:
+    """Re-enqueue notifications that were committed but never dispatched (Redis was down, a
+    worker died), leaving the young ones a grace period to arrive the normal way."""
+    async with UnitOfWork(sessions, tasks) as uow:
+        ids = await repository.due_undispatched_ids(
+            uow.session, created_before=now - SWEEP_GRACE, now=now, limit=SWEEP_LIMIT
+        )
+        for start in range(0, len(ids), service.DISPATCH_BATCH):
+            batch = ids[start : start + service.DISPATCH_BATCH]
+            uow.enqueue(service.DISPATCH_TASK, [str(i) for i in batch])
+    if ids:
+        log.info("notifications.sweep_outbox.requeued", extra={"count": len(ids)})
+    return len(ids)
+
+
 @shared_task(name="notifications.sweep_outbox", bind=True)
 def sweep_outbox(self: Task) -> int:
-    """Re-enqueue notifications that were committed but never dispatched."""
-    settings = settings_of(self.app)
-
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
-        now = utcnow()
-        async with UnitOfWork(sessions, self.app) as uow:
-            ids = await repository.due_undispatched_ids(
-                uow.session, created_before=now - SWEEP_GRACE, now=now, limit=SWEEP_LIMIT
-            )
-            for start in range(0, len(ids), service.DISPATCH_BATCH):
-                batch = ids[start : start + service.DISPATCH_BATCH]
-                uow.enqueue(service.DISPATCH_TASK, [str(i) for i in batch])
-        return len(ids)
-
-    found = run_with_sessions(settings, work)
-    if found:
-        log.info("notifications.sweep_outbox.requeued", extra={"count": found})
-    return found
+    return run_with_sessions(
+        settings_of(self.app), lambda sessions: sweep(sessions, self.app, utcnow())
+    )
 
 
 @shared_task(name="notifications.prune_stale_devices", bind=True)

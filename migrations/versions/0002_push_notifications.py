@@ -18,7 +18,16 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-CATEGORIES = ("health", "school", "tourism", "traffic", "environment", "identity", "business", "system")
+CATEGORIES = (
+    "health",
+    "school",
+    "tourism",
+    "traffic",
+    "environment",
+    "identity",
+    "business",
+    "system",
+)
 
 
 def _enum(name: str, *values: str) -> sa.Enum:
