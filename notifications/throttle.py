@@ -1,7 +1,9 @@
 """Keep the push rate under a configured ceiling (FCM's default quota is 600,000/min/project).
 
-With Redis the budget is shared by every worker (one counter per second); in the embedded mode
-there is one worker, and the counter lives in its memory.
+A generic cell-rate algorithm: each send of n messages reserves n/rate seconds on a shared
+timeline and waits for its turn, so sends are spaced evenly instead of bursting at the start of
+each second. With Redis the timeline is shared by every worker; in the embedded mode there is one
+worker and it lives in memory.
 """
 
 from __future__ import annotations
@@ -23,48 +25,40 @@ class NoLimit:
 
 
 class LocalRateLimiter:
-    """Fixed one-second windows in process memory."""
-
     def __init__(self, per_second: int) -> None:
         self.per_second = per_second
         self._lock = threading.Lock()
-        self._window = 0
-        self._used = 0
+        self._next_free = 0.0
 
     def acquire(self, count: int) -> None:
-        while True:
-            with self._lock:
-                now = time.time()
-                window = int(now)
-                if window != self._window:
-                    self._window, self._used = window, 0
-                if self._used == 0 or self._used + count <= self.per_second:
-                    self._used += count
-                    return
-            time.sleep(max(0.0, window + 1 - now))
+        with self._lock:
+            now = time.monotonic()
+            start = max(self._next_free, now)
+            self._next_free = start + count / self.per_second
+        time.sleep(start - now)
+
+
+# Reserve ARGV[1] seconds on the timeline in KEYS[1]; return how long to wait (seconds).
+_RESERVE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+local next_free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(next_free, now)
+local cost = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], tostring(start + cost), 'EX', math.ceil(start + cost - now) + 60)
+return tostring(start - now)
+"""
 
 
 class RedisRateLimiter:
-    """Fixed one-second windows in Redis, shared by all workers."""
-
     def __init__(self, client: redis.Redis, per_second: int, key: str = "push:rate") -> None:
-        self.client = client
         self.per_second = per_second
         self.key = key
+        self._reserve = client.register_script(_RESERVE)
 
     def acquire(self, count: int) -> None:
-        while True:
-            now = time.time()
-            window = int(now)
-            key = f"{self.key}:{window}"
-            pipeline = self.client.pipeline()
-            pipeline.incrby(key, count)
-            pipeline.expire(key, 5)
-            used = int(pipeline.execute()[0])
-            if used == count or used <= self.per_second:
-                return
-            self.client.decrby(key, count)  # give the budget back and wait for the next second
-            time.sleep(max(0.0, window + 1 - now))
+        wait = float(self._reserve(keys=[self.key], args=[count / self.per_second]))
+        time.sleep(max(0.0, wait))
 
 
 def rate_limiter(per_second: int | None, redis_url: str | None) -> RateLimiter:
