@@ -122,7 +122,8 @@ def _seed_demo() -> int:
             await engine.dispose()
         print(
             f"demo data: {report.wards} wards, {report.places} places, "
-            f"{report.users} users, {report.roles} roles added"
+            f"{report.users} users, {report.roles} roles, {report.facilities} health facilities, "
+            f"{report.slots} appointment slots added"
         )
 
     asyncio.run(run())

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # sent twice when a worker dies mid-step.
     push_chunk_size: int = Field(500, alias="PUSH_CHUNK_SIZE", ge=1, le=500)
 
+    health_cancel_cutoff_minutes: int = Field(120, alias="HEALTH_CANCEL_CUTOFF_MINUTES", ge=0)
+    health_max_upcoming_appointments: int = Field(5, alias="HEALTH_MAX_UPCOMING_APPOINTMENTS", ge=1)
+    health_slot_horizon_days: int = Field(30, alias="HEALTH_SLOT_HORIZON_DAYS", ge=1, le=366)
+
     graphql_ide: bool | None = Field(None, alias="GRAPHQL_IDE")
     graphql_introspection: bool | None = Field(None, alias="GRAPHQL_INTROSPECTION")
     graphql_max_depth: int = Field(12, alias="GRAPHQL_MAX_DEPTH", ge=2)

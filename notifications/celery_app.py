@@ -10,7 +10,7 @@ from celery import Celery
 from backend.settings import Settings
 
 # Domain modules whose tasks the worker must know.
-TASK_MODULES = ["backend.identity.tasks", "notifications.tasks"]
+TASK_MODULES = ["backend.identity.tasks", "notifications.tasks", "backend.health.tasks"]
 
 TASK_TIME_LIMIT_SECONDS = 600
 
@@ -38,6 +38,14 @@ def create_celery(settings: Settings) -> Celery:
             "sweep-notification-outbox": {
                 "task": "notifications.sweep_outbox",
                 "schedule": timedelta(minutes=1),
+            },
+            "send-health-reminders": {
+                "task": "health.send_due_reminders",
+                "schedule": timedelta(minutes=1),
+            },
+            "generate-health-slots": {
+                "task": "health.generate_slots",
+                "schedule": timedelta(hours=6),
             },
             "prune-stale-devices": {
                 "task": "notifications.prune_stale_devices",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from datetime import datetime
 
@@ -31,6 +32,15 @@ class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+MODEL_MODULES = (
+    "backend.identity.models",
+    "backend.places.models",
+    "backend.health.models",
+    "notifications.models",
+)
+
+
 def load_all_models() -> None:
     """Import every domain's models so that Base.metadata is complete (Alembic, drift checks)."""
-    import notifications.models  # noqa: F401
+    for module in MODEL_MODULES:
+        importlib.import_module(module)

@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
+from backend.graphql_api.health.loaders import HealthLoaders
 from backend.identity import service as identity
 from backend.identity.models import RoleAssignment
 from backend.places import service as places
@@ -50,3 +51,4 @@ class Loaders:
         self.roles_by_user_id: DataLoader[uuid.UUID, list[RoleAssignment]] = DataLoader(
             load_fn=load_roles
         )
+        self.health = HealthLoaders(sessions)

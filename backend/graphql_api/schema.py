@@ -12,6 +12,8 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.types import ExecutionContext
 
 from backend.graphql_api.errors import ErrorFormatter, is_expected
+from backend.graphql_api.health.mutations import HealthMutation
+from backend.graphql_api.health.queries import HealthQuery
 from backend.graphql_api.identity.mutations import IdentityMutation
 from backend.graphql_api.identity.queries import IdentityQuery
 from backend.graphql_api.limits import limit_extensions
@@ -23,14 +25,14 @@ log = logging.getLogger("backend.graphql")
 
 
 @strawberry.type
-class Query(IdentityQuery, PlacesQuery):
+class Query(IdentityQuery, PlacesQuery, HealthQuery):
     @strawberry.field(description="Any object by its global id; null if absent or not yours.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         return await id.resolve_node(info, required=False)
 
 
 @strawberry.type
-class Mutation(IdentityMutation, NotificationsMutation):
+class Mutation(IdentityMutation, NotificationsMutation, HealthMutation):
     pass
 
 

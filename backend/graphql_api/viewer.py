@@ -8,6 +8,7 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
+from backend.graphql_api.health.queries import HealthViewerFields
 from backend.graphql_api.identity.types import AccountFields
 from backend.graphql_api.node_ids import parse_uuid
 from backend.graphql_api.notifications.types import NotificationViewerFields
@@ -15,7 +16,7 @@ from backend.identity.models import User
 
 
 @strawberry.type(name="User", description="An account. Visible only to its owner.")
-class UserNode(NotificationViewerFields, AccountFields, relay.Node):
+class UserNode(HealthViewerFields, NotificationViewerFields, AccountFields, relay.Node):
     user_id: relay.NodeID[str]
 
     @classmethod

@@ -16,6 +16,7 @@ from backend.identity import passwords
 from backend.identity.contacts import normalize_phone
 from backend.identity.models import Role, RoleAssignment, User
 from backend.places.models import Place, Ward
+from backend.seed.health import seed_health
 from backend.seed.hue import ACCOUNTS, DEMO_PASSWORD, PLACES, WARDS
 
 NAMESPACE = uuid.UUID("5b0e6a52-7c1e-4f7e-9d5e-68756520f0a1")
@@ -32,6 +33,8 @@ class SeedReport:
     places: int = 0
     users: int = 0
     roles: int = 0
+    facilities: int = 0
+    slots: int = 0
 
 
 async def seed_demo(sessions: async_sessionmaker[AsyncSession]) -> SeedReport:
@@ -40,6 +43,8 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession]) -> SeedReport:
         boundaries = await _seed_wards(uow.session, report)
         await _seed_places(uow.session, boundaries, report)
         await _seed_accounts(uow.session, report)
+        health = await seed_health(uow.session)
+        report.facilities, report.slots = health.facilities, health.slots
     return report
 
 

@@ -1,0 +1,447 @@
+"""GraphQL types of the health domain, written by hand: an appointment's fields reach only its
+account holder and the staff of its facility (whose reads are logged)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from backend.graphql_api.i18n import pick
+from backend.graphql_api.node_ids import parse_uuid
+from backend.graphql_api.places.types import GeoPoint
+from backend.health import dependants, staff
+from backend.health.facilities import FacilityView
+from backend.health.localtime import time_of
+from backend.health.models import (
+    Appointment,
+    AppointmentStatus,
+    CancelledBy,
+    Closure,
+    Dependant,
+    FacilityLevel,
+    OpeningHours,
+    Practitioner,
+    Relationship,
+    Schedule,
+    Slot,
+    Specialty,
+    Weekday,
+)
+from backend.i18n import Locale
+
+strawberry.enum(FacilityLevel, name="FacilityLevel")
+strawberry.enum(AppointmentStatus, name="AppointmentStatus")
+strawberry.enum(CancelledBy, name="CancelledBy")
+strawberry.enum(Relationship, name="DependantRelationship")
+strawberry.enum(Weekday, name="Weekday")
+
+
+@strawberry.type(name="MedicalSpecialty", description="A specialty (chuyên khoa).")
+class SpecialtyType:
+    row: strawberry.Private[Specialty]
+
+    @strawberry.field(description="Stable code, e.g. pediatrics; the filter of searches.")
+    def code(self) -> str:
+        return self.row.code
+
+    @strawberry.field
+    def name(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+        return pick(locale or info.context.locale, self.row.name_vi, self.row.name_en)
+
+
+@strawberry.type(description="Opening interval in local time (Asia/Ho_Chi_Minh).")
+class OpeningInterval:
+    weekday: Weekday
+    opens: time
+    closes: time = strawberry.field(description="00:00 means midnight at the end of the day.")
+
+    @classmethod
+    def from_row(cls, row: OpeningHours) -> OpeningInterval:
+        return cls(
+            weekday=Weekday(row.weekday),
+            opens=time_of(row.opens_minute),
+            closes=time_of(row.closes_minute),
+        )
+
+
+@strawberry.type(name="HealthFacility", description="A hospital, health station or clinic.")
+class HealthFacilityNode(relay.Node):
+    facility_id: relay.NodeID[str]
+    view: strawberry.Private[FacilityView]
+
+    @classmethod
+    def from_view(cls, view: FacilityView) -> Self:
+        return cls(facility_id=str(view.facility.id), view=view)
+
+    @strawberry.field
+    def name(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+        place = self.view.place
+        return pick(locale or info.context.locale, place.name_vi, place.name_en)
+
+    @strawberry.field
+    def address(self) -> str:
+        return self.view.place.address
+
+    @strawberry.field
+    def location(self) -> GeoPoint:
+        location = self.view.place.location
+        return GeoPoint(latitude=location.y, longitude=location.x)
+
+    @strawberry.field(description="Metres from `near`, when the list was searched by distance.")
+    def distance_meters(self) -> float | None:
+        distance = self.view.distance_m
+        return None if distance is None else round(distance, 1)
+
+    @strawberry.field
+    def level(self) -> FacilityLevel:
+        return self.view.facility.level
+
+    @strawberry.field
+    def phone(self) -> str:
+        return self.view.facility.phone
+
+    @strawberry.field(description="Whether national health insurance (BHYT) is accepted.")
+    def accepts_insurance(self) -> bool:
+        return self.view.facility.accepts_insurance
+
+    @strawberry.field
+    async def opening_hours(self, info: strawberry.Info) -> list[OpeningInterval]:
+        rows = await info.context.loaders.health.opening_hours_by_facility_id.load(
+            self.view.facility.id
+        )
+        return [OpeningInterval.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def specialties(self, info: strawberry.Info) -> list[SpecialtyType]:
+        rows = await info.context.loaders.health.specialties_by_facility_id.load(
+            self.view.facility.id
+        )
+        return [SpecialtyType(row=row) for row in rows]
+
+    @strawberry.field
+    async def practitioners(self, info: strawberry.Info) -> list[PractitionerNode]:
+        rows = await info.context.loaders.health.practitioners_by_facility_id.load(
+            self.view.facility.id
+        )
+        return [PractitionerNode.from_row(row) for row in rows]
+
+    @strawberry.field(description="The earliest bookable slot (of the searched specialty, if any).")
+    async def next_available_slot(self, info: strawberry.Info) -> SlotNode | None:
+        key = (self.view.facility.id, self.view.specialty_id)
+        slot = await info.context.loaders.health.next_slot.load(key)
+        return SlotNode.from_row(slot) if slot else None
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> Iterable[Self | None]:
+        views = await info.context.loaders.health.facility_by_id.load_many(
+            [parse_uuid(node_id) for node_id in node_ids]
+        )
+        return [cls.from_view(view) if view else None for view in views]
+
+
+@strawberry.type(name="Practitioner", description="A doctor or nurse who sees patients.")
+class PractitionerNode(relay.Node):
+    practitioner_id: relay.NodeID[str]
+    row: strawberry.Private[Practitioner]
+
+    @classmethod
+    def from_row(cls, row: Practitioner) -> Self:
+        return cls(practitioner_id=str(row.id), row=row)
+
+    @strawberry.field
+    def full_name(self) -> str:
+        return self.row.full_name
+
+    @strawberry.field(description="Professional title, e.g. Bác sĩ chuyên khoa II.")
+    def title(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+        return pick(locale or info.context.locale, self.row.title_vi, self.row.title_en)
+
+    @strawberry.field
+    async def specialties(self, info: strawberry.Info) -> list[SpecialtyType]:
+        rows = await info.context.loaders.health.specialties_by_practitioner_id.load(self.row.id)
+        return [SpecialtyType(row=row) for row in rows]
+
+    @strawberry.field
+    async def facility(self, info: strawberry.Info) -> HealthFacilityNode | None:
+        return await _facility(info, self.row.facility_id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> Iterable[Self | None]:
+        rows = await info.context.loaders.health.practitioner_by_id.load_many(
+            [parse_uuid(node_id) for node_id in node_ids]
+        )
+        return [cls.from_row(row) if row else None for row in rows]
+
+
+@strawberry.type(name="AppointmentSlot", description="A bookable time at a facility.")
+class SlotNode(relay.Node):
+    slot_id: relay.NodeID[str]
+    row: strawberry.Private[Slot]
+
+    @classmethod
+    def from_row(cls, row: Slot) -> Self:
+        return cls(slot_id=str(row.id), row=row)
+
+    @strawberry.field
+    def start(self) -> datetime:
+        return self.row.start_at
+
+    @strawberry.field
+    def end(self) -> datetime:
+        return self.row.end_at
+
+    @strawberry.field(description="Seats left when this was read.")
+    def remaining(self) -> int:
+        return 0 if self.row.blocked else max(self.row.capacity - self.row.booked, 0)
+
+    @strawberry.field
+    async def specialty(self, info: strawberry.Info) -> SpecialtyType | None:
+        row = await info.context.loaders.health.specialty_by_id.load(self.row.specialty_id)
+        return SpecialtyType(row=row) if row else None
+
+    @strawberry.field(description="Null for a specialty desk (whoever is on duty).")
+    async def practitioner(self, info: strawberry.Info) -> PractitionerNode | None:
+        return await _practitioner(info, self.row.practitioner_id)
+
+    @strawberry.field
+    async def facility(self, info: strawberry.Info) -> HealthFacilityNode | None:
+        return await _facility(info, self.row.facility_id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> Iterable[Self | None]:
+        rows = await info.context.loaders.health.slot_by_id.load_many(
+            [parse_uuid(node_id) for node_id in node_ids]
+        )
+        return [cls.from_row(row) if row else None for row in rows]
+
+
+@strawberry.type(name="Dependant", description="Someone the viewer books for. Owner only.")
+class DependantNode(relay.Node):
+    dependant_id: relay.NodeID[str]
+    row: strawberry.Private[Dependant]
+
+    @classmethod
+    def from_row(cls, row: Dependant) -> Self:
+        return cls(dependant_id=str(row.id), row=row)
+
+    @strawberry.field
+    def full_name(self) -> str:
+        return self.row.full_name
+
+    @strawberry.field
+    def date_of_birth(self) -> date:
+        return self.row.date_of_birth
+
+    @strawberry.field
+    def relationship(self) -> Relationship:
+        return self.row.relationship
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> Iterable[Self | None]:
+        viewer = await info.context.viewer()
+        wanted = [parse_uuid(node_id) for node_id in node_ids]
+        if viewer is None:
+            return [None for _ in wanted]
+        async with info.context.sessions() as session:
+            rows = {row.id: row for row in await dependants.dependants_by_ids(session, wanted)}
+        return [
+            cls.from_row(rows[key]) if key in rows and rows[key].account_id == viewer.id else None
+            for key in wanted
+        ]
+
+
+@strawberry.type(name="AppointmentPatient", description="Who the appointment is for.")
+class PatientType:
+    is_account_holder: bool = strawberry.field(
+        description="True when booked for the account holder, false for a dependant."
+    )
+    dependant: DependantNode | None
+
+
+@strawberry.type(
+    name="Appointment",
+    description="A booking. Visible to its account holder and to the staff of its facility "
+    "(each staff read is logged).",
+)
+class AppointmentNode(relay.Node):
+    appointment_id: relay.NodeID[str]
+    row: strawberry.Private[Appointment]
+
+    @classmethod
+    def from_row(cls, row: Appointment) -> Self:
+        return cls(appointment_id=str(row.id), row=row)
+
+    @strawberry.field
+    def status(self) -> AppointmentStatus:
+        return self.row.status
+
+    @strawberry.field(description="Unique per facility and local day, from 1.")
+    def queue_number(self) -> int:
+        return self.row.queue_number
+
+    @strawberry.field
+    def start(self) -> datetime:
+        return self.row.start_at
+
+    @strawberry.field
+    def end(self) -> datetime:
+        return self.row.end_at
+
+    @strawberry.field(description="The local (Asia/Ho_Chi_Minh) day of the appointment.")
+    def day(self) -> date:
+        return self.row.local_day
+
+    @strawberry.field
+    def reason(self) -> str | None:
+        return self.row.reason
+
+    @strawberry.field(description="The BHYT number given at booking, if any.")
+    def insurance_card_number(self) -> str | None:
+        return self.row.insurance_card_number
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    def cancelled_at(self) -> datetime | None:
+        return self.row.cancelled_at
+
+    @strawberry.field
+    def cancelled_by(self) -> CancelledBy | None:
+        return self.row.cancelled_by
+
+    @strawberry.field(description="Why the facility cancelled: its words, or its closure's.")
+    async def cancellation_reason(
+        self, info: strawberry.Info, locale: Locale | None = None
+    ) -> str | None:
+        if self.row.closure_id is None:
+            return self.row.cancel_reason
+        closure: Closure | None = await info.context.loaders.health.closure_by_id.load(
+            self.row.closure_id
+        )
+        if closure is None:
+            return self.row.cancel_reason
+        return pick(locale or info.context.locale, closure.reason_vi, closure.reason_en)
+
+    @strawberry.field(description="The appointment this one was moved to, if it was.")
+    def replaced_by_id(self) -> relay.GlobalID | None:
+        replaced = self.row.replaced_by_id
+        return None if replaced is None else relay.GlobalID("Appointment", str(replaced))
+
+    @strawberry.field
+    async def patient(self, info: strawberry.Info) -> PatientType:
+        if self.row.dependant_id is None:
+            return PatientType(is_account_holder=True, dependant=None)
+        row = await info.context.loaders.health.dependant_by_id.load(self.row.dependant_id)
+        return PatientType(
+            is_account_holder=False, dependant=DependantNode.from_row(row) if row else None
+        )
+
+    @strawberry.field
+    async def facility(self, info: strawberry.Info) -> HealthFacilityNode | None:
+        return await _facility(info, self.row.facility_id)
+
+    @strawberry.field
+    async def slot(self, info: strawberry.Info) -> SlotNode | None:
+        row = await info.context.loaders.health.slot_by_id.load(self.row.slot_id)
+        return SlotNode.from_row(row) if row else None
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> Iterable[Self | None]:
+        """The account holder sees their appointments; staff see their facility's, logged."""
+        viewer = await info.context.viewer()
+        wanted = [parse_uuid(node_id) for node_id in node_ids]
+        if viewer is None:
+            return [None for _ in wanted]
+        async with info.context.unit_of_work() as uow:
+            rows = await staff.visible_appointments(
+                uow, viewer_id=viewer.id, ids=wanted, now=info.context.now()
+            )
+        return [cls.from_row(rows[key]) if key in rows else None for key in wanted]
+
+
+@strawberry.type(name="WeeklyAvailability", description="A weekly rule slots are made from.")
+class AvailabilityType:
+    row: strawberry.Private[Schedule]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def weekday(self) -> Weekday:
+        return Weekday(self.row.weekday)
+
+    @strawberry.field(description="Local time.")
+    def start(self) -> time:
+        return time_of(self.row.start_minute)
+
+    @strawberry.field(description="Local time; 00:00 means midnight at the end of the day.")
+    def end(self) -> time:
+        return time_of(self.row.end_minute)
+
+    @strawberry.field
+    def slot_minutes(self) -> int:
+        return self.row.slot_minutes
+
+    @strawberry.field
+    def capacity(self) -> int:
+        return self.row.capacity
+
+    @strawberry.field
+    async def practitioner(self, info: strawberry.Info) -> PractitionerNode | None:
+        return await _practitioner(info, self.row.practitioner_id)
+
+
+@strawberry.type(name="FacilityClosure", description="Days a facility or a doctor is closed.")
+class ClosureType:
+    row: strawberry.Private[Closure]
+    cancelled_appointments: int = strawberry.field(
+        description="Booked appointments this closure cancelled (their patients were told)."
+    )
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def starts_on(self) -> date:
+        return self.row.starts_on
+
+    @strawberry.field
+    def ends_on(self) -> date:
+        return self.row.ends_on
+
+    @strawberry.field
+    def reason(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+        return pick(locale or info.context.locale, self.row.reason_vi, self.row.reason_en)
+
+
+async def _facility(info: strawberry.Info, facility_id: uuid.UUID) -> HealthFacilityNode | None:
+    view = await info.context.loaders.health.facility_by_id.load(facility_id)
+    return HealthFacilityNode.from_view(view) if view else None
+
+
+async def _practitioner(
+    info: strawberry.Info, practitioner_id: uuid.UUID | None
+) -> PractitionerNode | None:
+    if practitioner_id is None:
+        return None
+    row = await info.context.loaders.health.practitioner_by_id.load(practitioner_id)
+    return PractitionerNode.from_row(row) if row else None
