@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -21,12 +22,12 @@ from graphql import (
 )
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from backend.errors import ErrorCode
 from backend.graphql_api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -139,12 +140,16 @@ def parser_cache(cache: DocumentCache) -> type[SchemaExtension]:
 
 
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | Any]:
-    cost = cost_rule(settings.graphql_max_cost)
+    # The rule classes are made once: the validation cache is keyed by them, so a class made
+    # per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit the cache.
+    rules: list[type[ASTValidationRule]] = [
+        depth_rule(settings.graphql_max_depth, should_ignore=None),
+        alias_rule(settings.graphql_max_aliases),
+        cost_rule(settings.graphql_max_cost),
+    ]
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         parser_cache(DocumentCache(maxsize=512)),
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-        lambda: AddValidationRules([cost]),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=512),
     ]
