@@ -73,6 +73,16 @@ def data_payload(
     return {"type": type_, "notification_id": notification_id, "deep_link": deep_link, **data}
 
 
+def contract_payload(notification_id: str, message: PushMessage) -> dict[str, object]:
+    """What the app receives, as `mobile_contract/push/<type>.json` describes it."""
+    return {
+        "data": data_payload(notification_id, message.type, message.deep_link, message.data),
+        "collapseKey": message.collapse_key or notification_id,
+        "ttl": message.ttl,
+        "priority": "high" if message.urgent else "normal",
+    }
+
+
 def payload_size(title: str, body: str, data: dict[str, str]) -> int:
     """Bytes FCM counts against its 4 KB limit (notification + data)."""
     return len(json.dumps({"title": title, "body": body, **data}, ensure_ascii=False).encode())

@@ -15,7 +15,7 @@ from backend.i18n import Locale
 from notifications.dispatch import Dispatcher, retry_delay
 from notifications.gateways import FcmGateway
 from notifications.models import Category, Delivery, DeliveryStatus, Device, Notification
-from notifications.service import update_preferences
+from notifications.service import prune_stale_devices, update_preferences
 from tests.fakes.fcm import FakeFCM
 from tests.notifications.conftest import add_device, booked, notify_now, user_id
 
@@ -207,3 +207,22 @@ async def test_switched_off_categories_and_quiet_hours(
     deferred_until = by_id[traffic[0]].send_after
     assert deferred_until is not None
     assert deferred_until > now
+
+
+async def test_devices_silent_for_two_months_are_pruned(seeded: Any) -> None:
+    await add_device(seeded, RESIDENT, "old-phone")
+    await add_device(seeded, RESIDENT, "new-phone")
+    async with seeded.sessions() as session:
+        await session.execute(
+            update(Device)
+            .where(Device.target == "old-phone")
+            .values(last_seen_at=utcnow() - timedelta(days=61))
+        )
+        await session.commit()
+
+    async with UnitOfWork(seeded.sessions) as uow:
+        pruned = await prune_stale_devices(uow.session, utcnow())
+
+    assert pruned == 1
+    active = {d.target: d.active for d in await rows(seeded, Device)}
+    assert active == {"old-phone": False, "new-phone": True}

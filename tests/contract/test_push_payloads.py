@@ -1,0 +1,77 @@
+"""Every push the backend can produce matches its published JSON Schema, fits FCM's 4 KB and
+carries no personal health details."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from backend.health import notices
+from backend.health.models import Appointment, ReminderKind
+from notifications.messages import InvalidPayload, PushMessage, Text, contract_payload
+
+PUSH = Path(__file__).resolve().parents[2] / "mobile_contract" / "push"
+
+
+def appointment() -> Appointment:
+    return Appointment(
+        id=uuid.uuid4(),
+        start_at=datetime(2026, 12, 3, 1, 30, tzinfo=UTC),
+        queue_number=17,
+        reason="đau ngực, khó thở",  # must never reach a push
+    )
+
+
+def every_push() -> list[PushMessage]:
+    booked = appointment()
+    return [
+        notices.booked(booked),
+        notices.rescheduled(booked),
+        notices.cancelled_by_facility(booked),
+        notices.reminder(booked, ReminderKind.DAY_BEFORE),
+        notices.reminder(booked, ReminderKind.SOON),
+    ]
+
+
+def schema_for(message: PushMessage) -> dict[str, object]:
+    schema: dict[str, object] = json.loads((PUSH / f"{message.type}.json").read_text())
+    return schema
+
+
+@pytest.mark.parametrize("message", every_push(), ids=lambda m: m.type)
+def test_every_push_matches_its_schema(message: PushMessage) -> None:
+    message.validate()
+    payload = contract_payload(str(uuid.uuid4()), message)
+
+    jsonschema.validate(payload, schema_for(message))
+    text = json.dumps(payload, ensure_ascii=False) + message.title.vi + message.body.vi
+    assert "đau ngực" not in text
+    assert "reason" not in json.dumps(payload)
+
+
+def test_every_schema_belongs_to_a_push_and_every_push_to_a_schema() -> None:
+    assert {path.stem for path in PUSH.glob("*.json")} == {m.type for m in every_push()}
+
+
+def test_personal_details_in_the_data_are_refused() -> None:
+    message = every_push()[0]
+    leaking = replace(message, data={**message.data, "reason": "dau-nguc"})
+
+    leaking.validate()  # an id-like value passes the sender's checks…
+    with pytest.raises(jsonschema.ValidationError):  # …but not the contract
+        jsonschema.validate(contract_payload(str(uuid.uuid4()), leaking), schema_for(message))
+    with pytest.raises(InvalidPayload):
+        replace(message, data={"reason": "đau ngực, khó thở"}).validate()  # free text never
+
+
+def test_pushes_above_fcms_4_kb_are_refused() -> None:
+    message = every_push()[0]
+    huge = replace(message, body=Text(vi="x" * 5000, en="x"))
+    with pytest.raises(InvalidPayload):
+        huge.validate()
