@@ -1,4 +1,5 @@
-"""The `citizen` command: serve, worker, migrate, seed demo, schema export, up (all of it)."""
+"""The `citizen` command: serve, worker, migrate, seed demo, schema export, contract manifest,
+up (all of it)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output", type=Path, default=SCHEMA_FILE)
     export.add_argument("--check", action="store_true", help="fail if the file is stale")
 
+    contract = commands.add_parser("contract", help="the mobile contract")
+    contract_commands = contract.add_subparsers(dest="contract_command", required=True)
+    manifest = contract_commands.add_parser(
+        "manifest", help="write mobile_contract/persisted-queries.json from the operations"
+    )
+    manifest.add_argument("--check", action="store_true", help="fail if the file is stale")
+
     up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")
     _serve_options(up)
 
@@ -55,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             return _seed_demo()
         case "schema":
             return _export_schema(args.output, check=args.check)
+        case "contract":
+            return _write_manifest(check=args.check)
         case "up":
             return _up(args.host, args.port)
     return 2
@@ -140,6 +150,20 @@ def _export_schema(output: Path, *, check: bool) -> int:
             return 1
         return 0
     output.write_text(sdl, encoding="utf-8")
+    return 0
+
+
+def _write_manifest(*, check: bool) -> int:
+    from backend.graphql_api.manifest import build_manifest, render
+    from backend.graphql_api.persisted import MANIFEST
+
+    text = render(build_manifest())
+    if check:
+        if not MANIFEST.exists() or MANIFEST.read_text(encoding="utf-8") != text:
+            print(f"{MANIFEST} is stale: run `citizen contract manifest`", file=sys.stderr)
+            return 1
+        return 0
+    MANIFEST.write_text(text, encoding="utf-8")
     return 0
 
 

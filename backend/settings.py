@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = Field(15, alias="GRAPHQL_MAX_ALIASES", ge=0)
     graphql_max_tokens: int = Field(2000, alias="GRAPHQL_MAX_TOKENS", ge=50)
     graphql_max_cost: int = Field(5000, alias="GRAPHQL_MAX_COST", ge=10)
+    # Run only the operations of mobile_contract/persisted-queries.json (the app's own).
+    graphql_trusted_documents_only: bool = Field(False, alias="GRAPHQL_TRUSTED_DOCUMENTS_ONLY")
+    # Where automatic persisted queries are remembered across API processes (memory if unset).
+    cache_redis_url: str | None = Field(None, alias="CACHE_REDIS_URL")
 
     login_delay_after_failures: int = Field(3, alias="LOGIN_DELAY_AFTER_FAILURES", ge=1)
     login_lock_after_failures: int = Field(10, alias="LOGIN_LOCK_AFTER_FAILURES", ge=2)

@@ -18,6 +18,13 @@ from backend.graphql_api.identity.mutations import IdentityMutation
 from backend.graphql_api.identity.queries import IdentityQuery
 from backend.graphql_api.limits import limit_extensions
 from backend.graphql_api.notifications.mutations import NotificationsMutation
+from backend.graphql_api.persisted import (
+    DocumentStore,
+    MemoryDocumentStore,
+    RedisDocumentStore,
+    TrustedDocuments,
+    persisted_queries,
+)
 from backend.graphql_api.places.queries import PlacesQuery
 from backend.settings import Settings
 
@@ -47,7 +54,15 @@ class CitizenSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> CitizenSchema:
-    extensions: list[Any] = [*limit_extensions(settings), ErrorFormatter]
+    store: DocumentStore = (
+        RedisDocumentStore(settings.cache_redis_url)
+        if settings.cache_redis_url
+        else MemoryDocumentStore()
+    )
+    persisted = persisted_queries(
+        store, TrustedDocuments.load(), trusted_only=settings.graphql_trusted_documents_only
+    )
+    extensions: list[Any] = [persisted, *limit_extensions(settings), ErrorFormatter]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     return CitizenSchema(query=Query, mutation=Mutation, extensions=extensions)

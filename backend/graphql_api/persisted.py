@@ -1,0 +1,147 @@
+"""Persisted queries.
+
+- Automatic persisted queries (Apollo's protocol) save bandwidth: the app sends
+  `extensions.persistedQuery.sha256Hash`; an unknown hash gets `PersistedQueryNotFound` and the
+  app retries with the text, which is then remembered (Redis in production, memory otherwise).
+  Queries can also come by GET, so public answers can be cached by a CDN.
+- The trusted-documents manifest (`mobile_contract/persisted-queries.json`) is the security
+  control: with `GRAPHQL_TRUSTED_DOCUMENTS_ONLY`, only its operations run, whoever asks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import redis.asyncio as redis
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from backend.errors import ErrorCode
+
+MANIFEST = Path(__file__).resolve().parents[2] / "mobile_contract" / "persisted-queries.json"
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+PUBLIC_MAX_AGE_SECONDS = 60
+
+
+def sha256(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+class DocumentStore(Protocol):
+    async def get(self, digest: str) -> str | None: ...
+
+    async def put(self, digest: str, query: str) -> None: ...
+
+
+class MemoryDocumentStore:
+    """The embedded mode's store: a bounded LRU in the one API process."""
+
+    def __init__(self, maxsize: int = 10_000) -> None:
+        self._maxsize = maxsize
+        self._queries: OrderedDict[str, str] = OrderedDict()
+
+    async def get(self, digest: str) -> str | None:
+        query = self._queries.get(digest)
+        if query is not None:
+            self._queries.move_to_end(digest)
+        return query
+
+    async def put(self, digest: str, query: str) -> None:
+        self._queries[digest] = query
+        if len(self._queries) > self._maxsize:
+            self._queries.popitem(last=False)
+
+
+class RedisDocumentStore:
+    """Shared by every API process; entries expire when no app has used them for a week."""
+
+    def __init__(self, url: str, ttl_seconds: int = 7 * 24 * 3600) -> None:
+        self._client = redis.Redis.from_url(url)
+        self._ttl = ttl_seconds
+
+    async def get(self, digest: str) -> str | None:
+        value = await self._client.getex(f"apq:{digest}", ex=self._ttl)
+        return value.decode() if isinstance(value, bytes) else value
+
+    async def put(self, digest: str, query: str) -> None:
+        await self._client.set(f"apq:{digest}", query, ex=self._ttl)
+
+
+@dataclass(frozen=True)
+class TrustedDocuments:
+    by_hash: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path = MANIFEST) -> TrustedDocuments:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        return cls({operation["id"]: operation["body"] for operation in manifest["operations"]})
+
+
+def _error(message: str, code: ErrorCode) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code.value})
+
+
+def persisted_queries(
+    store: DocumentStore, trusted: TrustedDocuments, *, trusted_only: bool
+) -> type[SchemaExtension]:
+    class PersistedQueries(SchemaExtension):
+        async def on_operation(self) -> AsyncIterator[None]:
+            context = self.execution_context
+            requested = (context.operation_extensions or {}).get("persistedQuery")
+            if requested is not None:
+                digest = _requested_hash(requested)
+                if context.query:
+                    if sha256(context.query) != digest:
+                        raise _error("provided sha does not match query", ErrorCode.BAD_USER_INPUT)
+                    if not trusted_only:
+                        await store.put(digest, context.query)
+                else:
+                    known = trusted.by_hash.get(digest)
+                    if known is None and not trusted_only:
+                        known = await store.get(digest)
+                    if known is None:
+                        raise _error("PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND)
+                    context.query = known
+            if trusted_only and sha256(context.query or "") not in trusted.by_hash:
+                raise _error(
+                    "only the app's own operations are accepted", ErrorCode.OPERATION_NOT_ALLOWED
+                )
+            yield
+            _set_cache_control(context.context, failed=bool(context.pre_execution_errors))
+
+    return PersistedQueries
+
+
+def _requested_hash(requested: object) -> str:
+    if not isinstance(requested, dict) or requested.get("version") != 1:
+        raise _error("unsupported persisted query version", ErrorCode.BAD_USER_INPUT)
+    digest = requested.get("sha256Hash")
+    if not isinstance(digest, str) or not SHA256.match(digest):
+        raise _error("sha256Hash must be 64 lower-case hex digits", ErrorCode.BAD_USER_INPUT)
+    return digest
+
+
+def _set_cache_control(context: object, *, failed: bool) -> None:
+    """Anonymous GET answers may be cached by a CDN for a minute; nothing else may be."""
+    request = getattr(context, "request", None)
+    response = getattr(context, "response", None)
+    if request is None or response is None:
+        return
+    public = (
+        request.method == "GET"
+        and "authorization" not in request.headers
+        and getattr(context, "access_token", None) is None
+        and not failed
+    )
+    response.headers["Cache-Control"] = (
+        f"public, max-age={PUBLIC_MAX_AGE_SECONDS}" if public else "private, no-store"
+    )
+    if public:
+        response.headers["Vary"] = "Accept-Language"

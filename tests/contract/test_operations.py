@@ -1,0 +1,157 @@
+"""The app's operations (mobile_contract/operations) are valid, listed in the trusted-documents
+manifest, and all run without errors for a realistic person, by hash alone, on both databases."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import build_schema, parse, validate
+
+from backend.cli import main as citizen
+from backend.db.types import utcnow
+from backend.graphql_api.persisted import MANIFEST
+
+OPERATIONS = json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
+BY_NAME = {operation["name"]: operation for operation in OPERATIONS}
+SCHEMA = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
+NEAR = {"latitude": 16.4637, "longitude": 107.5909}
+
+
+def test_the_manifest_is_current() -> None:
+    assert citizen(["contract", "manifest", "--check"]) == 0, "run `citizen contract manifest`"
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o["name"])
+def test_every_operation_is_valid_against_the_schema(operation: dict[str, Any]) -> None:
+    assert validate(build_schema(SCHEMA.read_text()), parse(operation["body"])) == []
+
+
+class App:
+    """A phone running the app: sends operations by hash only, like a released build."""
+
+    def __init__(self, api: Any) -> None:
+        self.api = api
+        self.token: str | None = None
+        self.used: set[str] = set()
+
+    async def send(self, name: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        self.used.add(name)
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        response = await self.api.client.post(
+            "/graphql",
+            json={
+                "operationName": name,
+                "variables": variables or {},
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": BY_NAME[name]["id"]}},
+            },
+            headers=headers,
+        )
+        body: dict[str, Any] = response.json()
+        assert not body.get("errors"), (name, body.get("errors"))
+        return body["data"]
+
+
+@pytest.mark.parametrize("settings_overrides", [{"GRAPHQL_TRUSTED_DOCUMENTS_ONLY": True}])
+async def test_a_day_in_the_app_uses_every_operation_without_errors(seeded: Any) -> None:
+    app = App(seeded)
+    await app.send(
+        "Register",
+        {"input": {"phone": "0912 345 678", "password": "mật khẩu đủ dài", "displayName": "Lan"}},
+    )
+    session = (
+        await app.send("Login", {"identifier": "0912345678", "password": "mật khẩu đủ dài"})
+    )["login"]
+    app.token = session["accessToken"]
+    await app.send(
+        "RegisterDevice",
+        {
+            "input": {
+                "token": "fcm-lan",
+                "platform": "ANDROID",
+                "locale": "VI",
+                "appVersion": "1.0.0",
+            }
+        },
+    )
+    await app.send("HealthSpecialties")
+    facilities = (await app.send("HealthFacilities", {"near": NEAR}))["healthFacilities"]["edges"]
+    facility = next(e["node"] for e in facilities if e["node"]["nextAvailableSlot"])
+    await app.send("HealthFacility", {"id": facility["id"]})
+    now = utcnow()
+    slots = (
+        await app.send(
+            "AvailableSlots",
+            {
+                "facilityId": facility["id"],
+                "from": now.isoformat(),
+                "to": (now + timedelta(days=14)).isoformat(),
+            },
+        )
+    )["availableSlots"]["edges"]
+    child = (
+        await app.send(
+            "AddDependant",
+            {"input": {"fullName": "Bé Na", "dateOfBirth": "2019-05-04", "relationship": "CHILD"}},
+        )
+    )["addDependant"]
+    booked = (
+        await app.send(
+            "BookAppointment",
+            {"input": {"slotId": slots[0]["node"]["id"], "patient": {"dependantId": child["id"]}}},
+        )
+    )["bookAppointment"]
+    moved = (
+        await app.send(
+            "RescheduleAppointment",
+            {"appointmentId": booked["id"], "newSlotId": slots[-1]["node"]["id"]},
+        )
+    )["rescheduleAppointment"]
+    home = await app.send("Home", {"near": NEAR})
+    assert home["viewer"]["appointments"]["edges"][0]["node"]["id"] == moved["id"]
+    await app.send("MyAppointments", {})
+    assert (await app.send("Appointment", {"id": moved["id"]}))["node"]["id"] == moved["id"]
+    inbox = (await app.send("Inbox", {}))["viewer"]["notifications"]["edges"]
+    assert [e["node"]["type"] for e in inbox] == ["appointment.rescheduled", "appointment.booked"]
+    await app.send("MarkNotificationsRead", {"ids": [inbox[0]["node"]["id"]]})
+    await app.send("Settings")
+    await app.send(
+        "UpdateNotificationPreferences",
+        {"input": {"categories": [{"category": "TOURISM", "enabled": False}]}},
+    )
+    await app.send("CancelAppointment", {"appointmentId": moved["id"]})
+    await app.send("UnregisterDevice", {"token": "fcm-lan"})
+    await app.send("RefreshSession", {"refreshToken": session["refreshToken"]})
+    await app.send("Logout", {"refreshToken": session["refreshToken"]})
+
+    assert app.used == set(BY_NAME)
+
+
+async def test_the_home_screen_takes_a_bounded_number_of_statements(seeded: Any) -> None:
+    app = App(seeded)
+    app.token = (
+        await app.send("Login", {"identifier": "0905000001", "password": "hue-demo-2026"})
+    )["login"]["accessToken"]
+    facilities = (await app.send("HealthFacilities", {"near": NEAR}))["healthFacilities"]["edges"]
+    now = utcnow()
+    for week, facility in enumerate(facilities[:3]):  # three facilities, a week apart
+        window = {
+            "facilityId": facility["node"]["id"],
+            "from": (now + timedelta(days=1 + 7 * week)).isoformat(),
+            "to": (now + timedelta(days=8 + 7 * week)).isoformat(),
+        }
+        slots = (await app.send("AvailableSlots", window))["availableSlots"]["edges"]
+        slot = slots[0]["node"]["id"]
+        await app.send("BookAppointment", {"input": {"slotId": slot, "patient": {"self": True}}})
+    await app.send("Home", {"near": NEAR})  # warm: the first request parses and validates
+
+    seeded.sql.clear()
+    home = await app.send("Home", {"near": NEAR})
+
+    assert len(home["viewer"]["appointments"]["edges"]) == 3
+    # The viewer, unread count, appointments, their facilities (one batch), nearby facilities,
+    # their next free slots (one batch): six, whatever the page sizes.
+    assert seeded.sql.count == 6, seeded.sql.statements

@@ -1,0 +1,94 @@
+"""Automatic persisted queries (Apollo's protocol), GET for CDN caching, and the production
+allow-list of trusted documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from backend.graphql_api.persisted import sha256
+from tests.helpers import data, error_codes, login
+
+WARDS = "query Wards { wards(first: 3) { edges { node { name } } } }"
+
+
+def persisted(digest: str) -> dict[str, Any]:
+    return {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+
+
+async def post(api: Any, **payload: Any) -> dict[str, Any]:
+    response = await api.client.post("/graphql", json=payload)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_unknown_hash_then_registration_then_hash_alone(seeded: Any) -> None:
+    digest = sha256(WARDS)
+
+    unknown = await post(seeded, extensions=persisted(digest))
+    assert unknown["errors"][0]["message"] == "PersistedQueryNotFound"
+    assert error_codes(unknown) == ["PERSISTED_QUERY_NOT_FOUND"]
+
+    registered = await post(seeded, query=WARDS, extensions=persisted(digest))
+    by_hash = await post(seeded, extensions=persisted(digest))
+
+    assert data(registered) == data(by_hash)
+    assert len(data(by_hash)["wards"]["edges"]) == 3
+
+
+@pytest.mark.parametrize(
+    "extensions",
+    [
+        {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}},  # not the query's hash
+        {"persistedQuery": {"version": 2, "sha256Hash": "0" * 64}},
+        {"persistedQuery": {"version": 1, "sha256Hash": "not-hex"}},
+        {"persistedQuery": "yes"},
+    ],
+)
+async def test_malformed_persisted_requests_are_refused(seeded: Any, extensions: Any) -> None:
+    body = await post(seeded, query=WARDS, extensions=extensions)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_public_queries_by_get_are_cacheable_and_personal_ones_are_not(seeded: Any) -> None:
+    digest = sha256(WARDS)
+    await post(seeded, query=WARDS, extensions=persisted(digest))
+    params = {"extensions": json.dumps(persisted(digest)), "operationName": "Wards"}
+
+    accept = {"Accept": "application/json"}
+    anonymous = await seeded.client.get("/graphql", params=params, headers=accept)
+    token = (await login(seeded))["accessToken"]
+    signed_in = await seeded.client.get(
+        "/graphql", params=params, headers={**accept, "Authorization": f"Bearer {token}"}
+    )
+    by_post = await seeded.client.post("/graphql", json={"query": WARDS})
+
+    assert len(anonymous.json()["data"]["wards"]["edges"]) == 3
+    assert anonymous.headers["cache-control"] == "public, max-age=60"
+    assert anonymous.headers["vary"] == "Accept-Language"
+    assert signed_in.headers["cache-control"] == "private, no-store"
+    assert by_post.headers["cache-control"] == "private, no-store"
+
+
+async def test_mutations_are_refused_over_get(seeded: Any) -> None:
+    mutation = 'mutation { logout(input: {refreshToken: "x"}) }'
+    response = await seeded.client.get(
+        "/graphql", params={"query": mutation}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "GET" in response.text
+
+
+@pytest.mark.parametrize("settings_overrides", [{"GRAPHQL_TRUSTED_DOCUMENTS_ONLY": True}])
+async def test_the_allow_list_runs_only_the_apps_operations(seeded: Any) -> None:
+    adhoc = await post(seeded, query=WARDS)
+    adhoc_registration = await post(seeded, query=WARDS, extensions=persisted(sha256(WARDS)))
+    adhoc_by_hash = await post(seeded, extensions=persisted(sha256(WARDS)))
+
+    assert error_codes(adhoc) == ["OPERATION_NOT_ALLOWED"]
+    assert error_codes(adhoc_registration) == ["OPERATION_NOT_ALLOWED"]
+    assert error_codes(adhoc_by_hash) == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert seeded.sql.count == 0  # refused before anything ran
