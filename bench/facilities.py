@@ -153,8 +153,13 @@ async def load(url: str, facilities: int, slots_per_facility: int) -> None:
         await connection.close()
 
 
-async def capture_statements(settings: Settings) -> tuple[list[tuple[str, tuple[Any, ...]]], Any]:
+async def capture_statements(
+    settings: Settings,
+    payload: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[list[tuple[str, tuple[Any, ...]]], Any]:
     """The SQL the API runs for one request, with its parameters, as asyncpg receives them."""
+    payload = payload or {"query": QUERY, "variables": VARIABLES}
     app = create_app(settings)
     captured: list[tuple[str, tuple[Any, ...]]] = []
 
@@ -163,21 +168,30 @@ async def capture_statements(settings: Settings) -> tuple[list[tuple[str, tuple[
 
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        warm = await client.post("/graphql", json={"query": QUERY, "variables": VARIABLES})
+        warm = await client.post("/graphql", json=payload, headers=headers)
         event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
-        body = (await client.post("/graphql", json={"query": QUERY, "variables": VARIABLES})).json()
+        body = (await client.post("/graphql", json=payload, headers=headers)).json()
     await app.state.engine.dispose()
     assert "errors" not in warm.json(), warm.text
     assert "errors" not in body, body
     return [(re.sub(r"\s+", " ", s), p) for s, p in captured], body
 
 
-def wrk(url: str, body: str, seconds: int, script_dir: Path) -> dict[str, float]:
+def wrk(
+    url: str,
+    body: str,
+    seconds: int,
+    script_dir: Path,
+    headers: dict[str, str] | None = None,
+) -> dict[str, float]:
     script = script_dir / "post.lua"
+    extra = "".join(
+        f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in (headers or {}).items()
+    )
     script.write_text(
         'wrk.method = "POST"\n'
         'wrk.headers["Content-Type"] = "application/json"\n'
-        f"wrk.body = {json.dumps(body)}\n"
+        f"{extra}wrk.body = {json.dumps(body)}\n"
     )
     output = subprocess.run(
         ["wrk", "-t", "2", "-c", "32", "-d", f"{seconds}s", "--latency", "-s", str(script), url],
@@ -191,6 +205,8 @@ def wrk(url: str, body: str, seconds: int, script_dir: Path) -> dict[str, float]
         assert found, output
         return found.group(1)
 
+    if "Latency Distribution" not in output or "-nan" in output:
+        raise RuntimeError(f"wrk got no answers:\n{output}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "requests_per_s": float(grab(r"Requests/sec:\s+([\d.]+)")),
