@@ -77,6 +77,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Radius must be between 1 and {max} metres.",
     ),
     "input.invalid": ("Giá trị không hợp lệ: {detail}", "Invalid value: {detail}"),
+    "input.text_invalid": (
+        "Mục {field} có ký tự không hợp lệ.",
+        "{field} contains characters that are not allowed.",
+    ),
     "input.list_size": (
         "Danh sách phải có từ 1 đến {max} mục.",
         "The list must have between 1 and {max} items.",

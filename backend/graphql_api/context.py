@@ -46,7 +46,7 @@ class Context(BaseContext):
         self.locale = locale
         self.client_address = client_address
         self.access_token = access_token
-        self.loaders = Loaders(services.sessions)
+        self.loaders = Loaders(services.sessions, self.now)
         self._viewer: asyncio.Task[User | None] | None = None
 
     @property

@@ -22,7 +22,7 @@ QUERY_TOO_COMPLEX_MARK = "query_too_complex"
 # graphql-core 3.2 and 3.3 word variable coercion errors differently; both name the path.
 _VARIABLE_VALUE = re.compile(
     r"^Variable '\$(?P<name>\w+)' (?:got invalid value .*? at '(?P<at>[^']+)'"
-    r"|has invalid value at (?P<suffix>[\w.\[\]]+):|got invalid value)"
+    r"|has invalid value at (?P<suffix>[\w.\[\]]+):|got invalid value|has invalid value)"
 )
 _BAD_LITERAL = re.compile(
     r"^(?:Argument '(?P<arg>\w+)'|.*does not exist in '\w+' enum"

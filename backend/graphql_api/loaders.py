@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -37,7 +38,9 @@ def _by_id(
 
 
 class Loaders:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], now: Callable[[], datetime]
+    ) -> None:
         self.place_by_id: DataLoader[uuid.UUID, Place | None] = _by_id(
             sessions, places.places_by_ids
         )
@@ -51,4 +54,4 @@ class Loaders:
         self.roles_by_user_id: DataLoader[uuid.UUID, list[RoleAssignment]] = DataLoader(
             load_fn=load_roles
         )
-        self.health = HealthLoaders(sessions)
+        self.health = HealthLoaders(sessions, now)

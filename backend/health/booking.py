@@ -31,6 +31,7 @@ from backend.health.models import (
     Slot,
 )
 from backend.health.policy import HealthPolicy
+from backend.text import check_printable
 from notifications.service import notify
 
 MAX_REASON_LENGTH = 500
@@ -214,7 +215,7 @@ def clean_reason(reason: str | None, *, field: str = "reason") -> str | None:
         return None
     if len(reason) > MAX_REASON_LENGTH:
         raise BadUserInput("input.too_long", field=field, max=MAX_REASON_LENGTH)
-    return reason.strip() or None
+    return check_printable(reason, field=field).strip() or None
 
 
 def _card(raw: str | None) -> str | None:

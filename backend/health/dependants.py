@@ -13,6 +13,7 @@ from backend.errors import BadUserInput, Conflict
 from backend.health import repository
 from backend.health.localtime import local_day
 from backend.health.models import Dependant, Relationship
+from backend.text import check_printable
 
 MAX_DEPENDANTS = 10
 MAX_NAME_LENGTH = 120
@@ -30,7 +31,7 @@ async def add_dependant(
 ) -> Dependant:
     if len(full_name) > MAX_NAME_LENGTH * 2:
         raise BadUserInput("input.too_long", field="fullName", max=MAX_NAME_LENGTH)
-    name = " ".join(full_name.split())
+    name = " ".join(check_printable(full_name, field="fullName").split())
     if not name:
         raise BadUserInput("input.required", field="fullName")
     if len(name) > MAX_NAME_LENGTH:

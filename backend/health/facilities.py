@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from backend.places.models import Place
 
 MAX_RADIUS_M = 50_000
 MAX_CODE_LENGTH = 32
+_CODE = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{MAX_CODE_LENGTH - 1}}}")
 MAX_SLOT_RANGE = timedelta(days=31)
 
 # (facility id, specialty id or None): the key of "the next free slot of this facility".
@@ -87,9 +89,7 @@ async def available_slots(
     now: datetime,
 ) -> Sequence[Slot]:
     """Bookable slots of a facility starting in [start, end), a range of at most 31 days."""
-    for moment, field in ((start, "from"), (end, "to")):
-        if moment.tzinfo is None:
-            raise BadUserInput("health.datetime_offset", field=field)
+    start, end = _utc(start, "from"), _utc(end, "to")
     if not timedelta(0) < end - start <= MAX_SLOT_RANGE:
         raise BadUserInput("health.date_range", field="to", max_days=MAX_SLOT_RANGE.days)
     if await repository.facility_by_id(session, facility_id) is None:
@@ -117,9 +117,8 @@ async def slots_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Seque
 async def specialty_id_of(
     session: AsyncSession, code: str, *, field: str = "specialty"
 ) -> uuid.UUID:
-    specialty = (
-        await repository.specialty_by_code(session, code) if len(code) <= MAX_CODE_LENGTH else None
-    )
+    # Only the shape of a code reaches the database (PostgreSQL refuses NUL in text outright).
+    specialty = await repository.specialty_by_code(session, code) if _CODE.fullmatch(code) else None
     if specialty is None:
         raise BadUserInput("health.specialty_unknown", field=field)
     return specialty.id
@@ -188,6 +187,17 @@ async def next_available_slots(
         for slot in await repository.next_free_slots(session, facility_ids, specialty_id, now):
             found[(slot.facility_id, specialty_id)] = slot
     return found
+
+
+def _utc(moment: datetime, field: str) -> datetime:
+    """A moment given with its offset, in UTC; one that has no UTC equivalent (the last hours
+    of year 9999 west of Greenwich) is refused rather than failing in the database driver."""
+    if moment.tzinfo is None:
+        raise BadUserInput("health.datetime_offset", field=field)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise BadUserInput("input.invalid", field=field, detail=moment.isoformat()) from exc
 
 
 def _grouped(keys: Sequence[K], rows: Sequence[tuple[K, V]]) -> dict[K, list[V]]:

@@ -29,12 +29,16 @@ from backend.health.models import (
     Schedule,
 )
 from backend.health.policy import HealthPolicy
+from backend.text import check_printable
 from notifications.service import notify
 
 MIN_SLOT_MINUTES = 5
 MAX_SLOT_MINUTES = 240
 MAX_CAPACITY = 50
 MAX_CLOSURE_DAYS = 366
+# Slots exist at most a year ahead; a closure further out has nothing to close (and one at the
+# end of year 9999 would have no end instant at all).
+MAX_CLOSURE_AHEAD_DAYS = 2 * 366
 MAX_CLOSURE_REASON = 200
 
 
@@ -122,6 +126,10 @@ async def add_closure(
         raise BadUserInput("health.date_range", field="endsOn", max_days=MAX_CLOSURE_DAYS)
     if request.ends_on < local_day(now):
         raise BadUserInput("health.closure_past", field="endsOn")
+    if (request.ends_on - local_day(now)).days > MAX_CLOSURE_AHEAD_DAYS:
+        raise BadUserInput(
+            "health.closure_too_far", field="endsOn", max_days=MAX_CLOSURE_AHEAD_DAYS
+        )
     reason_vi = _closure_reason(request.reason_vi, field="reasonVi")
     reason_en = (
         _closure_reason(request.reason_en, field="reasonEn") if request.reason_en else reason_vi
@@ -285,7 +293,7 @@ def _check_shape(availability: Availability) -> None:
 def _closure_reason(text: str, *, field: str) -> str:
     if len(text) > MAX_CLOSURE_REASON:
         raise BadUserInput("input.too_long", field=field, max=MAX_CLOSURE_REASON)
-    cleaned = text.strip()
+    cleaned = check_printable(text, field=field).strip()
     if not cleaned:
         raise BadUserInput("input.required", field=field)
     return cleaned

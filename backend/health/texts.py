@@ -99,6 +99,10 @@ register_messages(
             "Không thể đặt lịch nghỉ cho những ngày đã qua.",
             "A closure cannot end in the past.",
         ),
+        "health.closure_too_far": (
+            "Chỉ có thể đặt lịch nghỉ trong vòng {max_days} ngày tới.",
+            "A closure can end at most {max_days} days ahead.",
+        ),
         "health.date_of_birth": ("Ngày sinh không hợp lệ.", "Invalid date of birth."),
         "health.too_many_dependants": (
             "Mỗi tài khoản chỉ được thêm tối đa {max} người thân.",

@@ -94,6 +94,7 @@ async def test_duplicate_email_is_a_conflict_in_english_when_asked(api: Any) -> 
         ({"phone": "0905123456", "password": "x" * 10_000}, "password"),
         ({"phone": "0905123456", "displayName": "   "}, "displayName"),
         ({"phone": "0905123456", "displayName": "N" * 121}, "displayName"),
+        ({"phone": "0905123456", "displayName": "An\x00"}, "displayName"),  # PostgreSQL refuses NUL
         ({}, "phone"),  # neither phone nor email
     ],
 )

@@ -10,7 +10,6 @@ from typing import Protocol, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from backend.db.types import utcnow
 from backend.health import appointments, dependants, facilities
 from backend.health.facilities import FacilityView, NextSlotKey
 from backend.health.models import (
@@ -59,7 +58,7 @@ def _lists(
 
 
 class HealthLoaders:
-    def __init__(self, sessions: Sessions, now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, sessions: Sessions, now: Callable[[], datetime]) -> None:
         async def load_facilities(ids: list[uuid.UUID]) -> list[FacilityView | None]:
             async with sessions() as session:
                 views = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import strawberry
@@ -35,11 +35,21 @@ def time_cursor(after: str | None) -> tuple[datetime, uuid.UUID] | None:
         return None
     try:
         moment = datetime.fromisoformat(cursor[0])
-    except ValueError as exc:
+        if moment.tzinfo is None:
+            raise ValueError("a cursor's time must carry an offset")
+        # Our cursors hold UTC; a hand-made one may not even have a UTC equivalent.
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise BadUserInput("input.cursor_invalid", field="after") from exc
-    if moment.tzinfo is None:
-        raise BadUserInput("input.cursor_invalid", field="after")
     return moment, cursor[1]
+
+
+def distance_cursor(after: str | None) -> tuple[float, uuid.UUID] | None:
+    """Decode a cursor over (distance in metres, id)."""
+    cursor = pagination.decode_cursor(after, float)
+    if cursor is not None and not (math.isfinite(cursor[0]) and cursor[0] >= 0):
+        raise BadUserInput("input.cursor_invalid", field="after")
+    return cursor
 
 
 def queue_cursor(after: str | None) -> int | None:
@@ -83,7 +93,7 @@ class HealthQuery:
                 specialty_code=specialty,
                 accepts_insurance=accepts_insurance,
                 open_now=open_now,
-                after=pagination.decode_cursor(after, float),
+                after=distance_cursor(after),
                 limit=size + 1,
                 now=info.context.now(),
             )
