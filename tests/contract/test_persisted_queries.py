@@ -92,3 +92,33 @@ async def test_the_allow_list_runs_only_the_apps_operations(seeded: Any) -> None
     assert error_codes(adhoc_registration) == ["OPERATION_NOT_ALLOWED"]
     assert error_codes(adhoc_by_hash) == ["PERSISTED_QUERY_NOT_FOUND"]
     assert seeded.sql.count == 0  # refused before anything ran
+
+
+async def test_api_processes_share_persisted_queries_through_redis(
+    settings: Any, redis_url: str
+) -> None:
+    """Registered on one API process, known by hash on another: the CDN-facing GETs and the
+    app's retries can land anywhere behind the load balancer."""
+    import httpx
+
+    from backend.app import create_app
+
+    shared = settings.model_copy(update={"cache_redis_url": redis_url})
+    first, second = create_app(shared), create_app(shared)
+    digest = sha256(WARDS)
+    try:
+        async with (
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=first), base_url="http://a") as one,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=second), base_url="http://b"
+            ) as two,
+        ):
+            before = (await two.post("/graphql", json={"extensions": persisted(digest)})).json()
+            await one.post("/graphql", json={"query": WARDS, "extensions": persisted(digest)})
+            after = (await two.post("/graphql", json={"extensions": persisted(digest)})).json()
+    finally:
+        await first.state.engine.dispose()
+        await second.state.engine.dispose()
+
+    assert error_codes(before) == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert data(after) == {"wards": {"edges": []}}
