@@ -71,43 +71,39 @@ class OpeningInterval:
 
 @strawberry.type(name="HealthFacility", description="A hospital, health station or clinic.")
 class HealthFacilityNode(relay.Node):
+    # Plain fields where no argument is needed: Strawberry reads them without a resolver call,
+    # which is most of the cost of a list of facilities.
     facility_id: relay.NodeID[str]
     view: strawberry.Private[FacilityView]
+    address: str
+    location: GeoPoint
+    distance_meters: float | None = strawberry.field(
+        description="Metres from `near`, when the list was searched by distance."
+    )
+    level: FacilityLevel
+    phone: str
+    accepts_insurance: bool = strawberry.field(
+        description="Whether national health insurance (BHYT) is accepted."
+    )
 
     @classmethod
     def from_view(cls, view: FacilityView) -> Self:
-        return cls(facility_id=str(view.facility.id), view=view)
+        place, facility, distance = view.place, view.facility, view.distance_m
+        return cls(
+            facility_id=str(facility.id),
+            view=view,
+            address=place.address,
+            location=GeoPoint(latitude=place.location.y, longitude=place.location.x),
+            distance_meters=None if distance is None else round(distance, 1),
+            level=facility.level,
+            phone=facility.phone,
+            accepts_insurance=facility.accepts_insurance,
+        )
 
     @strawberry.field
     def name(self, info: strawberry.Info, locale: Locale | None = None) -> str:
         place = self.view.place
         return pick(locale or info.context.locale, place.name_vi, place.name_en)
-
-    @strawberry.field
-    def address(self) -> str:
-        return self.view.place.address
-
-    @strawberry.field
-    def location(self) -> GeoPoint:
-        location = self.view.place.location
-        return GeoPoint(latitude=location.y, longitude=location.x)
-
-    @strawberry.field(description="Metres from `near`, when the list was searched by distance.")
-    def distance_meters(self) -> float | None:
-        distance = self.view.distance_m
-        return None if distance is None else round(distance, 1)
-
-    @strawberry.field
-    def level(self) -> FacilityLevel:
-        return self.view.facility.level
-
-    @strawberry.field
-    def phone(self) -> str:
-        return self.view.facility.phone
-
-    @strawberry.field(description="Whether national health insurance (BHYT) is accepted.")
-    def accepts_insurance(self) -> bool:
-        return self.view.facility.accepts_insurance
 
     @strawberry.field
     async def opening_hours(self, info: strawberry.Info) -> list[OpeningInterval]:
@@ -186,22 +182,19 @@ class PractitionerNode(relay.Node):
 class SlotNode(relay.Node):
     slot_id: relay.NodeID[str]
     row: strawberry.Private[Slot]
+    start: datetime
+    end: datetime
+    remaining: int = strawberry.field(description="Seats left when this was read.")
 
     @classmethod
     def from_row(cls, row: Slot) -> Self:
-        return cls(slot_id=str(row.id), row=row)
-
-    @strawberry.field
-    def start(self) -> datetime:
-        return self.row.start_at
-
-    @strawberry.field
-    def end(self) -> datetime:
-        return self.row.end_at
-
-    @strawberry.field(description="Seats left when this was read.")
-    def remaining(self) -> int:
-        return 0 if self.row.blocked else max(self.row.capacity - self.row.booked, 0)
+        return cls(
+            slot_id=str(row.id),
+            row=row,
+            start=row.start_at,
+            end=row.end_at,
+            remaining=0 if row.blocked else max(row.capacity - row.booked, 0),
+        )
 
     @strawberry.field
     async def specialty(self, info: strawberry.Info) -> SpecialtyType | None:
