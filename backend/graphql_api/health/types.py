@@ -12,7 +12,7 @@ import strawberry
 from strawberry import relay
 
 from backend.graphql_api.i18n import pick
-from backend.graphql_api.node_ids import parse_uuid
+from backend.graphql_api.node_ids import load_nodes, parse_uuid
 from backend.graphql_api.places.types import GeoPoint
 from backend.health import dependants, staff
 from backend.health.facilities import FacilityView
@@ -136,10 +136,7 @@ class HealthFacilityNode(relay.Node):
     async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> Iterable[Self | None]:
-        views = await info.context.loaders.health.facility_by_id.load_many(
-            [parse_uuid(node_id) for node_id in node_ids]
-        )
-        return [cls.from_view(view) if view else None for view in views]
+        return await load_nodes(info.context.loaders.health.facility_by_id, node_ids, cls.from_view)
 
 
 @strawberry.type(name="Practitioner", description="A doctor or nurse who sees patients.")
@@ -172,10 +169,9 @@ class PractitionerNode(relay.Node):
     async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> Iterable[Self | None]:
-        rows = await info.context.loaders.health.practitioner_by_id.load_many(
-            [parse_uuid(node_id) for node_id in node_ids]
+        return await load_nodes(
+            info.context.loaders.health.practitioner_by_id, node_ids, cls.from_row
         )
-        return [cls.from_row(row) if row else None for row in rows]
 
 
 @strawberry.type(name="AppointmentSlot", description="A bookable time at a facility.")
@@ -213,10 +209,7 @@ class SlotNode(relay.Node):
     async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> Iterable[Self | None]:
-        rows = await info.context.loaders.health.slot_by_id.load_many(
-            [parse_uuid(node_id) for node_id in node_ids]
-        )
-        return [cls.from_row(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.health.slot_by_id, node_ids, cls.from_row)
 
 
 @strawberry.type(name="Dependant", description="Someone the viewer books for. Owner only.")

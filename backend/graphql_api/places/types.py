@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 
 from backend.graphql_api.i18n import pick
-from backend.graphql_api.node_ids import parse_uuid
+from backend.graphql_api.node_ids import load_nodes
 from backend.i18n import Locale
 from backend.places.models import Place, PlaceKind, Ward
 
@@ -45,8 +45,7 @@ class WardNode(relay.Node):
     async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> Iterable[Self | None]:
-        rows = await info.context.loaders.ward_by_id.load_many([parse_uuid(i) for i in node_ids])
-        return [cls.from_row(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.ward_by_id, node_ids, cls.from_row)
 
 
 @strawberry.type(name="Place", description="A public place: hospital, school, monument, …")
@@ -90,5 +89,4 @@ class PlaceNode(relay.Node):
     async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> Iterable[Self | None]:
-        rows = await info.context.loaders.place_by_id.load_many([parse_uuid(i) for i in node_ids])
-        return [cls.from_row(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.place_by_id, node_ids, cls.from_row)
