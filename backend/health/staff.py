@@ -9,11 +9,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import Protocol
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import Conflict, NotFound
 from backend.health import access, repository
 from backend.health.models import AccessAction, Appointment, AppointmentStatus
+
+
+class StaffAction(Protocol):
+    """The shape of a staff status move (check-in, complete, no-show)."""
+
+    async def __call__(
+        self, uow: UnitOfWork, *, staff_id: uuid.UUID, appointment_id: uuid.UUID, now: datetime
+    ) -> Appointment: ...
 
 
 async def check_in(

@@ -25,6 +25,7 @@ from backend.health.localtime import MINUTES_PER_DAY, minute_of
 from backend.health.models import Relationship, Weekday
 from backend.health.policy import HealthPolicy
 from backend.health.schedules import Availability, ClosureRequest
+from backend.health.staff import StaffAction
 
 
 @strawberry.input(one_of=True, description="Book for yourself, or for one of your dependants.")
@@ -118,6 +119,21 @@ def _booking_request(input: BookAppointmentInput) -> BookingRequest:
     )
 
 
+async def _staff_action(
+    info: strawberry.Info, input: AppointmentActionInput, action: StaffAction
+) -> AppointmentNode:
+    """Check-in, complete, no-show: one status move by the facility's staff."""
+    viewer = await info.context.require_viewer()
+    async with info.context.unit_of_work() as uow:
+        row = await action(
+            uow,
+            staff_id=viewer.id,
+            appointment_id=_appointment_id(input.appointment_id),
+            now=info.context.now(),
+        )
+    return AppointmentNode.from_row(row)
+
+
 def _appointment_id(value: relay.GlobalID) -> uuid.UUID:
     return decode_id(value, "Appointment", field="appointmentId")
 
@@ -178,43 +194,19 @@ class HealthMutation:
     async def check_in_appointment(
         self, info: strawberry.Info, input: AppointmentActionInput
     ) -> AppointmentNode | None:
-        viewer = await info.context.require_viewer()
-        async with info.context.unit_of_work() as uow:
-            row = await staff.check_in(
-                uow,
-                staff_id=viewer.id,
-                appointment_id=_appointment_id(input.appointment_id),
-                now=info.context.now(),
-            )
-        return AppointmentNode.from_row(row)
+        return await _staff_action(info, input, staff.check_in)
 
     @strawberry.mutation(description="Staff: the visit took place (arrived → fulfilled).")
     async def complete_appointment(
         self, info: strawberry.Info, input: AppointmentActionInput
     ) -> AppointmentNode | None:
-        viewer = await info.context.require_viewer()
-        async with info.context.unit_of_work() as uow:
-            row = await staff.complete(
-                uow,
-                staff_id=viewer.id,
-                appointment_id=_appointment_id(input.appointment_id),
-                now=info.context.now(),
-            )
-        return AppointmentNode.from_row(row)
+        return await _staff_action(info, input, staff.complete)
 
     @strawberry.mutation(description="Staff: the patient did not come (booked → noshow).")
     async def mark_no_show(
         self, info: strawberry.Info, input: AppointmentActionInput
     ) -> AppointmentNode | None:
-        viewer = await info.context.require_viewer()
-        async with info.context.unit_of_work() as uow:
-            row = await staff.mark_no_show(
-                uow,
-                staff_id=viewer.id,
-                appointment_id=_appointment_id(input.appointment_id),
-                now=info.context.now(),
-            )
-        return AppointmentNode.from_row(row)
+        return await _staff_action(info, input, staff.mark_no_show)
 
     @strawberry.mutation(description="Register someone you book for (a child, a parent).")
     async def add_dependant(
