@@ -77,14 +77,9 @@ async def inbox(
     user_id: uuid.UUID,
     *,
     unread_only: bool,
-    after: tuple[str, uuid.UUID] | None,
+    after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> Sequence[Notification]:
-    if after is not None:
-        try:
-            datetime.fromisoformat(after[0])
-        except ValueError as exc:
-            raise BadUserInput("input.cursor_invalid", field="after") from exc
     return await repository.inbox_page(
         session, user_id, unread_only=unread_only, after=after, limit=limit
     )

@@ -8,17 +8,16 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from celery import Task, shared_task
+from celery import shared_task
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import TaskSender, UnitOfWork
 from backend.settings import Settings
+from backend.worker.runtime import DomainTask
 from notifications import repository, service
-from notifications.celery_app import settings_of
 from notifications.dispatch import Dispatcher, retry_delay
 from notifications.gateways import PushGateway, gateway_for
-from notifications.runtime import run_with_sessions
 from notifications.throttle import RateLimiter, rate_limiter
 
 log = logging.getLogger(__name__)
@@ -47,13 +46,12 @@ def dispatcher(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
     )
 
 
-@shared_task(name=service.DISPATCH_TASK, bind=True, max_retries=10)
-def dispatch(self: Task, ids: list[str]) -> dict[str, int]:
+@shared_task(name=service.DISPATCH_TASK, bind=True, base=DomainTask, max_retries=10)
+def dispatch(self: DomainTask, ids: list[str]) -> dict[str, int]:
     """Push notifications to their devices; retry only what FCM asked us to retry."""
-    settings = settings_of(self.app)
+    settings = self.settings
     wanted = [uuid.UUID(value) for value in ids]
-    report = run_with_sessions(
-        settings,
+    report = self.run_async(
         lambda sessions: dispatcher(settings, sessions).dispatch(wanted, owner=self.request.id),
     )
     if report.retry_in is not None:
@@ -78,17 +76,15 @@ async def sweep(
     return len(ids)
 
 
-@shared_task(name="notifications.sweep_outbox", bind=True)
-def sweep_outbox(self: Task) -> int:
-    return run_with_sessions(
-        settings_of(self.app), lambda sessions: sweep(sessions, self.app, utcnow())
-    )
+@shared_task(name="notifications.sweep_outbox", bind=True, base=DomainTask)
+def sweep_outbox(self: DomainTask) -> int:
+    return self.run_async(lambda sessions: sweep(sessions, self.app, utcnow()))
 
 
-@shared_task(name="notifications.prune_stale_devices", bind=True)
-def prune_stale_devices(self: Task) -> int:
+@shared_task(name="notifications.prune_stale_devices", bind=True, base=DomainTask)
+def prune_stale_devices(self: DomainTask) -> int:
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
         async with UnitOfWork(sessions) as uow:
             return await service.prune_stale_devices(uow.session, utcnow())
 
-    return run_with_sessions(settings_of(self.app), work)
+    return self.run_async(work)

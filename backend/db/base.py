@@ -32,15 +32,9 @@ class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-MODEL_MODULES = (
-    "backend.identity.models",
-    "backend.places.models",
-    "backend.health.models",
-    "notifications.models",
-)
-
-
 def load_all_models() -> None:
     """Import every domain's models so that Base.metadata is complete (Alembic, drift checks)."""
-    for module in MODEL_MODULES:
+    from backend.domains import model_modules
+
+    for module in model_modules():
         importlib.import_module(module)

@@ -1,11 +1,16 @@
-"""Per-request context: a session factory (never a shared session), the viewer, locale, loaders."""
+"""Per-request context: a session factory (never a shared session), the viewer, locale, loaders.
+
+`Info` is what every resolver receives: with it, mypy checks `info.context` like any other code.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
+import strawberry
 from celery import Celery
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.fastapi import BaseContext
@@ -13,12 +18,14 @@ from strawberry.fastapi import BaseContext
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import Unauthenticated
-from backend.graphql_api.loaders import Loaders
+from backend.graphql_api.loaders import LoaderSet
 from backend.i18n import Locale
 from backend.identity import service as identity
 from backend.identity.models import User
 from backend.identity.service import AuthConfig
 from backend.settings import Settings
+
+L = TypeVar("L", bound=LoaderSet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +53,7 @@ class Context(BaseContext):
         self.locale = locale
         self.client_address = client_address
         self.access_token = access_token
-        self.loaders = Loaders(services.sessions, self.now)
+        self._loader_sets: dict[type[LoaderSet], LoaderSet] = {}
         self._viewer: asyncio.Task[User | None] | None = None
 
     @property
@@ -55,6 +62,14 @@ class Context(BaseContext):
 
     def now(self) -> datetime:
         return utcnow()
+
+    def loader_set(self, kind: type[L]) -> L:
+        """A domain's loaders for this request, built on first use (most requests need few)."""
+        found = self._loader_sets.get(kind)
+        if found is None:
+            found = self._loader_sets[kind] = kind(self.sessions, self.now)
+        assert isinstance(found, kind)
+        return found
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.services.celery)
@@ -78,3 +93,6 @@ class Context(BaseContext):
         claims = self.auth.keyring.verify(token)
         async with self.sessions() as session:
             return await identity.authenticated_user(session, claims, self.now())
+
+
+Info = strawberry.Info[Context, None]

@@ -1,20 +1,25 @@
-"""Per-request DataLoaders; each batch opens its own short read session."""
+"""Per-request DataLoaders: each domain has a `LoaderSet`, built on its first use in a request.
+
+A domain's GraphQL types reach theirs as `HealthLoaders.of(info).facility_by_id`, typed end to
+end, without a central list of every domain's loaders.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from backend.graphql_api.health.loaders import HealthLoaders
-from backend.identity import service as identity
-from backend.identity.models import RoleAssignment
-from backend.places import service as places
-from backend.places.models import Place, Ward
+if TYPE_CHECKING:
+    from backend.graphql_api.context import Info
+
+Sessions = async_sessionmaker[AsyncSession]
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class HasId(Protocol):
@@ -25,10 +30,25 @@ class HasId(Protocol):
 R = TypeVar("R", bound=HasId)
 
 
-def _by_id(
-    sessions: async_sessionmaker[AsyncSession],
+class LoaderSet:
+    """Base of a domain's loaders; subclasses create their DataLoaders in `__init__`."""
+
+    def __init__(self, sessions: Sessions, now: Callable[[], datetime]) -> None:
+        self.sessions = sessions
+        self.now = now
+
+    @classmethod
+    def of(cls, info: Info) -> Self:
+        """This request's instance, made on first use."""
+        return info.context.loader_set(cls)
+
+
+def by_ids(
+    sessions: Sessions,
     fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[Sequence[R]]],
 ) -> DataLoader[uuid.UUID, R | None]:
+    """One statement per batch for rows by id; an absent id loads as None."""
+
     async def load(ids: list[uuid.UUID]) -> list[R | None]:
         async with sessions() as session:
             rows = {row.id: row for row in await fetch(session, ids)}
@@ -37,21 +57,16 @@ def _by_id(
     return DataLoader(load_fn=load)
 
 
-class Loaders:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], now: Callable[[], datetime]
-    ) -> None:
-        self.place_by_id: DataLoader[uuid.UUID, Place | None] = _by_id(
-            sessions, places.places_by_ids
-        )
-        self.ward_by_id: DataLoader[uuid.UUID, Ward | None] = _by_id(sessions, places.wards_by_ids)
+def by_keys(
+    sessions: Sessions,
+    fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Mapping[K, V]]],
+    missing: Callable[[], V],
+) -> DataLoader[K, V]:
+    """One statement per batch for a value per key (a list, a count); `missing()` for none."""
 
-        async def load_roles(user_ids: list[uuid.UUID]) -> list[list[RoleAssignment]]:
-            async with sessions() as session:
-                found = await identity.roles_of(session, user_ids)
-            return [found[user_id] for user_id in user_ids]
+    async def load(keys: list[K]) -> list[V]:
+        async with sessions() as session:
+            found = await fetch(session, keys)
+        return [found[key] if key in found else missing() for key in keys]
 
-        self.roles_by_user_id: DataLoader[uuid.UUID, list[RoleAssignment]] = DataLoader(
-            load_fn=load_roles
-        )
-        self.health = HealthLoaders(sessions, now)
+    return DataLoader(load_fn=load)

@@ -1,13 +1,20 @@
-"""Forward keyset pagination: opaque cursors over a sort key, a hard cap on `first`."""
+"""Forward keyset pagination: opaque cursors tied to one ordering, a hard cap on `first`.
+
+A cursor holds the ordering's name, the sort key and the row id. Decoding checks all three, so a
+hand-made cursor, one of another list, a naive time or a NaN is `BAD_USER_INPUT`, never a crash.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+import math
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 from strawberry import relay
 
@@ -15,10 +22,11 @@ from backend.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_CURSOR_LENGTH = 512
 
+K = TypeVar("K", float, str, datetime, int)
 N = TypeVar("N", bound=relay.Node)
 R = TypeVar("R")
-K = TypeVar("K", float, str)
 
 
 def page_size(first: int | None) -> int:
@@ -28,45 +36,88 @@ def page_size(first: int | None) -> int:
     return size
 
 
-def encode_cursor(key: float | str, row_id: uuid.UUID) -> str:
-    payload = json.dumps([key, row_id.hex], separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode()
+@dataclass(frozen=True, slots=True)
+class Keyset(Generic[K]):
+    """One ordering of one list: `name` is unique per list, `key_type` the sort key's type."""
+
+    name: str
+    key_type: type[K]
+    # A further rule a key must meet (a distance is never negative).
+    valid: Callable[[K], bool] | None = None
+
+    def encode(self, key: K, row_id: uuid.UUID) -> str:
+        value: Any = key.isoformat() if isinstance(key, datetime) else key
+        payload = json.dumps([self.name, value, row_id.hex], separators=(",", ":"))
+        return base64.urlsafe_b64encode(payload.encode()).decode()
+
+    def decode(self, cursor: str | None) -> tuple[K, uuid.UUID] | None:
+        if cursor is None:
+            return None
+        try:
+            if len(cursor) > MAX_CURSOR_LENGTH:
+                raise ValueError("cursor too long")
+            name, value, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+            if name != self.name or not isinstance(row_id, str):
+                raise ValueError("a cursor of another list")
+            key = self._key(value)
+            if self.valid is not None and not self.valid(key):
+                raise ValueError("a sort key this list cannot hold")
+            return key, uuid.UUID(hex=row_id)
+        except (ValueError, TypeError, OverflowError, binascii.Error) as exc:
+            raise BadUserInput("input.cursor_invalid", field="after") from exc
+
+    def _key(self, value: object) -> K:
+        if self.key_type is datetime:
+            if not isinstance(value, str):
+                raise TypeError("time expected")
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("a cursor's time must carry an offset")
+            return moment.astimezone(UTC)  # type: ignore[return-value]  # K is datetime here
+        if isinstance(value, bool):
+            raise TypeError("not a sort key")
+        if self.key_type is float and isinstance(value, int | float):
+            if not math.isfinite(value):
+                raise ValueError("not a finite number")
+            return float(value)  # type: ignore[return-value]  # K is float here
+        if isinstance(value, self.key_type):
+            return value
+        raise TypeError("a sort key of another type")
+
+    def page(self, first: int | None, after: str | None) -> Page[K]:
+        """Check `first` and `after` of a request for this list."""
+        return Page(self, page_size(first), self.decode(after), after is not None)
 
 
-def decode_cursor(cursor: str | None, key_type: type[K]) -> tuple[K, uuid.UUID] | None:
-    """Read a cursor made by `encode_cursor` for the same ordering; anything else is bad input."""
-    if cursor is None:
-        return None
-    try:
-        if len(cursor) > 512:
-            raise ValueError("cursor too long")
-        key, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if key_type is float and isinstance(key, int) and not isinstance(key, bool):
-            key = float(key)
-        if not isinstance(key, key_type):
-            raise ValueError("cursor of another ordering")
-        return key, uuid.UUID(hex=row_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
-        raise BadUserInput("input.cursor_invalid", field="after") from exc
+@dataclass(frozen=True, slots=True)
+class Page(Generic[K]):
+    """A requested page: fetch `limit` rows (one more than shown, to know if more follow)."""
 
+    keyset: Keyset[K]
+    size: int
+    after: tuple[K, uuid.UUID] | None
+    has_previous: bool
 
-def connection(
-    rows: Sequence[R],
-    *,
-    size: int,
-    after: str | None,
-    node: Callable[[R], N],
-    cursor: Callable[[R], str],
-) -> relay.Connection[N]:
-    """Build a Relay connection from `size + 1` fetched rows (the extra one only says 'more')."""
-    page = rows[:size]
-    edges = [relay.Edge(node=node(row), cursor=cursor(row)) for row in page]
-    return relay.Connection(
-        edges=edges,
-        page_info=relay.PageInfo(
-            has_next_page=len(rows) > size,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-    )
+    @property
+    def limit(self) -> int:
+        return self.size + 1
+
+    def connection(
+        self,
+        rows: Sequence[R],
+        *,
+        node: Callable[[R], N],
+        key: Callable[[R], tuple[K, uuid.UUID]],
+    ) -> relay.Connection[N]:
+        """A Relay connection from the fetched rows; each edge's cursor is its row's key."""
+        page = rows[: self.size]
+        edges = [relay.Edge(node=node(row), cursor=self.keyset.encode(*key(row))) for row in page]
+        return relay.Connection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=len(rows) > self.size,
+                has_previous_page=self.has_previous,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )

@@ -1,4 +1,7 @@
-"""The schema: every domain's queries and mutations, limits, error formatting."""
+"""The schema: every domain's queries and mutations, limits, error formatting.
+
+`Query` and `Mutation` are composed from the parts each domain declares (`backend/domains.py`).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +14,10 @@ from strawberry import relay
 from strawberry.extensions import DisableIntrospection
 from strawberry.types import ExecutionContext
 
+from backend.graphql_api.context import Info
 from backend.graphql_api.errors import ErrorFormatter, is_expected
-from backend.graphql_api.health.mutations import HealthMutation
-from backend.graphql_api.health.queries import HealthQuery
-from backend.graphql_api.identity.mutations import IdentityMutation
-from backend.graphql_api.identity.queries import IdentityQuery
 from backend.graphql_api.limits import limit_extensions
-from backend.graphql_api.notifications.mutations import NotificationsMutation
+from backend.graphql_api.parts import compose, domain_parts
 from backend.graphql_api.persisted import (
     DocumentStore,
     MemoryDocumentStore,
@@ -25,22 +25,20 @@ from backend.graphql_api.persisted import (
     TrustedDocuments,
     persisted_queries,
 )
-from backend.graphql_api.places.queries import PlacesQuery
 from backend.settings import Settings
 
 log = logging.getLogger("backend.graphql")
 
 
 @strawberry.type
-class Query(IdentityQuery, PlacesQuery, HealthQuery):
+class NodeQuery:
     @strawberry.field(description="Any object by its global id; null if absent or not yours.")
-    async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return await id.resolve_node(info, required=False)
 
 
-@strawberry.type
-class Mutation(IdentityMutation, NotificationsMutation, HealthMutation):
-    pass
+Query = compose("Query", [NodeQuery, *(p.query for p in domain_parts() if p.query)])
+Mutation = compose("Mutation", [p.mutation for p in domain_parts() if p.mutation])
 
 
 class CitizenSchema(strawberry.Schema):

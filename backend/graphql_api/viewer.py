@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Self
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Self
 
 import strawberry
-from strawberry import relay
 
-from backend.graphql_api.health.queries import HealthViewerFields
-from backend.graphql_api.identity.types import AccountFields
-from backend.graphql_api.node_ids import parse_uuid
-from backend.graphql_api.notifications.types import NotificationViewerFields
+from backend.graphql_api.context import Info
+from backend.graphql_api.nodes import RowNode
+from backend.graphql_api.parts import compose, domain_parts
 from backend.identity.models import User
 
 
-@strawberry.type(name="User", description="An account. Visible only to its owner.")
-class UserNode(HealthViewerFields, NotificationViewerFields, AccountFields, relay.Node):
-    user_id: relay.NodeID[str]
+class UserBase(RowNode):
+    """What every `User` is, whatever the domains add: a node only its owner can fetch."""
+
+    row: User
 
     @classmethod
-    def from_row(cls, row: User) -> Self:
-        return cls(user_id=str(row.id), row=row)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
-        """Only the owner can fetch their account by id; anyone else gets null."""
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
         viewer = await info.context.viewer()
-        return [
-            cls.from_row(viewer) if viewer and parse_uuid(node_id) == viewer.id else None
-            for node_id in node_ids
-        ]
+        return [cls.from_row(viewer) if viewer and key == viewer.id else None for key in ids]
+
+
+if TYPE_CHECKING:
+
+    class UserNode(UserBase):
+        """What mypy knows of the composed type: a `UserBase`."""
+
+else:
+    UserNode = compose(
+        "User",
+        [*(parts.viewer for parts in domain_parts() if parts.viewer), UserBase],
+        description="An account. Visible only to its owner.",
+        namespace={"__annotations__": {"row": strawberry.Private[User]}},
+    )

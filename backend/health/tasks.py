@@ -11,18 +11,17 @@ from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.health import reminders, schedules
 from backend.health.policy import HealthPolicy
-from notifications.celery_app import settings_of
-from notifications.runtime import run_with_sessions
+from backend.worker.runtime import DomainTask
 
 log = logging.getLogger(__name__)
 
 MAX_BATCHES = 20
 
 
-@shared_task(name="health.send_due_reminders", bind=True)
-def send_due_reminders(self: object) -> int:
+@shared_task(name="health.send_due_reminders", bind=True, base=DomainTask)
+def send_due_reminders(self: DomainTask) -> int:
     """Push the reminders that fell due; each batch commits on its own (idempotent)."""
-    app = self.app  # type: ignore[attr-defined]
+    app = self.app
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
         pushed = 0
@@ -34,16 +33,15 @@ def send_due_reminders(self: object) -> int:
                 break
         return pushed
 
-    pushed = run_with_sessions(settings_of(app), work)
+    pushed = self.run_async(work)
     log.info("health.send_due_reminders.done", extra={"pushed": pushed})
     return pushed
 
 
-@shared_task(name="health.generate_slots", bind=True)
-def generate_slots(self: object) -> int:
+@shared_task(name="health.generate_slots", bind=True, base=DomainTask)
+def generate_slots(self: DomainTask) -> int:
     """Extend every active schedule's slots to the horizon (idempotent)."""
-    app = self.app  # type: ignore[attr-defined]
-    policy = HealthPolicy.from_settings(settings_of(app))
+    policy = HealthPolicy.from_settings(self.settings)
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
         async with UnitOfWork(sessions) as uow:
@@ -51,6 +49,6 @@ def generate_slots(self: object) -> int:
                 uow.session, horizon_days=policy.horizon_days, now=utcnow()
             )
 
-    added = run_with_sessions(settings_of(app), work)
+    added = self.run_async(work)
     log.info("health.generate_slots.done", extra={"added": added})
     return added

@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 
 from shapely.geometry import Point
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import spatial
+from backend.db import keyset, spatial
 from backend.places.models import Place, PlaceKind, Ward
 
 
@@ -35,12 +35,7 @@ async def places_near(
     statement = select(Place, distance).where(spatial.within_meters(Place.location, near, radius_m))
     if kinds:
         statement = statement.where(Place.kind.in_(kinds))
-    if after is not None:
-        last_distance, last_id = after
-        statement = statement.where(
-            or_(distance > last_distance, and_(distance == last_distance, Place.id > last_id))
-        )
-    statement = statement.order_by(distance, Place.id).limit(limit)
+    statement = keyset.page(statement, key=distance, row_id=Place.id, after=after, limit=limit)
     return [(place, float(meters)) for place, meters in (await session.execute(statement)).all()]
 
 
@@ -55,12 +50,7 @@ async def places_by_name(
     statement = select(Place)
     if kinds:
         statement = statement.where(Place.kind.in_(kinds))
-    if after is not None:
-        last_name, last_id = after
-        statement = statement.where(
-            or_(Place.name_vi > last_name, and_(Place.name_vi == last_name, Place.id > last_id))
-        )
-    statement = statement.order_by(Place.name_vi, Place.id).limit(limit)
+    statement = keyset.page(statement, key=Place.name_vi, row_id=Place.id, after=after, limit=limit)
     return (await session.scalars(statement)).all()
 
 
@@ -72,10 +62,7 @@ async def ward_covering(session: AsyncSession, location: Point) -> Ward | None:
 async def wards_page(
     session: AsyncSession, *, after: tuple[str, uuid.UUID] | None, limit: int
 ) -> Sequence[Ward]:
-    statement = select(Ward)
-    if after is not None:
-        last_name, last_id = after
-        statement = statement.where(
-            or_(Ward.name_vi > last_name, and_(Ward.name_vi == last_name, Ward.id > last_id))
-        )
-    return (await session.scalars(statement.order_by(Ward.name_vi, Ward.id).limit(limit))).all()
+    statement = keyset.page(
+        select(Ward), key=Ward.name_vi, row_id=Ward.id, after=after, limit=limit
+    )
+    return (await session.scalars(statement)).all()

@@ -4,13 +4,15 @@ inserted when missing, so a second run changes nothing."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 from shapely.geometry import Point, Polygon, box
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.unit_of_work import UnitOfWork
+from backend.domains import all_domains, import_attribute
 from backend.i18n import Locale
 from backend.identity import passwords
 from backend.identity.contacts import normalize_phone
@@ -22,33 +24,44 @@ from backend.seed.hue import ACCOUNTS, DEMO_PASSWORD, PLACES, WARDS
 NAMESPACE = uuid.UUID("5b0e6a52-7c1e-4f7e-9d5e-68756520f0a1")
 SCOPED_ROLES = {Role.HEALTH_STAFF, Role.SCHOOL_STAFF}
 
+Seed = Callable[[AsyncSession], Awaitable[dict[str, int]]]
+
 
 def stable_id(kind: str, key: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
 
 
-@dataclass
-class SeedReport:
-    wards: int = 0
-    places: int = 0
-    users: int = 0
-    roles: int = 0
-    facilities: int = 0
-    slots: int = 0
-
-
-async def seed_demo(sessions: async_sessionmaker[AsyncSession]) -> SeedReport:
-    report = SeedReport()
+async def seed_demo(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    """Run every domain's demo seed, in the declared order, in one transaction; returns the
+    rows added by kind."""
+    report: dict[str, int] = {}
     async with UnitOfWork(sessions) as uow:
-        boundaries = await _seed_wards(uow.session, report)
-        await _seed_places(uow.session, boundaries, report)
-        await _seed_accounts(uow.session, report)
-        health = await seed_health(uow.session)
-        report.facilities, report.slots = health.facilities, health.slots
+        for domain in all_domains():
+            if domain.seed is not None:
+                seed = cast(Seed, import_attribute(domain.seed))
+                report.update(await seed(uow.session))
     return report
 
 
-async def _seed_wards(session: AsyncSession, report: SeedReport) -> dict[uuid.UUID, Polygon]:
+async def seed_places(session: AsyncSession) -> dict[str, int]:
+    report = {"wards": 0, "places": 0}
+    boundaries = await _seed_wards(session, report)
+    await _seed_places(session, boundaries, report)
+    return report
+
+
+async def seed_accounts(session: AsyncSession) -> dict[str, int]:
+    report = {"users": 0, "roles": 0}
+    await _seed_accounts(session, report)
+    return report
+
+
+async def seed_health_demo(session: AsyncSession) -> dict[str, int]:
+    health = await seed_health(session)
+    return {"health facilities": health.facilities, "appointment slots": health.slots}
+
+
+async def _seed_wards(session: AsyncSession, report: dict[str, int]) -> dict[uuid.UUID, Polygon]:
     boundaries: dict[uuid.UUID, Polygon] = {}
     for ward in WARDS:
         ward_id = stable_id("ward", ward.slug)
@@ -63,13 +76,13 @@ async def _seed_wards(session: AsyncSession, report: SeedReport) -> dict[uuid.UU
                     boundary=boundaries[ward_id],
                 )
             )
-            report.wards += 1
+            report["wards"] += 1
     await session.flush()
     return boundaries
 
 
 async def _seed_places(
-    session: AsyncSession, boundaries: dict[uuid.UUID, Polygon], report: SeedReport
+    session: AsyncSession, boundaries: dict[uuid.UUID, Polygon], report: dict[str, int]
 ) -> None:
     for place in PLACES:
         place_id = stable_id("place", place.slug)
@@ -91,11 +104,11 @@ async def _seed_places(
                 ),
             )
         )
-        report.places += 1
+        report["places"] += 1
     await session.flush()
 
 
-async def _seed_accounts(session: AsyncSession, report: SeedReport) -> None:
+async def _seed_accounts(session: AsyncSession, report: dict[str, int]) -> None:
     password_hash: str | None = None  # hashed once, and only if an account is missing
     for account in ACCOUNTS:
         phone = normalize_phone(account.phone)
@@ -112,7 +125,7 @@ async def _seed_accounts(session: AsyncSession, report: SeedReport) -> None:
                 is_active=True,
             )
             session.add(user)
-            report.users += 1
+            report["users"] += 1
             await session.flush()
         for role in account.roles:
             scope = (
@@ -132,5 +145,5 @@ async def _seed_accounts(session: AsyncSession, report: SeedReport) -> None:
             )
             if held is None:
                 session.add(RoleAssignment(user_id=user.id, role=role, scope_id=scope))
-                report.roles += 1
+                report["roles"] += 1
     await session.flush()

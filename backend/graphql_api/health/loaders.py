@@ -1,15 +1,15 @@
-"""Per-request DataLoaders of the health domain; each batch opens its own short read session."""
+"""Per-request DataLoaders of the health domain."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from backend.graphql_api.loaders import LoaderSet, Sessions, by_ids, by_keys
 from backend.health import appointments, dependants, facilities
 from backend.health.facilities import FacilityView, NextSlotKey
 from backend.health.models import (
@@ -21,85 +21,46 @@ from backend.health.models import (
     Specialty,
 )
 
-Sessions = async_sessionmaker[AsyncSession]
-V = TypeVar("V")
 
-
-class HasId(Protocol):
-    @property
-    def id(self) -> uuid.UUID: ...
-
-
-R = TypeVar("R", bound=HasId)
-
-
-def _by_id(
-    sessions: Sessions,
-    fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[Sequence[R]]],
-) -> DataLoader[uuid.UUID, R | None]:
-    async def load(ids: list[uuid.UUID]) -> list[R | None]:
-        async with sessions() as session:
-            rows = {row.id: row for row in await fetch(session, ids)}
-        return [rows.get(key) for key in ids]
-
-    return DataLoader(load_fn=load)
-
-
-def _lists(
-    sessions: Sessions,
-    fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, list[V]]]],
-) -> DataLoader[uuid.UUID, list[V]]:
-    async def load(ids: list[uuid.UUID]) -> list[list[V]]:
-        async with sessions() as session:
-            found = await fetch(session, ids)
-        return [found.get(key, []) for key in ids]
-
-    return DataLoader(load_fn=load)
-
-
-class HealthLoaders:
+class HealthLoaders(LoaderSet):
     def __init__(self, sessions: Sessions, now: Callable[[], datetime]) -> None:
-        async def load_facilities(ids: list[uuid.UUID]) -> list[FacilityView | None]:
-            async with sessions() as session:
-                views = {
-                    view.facility.id: view
-                    for view in await facilities.facilities_by_ids(session, ids)
-                }
-            return [views.get(key) for key in ids]
+        super().__init__(sessions, now)
 
-        async def load_next_slots(keys: list[NextSlotKey]) -> list[Slot | None]:
-            async with sessions() as session:
-                found = await facilities.next_available_slots(session, keys, now())
-            return [found.get(key) for key in keys]
+        async def load_next_slots(
+            session: AsyncSession, keys: Sequence[NextSlotKey]
+        ) -> Mapping[NextSlotKey, Slot]:
+            return await facilities.next_available_slots(session, keys, now())
 
-        self.facility_by_id: DataLoader[uuid.UUID, FacilityView | None] = DataLoader(
-            load_fn=load_facilities
+        self.facility_by_id: DataLoader[uuid.UUID, FacilityView | None] = by_ids(
+            sessions, facilities.facilities_by_ids
         )
-        self.next_slot: DataLoader[NextSlotKey, Slot | None] = DataLoader(load_fn=load_next_slots)
-        self.specialties_by_facility_id: DataLoader[uuid.UUID, list[Specialty]] = _lists(
-            sessions, facilities.specialties_of_facilities
+        self.next_slot: DataLoader[NextSlotKey, Slot | None] = by_keys(
+            sessions, load_next_slots, lambda: None
         )
-        self.specialties_by_practitioner_id: DataLoader[uuid.UUID, list[Specialty]] = _lists(
-            sessions, facilities.specialties_of_practitioners
+        self.specialties_by_facility_id: DataLoader[uuid.UUID, list[Specialty]] = by_keys(
+            sessions, facilities.specialties_of_facilities, list
         )
-        self.opening_hours_by_facility_id: DataLoader[uuid.UUID, list[OpeningHours]] = _lists(
-            sessions, facilities.opening_hours_of
+        self.specialties_by_practitioner_id: DataLoader[uuid.UUID, list[Specialty]] = by_keys(
+            sessions, facilities.specialties_of_practitioners, list
         )
-        self.practitioners_by_facility_id: DataLoader[uuid.UUID, list[Practitioner]] = _lists(
-            sessions, facilities.practitioners_of
+        self.opening_hours_by_facility_id: DataLoader[uuid.UUID, list[OpeningHours]] = by_keys(
+            sessions, facilities.opening_hours_of, list
         )
-        self.practitioner_by_id: DataLoader[uuid.UUID, Practitioner | None] = _by_id(
+        self.practitioners_by_facility_id: DataLoader[uuid.UUID, list[Practitioner]] = by_keys(
+            sessions, facilities.practitioners_of, list
+        )
+        self.practitioner_by_id: DataLoader[uuid.UUID, Practitioner | None] = by_ids(
             sessions, facilities.practitioners_by_ids
         )
-        self.specialty_by_id: DataLoader[uuid.UUID, Specialty | None] = _by_id(
+        self.specialty_by_id: DataLoader[uuid.UUID, Specialty | None] = by_ids(
             sessions, facilities.specialties_by_ids
         )
-        self.slot_by_id: DataLoader[uuid.UUID, Slot | None] = _by_id(
+        self.slot_by_id: DataLoader[uuid.UUID, Slot | None] = by_ids(
             sessions, facilities.slots_by_ids
         )
-        self.dependant_by_id: DataLoader[uuid.UUID, Dependant | None] = _by_id(
+        self.dependant_by_id: DataLoader[uuid.UUID, Dependant | None] = by_ids(
             sessions, dependants.dependants_by_ids
         )
-        self.closure_by_id: DataLoader[uuid.UUID, Closure | None] = _by_id(
+        self.closure_by_id: DataLoader[uuid.UUID, Closure | None] = by_ids(
             sessions, appointments.closures_by_ids
         )

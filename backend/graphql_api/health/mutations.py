@@ -12,13 +12,14 @@ import strawberry
 from strawberry import relay
 
 from backend.errors import BadUserInput
+from backend.graphql_api.context import Info
 from backend.graphql_api.health.types import (
     AppointmentNode,
     AvailabilityType,
     ClosureType,
     DependantNode,
 )
-from backend.graphql_api.node_ids import decode_id
+from backend.graphql_api.nodes import decode_id
 from backend.health import booking, dependants, schedules, staff
 from backend.health.booking import BookingRequest
 from backend.health.localtime import MINUTES_PER_DAY, minute_of
@@ -100,7 +101,7 @@ class AddClosureInput:
     )
 
 
-def _policy(info: strawberry.Info) -> HealthPolicy:
+def _policy(info: Info) -> HealthPolicy:
     return HealthPolicy.from_settings(info.context.services.settings)
 
 
@@ -120,7 +121,7 @@ def _booking_request(input: BookAppointmentInput) -> BookingRequest:
 
 
 async def _staff_action(
-    info: strawberry.Info, input: AppointmentActionInput, action: StaffAction
+    info: Info, input: AppointmentActionInput, action: StaffAction
 ) -> AppointmentNode:
     """Check-in, complete, no-show: one status move by the facility's staff."""
     viewer = await info.context.require_viewer()
@@ -142,7 +143,7 @@ def _appointment_id(value: relay.GlobalID) -> uuid.UUID:
 class HealthMutation:
     @strawberry.mutation(description="Book a seat of a slot; you get a queue number and a push.")
     async def book_appointment(
-        self, info: strawberry.Info, input: BookAppointmentInput
+        self, info: Info, input: BookAppointmentInput
     ) -> AppointmentNode | None:
         viewer = await info.context.require_viewer()
         request = _booking_request(input)
@@ -157,7 +158,7 @@ class HealthMutation:
         "with a reason."
     )
     async def cancel_appointment(
-        self, info: strawberry.Info, input: CancelAppointmentInput
+        self, info: Info, input: CancelAppointmentInput
     ) -> AppointmentNode | None:
         viewer = await info.context.require_viewer()
         async with info.context.unit_of_work() as uow:
@@ -176,7 +177,7 @@ class HealthMutation:
         "new appointment. Nothing changes unless the new seat is taken."
     )
     async def reschedule_appointment(
-        self, info: strawberry.Info, input: RescheduleAppointmentInput
+        self, info: Info, input: RescheduleAppointmentInput
     ) -> AppointmentNode | None:
         viewer = await info.context.require_viewer()
         async with info.context.unit_of_work() as uow:
@@ -192,26 +193,24 @@ class HealthMutation:
 
     @strawberry.mutation(description="Staff: the patient has arrived (booked → arrived).")
     async def check_in_appointment(
-        self, info: strawberry.Info, input: AppointmentActionInput
+        self, info: Info, input: AppointmentActionInput
     ) -> AppointmentNode | None:
         return await _staff_action(info, input, staff.check_in)
 
     @strawberry.mutation(description="Staff: the visit took place (arrived → fulfilled).")
     async def complete_appointment(
-        self, info: strawberry.Info, input: AppointmentActionInput
+        self, info: Info, input: AppointmentActionInput
     ) -> AppointmentNode | None:
         return await _staff_action(info, input, staff.complete)
 
     @strawberry.mutation(description="Staff: the patient did not come (booked → noshow).")
     async def mark_no_show(
-        self, info: strawberry.Info, input: AppointmentActionInput
+        self, info: Info, input: AppointmentActionInput
     ) -> AppointmentNode | None:
         return await _staff_action(info, input, staff.mark_no_show)
 
     @strawberry.mutation(description="Register someone you book for (a child, a parent).")
-    async def add_dependant(
-        self, info: strawberry.Info, input: AddDependantInput
-    ) -> DependantNode | None:
+    async def add_dependant(self, info: Info, input: AddDependantInput) -> DependantNode | None:
         viewer = await info.context.require_viewer()
         async with info.context.unit_of_work() as uow:
             row = await dependants.add_dependant(
@@ -226,7 +225,7 @@ class HealthMutation:
 
     @strawberry.mutation(description="Staff: add a weekly availability; its slots open at once.")
     async def add_weekly_availability(
-        self, info: strawberry.Info, input: AddWeeklyAvailabilityInput
+        self, info: Info, input: AddWeeklyAvailabilityInput
     ) -> AvailabilityType | None:
         viewer = await info.context.require_viewer()
         end_minute = minute_of(input.end) or MINUTES_PER_DAY
@@ -258,9 +257,7 @@ class HealthMutation:
         description="Staff: close days (Tết, a doctor's leave). Booked appointments on them "
         "are cancelled and their patients told."
     )
-    async def add_closure(
-        self, info: strawberry.Info, input: AddClosureInput
-    ) -> ClosureType | None:
+    async def add_closure(self, info: Info, input: AddClosureInput) -> ClosureType | None:
         viewer = await info.context.require_viewer()
         request = ClosureRequest(
             facility_id=decode_id(input.facility_id, "HealthFacility", field="facilityId"),

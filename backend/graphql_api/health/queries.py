@@ -3,16 +3,15 @@ dependants; a facility's queue for its staff."""
 
 from __future__ import annotations
 
-import math
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
-from backend.errors import BadUserInput
-from backend.graphql_api import pagination
+from backend.graphql_api.context import Info
+from backend.graphql_api.health.loaders import HealthLoaders
 from backend.graphql_api.health.types import (
     AppointmentNode,
     DependantNode,
@@ -20,50 +19,17 @@ from backend.graphql_api.health.types import (
     SlotNode,
     SpecialtyType,
 )
-from backend.graphql_api.node_ids import decode_id
+from backend.graphql_api.nodes import decode_id
+from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPointInput
 from backend.health import appointments, dependants, facilities, staff
-from backend.health.facilities import FacilityView
 from backend.health.models import AppointmentStatus
 from backend.identity.models import User
 
-
-def time_cursor(after: str | None) -> tuple[datetime, uuid.UUID] | None:
-    """Decode a cursor over (a timestamp, id)."""
-    cursor = pagination.decode_cursor(after, str)
-    if cursor is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(cursor[0])
-        if moment.tzinfo is None:
-            raise ValueError("a cursor's time must carry an offset")
-        # Our cursors hold UTC; a hand-made one may not even have a UTC equivalent.
-        moment = moment.astimezone(UTC)
-    except (ValueError, OverflowError) as exc:
-        raise BadUserInput("input.cursor_invalid", field="after") from exc
-    return moment, cursor[1]
-
-
-def distance_cursor(after: str | None) -> tuple[float, uuid.UUID] | None:
-    """Decode a cursor over (distance in metres, id)."""
-    cursor = pagination.decode_cursor(after, float)
-    if cursor is not None and not (math.isfinite(cursor[0]) and cursor[0] >= 0):
-        raise BadUserInput("input.cursor_invalid", field="after")
-    return cursor
-
-
-def queue_cursor(after: str | None) -> int | None:
-    """Decode a cursor over (queue number, id)."""
-    cursor = pagination.decode_cursor(after, float)
-    if cursor is None:
-        return None
-    if not math.isfinite(cursor[0]):
-        raise BadUserInput("input.cursor_invalid", field="after")
-    return int(cursor[0])
-
-
-def _time_key(moment: datetime, row_id: uuid.UUID) -> str:
-    return pagination.encode_cursor(moment.isoformat(), row_id)
+FACILITIES_BY_DISTANCE = Keyset("health.facilities.distance", float, lambda meters: meters >= 0)
+SLOTS_BY_START = Keyset("health.slots.start", datetime)
+QUEUE_BY_NUMBER = Keyset("health.queue.number", int)
+APPOINTMENTS_BY_START = Keyset("health.appointments.start", datetime)
 
 
 @strawberry.type
@@ -74,7 +40,7 @@ class HealthQuery:
     )
     async def health_facilities(
         self,
-        info: strawberry.Info,
+        info: Info,
         near: GeoPointInput,
         radius_meters: float | None = None,
         specialty: str | None = None,
@@ -83,7 +49,7 @@ class HealthQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[HealthFacilityNode]:
-        size = pagination.page_size(first)
+        page = FACILITIES_BY_DISTANCE.page(first, after)
         async with info.context.sessions() as session:
             views = await facilities.search(
                 session,
@@ -93,28 +59,24 @@ class HealthQuery:
                 specialty_code=specialty,
                 accepts_insurance=accepts_insurance,
                 open_now=open_now,
-                after=distance_cursor(after),
-                limit=size + 1,
+                after=page.after,
+                limit=page.limit,
                 now=info.context.now(),
             )
-
-        def cursor(view: FacilityView) -> str:
-            return pagination.encode_cursor(view.distance_m or 0.0, view.facility.id)
-
-        return pagination.connection(
-            views, size=size, after=after, node=HealthFacilityNode.from_view, cursor=cursor
+        return page.connection(
+            views,
+            node=HealthFacilityNode.from_row,
+            key=lambda view: (view.distance_m or 0.0, view.id),
         )
 
     @strawberry.field(description="A health facility by its id; null if there is none.")
-    async def health_facility(
-        self, info: strawberry.Info, id: relay.GlobalID
-    ) -> HealthFacilityNode | None:
+    async def health_facility(self, info: Info, id: relay.GlobalID) -> HealthFacilityNode | None:
         facility_id = decode_id(id, "HealthFacility")
-        view = await info.context.loaders.health.facility_by_id.load(facility_id)
-        return HealthFacilityNode.from_view(view) if view else None
+        view = await HealthLoaders.of(info).facility_by_id.load(facility_id)
+        return HealthFacilityNode.from_row(view) if view else None
 
     @strawberry.field(description="Every specialty, by code.")
-    async def health_specialties(self, info: strawberry.Info) -> list[SpecialtyType]:
+    async def health_specialties(self, info: Info) -> list[SpecialtyType]:
         async with info.context.sessions() as session:
             rows = await facilities.specialties(session)
         return [SpecialtyType(row=row) for row in rows]
@@ -125,7 +87,7 @@ class HealthQuery:
     )
     async def available_slots(
         self,
-        info: strawberry.Info,
+        info: Info,
         facility_id: relay.GlobalID,
         from_: Annotated[datetime, strawberry.argument(name="from")],
         to: datetime,
@@ -134,7 +96,7 @@ class HealthQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[SlotNode]:
-        size = pagination.page_size(first)
+        page = SLOTS_BY_START.page(first, after)
         async with info.context.sessions() as session:
             rows = await facilities.available_slots(
                 session,
@@ -147,17 +109,11 @@ class HealthQuery:
                 ),
                 start=from_,
                 end=to,
-                after=time_cursor(after),
-                limit=size + 1,
+                after=page.after,
+                limit=page.limit,
                 now=info.context.now(),
             )
-        return pagination.connection(
-            rows,
-            size=size,
-            after=after,
-            node=SlotNode.from_row,
-            cursor=lambda row: _time_key(row.start_at, row.id),
-        )
+        return page.connection(rows, node=SlotNode.from_row, key=lambda row: (row.start_at, row.id))
 
     @strawberry.field(
         description="Staff only: a facility's appointments on a local day, by queue number. "
@@ -165,7 +121,7 @@ class HealthQuery:
     )
     async def facility_appointments(
         self,
-        info: strawberry.Info,
+        info: Info,
         facility_id: relay.GlobalID,
         day: date,
         status: AppointmentStatus | None = None,
@@ -173,7 +129,7 @@ class HealthQuery:
         after: str | None = None,
     ) -> relay.Connection[AppointmentNode]:
         viewer = await info.context.require_viewer()
-        size = pagination.page_size(first)
+        page = QUEUE_BY_NUMBER.page(first, after)
         async with info.context.unit_of_work() as uow:
             rows = await staff.facility_day(
                 uow,
@@ -181,42 +137,34 @@ class HealthQuery:
                 facility_id=decode_id(facility_id, "HealthFacility", field="facilityId"),
                 day=day,
                 status=status,
-                after_number=queue_cursor(after),
-                page_size=size,
+                after_number=page.after[0] if page.after else None,
+                page_size=page.size,
                 now=info.context.now(),
             )
-        return pagination.connection(
-            rows,
-            size=size,
-            after=after,
-            node=AppointmentNode.from_row,
-            cursor=lambda row: pagination.encode_cursor(float(row.queue_number), row.id),
+        return page.connection(
+            rows, node=AppointmentNode.from_row, key=lambda row: (row.queue_number, row.id)
         )
 
 
 async def viewer_appointments(
-    info: strawberry.Info,
+    info: Info,
     user_id: uuid.UUID,
     status: AppointmentStatus | None,
     first: int | None,
     after: str | None,
 ) -> relay.Connection[AppointmentNode]:
     """The viewer's appointments and their dependants', latest start first."""
-    size = pagination.page_size(first)
+    page = APPOINTMENTS_BY_START.page(first, after)
     async with info.context.sessions() as session:
         rows = await appointments.own_appointments(
-            session, user_id, status=status, after=time_cursor(after), limit=size + 1
+            session, user_id, status=status, after=page.after, limit=page.limit
         )
-    return pagination.connection(
-        rows,
-        size=size,
-        after=after,
-        node=AppointmentNode.from_row,
-        cursor=lambda row: _time_key(row.start_at, row.id),
+    return page.connection(
+        rows, node=AppointmentNode.from_row, key=lambda row: (row.start_at, row.id)
     )
 
 
-async def viewer_dependants(info: strawberry.Info, user_id: uuid.UUID) -> list[DependantNode]:
+async def viewer_dependants(info: Info, user_id: uuid.UUID) -> list[DependantNode]:
     async with info.context.sessions() as session:
         rows = await dependants.dependants_of(session, user_id)
     return [DependantNode.from_row(row) for row in rows]
@@ -231,7 +179,7 @@ class HealthViewerFields:
     @strawberry.field(description="Your appointments and your dependants', latest first.")
     async def appointments(
         self,
-        info: strawberry.Info,
+        info: Info,
         status: AppointmentStatus | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -239,5 +187,5 @@ class HealthViewerFields:
         return await viewer_appointments(info, self.row.id, status, first, after)
 
     @strawberry.field(description="People you book for, in the order you added them.")
-    async def dependants(self, info: strawberry.Info) -> list[DependantNode]:
+    async def dependants(self, info: Info) -> list[DependantNode]:
         return await viewer_dependants(info, self.row.id)

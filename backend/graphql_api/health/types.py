@@ -4,17 +4,19 @@ account holder and the staff of its facility (whose reads are logged)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Self
 
 import strawberry
 from strawberry import relay
 
+from backend.graphql_api.context import Info
+from backend.graphql_api.health.loaders import HealthLoaders
 from backend.graphql_api.i18n import pick
-from backend.graphql_api.node_ids import load_nodes, parse_uuid
+from backend.graphql_api.nodes import RowNode, global_id, node_from, nodes_from, owned
 from backend.graphql_api.places.types import GeoPoint
-from backend.health import dependants, staff
+from backend.health import staff
 from backend.health.facilities import FacilityView
 from backend.health.localtime import time_of
 from backend.health.models import (
@@ -50,7 +52,7 @@ class SpecialtyType:
         return self.row.code
 
     @strawberry.field
-    def name(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+    def name(self, info: Info, locale: Locale | None = None) -> str:
         return pick(locale or info.context.locale, self.row.name_vi, self.row.name_en)
 
 
@@ -70,11 +72,10 @@ class OpeningInterval:
 
 
 @strawberry.type(name="HealthFacility", description="A hospital, health station or clinic.")
-class HealthFacilityNode(relay.Node):
+class HealthFacilityNode(RowNode):
     # Plain fields where no argument is needed: Strawberry reads them without a resolver call,
     # which is most of the cost of a list of facilities.
-    facility_id: relay.NodeID[str]
-    view: strawberry.Private[FacilityView]
+    row: strawberry.Private[FacilityView]
     address: str
     location: GeoPoint
     distance_meters: float | None = strawberry.field(
@@ -87,11 +88,10 @@ class HealthFacilityNode(relay.Node):
     )
 
     @classmethod
-    def from_view(cls, view: FacilityView) -> Self:
-        place, facility, distance = view.place, view.facility, view.distance_m
+    def from_row(cls, row: FacilityView) -> Self:
+        place, facility, distance = row.place, row.facility, row.distance_m
         return cls(
-            facility_id=str(facility.id),
-            view=view,
+            row=row,
             address=place.address,
             location=GeoPoint(latitude=place.location.y, longitude=place.location.x),
             distance_meters=None if distance is None else round(distance, 1),
@@ -101,82 +101,64 @@ class HealthFacilityNode(relay.Node):
         )
 
     @strawberry.field
-    def name(self, info: strawberry.Info, locale: Locale | None = None) -> str:
-        place = self.view.place
+    def name(self, info: Info, locale: Locale | None = None) -> str:
+        place = self.row.place
         return pick(locale or info.context.locale, place.name_vi, place.name_en)
 
     @strawberry.field
-    async def opening_hours(self, info: strawberry.Info) -> list[OpeningInterval]:
-        rows = await info.context.loaders.health.opening_hours_by_facility_id.load(
-            self.view.facility.id
-        )
+    async def opening_hours(self, info: Info) -> list[OpeningInterval]:
+        rows = await HealthLoaders.of(info).opening_hours_by_facility_id.load(self.row.id)
         return [OpeningInterval.from_row(row) for row in rows]
 
     @strawberry.field
-    async def specialties(self, info: strawberry.Info) -> list[SpecialtyType]:
-        rows = await info.context.loaders.health.specialties_by_facility_id.load(
-            self.view.facility.id
-        )
+    async def specialties(self, info: Info) -> list[SpecialtyType]:
+        rows = await HealthLoaders.of(info).specialties_by_facility_id.load(self.row.id)
         return [SpecialtyType(row=row) for row in rows]
 
     @strawberry.field
-    async def practitioners(self, info: strawberry.Info) -> list[PractitionerNode]:
-        rows = await info.context.loaders.health.practitioners_by_facility_id.load(
-            self.view.facility.id
-        )
+    async def practitioners(self, info: Info) -> list[PractitionerNode]:
+        rows = await HealthLoaders.of(info).practitioners_by_facility_id.load(self.row.id)
         return [PractitionerNode.from_row(row) for row in rows]
 
     @strawberry.field(description="The earliest bookable slot (of the searched specialty, if any).")
-    async def next_available_slot(self, info: strawberry.Info) -> SlotNode | None:
-        key = (self.view.facility.id, self.view.specialty_id)
-        slot = await info.context.loaders.health.next_slot.load(key)
+    async def next_available_slot(self, info: Info) -> SlotNode | None:
+        key = (self.row.id, self.row.specialty_id)
+        slot = await HealthLoaders.of(info).next_slot.load(key)
         return SlotNode.from_row(slot) if slot else None
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
-        return await load_nodes(info.context.loaders.health.facility_by_id, node_ids, cls.from_view)
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(HealthLoaders.of(info).facility_by_id, ids, cls.from_row)
 
 
 @strawberry.type(name="Practitioner", description="A doctor or nurse who sees patients.")
-class PractitionerNode(relay.Node):
-    practitioner_id: relay.NodeID[str]
+class PractitionerNode(RowNode):
     row: strawberry.Private[Practitioner]
-
-    @classmethod
-    def from_row(cls, row: Practitioner) -> Self:
-        return cls(practitioner_id=str(row.id), row=row)
 
     @strawberry.field
     def full_name(self) -> str:
         return self.row.full_name
 
     @strawberry.field(description="Professional title, e.g. Bác sĩ chuyên khoa II.")
-    def title(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+    def title(self, info: Info, locale: Locale | None = None) -> str:
         return pick(locale or info.context.locale, self.row.title_vi, self.row.title_en)
 
     @strawberry.field
-    async def specialties(self, info: strawberry.Info) -> list[SpecialtyType]:
-        rows = await info.context.loaders.health.specialties_by_practitioner_id.load(self.row.id)
+    async def specialties(self, info: Info) -> list[SpecialtyType]:
+        rows = await HealthLoaders.of(info).specialties_by_practitioner_id.load(self.row.id)
         return [SpecialtyType(row=row) for row in rows]
 
     @strawberry.field
-    async def facility(self, info: strawberry.Info) -> HealthFacilityNode | None:
+    async def facility(self, info: Info) -> HealthFacilityNode | None:
         return await _facility(info, self.row.facility_id)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
-        return await load_nodes(
-            info.context.loaders.health.practitioner_by_id, node_ids, cls.from_row
-        )
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(HealthLoaders.of(info).practitioner_by_id, ids, cls.from_row)
 
 
 @strawberry.type(name="AppointmentSlot", description="A bookable time at a facility.")
-class SlotNode(relay.Node):
-    slot_id: relay.NodeID[str]
+class SlotNode(RowNode):
     row: strawberry.Private[Slot]
     start: datetime
     end: datetime
@@ -185,7 +167,6 @@ class SlotNode(relay.Node):
     @classmethod
     def from_row(cls, row: Slot) -> Self:
         return cls(
-            slot_id=str(row.id),
             row=row,
             start=row.start_at,
             end=row.end_at,
@@ -193,33 +174,26 @@ class SlotNode(relay.Node):
         )
 
     @strawberry.field
-    async def specialty(self, info: strawberry.Info) -> SpecialtyType | None:
-        row = await info.context.loaders.health.specialty_by_id.load(self.row.specialty_id)
+    async def specialty(self, info: Info) -> SpecialtyType | None:
+        row = await HealthLoaders.of(info).specialty_by_id.load(self.row.specialty_id)
         return SpecialtyType(row=row) if row else None
 
     @strawberry.field(description="Null for a specialty desk (whoever is on duty).")
-    async def practitioner(self, info: strawberry.Info) -> PractitionerNode | None:
+    async def practitioner(self, info: Info) -> PractitionerNode | None:
         return await _practitioner(info, self.row.practitioner_id)
 
     @strawberry.field
-    async def facility(self, info: strawberry.Info) -> HealthFacilityNode | None:
+    async def facility(self, info: Info) -> HealthFacilityNode | None:
         return await _facility(info, self.row.facility_id)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
-        return await load_nodes(info.context.loaders.health.slot_by_id, node_ids, cls.from_row)
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(HealthLoaders.of(info).slot_by_id, ids, cls.from_row)
 
 
 @strawberry.type(name="Dependant", description="Someone the viewer books for. Owner only.")
-class DependantNode(relay.Node):
-    dependant_id: relay.NodeID[str]
+class DependantNode(RowNode):
     row: strawberry.Private[Dependant]
-
-    @classmethod
-    def from_row(cls, row: Dependant) -> Self:
-        return cls(dependant_id=str(row.id), row=row)
 
     @strawberry.field
     def full_name(self) -> str:
@@ -234,19 +208,14 @@ class DependantNode(relay.Node):
         return self.row.relationship
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        """The account holder's own dependants only."""
         viewer = await info.context.viewer()
-        wanted = [parse_uuid(node_id) for node_id in node_ids]
-        if viewer is None:
-            return [None for _ in wanted]
-        async with info.context.sessions() as session:
-            rows = {row.id: row for row in await dependants.dependants_by_ids(session, wanted)}
-        return [
-            cls.from_row(rows[key]) if key in rows and rows[key].account_id == viewer.id else None
-            for key in wanted
-        ]
+        rows = await HealthLoaders.of(info).dependant_by_id.load_many(ids) if viewer else []
+        mine = owned(
+            (row for row in rows if row), viewer.id if viewer else None, lambda row: row.account_id
+        )
+        return [cls.from_row(mine[key]) if key in mine else None for key in ids]
 
 
 @strawberry.type(name="AppointmentPatient", description="Who the appointment is for.")
@@ -262,13 +231,8 @@ class PatientType:
     description="A booking. Visible to its account holder and to the staff of its facility "
     "(each staff read is logged).",
 )
-class AppointmentNode(relay.Node):
-    appointment_id: relay.NodeID[str]
+class AppointmentNode(RowNode):
     row: strawberry.Private[Appointment]
-
-    @classmethod
-    def from_row(cls, row: Appointment) -> Self:
-        return cls(appointment_id=str(row.id), row=row)
 
     @strawberry.field
     def status(self) -> AppointmentStatus:
@@ -311,55 +275,48 @@ class AppointmentNode(relay.Node):
         return self.row.cancelled_by
 
     @strawberry.field(description="Why the facility cancelled: its words, or its closure's.")
-    async def cancellation_reason(
-        self, info: strawberry.Info, locale: Locale | None = None
-    ) -> str | None:
+    async def cancellation_reason(self, info: Info, locale: Locale | None = None) -> str | None:
         if self.row.closure_id is None:
             return self.row.cancel_reason
-        closure: Closure | None = await info.context.loaders.health.closure_by_id.load(
-            self.row.closure_id
-        )
+        closure = await HealthLoaders.of(info).closure_by_id.load(self.row.closure_id)
         if closure is None:
             return self.row.cancel_reason
         return pick(locale or info.context.locale, closure.reason_vi, closure.reason_en)
 
     @strawberry.field(description="The appointment this one was moved to, if it was.")
     def replaced_by_id(self) -> relay.GlobalID | None:
-        replaced = self.row.replaced_by_id
-        return None if replaced is None else relay.GlobalID("Appointment", str(replaced))
+        return global_id("Appointment", self.row.replaced_by_id)
 
     @strawberry.field
-    async def patient(self, info: strawberry.Info) -> PatientType:
+    async def patient(self, info: Info) -> PatientType:
         if self.row.dependant_id is None:
             return PatientType(is_account_holder=True, dependant=None)
-        row = await info.context.loaders.health.dependant_by_id.load(self.row.dependant_id)
+        row = await HealthLoaders.of(info).dependant_by_id.load(self.row.dependant_id)
         return PatientType(
             is_account_holder=False, dependant=DependantNode.from_row(row) if row else None
         )
 
     @strawberry.field
-    async def facility(self, info: strawberry.Info) -> HealthFacilityNode | None:
+    async def facility(self, info: Info) -> HealthFacilityNode | None:
         return await _facility(info, self.row.facility_id)
 
     @strawberry.field
-    async def slot(self, info: strawberry.Info) -> SlotNode | None:
-        row = await info.context.loaders.health.slot_by_id.load(self.row.slot_id)
-        return SlotNode.from_row(row) if row else None
+    async def slot(self, info: Info) -> SlotNode | None:
+        return await node_from(
+            HealthLoaders.of(info).slot_by_id, self.row.slot_id, SlotNode.from_row
+        )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
         """The account holder sees their appointments; staff see their facility's, logged."""
         viewer = await info.context.viewer()
-        wanted = [parse_uuid(node_id) for node_id in node_ids]
         if viewer is None:
-            return [None for _ in wanted]
+            return [None for _ in ids]
         async with info.context.unit_of_work() as uow:
             rows = await staff.visible_appointments(
-                uow, viewer_id=viewer.id, ids=wanted, now=info.context.now()
+                uow, viewer_id=viewer.id, ids=ids, now=info.context.now()
             )
-        return [cls.from_row(rows[key]) if key in rows else None for key in wanted]
+        return [cls.from_row(rows[key]) if key in rows else None for key in ids]
 
 
 @strawberry.type(name="WeeklyAvailability", description="A weekly rule slots are made from.")
@@ -391,7 +348,7 @@ class AvailabilityType:
         return self.row.capacity
 
     @strawberry.field
-    async def practitioner(self, info: strawberry.Info) -> PractitionerNode | None:
+    async def practitioner(self, info: Info) -> PractitionerNode | None:
         return await _practitioner(info, self.row.practitioner_id)
 
 
@@ -415,19 +372,15 @@ class ClosureType:
         return self.row.ends_on
 
     @strawberry.field
-    def reason(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+    def reason(self, info: Info, locale: Locale | None = None) -> str:
         return pick(locale or info.context.locale, self.row.reason_vi, self.row.reason_en)
 
 
-async def _facility(info: strawberry.Info, facility_id: uuid.UUID) -> HealthFacilityNode | None:
-    view = await info.context.loaders.health.facility_by_id.load(facility_id)
-    return HealthFacilityNode.from_view(view) if view else None
+async def _facility(info: Info, facility_id: uuid.UUID) -> HealthFacilityNode | None:
+    loader = HealthLoaders.of(info).facility_by_id
+    return await node_from(loader, facility_id, HealthFacilityNode.from_row)
 
 
-async def _practitioner(
-    info: strawberry.Info, practitioner_id: uuid.UUID | None
-) -> PractitionerNode | None:
-    if practitioner_id is None:
-        return None
-    row = await info.context.loaders.health.practitioner_by_id.load(practitioner_id)
-    return PractitionerNode.from_row(row) if row else None
+async def _practitioner(info: Info, practitioner_id: uuid.UUID | None) -> PractitionerNode | None:
+    loader = HealthLoaders.of(info).practitioner_by_id
+    return await node_from(loader, practitioner_id, PractitionerNode.from_row)

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import strawberry
 
+from backend.graphql_api.context import Info
 from backend.graphql_api.identity.types import (
     AuthPayload,
     LoginInput,
     LogoutInput,
     RefreshTokenInput,
     RegisterInput,
+    UserRef,
+    user_node,
 )
-from backend.graphql_api.viewer import UserNode
 from backend.identity import service
 
 
 @strawberry.type
 class IdentityMutation:
     @strawberry.mutation(description="Create a resident account; then sign in with `login`.")
-    async def register(self, info: strawberry.Info, input: RegisterInput) -> UserNode | None:
+    async def register(self, info: Info, input: RegisterInput) -> UserRef | None:
         async with info.context.unit_of_work() as uow:
             user = await service.register(
                 uow,
@@ -31,10 +33,10 @@ class IdentityMutation:
                 display_name=input.display_name,
                 locale=input.locale,
             )
-        return UserNode.from_row(user)
+        return user_node(user)
 
     @strawberry.mutation(description="Sign in with a phone number or email and a password.")
-    async def login(self, info: strawberry.Info, input: LoginInput) -> AuthPayload | None:
+    async def login(self, info: Info, input: LoginInput) -> AuthPayload | None:
         context = info.context
         async with context.unit_of_work() as uow:
             session = await service.login(
@@ -48,9 +50,7 @@ class IdentityMutation:
         return AuthPayload.from_session(session)
 
     @strawberry.mutation(description="Exchange a refresh token for a new pair; the old one dies.")
-    async def refresh_token(
-        self, info: strawberry.Info, input: RefreshTokenInput
-    ) -> AuthPayload | None:
+    async def refresh_token(self, info: Info, input: RefreshTokenInput) -> AuthPayload | None:
         context = info.context
         async with context.unit_of_work() as uow:
             session = await service.refresh(
@@ -59,7 +59,7 @@ class IdentityMutation:
         return AuthPayload.from_session(session)
 
     @strawberry.mutation(description="End the session of this refresh token, on this device.")
-    async def logout(self, info: strawberry.Info, input: LogoutInput) -> bool | None:
+    async def logout(self, info: Info, input: LogoutInput) -> bool | None:
         context = info.context
         async with context.unit_of_work() as uow:
             await service.logout(uow, refresh_token=input.refresh_token, now=context.now())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from backend.graphql_api.viewer import UserNode
+from backend.graphql_api.context import Info
+from backend.graphql_api.identity.types import UserRef, user_node
 
 
 @strawberry.type
 class IdentityQuery:
     @strawberry.field(description="The signed-in user; null when no token is sent.")
-    async def viewer(self, info: strawberry.Info) -> UserNode | None:
+    async def viewer(self, info: Info) -> UserRef | None:
         user = await info.context.viewer()
-        return UserNode.from_row(user) if user else None
+        return user_node(user) if user else None

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 import backend.graphql_api.i18n  # noqa: F401 - registers Locale with strawberry
+from backend.graphql_api.context import Info
+from backend.graphql_api.loaders import LoaderSet, Sessions, by_keys
 from backend.i18n import Locale
+from backend.identity import service
 from backend.identity.models import Role, User
+from backend.identity.models import RoleAssignment as RoleAssignmentRow
 from backend.identity.service import Session
 
 if TYPE_CHECKING:
     from backend.graphql_api.viewer import UserNode
 
 strawberry.enum(Role, name="Role")
+
+# `User` is composed from every domain's fields in backend/graphql_api/viewer.py, which imports
+# this module through the domains' parts: the type is referred to lazily.
+UserRef = Annotated["UserNode", strawberry.lazy("backend.graphql_api.viewer")]
+
+
+def user_node(row: User) -> UserNode:
+    from backend.graphql_api.viewer import UserNode
+
+    return UserNode.from_row(row)
+
+
+class IdentityLoaders(LoaderSet):
+    def __init__(self, sessions: Sessions, now: Callable[[], datetime]) -> None:
+        super().__init__(sessions, now)
+        self.roles_by_user_id: DataLoader[uuid.UUID, list[RoleAssignmentRow]] = by_keys(
+            sessions, service.roles_of, list
+        )
 
 
 @strawberry.type(description="A role the user holds, scoped to a facility, school or business.")
@@ -26,7 +51,7 @@ class RoleAssignment:
 
 @strawberry.type
 class AccountFields:
-    """The identity domain's fields of the `User` type (composed in `graphql_api/viewer.py`)."""
+    """The identity domain's fields of the `User` type."""
 
     row: strawberry.Private[User]
 
@@ -51,8 +76,8 @@ class AccountFields:
         return self.row.created_at
 
     @strawberry.field
-    async def roles(self, info: strawberry.Info) -> list[RoleAssignment]:
-        assignments = await info.context.loaders.roles_by_user_id.load(self.row.id)
+    async def roles(self, info: Info) -> list[RoleAssignment]:
+        assignments = await IdentityLoaders.of(info).roles_by_user_id.load(self.row.id)
         return [
             RoleAssignment(
                 role=assignment.role,
@@ -69,17 +94,15 @@ class AuthPayload:
     refresh_token: str = strawberry.field(
         description="Opaque; exchange it with refreshToken. Each one works once."
     )
-    user: Annotated[UserNode, strawberry.lazy("backend.graphql_api.viewer")]
+    user: UserRef
 
     @classmethod
     def from_session(cls, session: Session) -> AuthPayload:
-        from backend.graphql_api.viewer import UserNode
-
         return cls(
             access_token=session.access_token,
             access_token_expires_at=session.access_token_expires_at,
             refresh_token=session.refresh_token,
-            user=UserNode.from_row(session.user),
+            user=user_node(session.user),
         )
 
 

@@ -8,7 +8,8 @@ import strawberry
 from strawberry import relay
 
 from backend.errors import BadUserInput
-from backend.graphql_api.node_ids import decode_id
+from backend.graphql_api.context import Info
+from backend.graphql_api.nodes import decode_id
 from backend.graphql_api.notifications.types import DeviceType, NotificationPreferences
 from backend.i18n import Locale
 from notifications import service
@@ -54,9 +55,7 @@ class NotificationPreferencesInput:
 @strawberry.type
 class NotificationsMutation:
     @strawberry.mutation(description="Register (or refresh) this phone for pushes; call at start.")
-    async def register_device(
-        self, info: strawberry.Info, input: RegisterDeviceInput
-    ) -> DeviceType | None:
+    async def register_device(self, info: Info, input: RegisterDeviceInput) -> DeviceType | None:
         viewer = await info.context.require_viewer()
         if (input.token is None) == (input.fid is None):
             raise BadUserInput("input.token_or_fid", field="token")
@@ -72,17 +71,13 @@ class NotificationsMutation:
         return DeviceType.from_row(device)
 
     @strawberry.mutation(description="Stop pushes to this phone (on sign-out).")
-    async def unregister_device(
-        self, info: strawberry.Info, input: UnregisterDeviceInput
-    ) -> bool | None:
+    async def unregister_device(self, info: Info, input: UnregisterDeviceInput) -> bool | None:
         viewer = await info.context.require_viewer()
         async with info.context.unit_of_work() as uow:
             return await service.unregister_device(uow, viewer.id, input.token)
 
     @strawberry.mutation(description="Mark inbox entries read; returns the unread count after.")
-    async def mark_notifications_read(
-        self, info: strawberry.Info, ids: list[relay.GlobalID]
-    ) -> int | None:
+    async def mark_notifications_read(self, info: Info, ids: list[relay.GlobalID]) -> int | None:
         viewer = await info.context.require_viewer()
         if len(ids) > MAX_IDS:
             raise BadUserInput("input.list_size", field="ids", max=MAX_IDS)
@@ -94,7 +89,7 @@ class NotificationsMutation:
 
     @strawberry.mutation
     async def update_notification_preferences(
-        self, info: strawberry.Info, input: NotificationPreferencesInput
+        self, info: Info, input: NotificationPreferencesInput
     ) -> NotificationPreferences | None:
         viewer = await info.context.require_viewer()
         if len(input.categories) > len(Category):

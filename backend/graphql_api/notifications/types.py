@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Self
 
@@ -11,9 +12,10 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 import backend.graphql_api.i18n  # noqa: F401 - registers Locale with strawberry
-from backend.graphql_api import pagination
+from backend.graphql_api.context import Info
 from backend.graphql_api.i18n import pick
-from backend.graphql_api.node_ids import parse_uuid
+from backend.graphql_api.nodes import RowNode
+from backend.graphql_api.pagination import Keyset
 from backend.i18n import Locale
 from backend.identity.models import User
 from notifications import service
@@ -25,13 +27,8 @@ strawberry.enum(Platform, name="Platform")
 
 
 @strawberry.type(name="Notification", description="An entry of the signed-in person's inbox.")
-class NotificationNode(relay.Node):
-    notification_id: relay.NodeID[str]
+class NotificationNode(RowNode):
     row: strawberry.Private[Notification]
-
-    @classmethod
-    def from_row(cls, row: Notification) -> Self:
-        return cls(notification_id=str(row.id), row=row)
 
     @strawberry.field
     def category(self) -> Category:
@@ -42,11 +39,11 @@ class NotificationNode(relay.Node):
         return self.row.type
 
     @strawberry.field
-    def title(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+    def title(self, info: Info, locale: Locale | None = None) -> str:
         return pick(locale or info.context.locale, self.row.title_vi, self.row.title_en)
 
     @strawberry.field
-    def body(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+    def body(self, info: Info, locale: Locale | None = None) -> str:
         return pick(locale or info.context.locale, self.row.body_vi, self.row.body_en)
 
     @strawberry.field
@@ -70,24 +67,22 @@ class NotificationNode(relay.Node):
         return self.row.read_at
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
         """A notification is visible to its recipient only."""
         viewer = await info.context.viewer()
-        wanted = [parse_uuid(node_id) for node_id in node_ids]
         if viewer is None:
-            return [None for _ in wanted]
+            return [None for _ in ids]
         async with info.context.sessions() as session:
-            rows = {
-                row.id: row for row in await service.own_notifications(session, viewer.id, wanted)
-            }
-        return [cls.from_row(rows[key]) if key in rows else None for key in wanted]
+            rows = {row.id: row for row in await service.own_notifications(session, viewer.id, ids)}
+        return [cls.from_row(rows[key]) if key in rows else None for key in ids]
+
+
+INBOX_BY_TIME = Keyset("notifications.inbox", datetime)
 
 
 @strawberry.type(name="Device", description="A phone (or browser) that receives pushes.")
 class DeviceType:
-    id: strawberry.ID
+    id: relay.GlobalID
     platform: Platform
     locale: Locale
     app_version: str
@@ -96,7 +91,7 @@ class DeviceType:
     @classmethod
     def from_row(cls, row: Device) -> DeviceType:
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=relay.GlobalID("Device", str(row.id)),
             platform=row.platform,
             locale=row.locale,
             app_version=row.app_version,
@@ -148,36 +143,28 @@ class NotificationViewerFields:
     @strawberry.field(description="The inbox, newest first.")
     async def notifications(
         self,
-        info: strawberry.Info,
+        info: Info,
         unread_only: bool = False,
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[NotificationNode]:
-        size = pagination.page_size(first)
+        page = INBOX_BY_TIME.page(first, after)
         async with info.context.sessions() as session:
             rows = await service.inbox(
-                session,
-                self.row.id,
-                unread_only=unread_only,
-                after=pagination.decode_cursor(after, str),
-                limit=size + 1,
+                session, self.row.id, unread_only=unread_only, after=page.after, limit=page.limit
             )
-        return pagination.connection(
-            rows,
-            size=size,
-            after=after,
-            node=NotificationNode.from_row,
-            cursor=lambda row: pagination.encode_cursor(row.created_at.isoformat(), row.id),
+        return page.connection(
+            rows, node=NotificationNode.from_row, key=lambda row: (row.created_at, row.id)
         )
 
     @strawberry.field
-    async def unread_notification_count(self, info: strawberry.Info) -> int:
+    async def unread_notification_count(self, info: Info) -> int:
         async with info.context.sessions() as session:
             counts = await service.unread_counts(session, [self.row.id])
         return counts.get(self.row.id, 0)
 
     @strawberry.field
-    async def notification_preferences(self, info: strawberry.Info) -> NotificationPreferences:
+    async def notification_preferences(self, info: Info) -> NotificationPreferences:
         async with info.context.sessions() as session:
             preferences = await service.preferences(session, self.row.id)
         return NotificationPreferences.from_preferences(preferences)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from backend.graphql_api import pagination
+from backend.graphql_api.context import Info
+from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPointInput, PlaceNode, WardNode
 from backend.places import service
 from backend.places.models import PlaceKind
-from backend.places.service import PlaceHit
+
+PLACES_BY_DISTANCE = Keyset("places.distance", float, lambda meters: meters >= 0)
+PLACES_BY_NAME = Keyset("places.name", str)
+WARDS_BY_NAME = Keyset("wards.name", str)
 
 
 @strawberry.type
@@ -20,48 +24,44 @@ class PlacesQuery:
     )
     async def places(
         self,
-        info: strawberry.Info,
+        info: Info,
         near: GeoPointInput | None = None,
         radius_meters: float | None = None,
         kinds: list[PlaceKind] | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[PlaceNode]:
-        size = pagination.page_size(first)
         wanted = list(kinds or [])
-        async with info.context.sessions() as session:
-            if near is not None:
-                origin = service.checked_point(near.latitude, near.longitude, field="near")
+        if near is not None:
+            by_distance = PLACES_BY_DISTANCE.page(first, after)
+            origin = service.checked_point(near.latitude, near.longitude, field="near")
+            async with info.context.sessions() as session:
                 hits = await service.places_near(
                     session,
                     near=origin,
                     radius_m=radius_meters,
                     kinds=wanted,
-                    after=pagination.decode_cursor(after, float),
-                    limit=size + 1,
+                    after=by_distance.after,
+                    limit=by_distance.limit,
                 )
-            else:
-                hits = await service.places_by_name(
-                    session,
-                    kinds=wanted,
-                    after=pagination.decode_cursor(after, str),
-                    limit=size + 1,
-                )
-
-        def cursor(hit: PlaceHit) -> str:
-            key = hit.distance_m if hit.distance_m is not None else hit.place.name_vi
-            return pagination.encode_cursor(key, hit.place.id)
-
-        return pagination.connection(
+            return by_distance.connection(
+                hits,
+                node=lambda hit: PlaceNode.near(hit.place, hit.distance_m),
+                key=lambda hit: (hit.distance_m or 0.0, hit.place.id),
+            )
+        by_name = PLACES_BY_NAME.page(first, after)
+        async with info.context.sessions() as session:
+            hits = await service.places_by_name(
+                session, kinds=wanted, after=by_name.after, limit=by_name.limit
+            )
+        return by_name.connection(
             hits,
-            size=size,
-            after=after,
-            node=lambda hit: PlaceNode.from_row(hit.place, hit.distance_m),
-            cursor=cursor,
+            node=lambda hit: PlaceNode.near(hit.place, None),
+            key=lambda hit: (hit.place.name_vi, hit.place.id),
         )
 
     @strawberry.field(description="The ward that contains a position, if it is in the province.")
-    async def ward_at(self, info: strawberry.Info, location: GeoPointInput) -> WardNode | None:
+    async def ward_at(self, info: Info, location: GeoPointInput) -> WardNode | None:
         point = service.checked_point(location.latitude, location.longitude, field="location")
         async with info.context.sessions() as session:
             ward = await service.ward_at(session, point)
@@ -69,17 +69,9 @@ class PlacesQuery:
 
     @strawberry.field(description="Wards of the province in alphabetical order.")
     async def wards(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[WardNode]:
-        size = pagination.page_size(first)
+        page = WARDS_BY_NAME.page(first, after)
         async with info.context.sessions() as session:
-            rows = await service.list_wards(
-                session, after=pagination.decode_cursor(after, str), limit=size + 1
-            )
-        return pagination.connection(
-            rows,
-            size=size,
-            after=after,
-            node=WardNode.from_row,
-            cursor=lambda row: pagination.encode_cursor(row.name_vi, row.id),
-        )
+            rows = await service.list_wards(session, after=page.after, limit=page.limit)
+        return page.connection(rows, node=WardNode.from_row, key=lambda row: (row.name_vi, row.id))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Sequence
 from typing import Self
 
 import strawberry
-from strawberry import relay
 
+from backend.graphql_api.context import Info
 from backend.graphql_api.i18n import pick
-from backend.graphql_api.node_ids import load_nodes
+from backend.graphql_api.nodes import RowNode, node_from, nodes_from
+from backend.graphql_api.places.loaders import PlacesLoaders
 from backend.i18n import Locale
 from backend.places.models import Place, PlaceKind, Ward
 
@@ -29,41 +31,33 @@ class GeoPointInput:
 
 
 @strawberry.type(name="Ward", description="A ward (phường/xã) of the province.")
-class WardNode(relay.Node):
-    ward_id: relay.NodeID[str]
+class WardNode(RowNode):
     row: strawberry.Private[Ward]
 
-    @classmethod
-    def from_row(cls, row: Ward) -> Self:
-        return cls(ward_id=str(row.id), row=row)
-
     @strawberry.field(description="Name in the requested language (the viewer's by default).")
-    def name(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+    def name(self, info: Info, locale: Locale | None = None) -> str:
         return pick(locale or info.context.locale, self.row.name_vi, self.row.name_en)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
-        return await load_nodes(info.context.loaders.ward_by_id, node_ids, cls.from_row)
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(PlacesLoaders.of(info).ward_by_id, ids, cls.from_row)
 
 
 @strawberry.type(name="Place", description="A public place: hospital, school, monument, …")
-class PlaceNode(relay.Node):
-    place_id: relay.NodeID[str]
+class PlaceNode(RowNode):
     row: strawberry.Private[Place]
     distance: strawberry.Private[float | None] = None
 
     @classmethod
-    def from_row(cls, row: Place, distance: float | None = None) -> Self:
-        return cls(place_id=str(row.id), row=row, distance=distance)
+    def near(cls, row: Place, distance: float | None) -> Self:
+        return cls(row=row, distance=distance)
 
     @strawberry.field
     def kind(self) -> PlaceKind:
         return self.row.kind
 
     @strawberry.field(description="Name in the requested language (the viewer's by default).")
-    def name(self, info: strawberry.Info, locale: Locale | None = None) -> str:
+    def name(self, info: Info, locale: Locale | None = None) -> str:
         return pick(locale or info.context.locale, self.row.name_vi, self.row.name_en)
 
     @strawberry.field
@@ -79,14 +73,11 @@ class PlaceNode(relay.Node):
         return None if self.distance is None else round(self.distance, 1)
 
     @strawberry.field
-    async def ward(self, info: strawberry.Info) -> WardNode | None:
-        if self.row.ward_id is None:
-            return None
-        row = await info.context.loaders.ward_by_id.load(self.row.ward_id)
-        return WardNode.from_row(row) if row else None
+    async def ward(self, info: Info) -> WardNode | None:
+        return await node_from(
+            PlacesLoaders.of(info).ward_by_id, self.row.ward_id, WardNode.from_row
+        )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]  # async; strawberry awaits it
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> Iterable[Self | None]:
-        return await load_nodes(info.context.loaders.place_by_id, node_ids, cls.from_row)
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(PlacesLoaders.of(info).place_by_id, ids, cls.from_row)

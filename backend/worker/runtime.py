@@ -1,4 +1,4 @@
-"""Run async domain code from Celery tasks.
+"""Run async domain code from Celery tasks, and the base class every bound task uses.
 
 An async engine is bound to the event loop that created it, so each worker thread keeps one loop
 and one engine for its life instead of calling `asyncio.run()` per task.
@@ -11,6 +11,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from celery import Task
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.db.engine import create_engine, create_session_factory
@@ -34,6 +35,19 @@ def run_with_sessions(
     if engine is None:
         engine = engines[settings.database_url] = create_engine(settings)
     return loop.run_until_complete(work(create_session_factory(engine)))
+
+
+class DomainTask(Task):  # type: ignore[misc]  # celery ships no type hints
+    """Base of every bound task (`@shared_task(bind=True, base=DomainTask)`): typed access to
+    the settings the app was made with, and async domain code run on this thread's loop."""
+
+    @property
+    def settings(self) -> Settings:
+        settings: Settings = self.app.citizen_settings
+        return settings
+
+    def run_async(self, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+        return run_with_sessions(self.settings, work)
 
 
 def dispose_thread_engines() -> None:

@@ -1,22 +1,22 @@
-"""The Celery application: Redis in production, a folder under var/ in the embedded mode."""
+"""The Celery application: Redis in production, a folder under var/ in the embedded mode.
+
+Task modules and the periodic schedule come from the domains' declarations.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from celery import Celery
 
+from backend.domains import periodic_tasks, task_modules
 from backend.settings import Settings
-
-# Domain modules whose tasks the worker must know.
-TASK_MODULES = ["backend.identity.tasks", "notifications.tasks", "backend.health.tasks"]
 
 TASK_TIME_LIMIT_SECONDS = 600
 
 
 def create_celery(settings: Settings) -> Celery:
-    app = Celery("citizen-hub", broker=settings.celery_broker_url, include=TASK_MODULES)
+    app = Celery("citizen-hub", broker=settings.celery_broker_url, include=task_modules())
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],
@@ -31,26 +31,8 @@ def create_celery(settings: Settings) -> Celery:
         task_time_limit=TASK_TIME_LIMIT_SECONDS,
         broker_connection_retry_on_startup=True,
         beat_schedule={
-            "purge-expired-refresh-tokens": {
-                "task": "identity.purge_expired_refresh_tokens",
-                "schedule": timedelta(hours=6),
-            },
-            "sweep-notification-outbox": {
-                "task": "notifications.sweep_outbox",
-                "schedule": timedelta(minutes=1),
-            },
-            "send-health-reminders": {
-                "task": "health.send_due_reminders",
-                "schedule": timedelta(minutes=1),
-            },
-            "generate-health-slots": {
-                "task": "health.generate_slots",
-                "schedule": timedelta(hours=6),
-            },
-            "prune-stale-devices": {
-                "task": "notifications.prune_stale_devices",
-                "schedule": timedelta(hours=24),
-            },
+            name: {"task": entry.task, "schedule": entry.every}
+            for name, entry in periodic_tasks().items()
         },
         broker_transport_options=_transport_options(settings),
     )
@@ -66,13 +48,16 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
     if settings.celery_broker_url.startswith("filesystem"):
         queue = settings.broker_folder / "queue"
         processed = settings.broker_folder / "processed"
-        for folder in (queue, processed):
+        control = settings.broker_folder / "control"
+        for folder in (queue, processed, control):
             folder.mkdir(parents=True, exist_ok=True)
         return {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
             "processed_folder": str(processed),
             "store_processed": False,
+            # kombu writes its exchange table here; its default is `control/` in the cwd.
+            "control_folder": str(control),
         }
     return {
         "visibility_timeout": settings.celery_visibility_timeout,
@@ -81,11 +66,6 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
         "unacked_restore_interval": min(10, settings.celery_visibility_timeout),
         "unacked_restore_throttle": 1,
     }
-
-
-def settings_of(app: Celery) -> Settings:
-    settings: Settings = app.citizen_settings
-    return settings
 
 
 def broker_reachable(app: Celery, timeout: float = 2.0) -> bool:

@@ -1,0 +1,7 @@
+"""The health domain's share of the schema."""
+
+from backend.graphql_api.health.mutations import HealthMutation
+from backend.graphql_api.health.queries import HealthQuery, HealthViewerFields
+from backend.graphql_api.parts import GraphQLParts
+
+PARTS = GraphQLParts(query=HealthQuery, mutation=HealthMutation, viewer=HealthViewerFields)

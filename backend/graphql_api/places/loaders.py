@@ -1,0 +1,22 @@
+"""Per-request loaders of the places domain."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from strawberry.dataloader import DataLoader
+
+from backend.graphql_api.loaders import LoaderSet, Sessions, by_ids
+from backend.places import service
+from backend.places.models import Place, Ward
+
+
+class PlacesLoaders(LoaderSet):
+    def __init__(self, sessions: Sessions, now: Callable[[], datetime]) -> None:
+        super().__init__(sessions, now)
+        self.place_by_id: DataLoader[uuid.UUID, Place | None] = by_ids(
+            sessions, service.places_by_ids
+        )
+        self.ward_by_id: DataLoader[uuid.UUID, Ward | None] = by_ids(sessions, service.wards_by_ids)

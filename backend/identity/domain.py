@@ -1,0 +1,18 @@
+"""The identity domain: accounts, roles, sign-in and tokens."""
+
+from datetime import timedelta
+
+from backend.domains import Domain, Periodic
+
+DOMAIN = Domain(
+    name="identity",
+    models=("backend.identity.models",),
+    tasks=("backend.identity.tasks",),
+    periodic={
+        "purge-expired-refresh-tokens": Periodic(
+            "identity.purge_expired_refresh_tokens", timedelta(hours=6)
+        ),
+    },
+    graphql="backend.graphql_api.identity.parts",
+    seed="backend.seed.demo:seed_accounts",
+)

@@ -1,0 +1,10 @@
+"""The places domain: wards and public places of the province."""
+
+from backend.domains import Domain
+
+DOMAIN = Domain(
+    name="places",
+    models=("backend.places.models",),
+    graphql="backend.graphql_api.places.parts",
+    seed="backend.seed.demo:seed_places",
+)

@@ -1,0 +1,16 @@
+"""The push pipeline: inbox, devices, preferences, dispatch through FCM."""
+
+from datetime import timedelta
+
+from backend.domains import Domain, Periodic
+
+DOMAIN = Domain(
+    name="notifications",
+    models=("notifications.models",),
+    tasks=("notifications.tasks",),
+    periodic={
+        "sweep-notification-outbox": Periodic("notifications.sweep_outbox", timedelta(minutes=1)),
+        "prune-stale-devices": Periodic("notifications.prune_stale_devices", timedelta(hours=24)),
+    },
+    graphql="backend.graphql_api.notifications.parts",
+)
