@@ -9,17 +9,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from strawberry.fastapi import GraphQLRouter
 
 from backend.db.engine import create_engine, create_session_factory
 from backend.graphql_api.context import AppServices, Context
+from backend.graphql_api.http import CitizenGraphQLRouter
+from backend.graphql_api.public_answers import answer_store
 from backend.graphql_api.schema import build_schema
 from backend.http_limits import BodySizeLimit
 from backend.i18n import negotiate_locale
 from backend.identity.service import AuthConfig
 from backend.observability import Metrics, MetricsMiddleware
 from backend.settings import Settings
-from notifications.celery_app import broker_reachable, create_celery
+from backend.worker.celery_app import broker_reachable, create_celery
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -29,9 +30,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_engine(settings)
     services = AppServices(
         settings=settings,
+        engine=engine,
         sessions=create_session_factory(engine),
         auth=AuthConfig.from_settings(settings),
         celery=create_celery(settings),
+        answers=answer_store(settings),
     )
     metrics = Metrics()
 
@@ -44,21 +47,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.state.engine = engine
 
-    async def context(request: Request) -> Context:
+    async def context(request: Request) -> AsyncIterator[Context]:
         authorization = request.headers.get("authorization", "")
         scheme, _, token = authorization.partition(" ")
-        return Context(
+        found = Context(
             services,
             locale=negotiate_locale(request.headers.get("accept-language")),
             client_address=request.client.host if request.client else None,
             access_token=token.strip() if scheme.lower() == "bearer" and token.strip() else None,
         )
+        try:
+            yield found
+        finally:
+            await found.close()
 
-    graphql = GraphQLRouter(
-        build_schema(settings),
+    graphql = CitizenGraphQLRouter(
+        build_schema(settings, services.answers),
         context_getter=context,
         graphql_ide="graphiql" if settings.ide_enabled else None,
-        multipart_uploads_enabled=False,
+        hide_suggestions=settings.is_production,
     )
     app.include_router(graphql, prefix="/graphql")
 

@@ -7,9 +7,12 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import subprocess
 import sys
+from contextlib import suppress
 from pathlib import Path
+from types import FrameType
 
 from backend.settings import Environment, Settings
 
@@ -93,7 +96,7 @@ def _serve(host: str, port: int, workers: int = 1) -> int:
 
 
 def _worker(beat: bool, concurrency: int | None) -> int:
-    from notifications.worker import app
+    from backend.worker.main import app
 
     argv = ["worker", "--loglevel=INFO"]
     if beat:
@@ -130,11 +133,8 @@ def _seed_demo() -> int:
             report = await seed_demo(create_session_factory(engine))
         finally:
             await engine.dispose()
-        print(
-            f"demo data: {report.wards} wards, {report.places} places, "
-            f"{report.users} users, {report.roles} roles, {report.facilities} health facilities, "
-            f"{report.slots} appointment slots added"
-        )
+        added = ", ".join(f"{count} {kind}" for kind, count in report.items())
+        print(f"demo data added: {added}")
 
     asyncio.run(run())
     return 0
@@ -167,19 +167,62 @@ def _write_manifest(*, check: bool) -> int:
     return 0
 
 
+class _Terminated(Exception):
+    """SIGTERM, turned into an exception so that `finally` blocks run."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
 def _up(host: str, port: int) -> int:
-    """Everything a developer needs, in one process group; Ctrl-C stops it all."""
-    _migrate("head", down=False)
-    _seed_demo()
-    worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--beat"])
+    """Everything a developer needs; Ctrl-C or SIGTERM stops it all.
+
+    uvicorn handles both signals while it serves, then restores the handlers found at start and
+    re-raises the signal: SIGINT becomes KeyboardInterrupt, and SIGTERM, whose default action
+    would end this process before the worker is stopped, becomes `_Terminated`.
+    """
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    worker: subprocess.Popen[bytes] | None = None
     try:
+        _migrate("head", down=False)
+        _seed_demo()
+        # Its own process group: Ctrl-C in a terminal reaches only this process, which then
+        # stops the worker once the API is down, and the worker's pool and beat can be ended
+        # as one group.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", "worker", "--beat"], process_group=0
+        )
         return _serve(host, port)
+    except (_Terminated, KeyboardInterrupt):
+        return 0
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        if worker is not None:
+            _stop_worker(worker)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def _stop_worker(worker: subprocess.Popen[bytes], grace_seconds: float = 10) -> None:
+    """A warm shutdown (the worker ends its own pool and beat), then SIGKILL to whatever is left
+    of its group. Another Ctrl-C or SIGTERM meanwhile cuts the wait short."""
+
+    def kill_now(signum: int, frame: FrameType | None) -> None:
+        _kill_group(worker.pid)
+
+    signal.signal(signal.SIGINT, kill_now)
+    signal.signal(signal.SIGTERM, kill_now)
+    worker.terminate()
+    with suppress(subprocess.TimeoutExpired):
+        worker.wait(timeout=grace_seconds)
+    _kill_group(worker.pid)
+    worker.wait()
+
+
+def _kill_group(group: int) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,12 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     INTERNAL = "INTERNAL"
+    # The database or the broker cannot be reached: the same request may succeed shortly.
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    # The HTTP request is malformed before any GraphQL runs: a bug in the client.
+    BAD_REQUEST = "BAD_REQUEST"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     # Raised by the GraphQL layer before anything runs.
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"

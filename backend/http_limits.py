@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.errors import ErrorCode
+from backend.i18n import negotiate_locale, translate
 
 
 class BodyTooLarge(Exception):
@@ -22,7 +26,7 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _refuse(send)
+            await self._refuse(scope, send)
             return
         received = 0
         started = False
@@ -45,19 +49,25 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except* BodyTooLarge:  # bare, or grouped by a task group on its way out
             if not started:
-                await _refuse(send)
+                await self._refuse(scope, send)
 
-
-async def _refuse(send: Send) -> None:
-    body = json.dumps({"errors": [{"message": "request body too large"}]}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        """A GraphQL error body, as every other refusal of the API, in the caller's language."""
+        locale = negotiate_locale(Headers(scope=scope).get("accept-language"))
+        error = {
+            "message": translate("http.too_large", locale, max=self.max_bytes // 1024),
+            "extensions": {"code": ErrorCode.PAYLOAD_TOO_LARGE.value},
         }
-    )
-    await send({"type": "http.response.body", "body": body})
+        body = json.dumps({"errors": [error]}, separators=(",", ":")).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"private, no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

@@ -100,6 +100,65 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "conflict.email_taken": ("Email này đã được đăng ký.", "This email is already registered."),
     "query.too_complex": ("Truy vấn quá phức tạp: {detail}", "Query too complex: {detail}"),
     "query.invalid": ("Truy vấn không hợp lệ: {detail}", "Invalid query: {detail}"),
+    "service.unavailable": (
+        "Dịch vụ đang tạm thời gián đoạn. Vui lòng thử lại sau ít phút.",
+        "The service is temporarily unavailable. Please try again in a moment.",
+    ),
+    "http.bad_request": ("Yêu cầu không hợp lệ.", "The request is not valid."),
+    "http.not_found": ("Không tìm thấy địa chỉ này.", "Nothing is served at this address."),
+    "http.method": ("Chỉ chấp nhận phương thức GET và POST.", "Only GET and POST are accepted."),
+    "http.content_type": (
+        "Nội dung yêu cầu phải có kiểu application/json.",
+        "The request body must be sent as application/json.",
+    ),
+    "http.encoding": (
+        "Nội dung yêu cầu phải được mã hóa UTF-8.",
+        "The request body must be encoded as UTF-8.",
+    ),
+    "http.body_invalid": (
+        "Yêu cầu không phải JSON hợp lệ.",
+        "The request's JSON is not valid.",
+    ),
+    "http.body_not_object": (
+        "Nội dung yêu cầu phải là một đối tượng JSON có trường query.",
+        "The request body must be a JSON object with a query.",
+    ),
+    "http.batching": (
+        "Mỗi yêu cầu chỉ được chứa một thao tác.",
+        "Send one operation per request; batches are not accepted.",
+    ),
+    "http.member_invalid": (
+        "Trường {member} của yêu cầu không đúng kiểu.",
+        "The request's {member} has the wrong type.",
+    ),
+    "http.too_deep": (
+        "Dữ liệu của yêu cầu lồng nhau quá sâu (tối đa {max} cấp).",
+        "The request's data is nested too deeply (at most {max} levels).",
+    ),
+    "http.too_large": (
+        "Yêu cầu quá lớn (tối đa {max} KB).",
+        "The request is too large (at most {max} KB).",
+    ),
+    "http.query_missing": (
+        "Yêu cầu không có truy vấn GraphQL.",
+        "The request has no GraphQL query.",
+    ),
+    "http.operation_unknown": (
+        "Truy vấn không có thao tác nào tên “{name}”.",
+        "The document has no operation named “{name}”.",
+    ),
+    "http.operation_missing": (
+        "Truy vấn không có thao tác nào để thực hiện.",
+        "The document has no operation to run.",
+    ),
+    "http.mutation_over_get": (
+        "Thao tác thay đổi dữ liệu phải được gửi bằng POST.",
+        "Mutations must be sent with POST.",
+    ),
+    "http.operation_type": (
+        "Loại thao tác này không được chấp nhận qua {method}.",
+        "This kind of operation is not accepted over {method}.",
+    ),
 }
 
 

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     graphql_trusted_documents_only: bool = Field(False, alias="GRAPHQL_TRUSTED_DOCUMENTS_ONLY")
     # Where automatic persisted queries are remembered across API processes (memory if unset).
     cache_redis_url: str | None = Field(None, alias="CACHE_REDIS_URL")
+    public_answer_ttl_seconds: float = Field(10.0, ge=0, alias="PUBLIC_ANSWER_TTL_SECONDS")
 
     login_delay_after_failures: int = Field(3, alias="LOGIN_DELAY_AFTER_FAILURES", ge=1)
     login_lock_after_failures: int = Field(10, alias="LOGIN_LOCK_AFTER_FAILURES", ge=2)

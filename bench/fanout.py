@@ -28,7 +28,7 @@ from backend.db.engine import create_engine, create_session_factory
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.settings import Settings
-from notifications.celery_app import create_celery
+from backend.worker.celery_app import create_celery
 from notifications.messages import PushMessage, Text
 from notifications.models import Category
 from notifications.service import notify
@@ -208,7 +208,7 @@ def main() -> None:
                     "-m",
                     "celery",
                     "-A",
-                    "notifications.worker",
+                    "backend.worker.main",
                     "worker",
                     "--pool=prefork",
                     f"--concurrency={args.concurrency}",

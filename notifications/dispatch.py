@@ -134,6 +134,7 @@ class Dispatcher:
                     uow.session, list({uuid.UUID(p.notification_id) for p in chunk})
                 )
             }
+            created: list[Delivery] = []
             dead: list[uuid.UUID] = []
             for push, result in zip(chunk, results, strict=True):
                 key = (uuid.UUID(push.notification_id), uuid.UUID(push.device_id))
@@ -147,7 +148,7 @@ class Dispatcher:
                         status=DeliveryStatus.RETRYING,
                         updated_at=now,
                     )
-                    uow.session.add(delivery)
+                    created.append(delivery)
                 delivery.attempts += 1
                 delivery.updated_at = now
                 delivery.error = result.error
@@ -163,6 +164,7 @@ class Dispatcher:
                     report.retry_in = max(report.retry_in or 0.0, result.retry_after or 0.0)
                 else:
                     report.failed += 1
+            await repository.add_deliveries(uow.session, created)
             await repository.deactivate_devices(uow.session, dead, "fcm_rejected_token")
         return retrying
 

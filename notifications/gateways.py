@@ -15,9 +15,9 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import firebase_admin
-import requests
-from firebase_admin import _http_client, credentials, exceptions, messaging
+from firebase_admin import credentials, exceptions, messaging
 
+from notifications import firebase_private
 from notifications.models import TargetKind
 
 log = logging.getLogger(__name__)
@@ -90,22 +90,17 @@ class FcmGateway:
         except ValueError:
             pass
         if endpoint:
-            # firebase-admin reads its endpoint from this class attribute once per app.
-            messaging._MessagingService.FCM_URL = endpoint
+            # firebase-admin reads its endpoint once per app, when its messaging service is made.
+            firebase_private.set_fcm_url(endpoint)
         app = firebase_admin.initialize_app(
             credentials.Certificate(str(credentials_file)), name=name
         )
-        service = messaging._get_messaging_service(app)
+        firebase_private.create_messaging_service(app)
         if endpoint:
             # firebase-admin gives only fcm.googleapis.com its 100-connection pool; without it,
             # send_each's 500 threads would reconnect for nearly every message.
             origin = "{0.scheme}://{0.netloc}".format(urlsplit(endpoint))
-            pool = requests.adapters.HTTPAdapter(
-                pool_connections=100,
-                pool_maxsize=100,
-                max_retries=_http_client.DEFAULT_RETRY_CONFIG,
-            )
-            service._client.session.mount(origin, pool)
+            firebase_private.mount_connection_pool(app, origin)
         return cls(app)
 
     def send(self, pushes: Sequence[OutgoingPush]) -> list[PushResult]:

@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db import keyset
 from notifications.models import (
     CategoryPreference,
     Delivery,
@@ -28,23 +29,22 @@ async def inbox_page(
     user_id: uuid.UUID,
     *,
     unread_only: bool,
-    after: tuple[str, uuid.UUID] | None,
+    after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> Sequence[Notification]:
     """Newest first; keyset on (created_at, id) descending."""
     statement = select(Notification).where(Notification.user_id == user_id)
     if unread_only:
         statement = statement.where(Notification.read_at.is_(None))
-    if after is not None:
-        created, last_id = datetime.fromisoformat(after[0]), after[1]
-        statement = statement.where(
-            or_(
-                Notification.created_at < created,
-                and_(Notification.created_at == created, Notification.id < last_id),
-            )
-        )
-    statement = statement.order_by(Notification.created_at.desc(), Notification.id.desc())
-    return (await session.scalars(statement.limit(limit))).all()
+    statement = keyset.page(
+        statement,
+        key=Notification.created_at,
+        row_id=Notification.id,
+        after=after,
+        limit=limit,
+        descending=True,
+    )
+    return (await session.scalars(statement)).all()
 
 
 async def unread_counts(

@@ -1,142 +1,112 @@
 """Fixtures: every API test runs on SQLite and on PostgreSQL+PostGIS, migrated by Alembic.
 
-PostgreSQL and Redis are used when reachable (`CITIZEN_TEST_POSTGRES_URL`,
-`CITIZEN_TEST_REDIS_URL`); with `CITIZEN_TEST_REQUIRE_SERVICES=1` (CI) a missing one is a
-failure, not a skip.
+Each test gets a database of its own, copied from a template migrated once per session; tests
+using `seeded` get a copy of one that also holds the demo data. PostgreSQL and Redis are used
+when reachable (`CITIZEN_TEST_POSTGRES_URL`, `CITIZEN_TEST_REDIS_URL`); with
+`CITIZEN_TEST_REQUIRE_SERVICES=1` (CI) a missing one is a failure, not a skip.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import asyncpg
-import httpx
 import pytest
 import redis
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from backend.app import create_app
-from backend.db import migrate
-from backend.db.base import Base, load_all_models
-from backend.db.engine import create_session_factory
-from backend.seed.demo import seed_demo
+from backend.db.base import load_all_models
+from backend.identity import passwords
 from backend.settings import Settings
+from tests.support.api import Api, open_api
+from tests.support.databases import (
+    Templates,
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_reachable,
+)
+from tests.support.databases import asyncpg_dsn as _asyncpg_dsn
+from tests.support.services import POSTGRES_ADMIN_URL, unavailable
+from tests.support.services import redis_url as worker_redis_url
+
+pytest_plugins = ["tests.support.clock"]
 
 load_all_models()
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "CITIZEN_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
-REDIS_URL = os.environ.get("CITIZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-REQUIRE_SERVICES = os.environ.get("CITIZEN_TEST_REQUIRE_SERVICES") == "1"
+REDIS_URL = worker_redis_url()
+
+# What the benchmarks under bench/ import from here.
+__all__ = [
+    "POSTGRES_ADMIN_URL",
+    "REDIS_URL",
+    "_asyncpg_dsn",
+    "create_postgres_database",
+    "drop_postgres_database",
+]
+
+# Argon2 at its minimum: most tests sign in, none of them is about the cost of hashing.
+CHEAP_PASSWORDS = passwords.Cost(time_cost=1, memory_cost=8, parallelism=1)
 
 
-def _unavailable(what: str, reason: object) -> None:
-    message = f"{what} unavailable: {reason}"
-    if REQUIRE_SERVICES:
-        pytest.fail(message + " (CITIZEN_TEST_REQUIRE_SERVICES=1)", pytrace=False)
-    pytest.skip(message)
+@pytest.fixture
+def password_cost() -> passwords.Cost:
+    """The Argon2 cost a test hashes with; tests/identity overrides it with production's."""
+    return CHEAP_PASSWORDS
 
 
-# --- PostgreSQL --------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def password_hashing(password_cost: passwords.Cost) -> Iterator[passwords.Cost]:
+    """Every test hashes at `password_cost`, and so do the seeded templates built for it."""
+    previous = passwords.current_cost()
+    passwords.use_cost(password_cost)
+    yield password_cost
+    passwords.use_cost(previous)
 
 
-def _asyncpg_dsn(url: str, database: str | None = None) -> str:
-    parsed = make_url(url).set(drivername="postgresql")
-    if database is not None:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
-
-
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL), timeout=5)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-def create_postgres_database() -> str:
-    """A new, empty database; returns its SQLAlchemy URL."""
-    name = f"citizen_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres_database(url: str) -> None:
-    name = make_url(url).database
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+# --- the database every API test is parametrised over ------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def postgres_available() -> bool | str:
-    try:
-        asyncio.run(_admin("SELECT 1"))
-    except Exception as exc:
-        return str(exc)
-    return True
+    return postgres_reachable()
 
 
 @pytest.fixture(scope="session")
-def postgres_template(postgres_available: bool | str) -> Iterator[str | None]:
-    """One migrated database per test session; tests truncate what they wrote."""
-    if postgres_available is not True:
-        yield None
-        return
-    url = create_postgres_database()
-    migrate.upgrade(Settings(DATABASE_URL=url))
-    yield url
-    drop_postgres_database(url)
-
-
-async def truncate_all(url: str) -> None:
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    connection = await asyncpg.connect(_asyncpg_dsn(url))
-    try:
-        await connection.execute(f"TRUNCATE {tables} CASCADE")
-    finally:
-        await connection.close()
-
-
-# --- SQLite -------------------------------------------------------------------------------------
+def templates(
+    tmp_path_factory: pytest.TempPathFactory, postgres_available: bool | str
+) -> Iterator[Templates]:
+    """The session's template databases: one set per xdist worker, like every session fixture."""
+    found = Templates(tmp_path_factory.mktemp("templates"), postgres_available)
+    yield found
+    found.drop()
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite-template") / "citizen.db"
-    migrate.upgrade(Settings(DATABASE_URL=f"sqlite+aiosqlite:///{path}"))
-    return path
-
-
-# --- The database every API test is parametrised over ------------------------------------------
+def sqlite_template(templates: Templates) -> Path:
+    """A migrated SQLite database file, not to be written: copy it."""
+    return templates.sqlite(seeded=False)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(
     request: pytest.FixtureRequest,
     tmp_path: Path,
-    sqlite_template: Path,
-    postgres_template: str | None,
-    postgres_available: bool | str,
+    templates: Templates,
+    password_hashing: passwords.Cost,
 ) -> Iterator[str]:
+    """A database of the test's own, migrated; holding the demo data if the test uses `seeded`
+    (directly or through another fixture), with password hashes of the test's Argon2 cost."""
+    seeded = "seeded" in request.fixturenames
     if request.param == "sqlite":
         path = tmp_path / "citizen.db"
-        shutil.copy(sqlite_template, path)
+        shutil.copy(templates.sqlite(seeded=seeded), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    if postgres_template is None:
-        _unavailable("PostgreSQL", postgres_available)
-    assert postgres_template is not None
-    yield postgres_template
-    asyncio.run(truncate_all(postgres_template))
+    url = templates.postgres_copy(seeded=seeded)
+    yield url
+    templates.release(url)
 
 
 @pytest.fixture
@@ -161,71 +131,15 @@ def settings(database_url: str, tmp_path: Path, settings_overrides: dict[str, An
     return Settings(**values)
 
 
-@dataclass
-class StatementLog:
-    statements: list[str] = field(default_factory=list)
-
-    def clear(self) -> None:
-        self.statements.clear()
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
-@dataclass
-class Api:
-    """The app as the mobile client sees it: GraphQL over HTTP."""
-
-    client: httpx.AsyncClient
-    sql: StatementLog
-    app: Any
-
-    async def __call__(
-        self,
-        query: str,
-        variables: dict[str, Any] | None = None,
-        *,
-        token: str | None = None,
-        language: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> dict[str, Any]:
-        sent = dict(headers or {})
-        if token:
-            sent["Authorization"] = f"Bearer {token}"
-        if language:
-            sent["Accept-Language"] = language
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
-        )
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    @property
-    def sessions(self) -> Any:
-        return self.app.state.services.sessions
-
-
 @pytest.fixture
 async def api(settings: Settings) -> AsyncIterator[Api]:
-    app = create_app(settings)
-    log = StatementLog()
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        log.statements.append(statement)
-
-    engine = app.state.engine
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://citizen.test") as client:
-        yield Api(client=client, sql=log, app=app)
-    await engine.dispose()
+    async with open_api(settings) as opened:
+        yield opened
 
 
 @pytest.fixture
 async def seeded(api: Api) -> Api:
-    await seed_demo(create_session_factory(api.app.state.engine))
+    """`api` on a database holding the demo data (see `database_url`), no SQL recorded yet."""
     api.sql.clear()
     return api
 
@@ -235,12 +149,13 @@ async def seeded(api: Api) -> Api:
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    url = worker_redis_url()
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.ping()
     except redis.RedisError as exc:
-        _unavailable("Redis", exc)
+        unavailable("Redis", exc)
     client.flushdb()
-    yield REDIS_URL
+    yield url
     client.flushdb()
     client.close()

@@ -9,7 +9,8 @@ from alembic.config import Config
 
 from backend.settings import Settings
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+# `migrations` links to the top-level migrations/ in the source tree; a wheel holds a copy.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(settings: Settings) -> Config:

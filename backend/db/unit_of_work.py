@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -29,10 +29,15 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], tasks: TaskSender | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        tasks: TaskSender | None = None,
+        *,
+        committed: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._sessions = sessions
         self._tasks = tasks
+        self._committed = committed
         self._callbacks: list[Callable[[], object]] = []
         self._session: AsyncSession | None = None
 
@@ -67,12 +72,21 @@ class UnitOfWork:
             if exc is None or (isinstance(exc, DomainError) and exc.keep_changes):
                 await session.commit()
                 self._run_callbacks()
+                await self._announce_commit()
             else:
                 await session.rollback()
         finally:
             self._callbacks.clear()
             await session.close()
             self._session = None
+
+    async def _announce_commit(self) -> None:
+        if self._committed is None:
+            return
+        try:
+            await self._committed()
+        except Exception:
+            log.exception("unit_of_work.committed.failed")
 
     def _run_callbacks(self) -> None:
         callbacks, self._callbacks = self._callbacks, []

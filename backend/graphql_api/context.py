@@ -6,19 +6,22 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
 import strawberry
 from celery import Celery
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.fastapi import BaseContext
 
+from backend.db.reads import RequestReads
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import Unauthenticated
 from backend.graphql_api.loaders import LoaderSet
+from backend.graphql_api.public_answers import AnswerStore
 from backend.i18n import Locale
 from backend.identity import service as identity
 from backend.identity.models import User
@@ -33,9 +36,11 @@ class AppServices:
     """What every request shares: built once by create_app()."""
 
     settings: Settings
+    engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     auth: AuthConfig
     celery: Celery
+    answers: AnswerStore
 
 
 class Context(BaseContext):
@@ -53,6 +58,7 @@ class Context(BaseContext):
         self.locale = locale
         self.client_address = client_address
         self.access_token = access_token
+        self.reads = RequestReads(services.engine)
         self._loader_sets: dict[type[LoaderSet], LoaderSet] = {}
         self._viewer: asyncio.Task[User | None] | None = None
 
@@ -67,12 +73,26 @@ class Context(BaseContext):
         """A domain's loaders for this request, built on first use (most requests need few)."""
         found = self._loader_sets.get(kind)
         if found is None:
-            found = self._loader_sets[kind] = kind(self.sessions, self.now)
+            found = self._loader_sets[kind] = kind(self.reads, self.now)
         assert isinstance(found, kind)
         return found
 
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """The request's read session, for one statement or batch (see `RequestReads`)."""
+        return self.reads.session()
+
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.services.celery)
+        """A mutation's transaction; once it commits, what this request read before is stale,
+        and so are cached public answers."""
+        return UnitOfWork(self.sessions, self.services.celery, committed=self._committed)
+
+    async def _committed(self) -> None:
+        self.reads.forget()
+        await self.services.answers.invalidate()
+
+    async def close(self) -> None:
+        """The end of the request: give the read connection back."""
+        await self.reads.close()
 
     async def viewer(self) -> User | None:
         """The signed-in user, or None when no token was sent. A bad token is an error, so the
@@ -91,7 +111,7 @@ class Context(BaseContext):
 
     async def _load_viewer(self, token: str) -> User:
         claims = self.auth.keyring.verify(token)
-        async with self.sessions() as session:
+        async with self.read() as session:
             return await identity.authenticated_user(session, claims, self.now())
 
 

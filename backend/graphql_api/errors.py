@@ -1,23 +1,41 @@
 """Give every GraphQL error a machine-readable code and a message in the viewer's language.
 
-Domain errors keep their code; GraphQL's own failures are classified; anything unexpected is
-masked as INTERNAL (and logged with its traceback by `CitizenSchema.process_errors`).
+Domain errors keep their code; GraphQL's own failures are classified; a database or broker that
+cannot be reached is SERVICE_UNAVAILABLE (retryable); anything else unexpected is masked as
+INTERNAL (and logged with its traceback by `CitizenSchema.process_errors`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from graphql import ArgumentNode, DocumentNode, GraphQLError, GraphQLSyntaxError, Visitor, visit
+import asyncpg  # type: ignore[import-untyped]
+import kombu.exceptions
+import redis.exceptions
+from graphql import (
+    ArgumentNode,
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    Visitor,
+    visit,
+)
+from sqlalchemy import exc as sa_exc
 from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
 from backend.errors import DomainError, ErrorCode
 from backend.i18n import DEFAULT_LOCALE, Locale, field_label, translate
 
+if TYPE_CHECKING:
+    from backend.settings import Settings
+
 QUERY_TOO_COMPLEX_MARK = "query_too_complex"
+# What an outage answer suggests waiting (extensions.retryAfterSeconds, and Retry-After).
+OUTAGE_RETRY_AFTER_SECONDS = 5
 
 # graphql-core 3.2 and 3.3 word variable coercion errors differently; both name the path.
 _VARIABLE_VALUE = re.compile(
@@ -33,6 +51,57 @@ _LIMITERS = (
     re.compile(r"aliases found\. Allowed"),
     re.compile(r"Document contains more than \d+ tokens"),
 )
+# graphql-core's `did_you_mean` always ends a message with " Did you mean …?".
+_SUGGESTION = re.compile(r" Did you mean .*\?$", re.DOTALL)
+
+# Failures that mean "cannot reach the database or the broker right now", not a bug.
+_OUTAGES: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,  # no pooled connection came free in time
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up, timed out
+    asyncpg.exceptions.InsufficientResourcesError,  # too many connections, disk full
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+    ConnectionError,
+)
+# An OSError (a timeout, a host name that does not resolve) is an outage when a driver raised it.
+_DRIVERS = frozenset({"asyncpg", "aiosqlite", "sqlite3", "sqlalchemy", "redis", "kombu", "amqp"})
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether `error`, or what it was raised from, says a backing service is out of reach."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _OUTAGES):
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, OSError) and _raised_by_driver(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _raised_by_driver(error: BaseException) -> bool:
+    frame = error.__traceback__
+    while frame is not None:
+        module = frame.tb_frame.f_globals.get("__name__", "")
+        if isinstance(module, str) and module.partition(".")[0] in _DRIVERS:
+            return True
+        frame = frame.tb_next
+    return False
+
+
+def without_suggestions(message: str) -> str:
+    """Drop graphql-core's "Did you mean …?": in production it would spell out the schema."""
+    return _SUGGESTION.sub("", message)
 
 
 def is_expected(error: GraphQLError) -> bool:
@@ -41,6 +110,18 @@ def is_expected(error: GraphQLError) -> bool:
 
 
 class ErrorFormatter(SchemaExtension):
+    hide_suggestions: ClassVar[bool] = False
+
+    @classmethod
+    def using(cls, settings: Settings) -> type[ErrorFormatter]:
+        """The formatter for these settings: production hides "Did you mean …?" suggestions."""
+        hide = settings.is_production
+
+        class ConfiguredErrorFormatter(cls):  # type: ignore[valid-type,misc]
+            hide_suggestions = hide
+
+        return ConfiguredErrorFormatter
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
@@ -49,11 +130,18 @@ class ErrorFormatter(SchemaExtension):
         context = self.execution_context.context
         locale = getattr(context, "locale", DEFAULT_LOCALE)
         document = self.execution_context.graphql_document
-        result.errors = [format_error(error, locale, document) for error in result.errors]
+        result.errors = [
+            format_error(error, locale, document, hide_suggestions=self.hide_suggestions)
+            for error in result.errors
+        ]
 
 
 def format_error(
-    error: GraphQLError, locale: Locale, document: DocumentNode | None = None
+    error: GraphQLError,
+    locale: Locale,
+    document: DocumentNode | None = None,
+    *,
+    hide_suggestions: bool = False,
 ) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
@@ -61,14 +149,43 @@ def format_error(
         if original.field:
             params["field"] = field_label(original.field, locale)
         message = translate(original.message_key, locale, **params)
-        return _with(error, message, original.extensions())
+        extensions = original.extensions()
+        if original.field:
+            extensions["field"] = input_path(original.field, error.nodes)
+        return _with(error, message, extensions)
     if isinstance(original, GlobalIDValueError):
         return _with(
             error, translate("input.id_invalid", locale), {"code": ErrorCode.BAD_USER_INPUT.value}
         )
     if original is not None and not isinstance(original, GraphQLError):
+        if is_outage(original):
+            return _with(error, translate("service.unavailable", locale), outage_extensions())
         return _with(error, translate("internal", locale), {"code": ErrorCode.INTERNAL.value})
-    return _with(error, error.message, _classify(error, document))
+    extensions = _classify(error, document)
+    message = without_suggestions(error.message) if hide_suggestions else error.message
+    return _with(error, message, extensions)
+
+
+def input_path(field: str, nodes: Any) -> str:
+    """Where the named input sits in the request, as variable errors report it: a service names
+    `phone`, the app sent it as `input.phone` (or as the argument `phone` itself)."""
+    if not nodes or not isinstance(nodes[0], FieldNode):
+        return field
+    arguments = {argument.name.value for argument in nodes[0].arguments or ()}
+    if "input" not in arguments or re.split(r"[.\[]", field, maxsplit=1)[0] in arguments:
+        return field
+    return f"input.{field}"
+
+
+def outage_extensions() -> dict[str, Any]:
+    return {
+        "code": ErrorCode.SERVICE_UNAVAILABLE.value,
+        "retryAfterSeconds": OUTAGE_RETRY_AFTER_SECONDS,
+    }
+
+
+def has_code(error: GraphQLError) -> bool:
+    return bool((error.extensions or {}).get("code"))
 
 
 def _classify(error: GraphQLError, document: DocumentNode | None) -> dict[str, Any]:

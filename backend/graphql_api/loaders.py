@@ -11,13 +11,14 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
+
+from backend.db.reads import RequestReads
 
 if TYPE_CHECKING:
     from backend.graphql_api.context import Info
 
-Sessions = async_sessionmaker[AsyncSession]
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -33,8 +34,8 @@ R = TypeVar("R", bound=HasId)
 class LoaderSet:
     """Base of a domain's loaders; subclasses create their DataLoaders in `__init__`."""
 
-    def __init__(self, sessions: Sessions, now: Callable[[], datetime]) -> None:
-        self.sessions = sessions
+    def __init__(self, reads: RequestReads, now: Callable[[], datetime]) -> None:
+        self.reads = reads
         self.now = now
 
     @classmethod
@@ -44,13 +45,13 @@ class LoaderSet:
 
 
 def by_ids(
-    sessions: Sessions,
+    reads: RequestReads,
     fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[Sequence[R]]],
 ) -> DataLoader[uuid.UUID, R | None]:
     """One statement per batch for rows by id; an absent id loads as None."""
 
     async def load(ids: list[uuid.UUID]) -> list[R | None]:
-        async with sessions() as session:
+        async with reads.session() as session:
             rows = {row.id: row for row in await fetch(session, ids)}
         return [rows.get(key) for key in ids]
 
@@ -58,14 +59,14 @@ def by_ids(
 
 
 def by_keys(
-    sessions: Sessions,
+    reads: RequestReads,
     fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Mapping[K, V]]],
     missing: Callable[[], V],
 ) -> DataLoader[K, V]:
     """One statement per batch for a value per key (a list, a count); `missing()` for none."""
 
     async def load(keys: list[K]) -> list[V]:
-        async with sessions() as session:
+        async with reads.session() as session:
             found = await fetch(session, keys)
         return [found[key] if key in found else missing() for key in keys]
 

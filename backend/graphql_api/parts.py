@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -20,6 +20,10 @@ class GraphQLParts:
     query: type | None = None
     mutation: type | None = None
     viewer: type | None = None
+    # The node type a role of this domain is scoped to, e.g. {"health_staff": "HealthFacility"}.
+    role_scopes: dict[str, str] = field(default_factory=dict)
+    # Query fields whose answers hold nothing personal at any depth: cacheable when anonymous.
+    public_fields: frozenset[str] = frozenset()
 
 
 @cache
@@ -35,6 +39,14 @@ def domain_parts() -> tuple[GraphQLParts, ...]:
     return tuple(found)
 
 
+@cache
+def role_scopes() -> dict[str, str]:
+    """Every domain's role → scoped node type."""
+    return {
+        role: type_name for parts in domain_parts() for role, type_name in parts.role_scopes.items()
+    }
+
+
 def compose(
     name: str,
     bases: list[type],
@@ -47,14 +59,14 @@ def compose(
     seen: dict[str, type] = {}
     for base in bases:
         definition = getattr(base, "__strawberry_definition__", None)
-        for field in definition.fields if definition else ():
-            if is_private(field.type_annotation.annotation if field.type_annotation else None):
+        for member in definition.fields if definition else ():
+            if is_private(member.type_annotation.annotation if member.type_annotation else None):
                 continue
-            if field.python_name in seen and seen[field.python_name] is not base:
+            if member.python_name in seen and seen[member.python_name] is not base:
                 raise TypeError(
-                    f"{name}.{field.python_name} is defined by both "
-                    f"{seen[field.python_name].__qualname__} and {base.__qualname__}"
+                    f"{name}.{member.python_name} is defined by both "
+                    f"{seen[member.python_name].__qualname__} and {base.__qualname__}"
                 )
-            seen[field.python_name] = base
+            seen[member.python_name] = base
     composed = type(name, tuple(bases), dict(namespace or {}))
     return strawberry.type(composed, name=name, description=description)

@@ -25,7 +25,8 @@ from strawberry.extensions import SchemaExtension
 
 from backend.errors import ErrorCode
 
-MANIFEST = Path(__file__).resolve().parents[2] / "mobile_contract" / "persisted-queries.json"
+# `contract` links to mobile_contract/ in the source tree and is a copy of it in an installed wheel.
+MANIFEST = Path(__file__).resolve().parent / "contract" / "persisted-queries.json"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 PUBLIC_MAX_AGE_SECONDS = 60
 

@@ -25,6 +25,7 @@ from backend.graphql_api.persisted import (
     TrustedDocuments,
     persisted_queries,
 )
+from backend.graphql_api.public_answers import AnswerStore, PublicAnswers
 from backend.settings import Settings
 
 log = logging.getLogger("backend.graphql")
@@ -51,7 +52,7 @@ class CitizenSchema(strawberry.Schema):
                 log.error("graphql.unexpected_error", exc_info=error.original_error)
 
 
-def build_schema(settings: Settings) -> CitizenSchema:
+def build_schema(settings: Settings, answers: AnswerStore | None = None) -> CitizenSchema:
     store: DocumentStore = (
         RedisDocumentStore(settings.cache_redis_url)
         if settings.cache_redis_url
@@ -60,7 +61,9 @@ def build_schema(settings: Settings) -> CitizenSchema:
     persisted = persisted_queries(
         store, TrustedDocuments.load(), trusted_only=settings.graphql_trusted_documents_only
     )
-    extensions: list[Any] = [persisted, *limit_extensions(settings), ErrorFormatter]
+    extensions: list[Any] = [persisted, *limit_extensions(settings), ErrorFormatter.using(settings)]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
+    if answers is not None and settings.public_answer_ttl_seconds > 0:
+        extensions.append(PublicAnswers.using(answers))
     return CitizenSchema(query=Query, mutation=Mutation, extensions=extensions)

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import Forbidden
-from backend.health import repository
 from backend.health.models import AccessAction, AccessLogEntry, Appointment
+from backend.health.repository import access_log as access_rows
 from backend.identity import service as identity
 from backend.identity.models import Role
 
@@ -42,7 +42,7 @@ async def record(
     now: datetime,
 ) -> None:
     """Write one access-log entry per appointment, in the caller's transaction."""
-    await repository.log_access(
+    await access_rows.log_access(
         session,
         [
             AccessLogEntry(

@@ -8,8 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.health import repository
 from backend.health.models import Appointment, AppointmentStatus, Closure
+from backend.health.repository import appointments as appointment_rows
+from backend.health.repository import schedules as schedule_rows
 
 
 async def own_appointments(
@@ -21,10 +22,16 @@ async def own_appointments(
     limit: int,
 ) -> Sequence[Appointment]:
     """The account's appointments, its dependants' included, latest start first."""
-    return await repository.appointments_of_account(
+    return await appointment_rows.appointments_of_account(
         session, account_id, status=status, after=after, limit=limit
     )
 
 
 async def closures_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Closure]:
-    return await repository.closures_by_ids(session, ids)
+    return await schedule_rows.closures_by_ids(session, ids)
+
+
+async def cancelled_by_closures(
+    session: AsyncSession, closure_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    return await schedule_rows.cancelled_by_closures(session, closure_ids)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict, NotFound
-from backend.health import access, notices, reminders, repository
+from backend.health import access, notices, reminders
 from backend.health.insurance import normalize_card_number
 from backend.health.localtime import local_day
 from backend.health.models import (
@@ -31,6 +31,11 @@ from backend.health.models import (
     Slot,
 )
 from backend.health.policy import HealthPolicy
+from backend.health.repository import appointments as appointment_rows
+from backend.health.repository import dependants as dependant_rows
+from backend.health.repository import facilities as facility_rows
+from backend.health.repository import rows
+from backend.health.repository import slots as slot_rows
 from backend.text import check_printable
 from notifications.service import notify
 
@@ -57,14 +62,14 @@ async def book(
     reason = clean_reason(request.reason)
     card = _card(request.insurance_card_number)
     session = uow.session
-    await repository.lock_account(session, account_id)
+    await dependant_rows.lock_account(session, account_id)
     if request.dependant_id is not None:
         await _check_dependant(session, account_id, request.dependant_id)
     slot = await _bookable_slot(session, request.slot_id, now, field="slotId")
-    facility = await repository.facility_by_id(session, slot.facility_id)
+    facility = await facility_rows.facility_by_id(session, slot.facility_id)
     if card is not None and (facility is None or not facility.accepts_insurance):
         raise BadUserInput("health.insurance_not_accepted", field="insuranceCardNumber")
-    if await repository.patient_busy(
+    if await appointment_rows.patient_busy(
         session,
         account_id=account_id,
         dependant_id=request.dependant_id,
@@ -72,9 +77,9 @@ async def book(
         end=slot.end_at,
     ):
         raise Conflict("health.overlapping", field="slotId")
-    if await repository.count_upcoming(session, account_id, now) >= policy.max_upcoming:
+    if await appointment_rows.count_upcoming(session, account_id, now) >= policy.max_upcoming:
         raise Conflict("health.too_many_upcoming", max=policy.max_upcoming)
-    if not await repository.take_seat(session, slot.id, now):
+    if not await slot_rows.take_seat(session, slot.id, now):
         raise Conflict("health.slot_full", field="slotId")
     appointment = await _create(
         session,
@@ -102,7 +107,7 @@ async def cancel(
     a reason, and the patient is told. Anyone else learns nothing, not even that it exists."""
     text = clean_reason(reason)
     session = uow.session
-    appointment = await repository.appointment_by_id(session, appointment_id)
+    appointment = await appointment_rows.appointment_by_id(session, appointment_id)
     if appointment is None:
         raise NotFound("health.appointment_not_found", field="appointmentId")
     if appointment.account_id == actor_id:
@@ -118,8 +123,8 @@ async def cancel(
     if by is CancelledBy.PATIENT:
         _check_cutoff(policy, appointment, now)
 
-    await repository.lock_slots(session, [appointment.slot_id])
-    cancelled = await repository.transition(
+    await slot_rows.lock_slots(session, [appointment.slot_id])
+    cancelled = await appointment_rows.transition(
         session,
         appointment.id,
         from_statuses=[AppointmentStatus.BOOKED],
@@ -133,7 +138,7 @@ async def cancel(
     )
     if cancelled is None:
         raise Conflict("health.status_transition", field="appointmentId")
-    await repository.release_seat(session, cancelled.slot_id)
+    await slot_rows.release_seat(session, cancelled.slot_id)
     if by is CancelledBy.FACILITY:
         await access.record(session, actor_id, [cancelled], AccessAction.CANCEL, now)
         await notify(
@@ -157,8 +162,8 @@ async def reschedule(
     """Move to another slot of the same facility, atomically: the old appointment is cancelled
     (and points to its replacement) only if the new seat was taken. Returns the new one."""
     session = uow.session
-    await repository.lock_account(session, account_id)
-    old = await repository.appointment_by_id(session, appointment_id)
+    await dependant_rows.lock_account(session, account_id)
+    old = await appointment_rows.appointment_by_id(session, appointment_id)
     if old is None or old.account_id != account_id:
         raise NotFound("health.appointment_not_found", field="appointmentId")
     if old.status is not AppointmentStatus.BOOKED:
@@ -169,7 +174,7 @@ async def reschedule(
     slot = await _bookable_slot(session, new_slot_id, now, field="newSlotId")
     if slot.facility_id != old.facility_id:
         raise BadUserInput("health.reschedule_other_facility", field="newSlotId")
-    if await repository.patient_busy(
+    if await appointment_rows.patient_busy(
         session,
         account_id=account_id,
         dependant_id=old.dependant_id,
@@ -179,8 +184,8 @@ async def reschedule(
     ):
         raise Conflict("health.overlapping", field="newSlotId")
 
-    await repository.lock_slots(session, [old.slot_id, slot.id])
-    if not await repository.take_seat(session, slot.id, now):
+    await slot_rows.lock_slots(session, [old.slot_id, slot.id])
+    if not await slot_rows.take_seat(session, slot.id, now):
         raise Conflict("health.slot_full", field="newSlotId")
     new = await _create(
         session,
@@ -191,7 +196,7 @@ async def reschedule(
         card=old.insurance_card_number,
         now=now,
     )
-    moved = await repository.transition(
+    moved = await appointment_rows.transition(
         session,
         old.id,
         from_statuses=[AppointmentStatus.BOOKED],
@@ -205,7 +210,7 @@ async def reschedule(
     )
     if moved is None:
         raise Conflict("health.status_transition", field="appointmentId")
-    await repository.release_seat(session, old.slot_id)
+    await slot_rows.release_seat(session, old.slot_id)
     await notify(uow, user_ids=[account_id], message=notices.rescheduled(new), now=now)
     return new
 
@@ -233,7 +238,7 @@ def _check_cutoff(policy: HealthPolicy, appointment: Appointment, now: datetime)
 async def _check_dependant(
     session: AsyncSession, account_id: uuid.UUID, dependant_id: uuid.UUID
 ) -> None:
-    found = await repository.dependants_by_ids(session, [dependant_id])
+    found = await dependant_rows.dependants_by_ids(session, [dependant_id])
     if not found or found[0].account_id != account_id:
         raise NotFound("health.dependant_not_found", field="patient")
 
@@ -241,7 +246,7 @@ async def _check_dependant(
 async def _bookable_slot(
     session: AsyncSession, slot_id: uuid.UUID, now: datetime, *, field: str
 ) -> Slot:
-    slot = await repository.slot_by_id(session, slot_id)
+    slot = await slot_rows.slot_by_id(session, slot_id)
     if slot is None:
         raise NotFound("health.slot_not_found", field=field)
     if slot.start_at <= now:
@@ -272,12 +277,12 @@ async def _create(
         start_at=slot.start_at,
         end_at=slot.end_at,
         local_day=day,
-        queue_number=await repository.next_queue_number(session, slot.facility_id, day),
+        queue_number=await appointment_rows.next_queue_number(session, slot.facility_id, day),
         reason=reason,
         insurance_card_number=card,
         created_at=now,
         updated_at=now,
     )
-    await repository.add(session, appointment)
-    await repository.add_all(session, reminders.plan(appointment, now))
+    await rows.add(session, appointment)
+    await rows.add_all(session, reminders.plan(appointment, now))
     return appointment

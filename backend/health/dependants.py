@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict
-from backend.health import repository
 from backend.health.localtime import local_day
 from backend.health.models import Dependant, Relationship
-from backend.text import check_printable
+from backend.health.repository import dependants as dependant_rows
+from backend.health.repository import rows
+from backend.text import check_name
 
 MAX_DEPENDANTS = 10
 MAX_NAME_LENGTH = 120
@@ -31,7 +32,7 @@ async def add_dependant(
 ) -> Dependant:
     if len(full_name) > MAX_NAME_LENGTH * 2:
         raise BadUserInput("input.too_long", field="fullName", max=MAX_NAME_LENGTH)
-    name = " ".join(check_printable(full_name, field="fullName").split())
+    name = " ".join(check_name(full_name, field="fullName").split())
     if not name:
         raise BadUserInput("input.required", field="fullName")
     if len(name) > MAX_NAME_LENGTH:
@@ -39,8 +40,8 @@ async def add_dependant(
     if not EARLIEST_BIRTH <= date_of_birth <= local_day(now):
         raise BadUserInput("health.date_of_birth", field="dateOfBirth")
     session = uow.session
-    await repository.lock_account(session, account_id)
-    if len(await repository.dependants_of(session, account_id)) >= MAX_DEPENDANTS:
+    await dependant_rows.lock_account(session, account_id)
+    if len(await dependant_rows.dependants_of(session, account_id)) >= MAX_DEPENDANTS:
         raise Conflict("health.too_many_dependants", max=MAX_DEPENDANTS)
     dependant = Dependant(
         id=uuid.uuid4(),
@@ -50,13 +51,13 @@ async def add_dependant(
         relationship=relationship,
         created_at=now,
     )
-    await repository.add(session, dependant)
+    await rows.add(session, dependant)
     return dependant
 
 
 async def dependants_of(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Dependant]:
-    return await repository.dependants_of(session, account_id)
+    return await dependant_rows.dependants_of(session, account_id)
 
 
 async def dependants_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Dependant]:
-    return await repository.dependants_by_ids(session, ids)
+    return await dependant_rows.dependants_by_ids(session, ids)

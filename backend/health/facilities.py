@@ -13,9 +13,10 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import BadUserInput, NotFound
-from backend.health import repository
 from backend.health.localtime import local_minute
 from backend.health.models import Facility, OpeningHours, Practitioner, Slot, Specialty
+from backend.health.repository import facilities as facility_rows
+from backend.health.repository import slots as slot_rows
 from backend.places import service as places
 from backend.places.models import Place
 
@@ -39,6 +40,10 @@ class FacilityView:
     # The specialty the list was searched for, so that the next free slot shown is one for it.
     specialty_id: uuid.UUID | None = None
 
+    @property
+    def id(self) -> uuid.UUID:
+        return self.facility.id
+
 
 async def search(
     session: AsyncSession,
@@ -61,7 +66,7 @@ async def search(
     specialty_id = (
         await specialty_id_of(session, specialty_code) if specialty_code is not None else None
     )
-    rows = await repository.facilities_near(
+    rows = await facility_rows.facilities_near(
         session,
         near=near,
         radius_m=radius,
@@ -92,12 +97,12 @@ async def available_slots(
     start, end = _utc(start, "from"), _utc(end, "to")
     if not timedelta(0) < end - start <= MAX_SLOT_RANGE:
         raise BadUserInput("health.date_range", field="to", max_days=MAX_SLOT_RANGE.days)
-    if await repository.facility_by_id(session, facility_id) is None:
+    if await facility_rows.facility_by_id(session, facility_id) is None:
         raise NotFound("health.facility_not_found", field="facilityId")
     specialty_id = (
         await specialty_id_of(session, specialty_code) if specialty_code is not None else None
     )
-    return await repository.free_slots(
+    return await slot_rows.free_slots(
         session,
         facility_id=facility_id,
         specialty_id=specialty_id,
@@ -111,14 +116,16 @@ async def available_slots(
 
 
 async def slots_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Slot]:
-    return await repository.slots_by_ids(session, ids)
+    return await slot_rows.slots_by_ids(session, ids)
 
 
 async def specialty_id_of(
     session: AsyncSession, code: str, *, field: str = "specialty"
 ) -> uuid.UUID:
     # Only the shape of a code reaches the database (PostgreSQL refuses NUL in text outright).
-    specialty = await repository.specialty_by_code(session, code) if _CODE.fullmatch(code) else None
+    specialty = (
+        await facility_rows.specialty_by_code(session, code) if _CODE.fullmatch(code) else None
+    )
     if specialty is None:
         raise BadUserInput("health.specialty_unknown", field=field)
     return specialty.id
@@ -127,51 +134,53 @@ async def specialty_id_of(
 async def facilities_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[FacilityView]:
     return [
         FacilityView(facility, place)
-        for facility, place in await repository.facilities_by_ids(session, ids)
+        for facility, place in await facility_rows.facilities_by_ids(session, ids)
     ]
 
 
 async def specialties(session: AsyncSession) -> Sequence[Specialty]:
-    return await repository.all_specialties(session)
+    return await facility_rows.all_specialties(session)
 
 
 async def specialties_by_ids(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> Sequence[Specialty]:
-    return await repository.specialties_by_ids(session, ids)
+    return await facility_rows.specialties_by_ids(session, ids)
 
 
 async def specialties_of_facilities(
     session: AsyncSession, facility_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Specialty]]:
-    return _grouped(facility_ids, await repository.specialties_of_facilities(session, facility_ids))
+    return _grouped(
+        facility_ids, await facility_rows.specialties_of_facilities(session, facility_ids)
+    )
 
 
 async def specialties_of_practitioners(
     session: AsyncSession, practitioner_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Specialty]]:
-    rows = await repository.specialties_of_practitioners(session, practitioner_ids)
+    rows = await facility_rows.specialties_of_practitioners(session, practitioner_ids)
     return _grouped(practitioner_ids, rows)
 
 
 async def opening_hours_of(
     session: AsyncSession, facility_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[OpeningHours]]:
-    rows = await repository.opening_hours_of(session, facility_ids)
+    rows = await facility_rows.opening_hours_of(session, facility_ids)
     return _grouped(facility_ids, [(row.facility_id, row) for row in rows])
 
 
 async def practitioners_of(
     session: AsyncSession, facility_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Practitioner]]:
-    rows = await repository.practitioners_of(session, facility_ids)
+    rows = await facility_rows.practitioners_of(session, facility_ids)
     return _grouped(facility_ids, [(row.facility_id, row) for row in rows])
 
 
 async def practitioners_by_ids(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> Sequence[Practitioner]:
-    return await repository.practitioners_by_ids(session, ids)
+    return await facility_rows.practitioners_by_ids(session, ids)
 
 
 async def next_available_slots(
@@ -184,7 +193,7 @@ async def next_available_slots(
         by_specialty[specialty_id].append(facility_id)
     found: dict[NextSlotKey, Slot] = {}
     for specialty_id, facility_ids in by_specialty.items():
-        for slot in await repository.next_free_slots(session, facility_ids, specialty_id, now):
+        for slot in await slot_rows.next_free_slots(session, facility_ids, specialty_id, now):
             found[(slot.facility_id, specialty_id)] = slot
     return found
 

@@ -13,8 +13,9 @@ import uuid
 from datetime import datetime, timedelta
 
 from backend.db.unit_of_work import UnitOfWork
-from backend.health import notices, repository
+from backend.health import notices
 from backend.health.models import Appointment, AppointmentStatus, Reminder, ReminderKind
+from backend.health.repository import reminders as reminder_rows
 from notifications.service import notify
 
 LEAD_TIMES = {ReminderKind.DAY_BEFORE: timedelta(hours=24), ReminderKind.SOON: timedelta(hours=2)}
@@ -40,8 +41,10 @@ def plan(appointment: Appointment, now: datetime) -> list[Reminder]:
 async def send_due(uow: UnitOfWork, *, now: datetime, limit: int = BATCH) -> tuple[int, int]:
     """Handle up to `limit` due reminders; returns (handled, pushed)."""
     session = uow.session
-    due = await repository.due_reminders(session, now, limit)
-    claimed = await repository.claim_reminders(session, [reminder.id for reminder, _ in due], now)
+    due = await reminder_rows.due_reminders(session, now, limit)
+    claimed = await reminder_rows.claim_reminders(
+        session, [reminder.id for reminder, _ in due], now
+    )
     latest: dict[uuid.UUID, tuple[Reminder, Appointment]] = {}
     for reminder, appointment in due:
         if reminder.id not in claimed or not _still_wanted(appointment, now):
@@ -56,7 +59,7 @@ async def send_due(uow: UnitOfWork, *, now: datetime, limit: int = BATCH) -> tup
             message=notices.reminder(appointment, reminder.kind),
             now=now,
         )
-    await repository.mark_pushed(session, [reminder.id for reminder, _ in latest.values()])
+    await reminder_rows.mark_pushed(session, [reminder.id for reminder, _ in latest.values()])
     return len(claimed), len(latest)
 
 

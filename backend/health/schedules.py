@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict, NotFound
-from backend.health import access, notices, repository
+from backend.health import access, notices
 from backend.health.facilities import specialty_id_of
 from backend.health.localtime import MINUTES_PER_DAY, at_local_minute, local_day, local_days
 from backend.health.models import (
@@ -29,6 +29,11 @@ from backend.health.models import (
     Schedule,
 )
 from backend.health.policy import HealthPolicy
+from backend.health.repository import appointments as appointment_rows
+from backend.health.repository import facilities as facility_rows
+from backend.health.repository import rows
+from backend.health.repository import schedules as schedule_rows
+from backend.health.repository import slots as slot_rows
 from backend.text import check_printable
 from notifications.service import notify
 
@@ -64,6 +69,10 @@ class ClosureRequest:
     reason_en: str | None  # defaults to the Vietnamese text
 
 
+async def schedules_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Schedule]:
+    return await schedule_rows.schedules_by_ids(session, ids)
+
+
 async def add_weekly_availability(
     uow: UnitOfWork,
     policy: HealthPolicy,
@@ -77,15 +86,15 @@ async def add_weekly_availability(
     facility = await _facility_of_staff(session, staff_id, availability.facility_id)
     _check_shape(availability)
     specialty_id = await specialty_id_of(session, availability.specialty_code)
-    if not await repository.facility_offers(session, facility.id, specialty_id):
+    if not await facility_rows.facility_offers(session, facility.id, specialty_id):
         raise BadUserInput("health.specialty_not_offered", field="specialty")
     if availability.practitioner_id is not None:
         await _check_practitioner(session, facility.id, availability.practitioner_id)
-        if not await repository.practitioner_practises(
+        if not await facility_rows.practitioner_practises(
             session, availability.practitioner_id, specialty_id
         ):
             raise BadUserInput("health.practitioner_specialty", field="specialty")
-    if await repository.schedules_overlapping(
+    if await schedule_rows.schedules_overlapping(
         session,
         facility_id=facility.id,
         practitioner_id=availability.practitioner_id,
@@ -108,7 +117,7 @@ async def add_weekly_availability(
         active=True,
         created_at=now,
     )
-    await repository.add(session, schedule)
+    await rows.add(session, schedule)
     await generate_slots(session, horizon_days=policy.horizon_days, now=now, schedules=[schedule])
     return schedule
 
@@ -148,18 +157,18 @@ async def add_closure(
         created_by=staff_id,
         created_at=now,
     )
-    await repository.add(session, closure)
+    await rows.add(session, closure)
     start = max(at_local_minute(request.starts_on, 0), now)
     end = at_local_minute(request.ends_on, MINUTES_PER_DAY)
     # Slots first, then appointments: the lock order every booking path follows.
-    slot_ids = await repository.lock_slots_between(
+    slot_ids = await slot_rows.lock_slots_between(
         session,
         facility_id=facility.id,
         practitioner_id=request.practitioner_id,
         start=start,
         end=end,
     )
-    hit = await repository.booked_appointments_between(
+    hit = await appointment_rows.booked_appointments_between(
         session,
         facility_id=facility.id,
         practitioner_id=request.practitioner_id,
@@ -168,7 +177,7 @@ async def add_closure(
     )
     cancelled = []
     for appointment in hit:
-        row = await repository.transition(
+        row = await appointment_rows.transition(
             session,
             appointment.id,
             from_statuses=[AppointmentStatus.BOOKED],
@@ -182,7 +191,7 @@ async def add_closure(
         )
         if row is not None:
             cancelled.append(row)
-    await repository.block_slots(session, slot_ids)
+    await slot_rows.block_slots(session, slot_ids)
     await access.record(session, staff_id, cancelled, AccessAction.CANCEL, now)
     for appointment in cancelled:
         await notify(
@@ -204,15 +213,17 @@ async def generate_slots(
     """Materialise the slots of active schedules (or of `schedules`) from today (local) for
     `horizon_days`, skipping closed days, past starts and slots that exist. Idempotent;
     returns how many slots were added."""
-    rules = list(schedules) if schedules is not None else await repository.active_schedules(session)
+    rules = (
+        list(schedules) if schedules is not None else await schedule_rows.active_schedules(session)
+    )
     if not rules:
         return 0
     days = local_days(local_day(now), horizon_days)
-    closures = await repository.closures_between(
+    closures = await schedule_rows.closures_between(
         session, list({rule.facility_id for rule in rules}), days[0], days[-1]
     )
     start, end = at_local_minute(days[0], 0), at_local_minute(days[-1], MINUTES_PER_DAY)
-    existing = await repository.existing_slot_starts(
+    existing = await slot_rows.existing_slot_starts(
         session, [rule.id for rule in rules], start, end
     )
     rows: list[dict[str, Any]] = []
@@ -228,7 +239,7 @@ async def generate_slots(
                 rows.append(
                     _slot_row(rule, slot_start, at_local_minute(day, minute + rule.slot_minutes))
                 )
-    await repository.add_slots(session, rows)
+    await slot_rows.add_slots(session, rows)
     return len(rows)
 
 
@@ -259,7 +270,7 @@ def _closed(closures: Sequence[Closure], rule: Schedule, day: date) -> bool:
 async def _facility_of_staff(
     session: AsyncSession, staff_id: uuid.UUID, facility_id: uuid.UUID
 ) -> Facility:
-    facility = await repository.facility_by_id(session, facility_id, for_update=True)
+    facility = await facility_rows.facility_by_id(session, facility_id, for_update=True)
     if facility is None:
         raise NotFound("health.facility_not_found", field="facilityId")
     await access.require_staff(session, staff_id, facility_id)
@@ -269,7 +280,7 @@ async def _facility_of_staff(
 async def _check_practitioner(
     session: AsyncSession, facility_id: uuid.UUID, practitioner_id: uuid.UUID
 ) -> None:
-    found = await repository.practitioners_by_ids(session, [practitioner_id])
+    found = await facility_rows.practitioners_by_ids(session, [practitioner_id])
     if not found or found[0].facility_id != facility_id or not found[0].active:
         raise NotFound("health.practitioner_not_found", field="practitionerId")
 

@@ -13,8 +13,9 @@ from typing import Protocol
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import Conflict, NotFound
-from backend.health import access, repository
+from backend.health import access
 from backend.health.models import AccessAction, Appointment, AppointmentStatus
+from backend.health.repository import appointments as appointment_rows
 
 
 class StaffAction(Protocol):
@@ -90,7 +91,7 @@ async def facility_day(
     """One page of a facility's queue for a local day, plus one row that only says "more";
     the page's appointments are logged as read."""
     await access.require_staff(uow.session, staff_id, facility_id)
-    rows = await repository.appointments_of_facility_day(
+    rows = await appointment_rows.appointments_of_facility_day(
         uow.session,
         facility_id,
         day,
@@ -107,7 +108,7 @@ async def visible_appointments(
 ) -> dict[uuid.UUID, Appointment]:
     """The appointments among `ids` the viewer may see: their account's, and, logged as read,
     those of facilities they work for."""
-    rows = await repository.appointments_by_ids(uow.session, ids)
+    rows = await appointment_rows.appointments_by_ids(uow.session, ids)
     own = {row.id: row for row in rows if row.account_id == viewer_id}
     others = [row for row in rows if row.account_id != viewer_id]
     if not others:
@@ -130,14 +131,14 @@ async def _move(
     check: Callable[[Appointment], None] | None = None,
 ) -> Appointment:
     session = uow.session
-    appointment = await repository.appointment_by_id(session, appointment_id)
+    appointment = await appointment_rows.appointment_by_id(session, appointment_id)
     if appointment is None or not await access.is_staff(session, staff_id, appointment.facility_id):
         raise NotFound("health.appointment_not_found", field="appointmentId")
     if appointment.status is not from_status:
         raise Conflict("health.status_transition", field="appointmentId")
     if check is not None:
         check(appointment)
-    moved = await repository.transition(
+    moved = await appointment_rows.transition(
         session,
         appointment.id,
         from_statuses=[from_status],

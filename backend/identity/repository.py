@@ -19,10 +19,6 @@ async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
-async def users_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[User]:
-    return (await session.scalars(select(User).where(User.id.in_(ids)))).all()
-
-
 async def user_by_contact(session: AsyncSession, kind: str, value: str) -> User | None:
     column = User.email if kind == "email" else User.phone
     return await session.scalar(select(User).where(column == value))

@@ -24,7 +24,7 @@ from backend.identity.tokens import (
     successor_of,
 )
 from backend.settings import Settings
-from backend.text import check_printable
+from backend.text import check_name
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ async def register(
         raise BadUserInput("input.required", field="displayName")
     if len(name) > MAX_NAME_LENGTH:
         raise BadUserInput("input.too_long", field="displayName", max=MAX_NAME_LENGTH)
-    check_printable(name, field="displayName")
+    check_name(name, field="displayName")
     if not phone and not email:
         raise BadUserInput("input.phone_or_email", field="phone")
     normalized_phone = normalize_phone(phone) if phone else None

@@ -16,7 +16,8 @@ from backend.db import migrate
 from backend.db.base import Base
 from backend.db.engine import create_engine
 from backend.settings import Settings
-from tests.conftest import _unavailable, create_postgres_database, drop_postgres_database
+from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.services import unavailable
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -29,7 +30,7 @@ def empty_database(
         )
         return
     if postgres_available is not True:
-        _unavailable("PostgreSQL", postgres_available)
+        unavailable("PostgreSQL", postgres_available)
     url = create_postgres_database()
     yield Settings(DATABASE_URL=url, CITIZEN_VAR_DIR=tmp_path)
     drop_postgres_database(url)

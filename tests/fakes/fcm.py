@@ -26,10 +26,11 @@ Pointing firebase-admin at it takes three steps, which `firebase_app()` performs
    the fake's `/token`, so google-auth fetches access tokens from the fake.
 2. `firebase_admin.initialize_app(cred, name=<unique name>)`: a named app never collides with
    the default app or with other tests.
-3. `messaging._MessagingService.FCM_URL = fcm.fcm_url`: firebase-admin formats this class
-   attribute with the project id once, when an app's messaging service is first created, and
-   `send`, `send_each` and `send_each_async` all use that URL (`FCM_BATCH_URL` is no longer used
-   by any send path). The previous value is restored afterwards.
+3. `firebase_private.set_fcm_url(fcm.fcm_url)` (`_MessagingService.FCM_URL`): firebase-admin
+   formats this class attribute with the project id once, when an app's messaging service is
+   first created, and `send`, `send_each` and `send_each_async` all use that URL
+   (`FCM_BATCH_URL` is no longer used by any send path). The previous value is restored
+   afterwards.
 
 firebase-admin mounts its production connection pool (100 connections, the same urllib3 retry
 policy) only on `https://fcm.googleapis.com`; `firebase_app()` mounts an identical adapter on
@@ -46,7 +47,6 @@ and drops the backoff of `send`/`send_each` so that such tests stay fast.
 
 from __future__ import annotations
 
-import asyncio
 import http.server
 import itertools
 import json
@@ -65,11 +65,12 @@ from urllib.parse import parse_qs
 
 import firebase_admin
 import jwt
-import requests.adapters
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from firebase_admin import _http_client, credentials, messaging
+from firebase_admin import credentials
 from urllib3.util.retry import Retry
+
+from notifications import firebase_private
 
 FcmErrorCode = Literal[
     "UNREGISTERED",
@@ -115,7 +116,7 @@ _UNAUTHENTICATED_MESSAGE = (
 
 # firebase-admin's retry policy (same statuses, same number of attempts, Retry-After honoured)
 # minus the exponential backoff, so tests of permanently failing targets take milliseconds.
-NO_BACKOFF_RETRY: Retry = _http_client.DEFAULT_RETRY_CONFIG.new(backoff_factor=0)
+NO_BACKOFF_RETRY: Retry = firebase_private.DEFAULT_RETRY.new(backoff_factor=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,7 +575,7 @@ def firebase_app(
     *,
     name: str | None = None,
     production_pool: bool = True,
-    retry: Retry = _http_client.DEFAULT_RETRY_CONFIG,
+    retry: Retry = firebase_private.DEFAULT_RETRY,
 ) -> Iterator[firebase_admin.App]:
     """A named firebase-admin App whose messaging talks to `fcm`; undone at exit.
 
@@ -584,44 +585,17 @@ def firebase_app(
     with `retry` as its policy: firebase-admin's own by default, `NO_BACKOFF_RETRY` to keep the
     same attempts without the seconds of backoff sleeping.
     Works around firebase-admin's cleanup failing under (or after) an event loop; see
-    `_delete_app`.
+    `firebase_private.delete_app`.
     """
     cred = credentials.Certificate(str(fcm.service_account_file(directory)))
     app = firebase_admin.initialize_app(cred, name=name or f"fake-fcm-{uuid.uuid4().hex}")
-    previous = messaging._MessagingService.FCM_URL
-    messaging._MessagingService.FCM_URL = fcm.fcm_url
+    previous = firebase_private.fcm_url()
+    firebase_private.set_fcm_url(fcm.fcm_url)
     try:
-        service = messaging._get_messaging_service(app)
+        firebase_private.create_messaging_service(app)
         if production_pool:
-            adapter = requests.adapters.HTTPAdapter(
-                pool_connections=100,
-                pool_maxsize=100,
-                max_retries=retry,
-            )
-            service._client.session.mount(fcm.base_url, adapter)
+            firebase_private.mount_connection_pool(app, fcm.base_url, retry)
         yield app
     finally:
-        messaging._MessagingService.FCM_URL = previous
-        _delete_app(app)
-
-
-def _delete_app(app: firebase_admin.App) -> None:
-    """Delete the app even where firebase-admin's own cleanup cannot run.
-
-    The messaging service closes only its httpx client, with `asyncio.run()`: that is impossible
-    inside a running event loop and fails with "Event loop is closed" after `send_each_async`
-    ran under an earlier `asyncio.run()`. The App is unregistered before that cleanup, so such a
-    failure is dropped; the requests session, which firebase-admin never closes, is closed here.
-    """
-    service = app._services.get("_messaging")
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        if service is not None:
-            service.close = lambda: None
-    with suppress(RuntimeError):
-        firebase_admin.delete_app(app)
-    if service is not None and service._client.session is not None:
-        service._client.session.close()
+        firebase_private.set_fcm_url(previous)
+        firebase_private.delete_app(app)

@@ -19,6 +19,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import exceptions, messaging
 
+from notifications import firebase_private
 from tests.fakes.fcm import NO_BACKOFF_RETRY, FakeFCM, FcmErrorCode, firebase_app
 
 # firebase-admin 7 deprecates Message.token in favour of fid; device tokens are still what we send.
@@ -267,14 +268,14 @@ def test_latency_applies_per_message_not_per_batch(tmp_path: Path) -> None:
 
 
 def test_context_managers_clean_up(tmp_path: Path) -> None:
-    original_url = messaging._MessagingService.FCM_URL
+    original_url = firebase_private.fcm_url()
 
     with FakeFCM() as fake:
         url = fake.fcm_url.format(fake.project_id)
         with firebase_app(fake, tmp_path, name="fake-fcm-cleanup") as app:
-            assert fake.fcm_url == messaging._MessagingService.FCM_URL
+            assert fake.fcm_url == firebase_private.fcm_url()
             messaging.send(messaging.Message(token="x"), app=app)
-        assert original_url == messaging._MessagingService.FCM_URL
+        assert original_url == firebase_private.fcm_url()
         with pytest.raises(ValueError, match="fake-fcm-cleanup"):
             firebase_admin.get_app("fake-fcm-cleanup")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from strawberry.relay import to_base64
 
-from tests.helpers import VIEWER, data, error_codes, login
+from tests.support.graphql import VIEWER, data, error_codes, login
 
 
 async def test_anonymous_visitors_browse_places_and_have_no_viewer(seeded: Any) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from backend.app import create_app
-from backend.settings import Settings
-from tests.helpers import error_codes, only_error
+from tests.support.graphql import error_codes, only_error
 
 
 async def test_syntax_errors_are_parse_failures_every_time(api: Any) -> None:
@@ -45,22 +41,3 @@ async def test_messages_follow_accept_language(
         language=language,
     )
     assert only_error(body)["message"] == message
-
-
-async def test_unexpected_failures_are_masked(tmp_path: Path) -> None:
-    """A database that cannot be reached is an INTERNAL error with no detail leaked."""
-    settings = Settings(
-        DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/nothing", CITIZEN_VAR_DIR=tmp_path
-    )
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://citizen.test") as client:
-        response = await client.post(
-            "/graphql",
-            json={"query": "{ wards { edges { cursor } } }"},
-            headers={"Accept-Language": "en"},
-        )
-    error = only_error(response.json())
-    assert error["extensions"] == {"code": "INTERNAL"}
-    assert error["message"] == "Something went wrong. Please try again later."
-    await app.state.engine.dispose()

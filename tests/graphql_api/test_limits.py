@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import data, error_codes
+from tests.support.graphql import data, error_codes
 
 
 async def _refused_without_sql(api: Any, query: str, **kwargs: Any) -> dict[str, Any]:

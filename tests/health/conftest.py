@@ -1,28 +1,23 @@
-"""Shared pieces of the health tests: the demo's people and facilities, an injectable clock,
-cheap sign-ins, the GraphQL documents the app sends, and check queries on the database."""
+"""Shared pieces of the health tests: the demo's people and facilities, staff roles, the GraphQL
+documents the app sends, and check queries on the database."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select, text
 from strawberry.relay import to_base64
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
-from backend.graphql_api.context import Context
 from backend.health.localtime import at_local_minute, local_day
 from backend.health.models import AccessLogEntry, Slot, Specialty
-from backend.identity.models import RefreshToken, Role, RoleAssignment, User
-from backend.identity.tokens import hash_refresh_token, new_refresh_token
+from backend.identity.models import Role, RoleAssignment, User
 from backend.seed.demo import stable_id
 from notifications.models import Notification
-from tests.helpers import data, only_error
+from tests.support.graphql import data
 
 # --- the demo's people and facilities ------------------------------------------------------------
 
@@ -65,60 +60,7 @@ def uuid_of(global_id: str) -> uuid.UUID:
     return uuid.UUID(from_base64(global_id)[1])
 
 
-# --- a clock the API reads -----------------------------------------------------------------------
-
-
-@dataclass
-class Clock:
-    """What `Context.now()` returns; None means the real time."""
-
-    moment: datetime | None = None
-
-    def now(self) -> datetime:
-        return self.moment or utcnow()
-
-    def set(self, moment: datetime) -> None:
-        assert moment.tzinfo is not None
-        self.moment = moment
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    found = Clock()
-    monkeypatch.setattr(Context, "now", lambda _self: found.now())
-    return found
-
-
-# --- signing in ------------------------------------------------------------------------------------
-
-
-async def mint_tokens(api: Any, user_ids: Sequence[uuid.UUID]) -> list[str]:
-    """Open one session per user the way login does (a refresh-token family, an access token
-    signed by the app's keyring) without spending an Argon2 verification on each."""
-    auth = api.app.state.services.auth
-    now = utcnow()
-    families = [uuid.uuid4() for _ in user_ids]
-    async with UnitOfWork(api.sessions) as uow:
-        uow.session.add_all(
-            RefreshToken(
-                id=uuid.uuid4(),
-                family_id=family,
-                user_id=user,
-                token_hash=hash_refresh_token(new_refresh_token()),
-                # Far ahead: tests move the API's clock up to a month forward.
-                expires_at=now + timedelta(days=400),
-                created_at=now,
-            )
-            for user, family in zip(user_ids, families, strict=True)
-        )
-    return [
-        auth.keyring.issue(user_id=user, session_id=family, now=now)
-        for user, family in zip(user_ids, families, strict=True)
-    ]
-
-
-async def token(api: Any, phone: str) -> str:
-    return (await mint_tokens(api, [user_uuid(phone)]))[0]
+# --- people and roles -----------------------------------------------------------------------------
 
 
 async def make_staff(api: Any, phone: str, slug: str) -> None:
@@ -206,35 +148,6 @@ async def rows(api: Any, sql: str, **params: Any) -> list[tuple[Any, ...]]:
 async def scalar(api: Any, sql: str, **params: Any) -> Any:
     async with api.sessions() as session:
         return (await session.execute(text(sql), params)).scalar_one()
-
-
-# Everything a booking, a cancellation or a closure can write.
-WRITTEN_TABLES = (
-    "health_appointments",
-    "health_slots",
-    "health_reminders",
-    "health_queue_counters",
-    "health_access_log",
-    "health_dependants",
-    "health_closures",
-    "health_schedules",
-    "health_booking_locks",
-    "notifications",
-)
-
-
-async def snapshot(api: Any) -> dict[str, list[str]]:
-    """The rows of the tables the health domain writes, to prove a refusal changed nothing.
-    Of the ~1,200 slots only the count and those with a booked seat or blocked are kept."""
-    found: dict[str, list[str]] = {}
-    async with api.sessions() as session:
-        for table in WRITTEN_TABLES:
-            where = " WHERE booked <> 0 OR blocked" if table == "health_slots" else ""
-            result = await session.execute(text(f"SELECT * FROM {table}{where}"))  # noqa: S608
-            found[table] = sorted(repr(tuple(row)) for row in result.all())
-        count = await session.execute(text("SELECT COUNT(*) FROM health_slots"))
-        found["slot count"] = [repr(count.scalar_one())]
-    return found
 
 
 SEAT_MISMATCHES = """
@@ -384,18 +297,6 @@ async def book(api: Any, bearer: str, slot: Any, **options: Any) -> dict[str, An
 async def mine(api: Any, bearer: str, **variables: Any) -> list[dict[str, Any]]:
     connection = data(await api(MY_APPOINTMENTS, variables, token=bearer))["viewer"]["appointments"]
     return [edge["node"] for edge in connection["edges"]]
-
-
-async def refused(
-    api: Any, document: str, variables: dict[str, Any], bearer: str
-) -> dict[str, Any]:
-    """Send an operation that must be refused; return its one error, checking nothing changed."""
-    before = await snapshot(api)
-    body = await api(document, variables, token=bearer, language="en")
-    error = only_error(body)
-    assert body["data"] is None or set(body["data"].values()) == {None}
-    assert await snapshot(api) == before
-    return error
 
 
 def cancel_input(appointment: dict[str, Any], reason: str | None = None) -> dict[str, Any]:

@@ -29,7 +29,6 @@ from tests.health.conftest import (
     NO_SHOW,
     PHU_HOI,
     RESCHEDULE,
-    Clock,
     access_log,
     add_citizens,
     assert_seats_consistent,
@@ -38,15 +37,15 @@ from tests.health.conftest import (
     cancel_input,
     facility_gid,
     mine,
-    mint_tokens,
-    refused,
     slot_gid,
     slot_row,
     slots_of,
-    token,
     uuid_of,
 )
-from tests.helpers import data
+from tests.support.clock import Clock
+from tests.support.graphql import data
+from tests.support.sessions import mint_tokens, token
+from tests.support.snapshots import refused
 
 CHILD = {"fullName": "  Nguyễn   Bảo Ngọc ", "dateOfBirth": "2019-05-04", "relationship": "CHILD"}
 

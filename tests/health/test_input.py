@@ -21,17 +21,16 @@ from tests.health.conftest import (
     INTERNATIONAL,
     MY_APPOINTMENTS,
     UNIVERSITY,
-    Clock,
     book,
     book_input,
     facility_gid,
     gid,
-    refused,
     slots_of,
-    snapshot,
-    token,
 )
-from tests.helpers import data, only_error
+from tests.support.clock import Clock
+from tests.support.graphql import data, only_error
+from tests.support.sessions import token
+from tests.support.snapshots import refused, snapshot
 
 MALFORMED_CARDS = [
     "DN446012345678",  # 14 characters

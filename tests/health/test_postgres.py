@@ -11,8 +11,8 @@ import pytest
 from shapely.geometry import Point
 from sqlalchemy import event, select, text
 
-from backend.health import repository
 from backend.health.models import Appointment
+from backend.health.repository import facilities as facility_rows
 from backend.identity import passwords
 from tests.health.conftest import (
     AN,
@@ -28,15 +28,14 @@ from tests.health.conftest import (
     assert_seats_consistent,
     book_input,
     gid,
-    mint_tokens,
     rows,
     slot_gid,
     slot_row,
     slots_of,
-    token,
     uuid_of,
 )
-from tests.helpers import data, error_codes, login, only_error
+from tests.support.graphql import data, error_codes, login, only_error
+from tests.support.sessions import mint_tokens, token
 
 
 async def appointment_states(api: Any) -> dict[Any, tuple[str, Any]]:
@@ -60,7 +59,7 @@ async def test_nearest_facilities_are_found_through_the_gist_index(seeded: Any) 
         await session.execute(text("SET LOCAL enable_seqscan = off"))
         connection = await session.connection()
         event.listen(connection.sync_connection, "before_cursor_execute", capture)
-        found = await repository.facilities_near(
+        found = await facility_rows.facilities_near(
             session,
             near=Point(NEAR_BRIDGE["longitude"], NEAR_BRIDGE["latitude"]),
             radius_m=2000,

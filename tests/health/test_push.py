@@ -25,17 +25,17 @@ from tests.health.conftest import (
     DUNG,
     RESCHEDULE,
     UNIVERSITY,
-    Clock,
     book,
     cancel_input,
     facility_gid,
     notifications_of,
     slot_gid,
     slots_of,
-    token,
     uuid_of,
 )
-from tests.helpers import data
+from tests.support.clock import Clock
+from tests.support.graphql import data
+from tests.support.sessions import token
 
 REASON = "Đau ngực khi gắng sức, tiền sử tăng huyết áp"
 CHILD_NAME = "Nguyễn Bảo Ngọc"

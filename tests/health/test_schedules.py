@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from strawberry.relay import from_base64
 
 from backend.health import schedules
 from backend.health.localtime import LOCAL_TZ, local_day
@@ -26,18 +27,18 @@ from tests.health.conftest import (
     DUNG,
     MY_APPOINTMENTS,
     UNIVERSITY,
-    Clock,
     assert_seats_consistent,
     book,
     book_input,
     facility_gid,
     gid,
     place_id,
-    refused,
     slots_of,
-    token,
 )
-from tests.helpers import data
+from tests.support.clock import Clock
+from tests.support.graphql import data
+from tests.support.sessions import token
+from tests.support.snapshots import refused
 
 
 def local_at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -87,8 +88,10 @@ async def offered(
 
 
 async def schedule_row(api: Any, schedule_id: str) -> Schedule:
+    kind, raw_id = from_base64(schedule_id)
+    assert kind == "WeeklyAvailability"
     async with api.sessions() as session:
-        found = await session.get(Schedule, uuid.UUID(schedule_id))
+        found = await session.get(Schedule, uuid.UUID(raw_id))
     assert found is not None
     return found
 
@@ -356,6 +359,12 @@ async def test_a_closure_over_tet_blocks_its_days_and_cancels_their_bookings(
         "reason": "Lunar New Year (Tết) holiday",
         "cancelledAppointments": 3,
     }
+    closure_node = (
+        "query($id: ID!) { node(id: $id) { ... on FacilityClosure"
+        " { id startsOn endsOn reason cancelledAppointments } } }"
+    )
+    fetched = data(await seeded(closure_node, {"id": result["id"]}, language="en"))["node"]
+    assert fetched == result
 
     def states(nodes: list[dict[str, Any]]) -> dict[str, tuple[str, str | None, str | None]]:
         return {n["id"]: (n["status"], n["cancelledBy"], n["cancellationReason"]) for n in nodes}

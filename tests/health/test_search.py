@@ -24,15 +24,15 @@ from tests.health.conftest import (
     NEAR_BRIDGE,
     PHU_HOI,
     UNIVERSITY,
-    Clock,
     book_input,
     facility_gid,
     place_id,
     slot_gid,
     slots_of,
-    token,
 )
-from tests.helpers import data, only_error
+from tests.support.clock import Clock
+from tests.support.graphql import data, only_error
+from tests.support.sessions import token
 
 SEARCH = """
 query Search($near: GeoPointInput!, $radius: Float, $specialty: String, $insurance: Boolean,

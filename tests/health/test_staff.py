@@ -30,7 +30,6 @@ from tests.health.conftest import (
     PHU_HOI,
     RESCHEDULE,
     UNIVERSITY,
-    Clock,
     access_log,
     assert_seats_consistent,
     book,
@@ -38,15 +37,16 @@ from tests.health.conftest import (
     facility_gid,
     make_staff,
     mine,
-    refused,
     slot_gid,
     slot_row,
     slots_of,
-    token,
     user_uuid,
     uuid_of,
 )
-from tests.helpers import data, only_error
+from tests.support.clock import Clock
+from tests.support.graphql import data, only_error
+from tests.support.sessions import token
+from tests.support.snapshots import refused
 
 
 def move(appointment: dict[str, Any], slot: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.identity.models import RefreshToken, RoleAssignment, User
-from tests.helpers import LOGIN, REFRESH, VIEWER, data, error_codes, login, only_error
+from tests.support.graphql import LOGIN, REFRESH, VIEWER, data, error_codes, login, only_error
 
 REGISTER = """
 mutation Register($input: RegisterInput!) {

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backend.seed.hue import DEMO_PASSWORD
-from tests.helpers import LOGIN, error_codes, login
+from tests.support.graphql import LOGIN, error_codes, login
 
 WRONG = "definitely-wrong-password"
 

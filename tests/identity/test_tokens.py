@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from backend.app import create_app
 from backend.identity.tokens import key_id
 from backend.settings import Settings
-from tests.helpers import VIEWER, data, error_codes, login
+from tests.support.graphql import VIEWER, data, error_codes, login
 
 
 def _b64(raw: bytes) -> str:

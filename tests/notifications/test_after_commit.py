@@ -19,7 +19,7 @@ from backend.db.unit_of_work import UnitOfWork
 from backend.identity.models import RefreshToken, User
 from backend.identity.tasks import purge_expired_refresh_tokens
 from backend.settings import Settings
-from notifications.celery_app import create_celery
+from backend.worker.celery_app import create_celery
 
 
 @pytest.fixture(params=["filesystem", "redis"])

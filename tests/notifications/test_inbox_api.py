@@ -12,7 +12,7 @@ from backend.identity.models import User
 from notifications.messages import PushMessage, Text
 from notifications.models import Category, Device, Notification
 from notifications.service import notify
-from tests.helpers import data, error_codes, login, only_error
+from tests.support.graphql import data, error_codes, login, only_error
 
 REGISTER_DEVICE = """
 mutation($input: RegisterDeviceInput!) {

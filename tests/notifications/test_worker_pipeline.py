@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from firebase_admin import messaging
 from sqlalchemy import func, select
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.settings import Settings
-from notifications.celery_app import create_celery
+from backend.worker.celery_app import create_celery
+from notifications import firebase_private
 from notifications.models import Delivery, DeliveryStatus, Device, Notification
 from notifications.service import notify
 from notifications.tasks import sweep
@@ -40,7 +40,7 @@ def pipeline(
     settings: Settings, redis_url: str, fcm: FakeFCM, tmp_path: Path
 ) -> Iterator[Settings]:
     """Settings of workers that take tasks from Redis and push to the fake."""
-    previous = messaging._MessagingService.FCM_URL
+    previous = firebase_private.fcm_url()
     yield settings.model_copy(
         update={
             "broker_url": redis_url,
@@ -48,7 +48,7 @@ def pipeline(
             "fcm_endpoint": fcm.fcm_url,
         }
     )
-    messaging._MessagingService.FCM_URL = previous
+    firebase_private.set_fcm_url(previous)
 
 
 async def wait_for(condition: Callable[[], Awaitable[bool]], seconds: float = 30) -> None:
@@ -129,7 +129,7 @@ def worker_process(settings: Settings, **env: str) -> Iterator[subprocess.Popen[
             "-m",
             "celery",
             "-A",
-            "notifications.worker",
+            "backend.worker.main",
             "worker",
             "--pool=solo",
             "--loglevel=WARNING",

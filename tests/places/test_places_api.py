@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backend.seed.hue import PLACES
-from tests.helpers import data, error_codes, only_error
+from tests.support.graphql import data, error_codes, only_error
 
 NEAR_BRIDGE = {"latitude": 16.4637, "longitude": 107.5909}
 

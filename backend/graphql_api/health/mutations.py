@@ -251,7 +251,7 @@ class HealthMutation:
                 availability=availability,
                 now=info.context.now(),
             )
-        return AvailabilityType(row=row)
+        return AvailabilityType.from_row(row)
 
     @strawberry.mutation(
         description="Staff: close days (Tết, a doctor's leave). Booked appointments on them "
@@ -272,7 +272,7 @@ class HealthMutation:
             reason_en=input.reason_en,
         )
         async with info.context.unit_of_work() as uow:
-            closure, cancelled = await schedules.add_closure(
+            closure, _cancelled = await schedules.add_closure(
                 uow, staff_id=viewer.id, request=request, now=info.context.now()
             )
-        return ClosureType(row=closure, cancelled_appointments=len(cancelled))
+        return ClosureType.from_row(closure)

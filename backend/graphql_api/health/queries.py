@@ -50,7 +50,7 @@ class HealthQuery:
         after: str | None = None,
     ) -> relay.Connection[HealthFacilityNode]:
         page = FACILITIES_BY_DISTANCE.page(first, after)
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             views = await facilities.search(
                 session,
                 latitude=near.latitude,
@@ -77,7 +77,7 @@ class HealthQuery:
 
     @strawberry.field(description="Every specialty, by code.")
     async def health_specialties(self, info: Info) -> list[SpecialtyType]:
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             rows = await facilities.specialties(session)
         return [SpecialtyType(row=row) for row in rows]
 
@@ -97,7 +97,7 @@ class HealthQuery:
         after: str | None = None,
     ) -> relay.Connection[SlotNode]:
         page = SLOTS_BY_START.page(first, after)
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             rows = await facilities.available_slots(
                 session,
                 facility_id=decode_id(facility_id, "HealthFacility", field="facilityId"),
@@ -155,7 +155,7 @@ async def viewer_appointments(
 ) -> relay.Connection[AppointmentNode]:
     """The viewer's appointments and their dependants', latest start first."""
     page = APPOINTMENTS_BY_START.page(first, after)
-    async with info.context.sessions() as session:
+    async with info.context.read() as session:
         rows = await appointments.own_appointments(
             session, user_id, status=status, after=page.after, limit=page.limit
         )
@@ -165,7 +165,7 @@ async def viewer_appointments(
 
 
 async def viewer_dependants(info: Info, user_id: uuid.UUID) -> list[DependantNode]:
-    async with info.context.sessions() as session:
+    async with info.context.read() as session:
         rows = await dependants.dependants_of(session, user_id)
     return [DependantNode.from_row(row) for row in rows]
 

@@ -320,12 +320,12 @@ class AppointmentNode(RowNode):
 
 
 @strawberry.type(name="WeeklyAvailability", description="A weekly rule slots are made from.")
-class AvailabilityType:
+class AvailabilityType(RowNode):
     row: strawberry.Private[Schedule]
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(HealthLoaders.of(info).schedule_by_id, ids, cls.from_row)
 
     @strawberry.field
     def weekday(self) -> Weekday:
@@ -353,15 +353,18 @@ class AvailabilityType:
 
 
 @strawberry.type(name="FacilityClosure", description="Days a facility or a doctor is closed.")
-class ClosureType:
+class ClosureType(RowNode):
     row: strawberry.Private[Closure]
-    cancelled_appointments: int = strawberry.field(
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(HealthLoaders.of(info).closure_by_id, ids, cls.from_row)
+
+    @strawberry.field(
         description="Booked appointments this closure cancelled (their patients were told)."
     )
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
+    async def cancelled_appointments(self, info: Info) -> int:
+        return await HealthLoaders.of(info).cancelled_by_closure_id.load(self.row.id)
 
     @strawberry.field
     def starts_on(self) -> date:

@@ -8,11 +8,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry import relay
 from strawberry.dataloader import DataLoader
 
 import backend.graphql_api.i18n  # noqa: F401 - registers Locale with strawberry
+from backend.db.reads import RequestReads
 from backend.graphql_api.context import Info
-from backend.graphql_api.loaders import LoaderSet, Sessions, by_keys
+from backend.graphql_api.loaders import LoaderSet, by_keys
+from backend.graphql_api.parts import role_scopes
 from backend.i18n import Locale
 from backend.identity import service
 from backend.identity.models import Role, User
@@ -36,17 +39,28 @@ def user_node(row: User) -> UserNode:
 
 
 class IdentityLoaders(LoaderSet):
-    def __init__(self, sessions: Sessions, now: Callable[[], datetime]) -> None:
-        super().__init__(sessions, now)
+    def __init__(self, reads: RequestReads, now: Callable[[], datetime]) -> None:
+        super().__init__(reads, now)
         self.roles_by_user_id: DataLoader[uuid.UUID, list[RoleAssignmentRow]] = by_keys(
-            sessions, service.roles_of, list
+            reads, service.roles_of, list
         )
 
 
 @strawberry.type(description="A role the user holds, scoped to a facility, school or business.")
 class RoleAssignment:
     role: Role
-    scope_id: strawberry.ID | None
+    scope_id: strawberry.ID | None = strawberry.field(
+        deprecation_reason="Use `scope`, a reference to the object the role is scoped to."
+    )
+    row: strawberry.Private[RoleAssignmentRow]
+
+    @strawberry.field(description="The facility, school or business this role is scoped to.")
+    async def scope(self, info: Info) -> relay.Node | None:
+        scoped = self.row.scope_id
+        type_name = role_scopes().get(self.row.role.value)
+        if scoped is None or type_name is None:
+            return None
+        return await relay.GlobalID(type_name, str(scoped)).resolve_node(info, required=False)
 
 
 @strawberry.type
@@ -82,6 +96,7 @@ class AccountFields:
             RoleAssignment(
                 role=assignment.role,
                 scope_id=strawberry.ID(str(assignment.scope_id)) if assignment.scope_id else None,
+                row=assignment,
             )
             for assignment in assignments
         ]

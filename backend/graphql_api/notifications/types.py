@@ -72,7 +72,7 @@ class NotificationNode(RowNode):
         viewer = await info.context.viewer()
         if viewer is None:
             return [None for _ in ids]
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             rows = {row.id: row for row in await service.own_notifications(session, viewer.id, ids)}
         return [cls.from_row(rows[key]) if key in rows else None for key in ids]
 
@@ -149,7 +149,7 @@ class NotificationViewerFields:
         after: str | None = None,
     ) -> relay.Connection[NotificationNode]:
         page = INBOX_BY_TIME.page(first, after)
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             rows = await service.inbox(
                 session, self.row.id, unread_only=unread_only, after=page.after, limit=page.limit
             )
@@ -159,12 +159,12 @@ class NotificationViewerFields:
 
     @strawberry.field
     async def unread_notification_count(self, info: Info) -> int:
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             counts = await service.unread_counts(session, [self.row.id])
         return counts.get(self.row.id, 0)
 
     @strawberry.field
     async def notification_preferences(self, info: Info) -> NotificationPreferences:
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             preferences = await service.preferences(session, self.row.id)
         return NotificationPreferences.from_preferences(preferences)

@@ -8,15 +8,14 @@ from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
-from backend.graphql_api.loaders import LoaderSet, Sessions, by_ids
+from backend.db.reads import RequestReads
+from backend.graphql_api.loaders import LoaderSet, by_ids
 from backend.places import service
 from backend.places.models import Place, Ward
 
 
 class PlacesLoaders(LoaderSet):
-    def __init__(self, sessions: Sessions, now: Callable[[], datetime]) -> None:
-        super().__init__(sessions, now)
-        self.place_by_id: DataLoader[uuid.UUID, Place | None] = by_ids(
-            sessions, service.places_by_ids
-        )
-        self.ward_by_id: DataLoader[uuid.UUID, Ward | None] = by_ids(sessions, service.wards_by_ids)
+    def __init__(self, reads: RequestReads, now: Callable[[], datetime]) -> None:
+        super().__init__(reads, now)
+        self.place_by_id: DataLoader[uuid.UUID, Place | None] = by_ids(reads, service.places_by_ids)
+        self.ward_by_id: DataLoader[uuid.UUID, Ward | None] = by_ids(reads, service.wards_by_ids)

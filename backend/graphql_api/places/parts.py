@@ -3,4 +3,4 @@
 from backend.graphql_api.parts import GraphQLParts
 from backend.graphql_api.places.queries import PlacesQuery
 
-PARTS = GraphQLParts(query=PlacesQuery)
+PARTS = GraphQLParts(query=PlacesQuery, public_fields=frozenset({"places", "wards", "wardAt"}))

@@ -35,7 +35,7 @@ class PlacesQuery:
         if near is not None:
             by_distance = PLACES_BY_DISTANCE.page(first, after)
             origin = service.checked_point(near.latitude, near.longitude, field="near")
-            async with info.context.sessions() as session:
+            async with info.context.read() as session:
                 hits = await service.places_near(
                     session,
                     near=origin,
@@ -50,7 +50,7 @@ class PlacesQuery:
                 key=lambda hit: (hit.distance_m or 0.0, hit.place.id),
             )
         by_name = PLACES_BY_NAME.page(first, after)
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             hits = await service.places_by_name(
                 session, kinds=wanted, after=by_name.after, limit=by_name.limit
             )
@@ -63,7 +63,7 @@ class PlacesQuery:
     @strawberry.field(description="The ward that contains a position, if it is in the province.")
     async def ward_at(self, info: Info, location: GeoPointInput) -> WardNode | None:
         point = service.checked_point(location.latitude, location.longitude, field="location")
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             ward = await service.ward_at(session, point)
         return WardNode.from_row(ward) if ward else None
 
@@ -72,6 +72,6 @@ class PlacesQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[WardNode]:
         page = WARDS_BY_NAME.page(first, after)
-        async with info.context.sessions() as session:
+        async with info.context.read() as session:
             rows = await service.list_wards(session, after=page.after, limit=page.limit)
         return page.connection(rows, node=WardNode.from_row, key=lambda row: (row.name_vi, row.id))

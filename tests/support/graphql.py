@@ -1,4 +1,4 @@
-"""Small helpers shared by tests: assertions on GraphQL answers, demo credentials."""
+"""Assertions on GraphQL answers, the sign-in documents and the demo's credentials."""
 
 from __future__ import annotations
 

@@ -1,0 +1,311 @@
+"""The /graphql endpoint: every answer, a refusal before GraphQL runs included, is coded JSON.
+
+Strawberry answers a malformed request in plain text, or fails on it with a 500 (a body that is
+`42`, not UTF-8, nested 10,000 deep). The app reads `errors[0].extensions.code` on every answer,
+so this router reads the request itself and turns each refusal into a GraphQL error body with an
+HTTP status that says what happened (400, 405, 413, 415; 503 when a backing service is out).
+Every string in the variables is checked once here, where the body is read: a lone UTF-16
+surrogate (JSON "\\ud800") cannot be stored by any database and is the user's input, not a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, overload
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.exceptions import MissingQueryError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.ides import GraphQL_IDE
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
+
+from backend.errors import ErrorCode
+from backend.graphql_api.context import Context
+from backend.graphql_api.errors import OUTAGE_RETRY_AFTER_SECONDS, format_error, has_code
+from backend.i18n import Locale, field_label, negotiate_locale, translate
+
+# The schema's inputs nest a few levels; nothing legitimate comes near this.
+MAX_INPUT_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NO_STORE = {"Cache-Control": "private, no-store"}
+
+
+class Refusal(HTTPException):
+    """A request refused before (or instead of) execution: an HTTP status and a coded error."""
+
+    def __init__(
+        self,
+        status: int,
+        code: ErrorCode,
+        message_key: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        field: str | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(status, message_key)
+        self.code = code
+        self.message_key = message_key
+        self.headers = dict(headers or {})
+        self.field = field
+        self.params = params
+
+    def response(self, locale: Locale) -> Response:
+        params = dict(self.params)
+        extensions: dict[str, Any] = {"code": self.code.value}
+        if self.field:
+            extensions["field"] = self.field
+            params["field"] = field_label(_leaf(self.field), locale)
+        error = {"message": translate(self.message_key, locale, **params), "extensions": extensions}
+        # A refused variable reads like graphql-core's own variable errors (200, data null);
+        # a malformed request never reached GraphQL, so it has no data entry at all.
+        body: dict[str, Any] = {"errors": [error]}
+        if self.status_code == 200:
+            body = {"data": None, **body}
+        return Response(
+            json.dumps(body, separators=(",", ":")),  # ASCII-escaped: echoed input may be odd
+            status_code=self.status_code,
+            media_type="application/json",
+            headers={**_NO_STORE, **self.headers},
+        )
+
+
+def refusal_response(request: Request | WebSocket, refusal: Refusal) -> Response:
+    return refusal.response(negotiate_locale(request.headers.get("accept-language")))
+
+
+class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
+    """Strawberry's FastAPI router, reading requests strictly and answering every refusal coded."""
+
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        context_getter: Callable[..., Any],  # a FastAPI dependency; it may yield
+        graphql_ide: GraphQL_IDE | None,
+        hide_suggestions: bool,
+    ) -> None:
+        super().__init__(
+            schema,
+            context_getter=context_getter,
+            graphql_ide=graphql_ide,
+            multipart_uploads_enabled=False,
+        )
+        self.hide_suggestions = hide_suggestions
+        self.add_api_route(
+            "",
+            _method_not_allowed,
+            methods=["PUT", "PATCH", "DELETE"],
+            include_in_schema=False,
+        )
+
+    @overload
+    async def run(
+        self, request: Request, context: Context = UNSET, root_value: None = UNSET
+    ) -> Response: ...
+
+    @overload
+    async def run(
+        self, request: WebSocket, context: Context = UNSET, root_value: None = UNSET
+    ) -> WebSocket: ...
+
+    async def run(
+        self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
+    ) -> Response | WebSocket:
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as error:
+            if self.is_websocket_request(request):
+                raise
+            refusal = error if isinstance(error, Refusal) else _refusal_for(error)
+            return refusal_response(request, refusal)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError as error:
+            raise Refusal(400, ErrorCode.BAD_REQUEST, "http.encoding") from error
+        try:
+            return json.loads(text)
+        except RecursionError as error:
+            raise _too_deep() from error
+        except ValueError as error:  # not JSON, or a number too long to convert
+            raise Refusal(400, ErrorCode.BAD_REQUEST, "http.body_invalid") from error
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        """One operation per request, as a JSON object (POST) or as query parameters (GET)."""
+        data: object
+        if request.method == "GET":
+            data = self.parse_query_params(request.query_params)
+        else:
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type != "application/json":
+                raise Refusal(415, ErrorCode.BAD_REQUEST, "http.content_type")
+            data = self.parse_json(await request.get_body())
+        if isinstance(data, list):
+            raise Refusal(400, ErrorCode.BAD_REQUEST, "http.batching")
+        if not isinstance(data, dict):
+            raise Refusal(400, ErrorCode.BAD_REQUEST, "http.body_not_object")
+        query = _member(data, "query", str)
+        operation_name = _member(data, "operationName", str)
+        variables = _member(data, "variables", dict)
+        extensions = _member(data, "extensions", dict)
+        _check_values(variables or {}, check_text=True)
+        _check_values(extensions or {}, check_text=False)
+        return GraphQLRequestData(
+            query=query,
+            variables=variables,
+            operation_name=operation_name,
+            extensions=extensions,
+            protocol="http",
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as error:
+            refusal = _operation_refusal(error.__cause__)
+            if refusal is None:
+                raise
+            raise refusal from error
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Errors that escaped the schema's formatter (raised by an extension) get a code too."""
+        if result.errors and not all(has_code(error) for error in result.errors):
+            locale = negotiate_locale(request.headers.get("accept-language"))
+            result.errors = [
+                error
+                if has_code(error)
+                else format_error(error, locale, hide_suggestions=self.hide_suggestions)
+                for error in result.errors
+            ]
+        return await super().process_result(request, result)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        if isinstance(response_data, dict) and _failed_by_outage(response_data):
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = str(OUTAGE_RETRY_AFTER_SECONDS)
+            sub_response.headers.update(_NO_STORE)
+        return super().create_response(response_data, sub_response)
+
+
+async def _method_not_allowed(request: Request) -> Response:
+    return refusal_response(
+        request,
+        Refusal(405, ErrorCode.METHOD_NOT_ALLOWED, "http.method", headers={"Allow": "GET, POST"}),
+    )
+
+
+def _member(data: dict[str, Any], name: str, kind: type) -> Any:
+    value = data.get(name)
+    if value is not None and not isinstance(value, kind):
+        raise Refusal(400, ErrorCode.BAD_REQUEST, "http.member_invalid", member=name)
+    return value
+
+
+def _too_deep() -> Refusal:
+    return Refusal(400, ErrorCode.BAD_REQUEST, "http.too_deep", max=MAX_INPUT_DEPTH)
+
+
+def _check_values(values: dict[str, Any], *, check_text: bool) -> None:
+    """Refuse input nested deeper than MAX_INPUT_DEPTH, or text holding a lone surrogate.
+
+    Iterative: a recursive walk (or graphql-core's coercion) would overflow the stack first.
+    """
+    pending: list[tuple[object, str, int]] = [(value, name, 1) for name, value in values.items()]
+    while pending:
+        value, path, depth = pending.pop()
+        if depth > MAX_INPUT_DEPTH:
+            raise _too_deep()
+        if isinstance(value, str):
+            if check_text and _SURROGATE.search(value):
+                raise _bad_text(path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if check_text and _SURROGATE.search(key):
+                    raise _bad_text(path)
+                pending.append((item, f"{path}.{key}", depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+
+
+def _bad_text(path: str) -> Refusal:
+    return Refusal(200, ErrorCode.BAD_USER_INPUT, "input.text_invalid", field=path)
+
+
+def _leaf(path: str) -> str:
+    """`input.names[2]` → `names`: the field a person would recognise."""
+    return path.rsplit(".", 1)[-1].split("[", 1)[0]
+
+
+def _operation_refusal(cause: BaseException | None) -> Refusal | None:
+    if isinstance(cause, MissingQueryError):
+        return Refusal(400, ErrorCode.BAD_REQUEST, "http.query_missing")
+    if isinstance(cause, CannotGetOperationTypeError):
+        if cause.operation_name is None:
+            return Refusal(400, ErrorCode.BAD_REQUEST, "http.operation_missing")
+        return Refusal(
+            400, ErrorCode.BAD_REQUEST, "http.operation_unknown", name=cause.operation_name[:100]
+        )
+    if isinstance(cause, InvalidOperationTypeError):
+        key = (
+            "http.mutation_over_get"
+            if cause.operation_type is OperationType.MUTATION
+            else "http.operation_type"
+        )
+        return Refusal(
+            405, ErrorCode.METHOD_NOT_ALLOWED, key, headers={"Allow": "POST"}, method="GET"
+        )
+    return None
+
+
+def _refusal_for(error: HTTPException) -> Refusal:
+    """Strawberry's own refusals that the overrides above do not pre-empt."""
+    if error.status_code == 404:
+        return Refusal(404, ErrorCode.NOT_FOUND, "http.not_found")
+    if error.status_code == 405:
+        return Refusal(
+            405, ErrorCode.METHOD_NOT_ALLOWED, "http.method", headers={"Allow": "GET, POST"}
+        )
+    if error.status_code == 415:
+        return Refusal(415, ErrorCode.BAD_REQUEST, "http.content_type")
+    return Refusal(400, ErrorCode.BAD_REQUEST, "http.bad_request")
+
+
+def _failed_by_outage(response: GraphQLHTTPResponse) -> bool:
+    """Nothing was answered, and a backing service being out is why: the client should retry."""
+    data = response.get("data")
+    if data is not None and any(value is not None for value in data.values()):
+        return False
+    return any(
+        isinstance(error, dict)
+        and (error.get("extensions") or {}).get("code") == ErrorCode.SERVICE_UNAVAILABLE.value
+        for error in response.get("errors") or ()
+    )

@@ -1,0 +1,168 @@
+"""Appointments, their conditional status changes and the per-day queue numbers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.health.models import Appointment, AppointmentStatus, QueueCounter, Slot
+from backend.health.repository.rows import dialect_insert
+
+
+async def appointment_by_id(
+    session: AsyncSession, appointment_id: uuid.UUID, *, for_update: bool = False
+) -> Appointment | None:
+    statement = select(Appointment).where(Appointment.id == appointment_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def transition(
+    session: AsyncSession,
+    appointment_id: uuid.UUID,
+    *,
+    from_statuses: Sequence[AppointmentStatus],
+    values: dict[str, Any],
+) -> Appointment | None:
+    """Change an appointment only if it is still in one of `from_statuses` (a conditional
+    UPDATE, so two concurrent changes cannot both apply); None when it was not."""
+    statement = (
+        update(Appointment)
+        .where(Appointment.id == appointment_id, Appointment.status.in_(from_statuses))
+        .values(**values)
+        .returning(Appointment)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def appointments_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> Sequence[Appointment]:
+    return (await session.scalars(select(Appointment).where(Appointment.id.in_(ids)))).all()
+
+
+async def count_upcoming(session: AsyncSession, account_id: uuid.UUID, now: datetime) -> int:
+    statement = select(func.count()).where(
+        Appointment.account_id == account_id,
+        Appointment.status == AppointmentStatus.BOOKED,
+        Appointment.start_at > now,
+    )
+    return int(await session.scalar(statement) or 0)
+
+
+async def patient_busy(
+    session: AsyncSession,
+    *,
+    account_id: uuid.UUID,
+    dependant_id: uuid.UUID | None,
+    start: datetime,
+    end: datetime,
+    excluding: uuid.UUID | None = None,
+) -> bool:
+    """Whether this patient (the account holder, or one dependant) has an appointment then."""
+    patient = (
+        Appointment.dependant_id.is_(None)
+        if dependant_id is None
+        else Appointment.dependant_id == dependant_id
+    )
+    statement = select(Appointment.id).where(
+        Appointment.account_id == account_id,
+        patient,
+        Appointment.status.in_((AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)),
+        Appointment.start_at < end,
+        Appointment.end_at > start,
+    )
+    if excluding is not None:
+        statement = statement.where(Appointment.id != excluding)
+    return await session.scalar(statement.limit(1)) is not None
+
+
+async def appointments_of_account(
+    session: AsyncSession,
+    account_id: uuid.UUID,
+    *,
+    status: AppointmentStatus | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[Appointment]:
+    """Latest start first; keyset on (start_at, id) descending."""
+    statement = select(Appointment).where(Appointment.account_id == account_id)
+    if status is not None:
+        statement = statement.where(Appointment.status == status)
+    if after is not None:
+        last_start, last_id = after
+        statement = statement.where(
+            or_(
+                Appointment.start_at < last_start,
+                and_(Appointment.start_at == last_start, Appointment.id < last_id),
+            )
+        )
+    statement = statement.order_by(Appointment.start_at.desc(), Appointment.id.desc())
+    return (await session.scalars(statement.limit(limit))).all()
+
+
+async def appointments_of_facility_day(
+    session: AsyncSession,
+    facility_id: uuid.UUID,
+    day: date,
+    *,
+    status: AppointmentStatus | None,
+    after_number: int | None,
+    limit: int,
+) -> Sequence[Appointment]:
+    """A facility's queue for one local day, by queue number."""
+    statement = select(Appointment).where(
+        Appointment.facility_id == facility_id, Appointment.local_day == day
+    )
+    if status is not None:
+        statement = statement.where(Appointment.status == status)
+    if after_number is not None:
+        statement = statement.where(Appointment.queue_number > after_number)
+    statement = statement.order_by(Appointment.queue_number).limit(limit)
+    return (await session.scalars(statement)).all()
+
+
+async def booked_appointments_between(
+    session: AsyncSession,
+    *,
+    facility_id: uuid.UUID,
+    practitioner_id: uuid.UUID | None,
+    start: datetime,
+    end: datetime,
+) -> Sequence[Appointment]:
+    """Booked appointments a closure hits, locked in id order."""
+    statement = (
+        select(Appointment)
+        .join(Slot, Slot.id == Appointment.slot_id)
+        .where(
+            Appointment.facility_id == facility_id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.start_at >= start,
+            Appointment.start_at < end,
+        )
+    )
+    if practitioner_id is not None:
+        statement = statement.where(Slot.practitioner_id == practitioner_id)
+    statement = statement.order_by(Appointment.id).with_for_update(of=Appointment)
+    return (await session.scalars(statement)).all()
+
+
+async def next_queue_number(session: AsyncSession, facility_id: uuid.UUID, day: date) -> int:
+    """The next queue number of a facility's day, from one atomic upsert."""
+    statement = (
+        dialect_insert(session)(QueueCounter)
+        .values(facility_id=facility_id, local_day=day, last=1)
+        .on_conflict_do_update(
+            index_elements=[QueueCounter.facility_id, QueueCounter.local_day],
+            set_={"last": QueueCounter.last + 1},
+        )
+        .returning(QueueCounter.last)
+    )
+    return int((await session.execute(statement)).scalar_one())

@@ -1,0 +1,168 @@
+"""Facilities, their specialties, opening hours and practitioners.
+
+Facility search joins `places` (the facility's name, address and GiST-indexed location live
+there); nothing else of another domain is read in this package.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from shapely.geometry import Point
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import spatial
+from backend.health.models import (
+    Facility,
+    FacilitySpecialty,
+    OpeningHours,
+    Practitioner,
+    PractitionerSpecialty,
+    Specialty,
+)
+from backend.places.models import Place
+
+
+async def facilities_near(
+    session: AsyncSession,
+    *,
+    near: Point,
+    radius_m: float,
+    specialty_id: uuid.UUID | None,
+    accepts_insurance: bool | None,
+    open_at: tuple[int, int] | None,
+    after: tuple[float, uuid.UUID] | None,
+    limit: int,
+) -> list[tuple[Facility, Place, float]]:
+    """Facilities within the radius, nearest first; keyset on (distance, id)."""
+    distance = spatial.distance_meters(Place.location, near).label("distance_m")
+    statement = (
+        select(Facility, Place, distance)
+        .join(Place, Place.id == Facility.id)
+        .where(spatial.within_meters(Place.location, near, radius_m))
+    )
+    if specialty_id is not None:
+        statement = statement.where(
+            exists().where(
+                FacilitySpecialty.facility_id == Facility.id,
+                FacilitySpecialty.specialty_id == specialty_id,
+            )
+        )
+    if accepts_insurance is not None:
+        statement = statement.where(Facility.accepts_insurance.is_(accepts_insurance))
+    if open_at is not None:
+        weekday, minute = open_at
+        statement = statement.where(
+            exists().where(
+                OpeningHours.facility_id == Facility.id,
+                OpeningHours.weekday == weekday,
+                OpeningHours.opens_minute <= minute,
+                OpeningHours.closes_minute > minute,
+            )
+        )
+    if after is not None:
+        last_distance, last_id = after
+        statement = statement.where(
+            or_(distance > last_distance, and_(distance == last_distance, Facility.id > last_id))
+        )
+    statement = statement.order_by(distance, Facility.id).limit(limit)
+    rows = (await session.execute(statement)).all()
+    return [(facility, place, float(meters)) for facility, place, meters in rows]
+
+
+async def facilities_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[tuple[Facility, Place]]:
+    statement = select(Facility, Place).join(Place, Place.id == Facility.id)
+    rows = (await session.execute(statement.where(Facility.id.in_(ids)))).all()
+    return [(facility, place) for facility, place in rows]
+
+
+async def facility_by_id(
+    session: AsyncSession, facility_id: uuid.UUID, *, for_update: bool = False
+) -> Facility | None:
+    """With `for_update`, serialises changes to one facility's schedules and closures."""
+    statement = select(Facility).where(Facility.id == facility_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def all_specialties(session: AsyncSession) -> Sequence[Specialty]:
+    return (await session.scalars(select(Specialty).order_by(Specialty.code))).all()
+
+
+async def specialty_by_code(session: AsyncSession, code: str) -> Specialty | None:
+    return await session.scalar(select(Specialty).where(Specialty.code == code))
+
+
+async def specialties_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> Sequence[Specialty]:
+    return (await session.scalars(select(Specialty).where(Specialty.id.in_(ids)))).all()
+
+
+async def specialties_of_facilities(
+    session: AsyncSession, facility_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, Specialty]]:
+    statement = (
+        select(FacilitySpecialty.facility_id, Specialty)
+        .join(Specialty, Specialty.id == FacilitySpecialty.specialty_id)
+        .where(FacilitySpecialty.facility_id.in_(facility_ids))
+        .order_by(Specialty.code)
+    )
+    return [(owner, specialty) for owner, specialty in (await session.execute(statement)).all()]
+
+
+async def specialties_of_practitioners(
+    session: AsyncSession, practitioner_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, Specialty]]:
+    statement = (
+        select(PractitionerSpecialty.practitioner_id, Specialty)
+        .join(Specialty, Specialty.id == PractitionerSpecialty.specialty_id)
+        .where(PractitionerSpecialty.practitioner_id.in_(practitioner_ids))
+        .order_by(Specialty.code)
+    )
+    return [(owner, specialty) for owner, specialty in (await session.execute(statement)).all()]
+
+
+async def facility_offers(
+    session: AsyncSession, facility_id: uuid.UUID, specialty_id: uuid.UUID
+) -> bool:
+    return await session.get(FacilitySpecialty, (facility_id, specialty_id)) is not None
+
+
+async def practitioner_practises(
+    session: AsyncSession, practitioner_id: uuid.UUID, specialty_id: uuid.UUID
+) -> bool:
+    return await session.get(PractitionerSpecialty, (practitioner_id, specialty_id)) is not None
+
+
+async def opening_hours_of(
+    session: AsyncSession, facility_ids: Sequence[uuid.UUID]
+) -> Sequence[OpeningHours]:
+    statement = (
+        select(OpeningHours)
+        .where(OpeningHours.facility_id.in_(facility_ids))
+        .order_by(OpeningHours.weekday, OpeningHours.opens_minute)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def practitioners_of(
+    session: AsyncSession, facility_ids: Sequence[uuid.UUID]
+) -> Sequence[Practitioner]:
+    statement = (
+        select(Practitioner)
+        .where(Practitioner.facility_id.in_(facility_ids), Practitioner.active.is_(True))
+        .order_by(Practitioner.full_name, Practitioner.id)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def practitioners_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> Sequence[Practitioner]:
+    return (await session.scalars(select(Practitioner).where(Practitioner.id.in_(ids)))).all()

@@ -1,0 +1,154 @@
+"""Every connection of the schema refuses a cursor it did not make with BAD_USER_INPUT."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+import pytest
+from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
+
+from backend.graphql_api.health.queries import (
+    APPOINTMENTS_BY_START,
+    FACILITIES_BY_DISTANCE,
+    QUEUE_BY_NUMBER,
+    SLOTS_BY_START,
+)
+from backend.graphql_api.notifications.types import INBOX_BY_TIME
+from backend.graphql_api.pagination import Keyset
+from backend.graphql_api.places.queries import PLACES_BY_DISTANCE, PLACES_BY_NAME, WARDS_BY_NAME
+from backend.graphql_api.schema import build_schema
+from backend.settings import Settings
+from tests.health.conftest import CENTRAL, DUNG, NEAR_BRIDGE, facility_gid
+from tests.support.sessions import token
+
+ROW = uuid.uuid4()
+EDGES = "edges { cursor }"
+
+# Every connection, the document that reads it with `$after`, whose token, and its ordering.
+FACILITY = facility_gid(CENTRAL)
+NEAR = f"{{latitude: {NEAR_BRIDGE['latitude']}, longitude: {NEAR_BRIDGE['longitude']}}}"
+DAY = 'from: "2030-01-01T00:00:00Z", to: "2030-01-02T00:00:00Z"'
+
+
+def _query(selection: str) -> str:
+    return "query($after: String) { " + selection + " }"
+
+
+# Every connection: the document that reads it with `$after`, whose token, and its ordering.
+CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
+    ("Query", "places"): (_query(f"places(after: $after) {{ {EDGES} }}"), None, PLACES_BY_NAME),
+    ("Query", "wards"): (_query(f"wards(after: $after) {{ {EDGES} }}"), None, WARDS_BY_NAME),
+    ("Query", "healthFacilities"): (
+        _query(f"healthFacilities(near: {NEAR}, after: $after) {{ {EDGES} }}"),
+        None,
+        FACILITIES_BY_DISTANCE,
+    ),
+    ("Query", "availableSlots"): (
+        _query(f'availableSlots(facilityId: "{FACILITY}", {DAY}, after: $after) {{ {EDGES} }}'),
+        None,
+        SLOTS_BY_START,
+    ),
+    ("Query", "facilityAppointments"): (
+        _query(
+            f'facilityAppointments(facilityId: "{FACILITY}", day: "2030-01-01", after: $after)'
+            f" {{ {EDGES} }}"
+        ),
+        DUNG,
+        QUEUE_BY_NUMBER,
+    ),
+    ("User", "appointments"): (
+        _query(f"viewer {{ appointments(after: $after) {{ {EDGES} }} }}"),
+        DUNG,
+        APPOINTMENTS_BY_START,
+    ),
+    ("User", "notifications"): (
+        _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),
+        DUNG,
+        INBOX_BY_TIME,
+    ),
+}
+
+
+def _raw(*payload: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+
+
+def _bad_cursors(keyset: Keyset[Any]) -> dict[str, str]:
+    other = WARDS_BY_NAME if keyset is not WARDS_BY_NAME else PLACES_BY_NAME
+    special: dict[str, str] = {}
+    if keyset.key_type is datetime:
+        special["naive time"] = _raw(keyset.name, "2027-01-01T08:00:00", ROW.hex)
+        special["time out of range"] = _raw(keyset.name, "9999-12-31T23:00:00-14:00", ROW.hex)
+    return {
+        **special,
+        "garbage": "not a cursor!",
+        "empty": "",
+        "not json": base64.urlsafe_b64encode(b"{nope").decode(),
+        "not a list": _raw({"a": 1}),
+        "too long": "A" * 4096,
+        "another list's cursor": other.encode("Huế", ROW),
+        "wrong key type": _raw(keyset.name, {"a": 1}, ROW.hex),
+        "boolean key": _raw(keyset.name, True, ROW.hex),
+        "NaN": _raw(keyset.name, float("nan"), ROW.hex),
+        "infinity": _raw(keyset.name, float("inf"), ROW.hex),
+        "bad row id": _raw(keyset.name, 1, "not-a-uuid"),
+        "missing row id": _raw(keyset.name, 1),
+    }
+
+
+def test_the_table_covers_every_connection_of_the_schema() -> None:
+    schema = build_schema(Settings())._schema
+    found = set()
+    for named in schema.type_map.values():
+        if isinstance(named, GraphQLObjectType) and not named.name.startswith("__"):
+            for name, field in named.fields.items():
+                target: GraphQLNamedType = get_named_type(field.type)
+                if target.name.endswith("Connection"):
+                    assert "after" in field.args, f"{named.name}.{name} pages without `after`"
+                    found.add((named.name, name))
+    assert found == set(CONNECTIONS)
+
+
+@pytest.mark.parametrize("connection", sorted(CONNECTIONS))
+async def test_a_foreign_cursor_is_bad_user_input(seeded: Any, connection: tuple[str, str]) -> None:
+    document, phone, keyset = CONNECTIONS[connection]
+    bearer = await token(seeded, phone) if phone else None
+    for label, cursor in _bad_cursors(keyset).items():
+        body = await seeded(document, {"after": cursor}, token=bearer)
+        errors = body.get("errors") or []
+        assert [error["extensions"] for error in errors] == [
+            {"code": "BAD_USER_INPUT", "field": "after"}
+        ], (connection, label, body)
+
+
+async def test_places_by_distance_refuses_a_cursor_by_name(seeded: Any) -> None:
+    document = (
+        "query($after: String) { places(near: {latitude: 16.46, longitude: 107.59}, after: $after)"
+        " { edges { cursor } } }"
+    )
+    by_name = PLACES_BY_NAME.encode("Chợ Đông Ba", ROW)
+    body = await seeded(document, {"after": by_name})
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+    negative = PLACES_BY_DISTANCE.encode(-1.0, ROW)
+    body = await seeded(document, {"after": negative})
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+
+
+async def test_a_cursor_a_connection_made_pages_on(seeded: Any) -> None:
+    first = await seeded(
+        "{ places(first: 2) { edges { cursor node { id } } pageInfo { endCursor hasNextPage } } }"
+    )
+    page = first["data"]["places"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    second = await seeded(
+        "query($after: String) { places(first: 2, after: $after) { edges { node { id } } } }",
+        {"after": page["pageInfo"]["endCursor"]},
+    )
+    seen = {edge["node"]["id"] for edge in page["edges"]}
+    following = {edge["node"]["id"] for edge in second["data"]["places"]["edges"]}
+    assert len(following) == 2
+    assert not seen & following
