@@ -19,7 +19,7 @@ from backend.i18n import negotiate_locale
 from backend.identity.service import AuthConfig
 from backend.observability import Metrics, MetricsMiddleware
 from backend.settings import Settings
-from notifications.celery_app import broker_reachable, create_celery
+from backend.worker.celery_app import broker_reachable, create_celery
 
 MAX_BODY_BYTES = 256 * 1024
 

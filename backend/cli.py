@@ -93,7 +93,7 @@ def _serve(host: str, port: int, workers: int = 1) -> int:
 
 
 def _worker(beat: bool, concurrency: int | None) -> int:
-    from notifications.worker import app
+    from backend.worker.main import app
 
     argv = ["worker", "--loglevel=INFO"]
     if beat:
@@ -130,11 +130,8 @@ def _seed_demo() -> int:
             report = await seed_demo(create_session_factory(engine))
         finally:
             await engine.dispose()
-        print(
-            f"demo data: {report.wards} wards, {report.places} places, "
-            f"{report.users} users, {report.roles} roles, {report.facilities} health facilities, "
-            f"{report.slots} appointment slots added"
-        )
+        added = ", ".join(f"{count} {kind}" for kind, count in report.items())
+        print(f"demo data added: {added}")
 
     asyncio.run(run())
     return 0
