@@ -29,6 +29,7 @@ from backend.health.models import (
     Schedule,
 )
 from backend.health.policy import HealthPolicy
+from backend.i18n import Translated
 from backend.text import check_printable
 from notifications.service import notify
 
@@ -131,9 +132,7 @@ async def add_closure(
             "health.closure_too_far", field="endsOn", max_days=MAX_CLOSURE_AHEAD_DAYS
         )
     reason_vi = _closure_reason(request.reason_vi, field="reasonVi")
-    reason_en = (
-        _closure_reason(request.reason_en, field="reasonEn") if request.reason_en else reason_vi
-    )
+    reason_en = _closure_reason(request.reason_en, field="reasonEn") if request.reason_en else None
     if request.practitioner_id is not None:
         await _check_practitioner(session, facility.id, request.practitioner_id)
 
@@ -143,8 +142,7 @@ async def add_closure(
         practitioner_id=request.practitioner_id,
         starts_on=request.starts_on,
         ends_on=request.ends_on,
-        reason_vi=reason_vi,
-        reason_en=reason_en,
+        reason=Translated.of(reason_vi, reason_en),
         created_by=staff_id,
         created_at=now,
     )
