@@ -34,6 +34,7 @@ def sqlite_tables_rebuilt() -> Iterator[None]:
         with op.get_context().autocommit_block():
             op.execute("PRAGMA foreign_keys=ON")
 
+
 # table: [(translated column, Vietnamese column, English column, type of the pair)]
 PAIRS: dict[str, list[tuple[str, str, str, sa.types.TypeEngine[str]]]] = {
     "wards": [("name", "name_vi", "name_en", sa.String(120))],
