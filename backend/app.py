@@ -16,7 +16,7 @@ from backend.graphql_api.http import CitizenGraphQLRouter
 from backend.graphql_api.public_answers import answer_store
 from backend.graphql_api.schema import build_schema
 from backend.http_limits import BodySizeLimit
-from backend.i18n import negotiate_locale
+from backend.i18n import messages, negotiate_locale
 from backend.identity.service import AuthConfig
 from backend.observability import Metrics, MetricsMiddleware
 from backend.settings import Settings
@@ -27,6 +27,7 @@ MAX_BODY_BYTES = 256 * 1024
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    messages()  # read every catalogue now: a missing file or a key defined twice stops start-up
     engine = create_engine(settings)
     services = AppServices(
         settings=settings,

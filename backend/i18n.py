@@ -1,224 +1,220 @@
-"""Texts for people, Vietnamese first and English always, and the choice between them."""
+"""Texts for people in six languages, and the choice between them.
+
+Interface texts live in gettext catalogues, one per domain (`Domain.catalogue`) plus `core` for
+the shared ones: `backend/locales/<lang>/LC_MESSAGES/<catalogue>.po`, read with Babel when first
+needed (the app loads them at start-up, so a broken catalogue stops it there). Message ids are
+keys such as `health.slot_full`, with `{name}` parameters; field labels are `field.<name>`.
+Vietnamese and English are complete; a text missing in another language falls back to English,
+then Vietnamese. Content (place names, closure reasons, pushes) is a `Translated` value with
+the same fallback.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+from babel.messages.pofile import read_po
 
 
 class Locale(StrEnum):
     VI = "vi"
     EN = "en"
+    FR = "fr"
+    KO = "ko"
+    ZH = "zh"
+    JA = "ja"
 
 
 DEFAULT_LOCALE = Locale.VI
+# Where a text is missing in the requested language, in this order.
+FALLBACK: tuple[Locale, ...] = (Locale.EN, Locale.VI)
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    # key: (Vietnamese, English)
-    "internal": (
-        "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
-        "Something went wrong. Please try again later.",
-    ),
-    "auth.required": ("Vui lòng đăng nhập.", "Please sign in."),
-    "auth.token_invalid": (
-        "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.",
-        "Your session is invalid or has expired.",
-    ),
-    "auth.refresh_invalid": (
-        "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
-        "Your session has expired. Please sign in again.",
-    ),
-    "auth.refresh_reused": (
-        "Phiên đăng nhập đã bị thu hồi vì lý do an toàn. Vui lòng đăng nhập lại.",
-        "Your session was revoked for your safety. Please sign in again.",
-    ),
-    "auth.bad_credentials": (
-        "Số điện thoại, email hoặc mật khẩu không đúng.",
-        "Wrong phone number, email or password.",
-    ),
-    "auth.account_disabled": ("Tài khoản đã bị khóa.", "This account is disabled."),
-    "auth.slow_down": (
-        "Bạn đã nhập sai nhiều lần. Vui lòng thử lại sau {retry_after_seconds} giây.",
-        "Too many failed attempts. Try again in {retry_after_seconds} seconds.",
-    ),
-    "auth.locked": (
-        "Đăng nhập tạm thời bị khóa. Vui lòng thử lại sau {retry_after_seconds} giây.",
-        "Sign-in is locked for now. Try again in {retry_after_seconds} seconds.",
-    ),
-    "forbidden": ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
-    "not_found": ("Không tìm thấy {what}.", "{what} not found."),
-    "input.required": ("Vui lòng nhập {field}.", "{field} is required."),
-    "input.too_long": (
-        "Nội dung {field} quá dài (tối đa {max} ký tự).",
-        "{field} is too long (at most {max} characters).",
-    ),
-    "input.phone_invalid": (
-        "Số điện thoại di động Việt Nam không hợp lệ.",
-        "Not a valid Vietnamese mobile number.",
-    ),
-    "input.email_invalid": ("Địa chỉ email không hợp lệ.", "Not a valid email address."),
-    "input.phone_or_email": (
-        "Vui lòng nhập số điện thoại hoặc email.",
-        "Enter a phone number or an email address.",
-    ),
-    "input.password_short": (
-        "Mật khẩu phải có ít nhất {min} ký tự.",
-        "The password must have at least {min} characters.",
-    ),
-    "input.page_size": (
-        "Số mục mỗi trang phải từ 1 đến {max}.",
-        "Page size must be between 1 and {max}.",
-    ),
-    "input.cursor_invalid": ("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor."),
-    "input.id_invalid": ("Mã định danh không hợp lệ.", "Invalid identifier."),
-    "input.coordinates": ("Tọa độ không hợp lệ.", "Invalid coordinates."),
-    "input.radius": (
-        "Bán kính phải từ 1 đến {max} mét.",
-        "Radius must be between 1 and {max} metres.",
-    ),
-    "input.invalid": ("Giá trị không hợp lệ: {detail}", "Invalid value: {detail}"),
-    "input.text_invalid": (
-        "Mục {field} có ký tự không hợp lệ.",
-        "{field} contains characters that are not allowed.",
-    ),
-    "input.list_size": (
-        "Danh sách phải có từ 1 đến {max} mục.",
-        "The list must have between 1 and {max} items.",
-    ),
-    "input.token_or_fid": (
-        "Vui lòng gửi đúng một trong hai: token hoặc fid.",
-        "Send exactly one of token or fid.",
-    ),
-    "input.quiet_hours": (
-        "Giờ bắt đầu và kết thúc của khung giờ yên lặng phải khác nhau.",
-        "Quiet hours must start and end at different times.",
-    ),
-    "conflict.phone_taken": (
-        "Số điện thoại này đã được đăng ký.",
-        "This phone number is already registered.",
-    ),
-    "conflict.email_taken": ("Email này đã được đăng ký.", "This email is already registered."),
-    "query.too_complex": ("Truy vấn quá phức tạp: {detail}", "Query too complex: {detail}"),
-    "query.invalid": ("Truy vấn không hợp lệ: {detail}", "Invalid query: {detail}"),
-    "service.unavailable": (
-        "Dịch vụ đang tạm thời gián đoạn. Vui lòng thử lại sau ít phút.",
-        "The service is temporarily unavailable. Please try again in a moment.",
-    ),
-    "http.bad_request": ("Yêu cầu không hợp lệ.", "The request is not valid."),
-    "http.not_found": ("Không tìm thấy địa chỉ này.", "Nothing is served at this address."),
-    "http.method": ("Chỉ chấp nhận phương thức GET và POST.", "Only GET and POST are accepted."),
-    "http.content_type": (
-        "Nội dung yêu cầu phải có kiểu application/json.",
-        "The request body must be sent as application/json.",
-    ),
-    "http.encoding": (
-        "Nội dung yêu cầu phải được mã hóa UTF-8.",
-        "The request body must be encoded as UTF-8.",
-    ),
-    "http.body_invalid": (
-        "Yêu cầu không phải JSON hợp lệ.",
-        "The request's JSON is not valid.",
-    ),
-    "http.body_not_object": (
-        "Nội dung yêu cầu phải là một đối tượng JSON có trường query.",
-        "The request body must be a JSON object with a query.",
-    ),
-    "http.batching": (
-        "Mỗi yêu cầu chỉ được chứa một thao tác.",
-        "Send one operation per request; batches are not accepted.",
-    ),
-    "http.member_invalid": (
-        "Trường {member} của yêu cầu không đúng kiểu.",
-        "The request's {member} has the wrong type.",
-    ),
-    "http.too_deep": (
-        "Dữ liệu của yêu cầu lồng nhau quá sâu (tối đa {max} cấp).",
-        "The request's data is nested too deeply (at most {max} levels).",
-    ),
-    "http.too_large": (
-        "Yêu cầu quá lớn (tối đa {max} KB).",
-        "The request is too large (at most {max} KB).",
-    ),
-    "http.query_missing": (
-        "Yêu cầu không có truy vấn GraphQL.",
-        "The request has no GraphQL query.",
-    ),
-    "http.operation_unknown": (
-        "Truy vấn không có thao tác nào tên “{name}”.",
-        "The document has no operation named “{name}”.",
-    ),
-    "http.operation_missing": (
-        "Truy vấn không có thao tác nào để thực hiện.",
-        "The document has no operation to run.",
-    ),
-    "http.mutation_over_get": (
-        "Thao tác thay đổi dữ liệu phải được gửi bằng POST.",
-        "Mutations must be sent with POST.",
-    ),
-    "http.operation_type": (
-        "Loại thao tác này không được chấp nhận qua {method}.",
-        "This kind of operation is not accepted over {method}.",
-    ),
-}
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+CORE_CATALOGUE = "core"
+FIELD_PREFIX = "field."
 
 
-def register_messages(messages: dict[str, tuple[str, str]]) -> None:
-    """Add a domain's texts (key: (Vietnamese, English)); a key may be defined only once."""
-    clashes = MESSAGES.keys() & messages.keys()
-    if clashes:
-        raise ValueError(f"message keys defined twice: {sorted(clashes)}")
-    MESSAGES.update(messages)
+class CatalogueError(RuntimeError):
+    """The catalogues cannot be loaded: a file is missing or a key is defined twice."""
 
 
-def register_field_labels(labels: dict[str, tuple[str, str]]) -> None:
-    FIELD_LABELS.update(labels)
+def fallback_chain(locale: Locale) -> tuple[Locale, ...]:
+    """The languages to try for `locale`: itself, then English, then Vietnamese."""
+    return (locale, *(other for other in FALLBACK if other is not locale))
 
 
-# How fields are named to people in messages; the machine-readable name goes in `extensions`.
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "displayName": ("tên hiển thị", "Display name"),
-    "password": ("mật khẩu", "Password"),
-    "phone": ("số điện thoại", "Phone number"),
-    "email": ("email", "Email"),
-    "identifier": ("số điện thoại hoặc email", "Phone number or email"),
-    "refreshToken": ("mã phiên đăng nhập", "Refresh token"),
-    "kinds": ("loại địa điểm", "Place kinds"),
-}
+@dataclass(frozen=True, slots=True)
+class Messages:
+    """Every catalogue's texts: language → key → template (untranslated texts left out)."""
+
+    texts: Mapping[Locale, Mapping[str, str]]
+    # key → the catalogue that defines it.
+    origin: Mapping[str, str]
+
+    def lookup(self, key: str, locale: Locale) -> str | None:
+        for candidate in fallback_chain(locale):
+            template = self.texts.get(candidate, {}).get(key)
+            if template:
+                return template
+        return None
+
+    def keys(self, locale: Locale) -> set[str]:
+        return set(self.texts.get(locale, {}))
+
+
+def load_catalogues(names: Iterable[str], directory: Path = LOCALES_DIR) -> Messages:
+    """Read `<directory>/<lang>/LC_MESSAGES/<name>.po` for every language and catalogue.
+
+    A key may be defined by one catalogue only: a second definition is an error, whichever
+    languages carry it.
+    """
+    texts: dict[Locale, dict[str, str]] = {locale: {} for locale in Locale}
+    origin: dict[str, str] = {}
+    for name in dict.fromkeys(names):
+        for locale in Locale:
+            path = directory / locale.value / "LC_MESSAGES" / f"{name}.po"
+            if not path.is_file():
+                raise CatalogueError(f"missing catalogue {path}")
+            with path.open("rb") as handle:
+                catalogue = read_po(handle, locale=locale.value, domain=name)
+            for message in catalogue:
+                key = message.id
+                if not key or not isinstance(key, str):
+                    continue
+                if key in origin and origin[key] != name:
+                    raise CatalogueError(
+                        f"message key {key!r} is defined by the catalogues "
+                        f"{origin[key]!r} and {name!r}"
+                    )
+                origin[key] = name
+                if isinstance(message.string, str) and message.string and not message.fuzzy:
+                    texts[locale][key] = message.string
+    return Messages(texts=texts, origin=origin)
+
+
+def catalogue_names() -> list[str]:
+    """`core` and every domain's catalogue, in domain order."""
+    from backend.domains import all_domains
+
+    return [CORE_CATALOGUE] + [d.catalogue for d in all_domains() if d.catalogue is not None]
+
+
+@cache
+def messages() -> Messages:
+    """The loaded catalogues of every domain (read once per process)."""
+    return load_catalogues(catalogue_names(), LOCALES_DIR)
 
 
 def field_label(field: str, locale: Locale) -> str:
-    vi, en = FIELD_LABELS.get(field, (field, field))
-    return en if locale is Locale.EN else vi
+    """How a field is named to people; the machine-readable name goes in `extensions`."""
+    return messages().lookup(FIELD_PREFIX + field, locale) or field
 
 
-def translate(key: str, locale: Locale, **params: Any) -> str:
-    vi, en = MESSAGES.get(key, MESSAGES["internal"])
-    template = en if locale is Locale.EN else vi
+def render(template: str, params: Mapping[str, Any]) -> str:
     try:
         return template.format(**params)
-    except (KeyError, IndexError):
+    except (KeyError, IndexError, ValueError):
         return template
 
 
+def translate(key: str, locale: Locale, **params: Any) -> str:
+    loaded = messages()
+    template = loaded.lookup(key, locale) or loaded.lookup("internal", locale) or key
+    return render(template, params)
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """A text in several languages (Vietnamese always); `get` falls back requested → en → vi."""
+
+    texts: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        if not self.texts.get(Locale.VI.value):
+            raise ValueError("a translated text needs its Vietnamese version")
+        unknown = set(self.texts) - {locale.value for locale in Locale}
+        if unknown:
+            raise ValueError(f"unknown languages {sorted(unknown)}")
+
+    @classmethod
+    def of(cls, vi: str, en: str | None = None, **others: str | None) -> Translated:
+        texts = {"vi": vi, "en": en, **others}
+        return cls({code: text for code, text in texts.items() if text})
+
+    @classmethod
+    def from_catalogue(cls, key: str, **params: Any) -> Translated:
+        """The catalogue text `key` rendered in every language that has it."""
+        loaded = messages()
+        texts: dict[str, str] = {}
+        for locale in Locale:
+            template = loaded.texts.get(locale, {}).get(key)
+            if template:
+                texts[locale.value] = render(template, params)
+        if Locale.VI.value not in texts:
+            raise KeyError(f"no Vietnamese text for {key!r}")
+        return cls(texts)
+
+    def get(self, locale: Locale) -> str:
+        for candidate in fallback_chain(locale):
+            text = self.texts.get(candidate.value)
+            if text:
+                return text
+        return self.texts[Locale.VI.value]
+
+    @property
+    def vi(self) -> str:
+        return self.texts[Locale.VI.value]
+
+    @property
+    def en(self) -> str:
+        return self.get(Locale.EN)
+
+    def as_json(self) -> dict[str, str]:
+        return dict(self.texts)
+
+
+_SUPPORTED = [locale.value for locale in Locale]
+# Babel's aliases map `zh` to `zh_CN`; keep our short tags and let every Chinese variant match.
+_REGIONAL = {"zh_hant": "zh", "zh_hans": "zh", "zh_tw": "zh", "zh_hk": "zh", "zh_cn": "zh"}
+
+
 def negotiate_locale(accept_language: str | None) -> Locale:
-    """Pick vi or en from an Accept-Language header by quality; Vietnamese by default."""
+    """Pick the best supported language of an Accept-Language header; Vietnamese by default."""
     if not accept_language:
         return DEFAULT_LOCALE
-    best: tuple[float, Locale] | None = None
-    for part in accept_language.split(",")[:20]:
+    preferred: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")[:20]):
         tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        try:
-            locale = Locale(primary)
-        except ValueError:
+        tag = tag.strip().replace("-", "_")
+        if not tag or tag == "*":
             continue
         quality = 1.0
-        params = params.strip()
-        if params.startswith("q="):
-            try:
-                quality = float(params[2:])
-            except ValueError:
-                quality = 0.0
-        if quality > 0 and (best is None or quality > best[0]):
-            best = (quality, locale)
-    return best[1] if best else DEFAULT_LOCALE
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            preferred.append((-quality, position, tag))
+    ordered = [tag for _, _, tag in sorted(preferred)]
+    # Each requested tag is tried in turn, most preferred first, also by its primary language.
+    for tag in ordered:
+        candidates = [_REGIONAL.get(tag.lower(), tag)]
+        try:
+            parsed = BabelLocale.parse(tag, sep="_")
+            candidates.append(parsed.language)
+        except (ValueError, TypeError, UnknownLocaleError):
+            candidates.append(tag.split("_")[0])
+        found = BabelLocale.negotiate(candidates, _SUPPORTED, sep="_")
+        if found is not None:
+            return Locale(found.language)
+    return DEFAULT_LOCALE

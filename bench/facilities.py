@@ -67,12 +67,11 @@ async def load(url: str, facilities: int, slots_per_facility: int) -> None:
                 place,
                 f"bench-{number}",
                 "clinic",
-                f"Phòng khám {number}",
-                f"Clinic {number}",
                 "Huế",
                 f"SRID=4326;POINT({lng} {lat})",
                 None,
                 now,
+                json.dumps({"vi": f"Phòng khám {number}", "en": f"Clinic {number}"}),
             )
         )
         rows.append((place, "private", "0234 3822 000", number % 2 == 0, now))
@@ -99,16 +98,21 @@ async def load(url: str, facilities: int, slots_per_facility: int) -> None:
     connection = await asyncpg.connect(_asyncpg_dsn(url))
     try:
         await connection.execute(
-            "INSERT INTO health_specialties (id, code, name_vi, name_en) "
-            "VALUES ($1, 'general', 'Đa khoa', 'General medicine')",
+            "INSERT INTO health_specialties (id, code, name) "
+            """VALUES ($1, 'general', '{"vi": "Đa khoa", "en": "General medicine"}')""",
             specialty,
         )
         await connection.execute("CREATE TEMP TABLE staged_places (LIKE places INCLUDING DEFAULTS)")
         await connection.execute("ALTER TABLE staged_places ALTER location TYPE text")
-        await connection.copy_records_to_table("staged_places", records=places)
+        await connection.copy_records_to_table(
+            "staged_places",
+            records=places,
+            columns=["id", "slug", "kind", "address", "location", "ward_id", "created_at", "name"],
+        )
         await connection.execute(
-            "INSERT INTO places SELECT id, slug, kind, name_vi, name_en, address, "
-            "ST_GeogFromText(location), ward_id, created_at FROM staged_places"
+            "INSERT INTO places (id, slug, kind, address, location, ward_id, created_at, name) "
+            "SELECT id, slug, kind, address, ST_GeogFromText(location), ward_id, created_at, "
+            "name FROM staged_places"
         )
         await connection.copy_records_to_table(
             "health_facilities",

@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
-from backend.i18n import Locale
 from notifications import repository
 from notifications.gateways import Outcome, OutgoingPush, PushGateway, PushResult
 from notifications.messages import data_payload
@@ -184,14 +183,13 @@ def _status(outcome: Outcome, attempts: int, max_attempts: int) -> DeliveryStatu
 
 
 def _push(notification: Notification, device: Device) -> OutgoingPush:
-    english = device.locale is Locale.EN
     return OutgoingPush(
         notification_id=str(notification.id),
         device_id=str(device.id),
         target=device.target,
         target_kind=device.target_kind,
-        title=notification.title_en if english else notification.title_vi,
-        body=notification.body_en if english else notification.body_vi,
+        title=notification.title.get(device.locale),
+        body=notification.body.get(device.locale),
         data=data_payload(
             str(notification.id), notification.type, notification.deep_link, notification.data
         ),

@@ -13,4 +13,5 @@ DOMAIN = Domain(
         "prune-stale-devices": Periodic("notifications.prune_stale_devices", timedelta(hours=24)),
     },
     graphql="backend.graphql_api.notifications.parts",
+    catalogue="notifications",
 )

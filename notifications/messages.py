@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from backend.i18n import Locale, Translated
 from notifications.models import Category
 
 FCM_MAX_PAYLOAD_BYTES = 4096
@@ -25,10 +26,9 @@ class InvalidPayload(ValueError):
     """A domain tried to push something the contract does not allow."""
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    vi: str
-    en: str
+# A push's title or body: the text in each language, built with `Text.from_catalogue(key, ...)`
+# from the domain's catalogue, or `Text.of(vi, en, ...)`. Each device reads it in its language.
+Text = Translated
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +53,10 @@ class PushMessage:
         for key, value in self.data.items():
             if key in RESERVED_KEYS or not DATA_KEY.match(key) or not DATA_VALUE.match(value):
                 raise InvalidPayload(f"data {key!r} must be an id-like value")
-        for locale_title, locale_body in (
-            (self.title.vi, self.body.vi),
-            (self.title.en, self.body.en),
-        ):
-            payload = data_payload("0" * 32, self.type, self.deep_link, self.data)
-            if payload_size(locale_title, locale_body, payload) > FCM_MAX_PAYLOAD_BYTES:
+        payload = data_payload("0" * 32, self.type, self.deep_link, self.data)
+        for locale in Locale:
+            title, body = self.title.get(locale), self.body.get(locale)
+            if payload_size(title, body, payload) > FCM_MAX_PAYLOAD_BYTES:
                 raise InvalidPayload("the push would exceed FCM's 4 KB limit")
 
     @property

@@ -15,7 +15,6 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     Time,
     UniqueConstraint,
 )
@@ -23,8 +22,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, CreatedAtMixin, IdMixin
-from backend.db.types import UTCDateTime, string_enum
-from backend.i18n import Locale
+from backend.db.types import TranslatedText, UTCDateTime, string_enum
+from backend.i18n import Locale, Translated
 
 JSON_DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
 
@@ -113,10 +112,8 @@ class Notification(IdMixin, CreatedAtMixin, Base):
     category: Mapped[Category] = mapped_column(string_enum(Category, "category"))
     type: Mapped[str] = mapped_column(String(64))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    title_vi: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200))
-    body_vi: Mapped[str] = mapped_column(Text)
-    body_en: Mapped[str] = mapped_column(Text)
+    title: Mapped[Translated] = mapped_column(TranslatedText())
+    body: Mapped[Translated] = mapped_column(TranslatedText())
     deep_link: Mapped[str] = mapped_column(String(256))
     data: Mapped[dict[str, Any]] = mapped_column(JSON_DOCUMENT)
     collapse_key: Mapped[str | None] = mapped_column(String(64))

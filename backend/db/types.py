@@ -11,8 +11,11 @@ from geoalchemy2 import Geography as PostgisGeography
 from geoalchemy2.elements import WKBElement, WKTElement
 from geoalchemy2.shape import to_shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import DateTime, Dialect, Enum, Text
+from sqlalchemy import JSON, DateTime, Dialect, Enum, Text, type_coerce
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from backend.i18n import Translated
 
 SRID = 4326
 
@@ -92,3 +95,31 @@ class Geography(TypeDecorator[BaseGeometry]):
         if isinstance(value, WKBElement | WKTElement):
             return to_shape(value)
         return shapely.from_wkt(value)
+
+
+class TranslatedText(TypeDecorator[Translated]):
+    """A text in several languages, stored as one JSON object `{"vi": …, "en": …, …}`.
+
+    Sort or filter on one language with `in_language(column, "vi")`.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Translated | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Translated):
+            raise TypeError(f"expected a Translated text, got {type(value).__name__}")
+        return value.as_json()
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Translated | None:
+        if value is None:
+            return None
+        return Translated({str(code): str(text) for code, text in dict(value).items()})
+
+
+def in_language(column: Any, language: str) -> ColumnElement[str]:
+    """The text of a `TranslatedText` column in one language, as SQL (`->>` / `json_extract`)."""
+    text: ColumnElement[str] = type_coerce(column, JSON)[language].as_string()
+    return text

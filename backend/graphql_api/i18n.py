@@ -1,4 +1,4 @@
-"""GraphQL side of translated text."""
+"""GraphQL side of translated text: the `Locale` enum (content is read with `Translated.get`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,3 @@ import strawberry
 from backend.i18n import Locale
 
 strawberry.enum(Locale, name="Locale", description="A language of the app.")
-
-
-def pick(locale: Locale, vi: str, en: str) -> str:
-    return en if locale is Locale.EN else vi

@@ -13,5 +13,6 @@ DOMAIN = Domain(
         "generate-health-slots": Periodic("health.generate_slots", timedelta(hours=6)),
     },
     graphql="backend.graphql_api.health.parts",
+    catalogue="health",
     seed="backend.seed.demo:seed_health_demo",
 )

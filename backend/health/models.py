@@ -24,7 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, CreatedAtMixin, IdMixin
-from backend.db.types import UTCDateTime, string_enum
+from backend.db.types import TranslatedText, UTCDateTime, string_enum
+from backend.i18n import Translated
 
 
 class FacilityLevel(StrEnum):
@@ -88,8 +89,7 @@ class Specialty(IdMixin, Base):
     __tablename__ = "health_specialties"
 
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    name_vi: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
+    name: Mapped[Translated] = mapped_column(TranslatedText())
 
 
 class Facility(CreatedAtMixin, Base):
@@ -142,8 +142,7 @@ class Practitioner(IdMixin, CreatedAtMixin, Base):
         ForeignKey("health_facilities.id", ondelete="CASCADE"), index=True
     )
     full_name: Mapped[str] = mapped_column(String(120))
-    title_vi: Mapped[str] = mapped_column(String(80))
-    title_en: Mapped[str] = mapped_column(String(80))
+    title: Mapped[Translated] = mapped_column(TranslatedText())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -202,8 +201,7 @@ class Closure(IdMixin, CreatedAtMixin, Base):
     )
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    reason_vi: Mapped[str] = mapped_column(String(200))
-    reason_en: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[Translated] = mapped_column(TranslatedText())
     created_by: Mapped[uuid.UUID] = mapped_column()
 
 

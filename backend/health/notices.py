@@ -23,61 +23,45 @@ def _message(appointment: Appointment, event: str, title: Text, body: Text) -> P
 
 
 def booked(appointment: Appointment) -> PushMessage:
-    when = local_clock(appointment.start_at)
-    number = appointment.queue_number
     return _message(
         appointment,
         "booked",
-        Text("Đã đặt lịch khám", "Appointment booked"),
-        Text(
-            f"Lịch hẹn lúc {when}, số thứ tự {number}.",
-            f"Your appointment is at {when}, queue number {number}.",
-        ),
+        Text.from_catalogue("health.push.booked.title"),
+        Text.from_catalogue("health.push.booked.body", **_when_and_number(appointment)),
     )
 
 
 def rescheduled(appointment: Appointment) -> PushMessage:
-    when = local_clock(appointment.start_at)
-    number = appointment.queue_number
     return _message(
         appointment,
         "rescheduled",
-        Text("Đã đổi lịch khám", "Appointment moved"),
-        Text(
-            f"Lịch hẹn mới lúc {when}, số thứ tự {number}.",
-            f"Your new time is {when}, queue number {number}.",
-        ),
+        Text.from_catalogue("health.push.rescheduled.title"),
+        Text.from_catalogue("health.push.rescheduled.body", **_when_and_number(appointment)),
     )
 
 
 def cancelled_by_facility(appointment: Appointment) -> PushMessage:
-    when = local_clock(appointment.start_at)
     return _message(
         appointment,
         "cancelled",
-        Text("Lịch khám đã bị hủy", "Appointment cancelled"),
-        Text(
-            f"Cơ sở y tế đã hủy lịch hẹn lúc {when}. Mở ứng dụng để xem lý do và đặt lịch khác.",
-            f"The facility cancelled your {when} appointment. "
-            "Open the app to see why and to book another time.",
-        ),
+        Text.from_catalogue("health.push.cancelled.title"),
+        Text.from_catalogue("health.push.cancelled.body", when=local_clock(appointment.start_at)),
     )
 
 
 def reminder(appointment: Appointment, kind: ReminderKind) -> PushMessage:
-    when = local_clock(appointment.start_at)
-    number = appointment.queue_number
     title = (
-        Text("Ngày mai bạn có lịch khám", "Appointment tomorrow")
+        "health.push.reminder_day_before.title"
         if kind is ReminderKind.DAY_BEFORE
-        else Text("Sắp đến giờ khám", "Appointment soon")
+        else "health.push.reminder_soon.title"
     )
     return _message(
         appointment,
         "reminder",
-        title,
-        Text(
-            f"Lịch hẹn lúc {when}, số thứ tự {number}.",
-            f"Your appointment is at {when}, queue number {number}.",
-        ),
+        Text.from_catalogue(title),
+        Text.from_catalogue("health.push.reminder.body", **_when_and_number(appointment)),
     )
+
+
+def _when_and_number(appointment: Appointment) -> dict[str, object]:
+    return {"when": local_clock(appointment.start_at), "number": appointment.queue_number}

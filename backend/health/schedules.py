@@ -34,6 +34,7 @@ from backend.health.repository import facilities as facility_rows
 from backend.health.repository import rows
 from backend.health.repository import schedules as schedule_rows
 from backend.health.repository import slots as slot_rows
+from backend.i18n import Translated
 from backend.text import check_printable
 from notifications.service import notify
 
@@ -140,9 +141,7 @@ async def add_closure(
             "health.closure_too_far", field="endsOn", max_days=MAX_CLOSURE_AHEAD_DAYS
         )
     reason_vi = _closure_reason(request.reason_vi, field="reasonVi")
-    reason_en = (
-        _closure_reason(request.reason_en, field="reasonEn") if request.reason_en else reason_vi
-    )
+    reason_en = _closure_reason(request.reason_en, field="reasonEn") if request.reason_en else None
     if request.practitioner_id is not None:
         await _check_practitioner(session, facility.id, request.practitioner_id)
 
@@ -152,8 +151,7 @@ async def add_closure(
         practitioner_id=request.practitioner_id,
         starts_on=request.starts_on,
         ends_on=request.ends_on,
-        reason_vi=reason_vi,
-        reason_en=reason_en,
+        reason=Translated.of(reason_vi, reason_en),
         created_by=staff_id,
         created_at=now,
     )

@@ -14,5 +14,6 @@ DOMAIN = Domain(
         ),
     },
     graphql="backend.graphql_api.identity.parts",
+    catalogue="identity",
     seed="backend.seed.demo:seed_accounts",
 )

@@ -6,5 +6,6 @@ DOMAIN = Domain(
     name="places",
     models=("backend.places.models",),
     graphql="backend.graphql_api.places.parts",
+    catalogue="places",
     seed="backend.seed.demo:seed_places",
 )

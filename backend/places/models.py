@@ -10,7 +10,8 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, CreatedAtMixin
-from backend.db.types import Geography, string_enum
+from backend.db.types import Geography, TranslatedText, string_enum
+from backend.i18n import Translated
 
 
 class PlaceKind(StrEnum):
@@ -30,8 +31,7 @@ class Ward(CreatedAtMixin, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    name_vi: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
+    name: Mapped[Translated] = mapped_column(TranslatedText())
     boundary: Mapped[Polygon] = mapped_column(Geography("POLYGON"))
 
 
@@ -39,14 +39,13 @@ class Place(CreatedAtMixin, Base):
     __tablename__ = "places"
     __table_args__ = (
         Index(None, "location", postgresql_using="gist"),
-        Index(None, "kind", "name_vi"),
+        Index(None, "kind"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[PlaceKind] = mapped_column(string_enum(PlaceKind, "place_kind"))
-    name_vi: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
+    name: Mapped[Translated] = mapped_column(TranslatedText())
     address: Mapped[str] = mapped_column(String(300))
     location: Mapped[Point] = mapped_column(Geography("POINT"))
     ward_id: Mapped[uuid.UUID | None] = mapped_column(

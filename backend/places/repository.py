@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset, spatial
+from backend.db.types import in_language
 from backend.places.models import Place, PlaceKind, Ward
 
 
@@ -46,11 +47,13 @@ async def places_by_name(
     after: tuple[str, uuid.UUID] | None,
     limit: int,
 ) -> Sequence[Place]:
-    """Places in Vietnamese alphabetical order (by code point); keyset on (name_vi, id)."""
+    """Places in Vietnamese alphabetical order (by code point); keyset on (Vietnamese name, id)."""
     statement = select(Place)
     if kinds:
         statement = statement.where(Place.kind.in_(kinds))
-    statement = keyset.page(statement, key=Place.name_vi, row_id=Place.id, after=after, limit=limit)
+    statement = keyset.page(
+        statement, key=in_language(Place.name, "vi"), row_id=Place.id, after=after, limit=limit
+    )
     return (await session.scalars(statement)).all()
 
 
@@ -63,6 +66,6 @@ async def wards_page(
     session: AsyncSession, *, after: tuple[str, uuid.UUID] | None, limit: int
 ) -> Sequence[Ward]:
     statement = keyset.page(
-        select(Ward), key=Ward.name_vi, row_id=Ward.id, after=after, limit=limit
+        select(Ward), key=in_language(Ward.name, "vi"), row_id=Ward.id, after=after, limit=limit
     )
     return (await session.scalars(statement)).all()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.domains import all_domains, import_attribute
-from backend.i18n import Locale
+from backend.i18n import Locale, Translated
 from backend.identity import passwords
 from backend.identity.contacts import normalize_phone
 from backend.identity.models import Role, RoleAssignment, User
@@ -71,8 +71,7 @@ async def _seed_wards(session: AsyncSession, report: dict[str, int]) -> dict[uui
                 Ward(
                     id=ward_id,
                     slug=ward.slug,
-                    name_vi=ward.name_vi,
-                    name_en=ward.name_en,
+                    name=Translated.of(ward.name_vi, ward.name_en),
                     boundary=boundaries[ward_id],
                 )
             )
@@ -94,8 +93,7 @@ async def _seed_places(
                 id=place_id,
                 slug=place.slug,
                 kind=place.kind,
-                name_vi=place.name_vi,
-                name_en=place.name_en,
+                name=Translated.of(place.name_vi, place.name_en),
                 address=place.address,
                 location=location,
                 ward_id=next(

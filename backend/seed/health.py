@@ -28,6 +28,7 @@ from backend.health.models import (
     Weekday,
 )
 from backend.health.policy import HealthPolicy
+from backend.i18n import Translated
 from backend.places import service as places
 
 SPECIALTIES = (
@@ -255,7 +256,7 @@ async def seed_health(
     await _add_missing(
         session,
         [
-            Specialty(id=specialty[code], code=code, name_vi=vi, name_en=en)
+            Specialty(id=specialty[code], code=code, name=Translated.of(vi, en))
             for code, vi, en in SPECIALTIES
         ],
     )
@@ -301,8 +302,7 @@ async def seed_health(
                 id=practitioner[seed.key],
                 facility_id=place_ids[seed.place_slug],
                 full_name=seed.full_name,
-                title_vi=seed.title_vi,
-                title_en=seed.title_en,
+                title=Translated.of(seed.title_vi, seed.title_en),
                 active=True,
             )
             for seed in doctors

@@ -72,6 +72,6 @@ def test_personal_details_in_the_data_are_refused() -> None:
 
 def test_pushes_above_fcms_4_kb_are_refused() -> None:
     message = every_push()[0]
-    huge = replace(message, body=Text(vi="x" * 5000, en="x"))
+    huge = replace(message, body=Text.of(vi="x" * 5000, en="x"))
     with pytest.raises(InvalidPayload):
         huge.validate()

@@ -29,7 +29,8 @@ async def test_literal_of_the_wrong_type_names_the_argument(api: Any) -> None:
     [
         (None, "Vui lòng nhập tên hiển thị."),
         ("en", "Display name is required."),
-        ("fr-FR, en;q=0.5", "Display name is required."),
+        ("de-DE, en;q=0.5", "Display name is required."),
+        ("fr-FR, en;q=0.5", "Le champ « nom d'affichage » est obligatoire."),
         ("vi-VN,vi;q=0.9,en;q=0.8", "Vui lòng nhập tên hiển thị."),
     ],
 )

@@ -11,6 +11,7 @@ from typing import Any
 from backend.db.unit_of_work import UnitOfWork
 from backend.health import reminders
 from backend.health.localtime import local_clock, local_day
+from backend.i18n import Locale
 from backend.seed.health import PRACTITIONERS, SPECIALTIES
 from backend.seed.hue import PLACES
 from notifications.models import Category, Notification
@@ -55,16 +56,13 @@ def assert_only_ids(notification: Notification, appointment_gid: str) -> None:
     assert notification.category is Category.HEALTH
     assert notification.deep_link == f"citizenhub://appointments/{appointment_id}"
     assert notification.data == {"appointmentId": appointment_id}
-    for text in (notification.title_vi, notification.title_en):
-        assert text.strip()
-    for text in (notification.body_vi, notification.body_en):
-        assert text.strip()
+    texts = [*notification.title.texts.values(), *notification.body.texts.values()]
+    for locale in Locale:
+        assert notification.title.get(locale).strip()
+        assert notification.body.get(locale).strip()
     everything = " ".join(
         [
-            notification.title_vi,
-            notification.title_en,
-            notification.body_vi,
-            notification.body_en,
+            *texts,
             notification.deep_link,
             repr(notification.data),
         ]
@@ -74,7 +72,7 @@ def assert_only_ids(notification: Notification, appointment_gid: str) -> None:
 
 
 def summary(notifications: list[Notification]) -> list[tuple[str, str, str]]:
-    return [(n.type, n.title_vi, n.title_en) for n in notifications]
+    return [(n.type, n.title.vi, n.title.en) for n in notifications]
 
 
 async def test_booking_and_a_facility_cancellation_are_pushed_without_details(
@@ -92,8 +90,8 @@ async def test_booking_and_a_facility_cancellation_are_pushed_without_details(
     ]
     assert_only_ids(confirmation, own["id"])
     when = local_clock(slot.start_at)
-    assert confirmation.body_vi == f"Lịch hẹn lúc {when}, số thứ tự 1."
-    assert confirmation.body_en == f"Your appointment is at {when}, queue number 1."
+    assert confirmation.body.vi == f"Lịch hẹn lúc {when}, số thứ tự 1."
+    assert confirmation.body.en == f"Your appointment is at {when}, queue number 1."
     assert confirmation.created_at == clock.now()
 
     clock.set(slot.start_at - timedelta(hours=1))
@@ -104,7 +102,7 @@ async def test_booking_and_a_facility_cancellation_are_pushed_without_details(
         ("appointment.cancelled", "Lịch khám đã bị hủy", "Appointment cancelled")
     ]
     assert_only_ids(cancellation, own["id"])
-    assert "Bác sĩ Hoa nghỉ ốm" not in cancellation.body_vi + cancellation.body_en
+    assert "Bác sĩ Hoa nghỉ ốm" not in cancellation.body.vi + cancellation.body.en
     # Only the patient heard of it.
     assert await notifications_of(seeded, DUNG) == []
 
@@ -171,7 +169,7 @@ async def test_a_closure_tells_each_patient_it_cancels(seeded: Any, clock: Clock
     by_id = {str(uuid_of(appointment["id"])): appointment for appointment in (own, childs)}
     for notification in cancelled:
         assert_only_ids(notification, by_id[notification.data["appointmentId"]]["id"])
-        assert "Mất điện" not in notification.body_vi
+        assert "Mất điện" not in notification.body.vi
     [her_cancel] = [
         n for n in await notifications_of(seeded, BINH) if n.type == "appointment.cancelled"
     ]
@@ -200,7 +198,7 @@ async def test_a_move_is_pushed_with_the_new_appointment(seeded: Any) -> None:
     ]
     assert_only_ids(booked, own["id"])
     assert_only_ids(rescheduled, moved["id"])
-    assert rescheduled.body_en == (
+    assert rescheduled.body.en == (
         f"Your new time is {local_clock(desk[5].start_at)}, queue number {moved['queueNumber']}."
     )
 
@@ -235,7 +233,7 @@ async def test_reminders_a_day_and_two_hours_ahead_exactly_once(seeded: Any, clo
 
     def reminders_of(inbox: list[Notification]) -> list[tuple[datetime, str, str]]:
         return [
-            (n.created_at, n.title_en, n.data["appointmentId"])
+            (n.created_at, n.title.en, n.data["appointmentId"])
             for n in inbox
             if n.type == "appointment.reminder"
         ]
@@ -275,7 +273,7 @@ async def test_reminders_a_day_and_two_hours_ahead_exactly_once(seeded: Any, clo
         for notification in await notifications_of(seeded, phone):
             if notification.type == "appointment.reminder":
                 assert_only_ids(notification, appointment["id"])
-                assert notification.title_vi in {"Ngày mai bạn có lịch khám", "Sắp đến giờ khám"}
+                assert notification.title.vi in {"Ngày mai bạn có lịch khám", "Sắp đến giờ khám"}
 
     # Booked 20 hours ahead: the confirmation said when; only the 2-hour reminder remains.
     clock.set(late.start_at - timedelta(hours=20))

@@ -110,12 +110,21 @@ async def test_bad_registration_input_names_the_field_and_writes_nothing(
 
 
 async def test_unknown_enum_value_is_bad_user_input_naming_the_field(api: Any) -> None:
-    body = await api(REGISTER, register_input(phone="0905123456", locale="FR"))
+    body = await api(REGISTER, register_input(phone="0905123456", locale="DE"))
 
     error = only_error(body)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "input.locale"
     assert await count_rows(api, User) == 0
+
+
+async def test_every_app_language_can_be_chosen(api: Any) -> None:
+    for number, locale in enumerate(("VI", "EN", "FR", "KO", "ZH", "JA")):
+        body = await api(REGISTER, register_input(phone=f"090512345{number}", locale=locale))
+        assert "errors" not in body, body
+    async with api.sessions() as session:
+        stored = {user.locale.value for user in (await session.scalars(select(User))).all()}
+    assert stored == {"vi", "en", "fr", "ko", "zh", "ja"}
 
 
 async def test_wrong_password_is_refused_without_saying_which_part_was_wrong(seeded: Any) -> None:

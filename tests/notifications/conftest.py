@@ -69,8 +69,8 @@ def booked(number: str = "a1", *, urgent: bool = False) -> PushMessage:
     return PushMessage(
         category=Category.TRAFFIC if urgent else Category.HEALTH,
         type="flood.warning" if urgent else "appointment.booked",
-        title=Text(vi="Đặt lịch thành công", en="Appointment booked"),
-        body=Text(vi="Xem chi tiết trong ứng dụng.", en="See the details in the app."),
+        title=Text.of(vi="Đặt lịch thành công", en="Appointment booked"),
+        body=Text.of(vi="Xem chi tiết trong ứng dụng.", en="See the details in the app."),
         deep_link=f"citizenhub://appointments/{number}",
         data={"appointmentId": number},
         urgent=urgent,

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
-from backend.i18n import Locale
+from backend.i18n import Locale, Translated
 from notifications.dispatch import Dispatcher, retry_delay
 from notifications.gateways import FcmGateway
 from notifications.models import Category, Delivery, DeliveryStatus, Device, Notification
@@ -62,6 +62,35 @@ async def test_each_device_gets_its_language_and_only_ids(
     [notification] = await rows(seeded, Notification)
     assert notification.dispatched_at is not None
     assert {d.status for d in await rows(seeded, Delivery)} == {DeliveryStatus.SENT}
+
+
+async def test_pushes_from_the_catalogue_speak_each_devices_language(
+    seeded: Any, fcm: FakeFCM, fcm_app: App
+) -> None:
+    for token, locale in (("t-vi", Locale.VI), ("t-fr", Locale.FR), ("t-ja", Locale.JA)):
+        await add_device(seeded, RESIDENT, token, locale=locale)
+    message = replace(
+        booked("a2"),
+        title=Translated.from_catalogue("health.push.booked.title"),
+        body=Translated.from_catalogue("health.push.booked.body", when="08:30", number=4),
+    )
+    [notification_id] = await notify_now(seeded, [RESIDENT], message)
+
+    report = await dispatcher(seeded, fcm_app).dispatch([notification_id], owner="task-1")
+
+    assert report.sent == 3
+    assert fcm.sent_to("t-vi")[0]["notification"] == {
+        "title": "Đã đặt lịch khám",
+        "body": "Lịch hẹn lúc 08:30, số thứ tự 4.",
+    }
+    # French has the title; the body falls back to English.
+    assert fcm.sent_to("t-fr")[0]["notification"] == {
+        "title": "Rendez-vous réservé",
+        "body": "Your appointment is at 08:30, queue number 4.",
+    }
+    assert fcm.sent_to("t-ja")[0]["notification"]["title"] == "予約が完了しました"
+    [stored] = await rows(seeded, Notification)
+    assert stored.title.get(Locale.KO) == "예약 완료"
 
 
 async def test_dead_tokens_deactivate_their_devices(

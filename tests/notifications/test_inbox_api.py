@@ -54,10 +54,12 @@ async def push(api: Any, phone: str, count: int = 1) -> None:
                 message=PushMessage(
                     category=Category.HEALTH,
                     type="appointment.booked",
-                    title=Text(
+                    title=Text.of(
                         vi=f"Đặt lịch thành công {number}", en=f"Appointment booked {number}"
                     ),
-                    body=Text(vi="Xem chi tiết trong ứng dụng.", en="See the details in the app."),
+                    body=Text.of(
+                        vi="Xem chi tiết trong ứng dụng.", en="See the details in the app."
+                    ),
                     deep_link=f"citizenhub://appointments/a{number}",
                     data={"appointmentId": f"a{number}"},
                 ),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from backend.db import spatial
 from backend.db.engine import create_engine, create_session_factory
+from backend.i18n import Translated
 from backend.places import repository
 from backend.places.models import Place, PlaceKind, Ward
 from backend.settings import Settings
@@ -65,8 +66,7 @@ async def _load(settings: Settings) -> Any:
                 Ward(
                     id=_id(name),
                     slug=name,
-                    name_vi=name,
-                    name_en=name,
+                    name=Translated.of(name, name),
                     boundary=box(west, south, east, north),
                 )
             )
@@ -76,8 +76,7 @@ async def _load(settings: Settings) -> Any:
                     id=_id(name),
                     slug=name,
                     kind=PlaceKind.MONUMENT,
-                    name_vi=name,
-                    name_en=name,
+                    name=Translated.of(name, name),
                     address="Huế",
                     location=Point(lng, lat),
                 )

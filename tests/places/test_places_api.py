@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
+from shapely.geometry import Point
 
+from backend.i18n import Translated
+from backend.places.models import Place, PlaceKind
 from backend.seed.hue import PLACES
 from tests.support.graphql import data, error_codes, only_error
 
@@ -137,3 +141,41 @@ async def test_wards_list_pages(seeded: Any) -> None:
     )
     assert len(rest["wards"]["edges"]) == 3
     assert rest["wards"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_place_names_fall_back_to_english_then_vietnamese(api: Any) -> None:
+    async with api.sessions() as session:
+        session.add_all(
+            [
+                Place(
+                    id=uuid.UUID(int=1),
+                    slug="dai-noi",
+                    kind=PlaceKind.MONUMENT,
+                    name=Translated.of("Đại Nội Huế", "Hue Imperial City", fr="Cité impériale"),
+                    address="Huế",
+                    location=Point(107.5786, 16.4698),
+                ),
+                Place(
+                    id=uuid.UUID(int=2),
+                    slug="cho-dong-ba",
+                    kind=PlaceKind.MONUMENT,
+                    name=Translated.of("Chợ Đông Ba"),
+                    address="Huế",
+                    location=Point(107.5880, 16.4736),
+                ),
+            ]
+        )
+        await session.commit()
+    query = "{ places(kinds: [MONUMENT]) { edges { node { name ko: name(locale: KO) } } } }"
+
+    def names(body: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(e["node"]["name"], e["node"]["ko"]) for e in body["data"]["places"]["edges"]]
+
+    assert names(await api(query, language="fr-FR")) == [
+        ("Chợ Đông Ba", "Chợ Đông Ba"),
+        ("Cité impériale", "Hue Imperial City"),
+    ]
+    assert names(await api(query, language="zh-TW")) == [
+        ("Chợ Đông Ba", "Chợ Đông Ba"),
+        ("Hue Imperial City", "Hue Imperial City"),
+    ]

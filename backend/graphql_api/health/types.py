@@ -13,7 +13,6 @@ from strawberry import relay
 
 from backend.graphql_api.context import Info
 from backend.graphql_api.health.loaders import HealthLoaders
-from backend.graphql_api.i18n import pick
 from backend.graphql_api.nodes import RowNode, global_id, node_from, nodes_from, owned
 from backend.graphql_api.places.types import GeoPoint
 from backend.health import staff
@@ -53,7 +52,7 @@ class SpecialtyType:
 
     @strawberry.field
     def name(self, info: Info, locale: Locale | None = None) -> str:
-        return pick(locale or info.context.locale, self.row.name_vi, self.row.name_en)
+        return self.row.name.get(locale or info.context.locale)
 
 
 @strawberry.type(description="Opening interval in local time (Asia/Ho_Chi_Minh).")
@@ -103,7 +102,7 @@ class HealthFacilityNode(RowNode):
     @strawberry.field
     def name(self, info: Info, locale: Locale | None = None) -> str:
         place = self.row.place
-        return pick(locale or info.context.locale, place.name_vi, place.name_en)
+        return place.name.get(locale or info.context.locale)
 
     @strawberry.field
     async def opening_hours(self, info: Info) -> list[OpeningInterval]:
@@ -141,7 +140,7 @@ class PractitionerNode(RowNode):
 
     @strawberry.field(description="Professional title, e.g. Bác sĩ chuyên khoa II.")
     def title(self, info: Info, locale: Locale | None = None) -> str:
-        return pick(locale or info.context.locale, self.row.title_vi, self.row.title_en)
+        return self.row.title.get(locale or info.context.locale)
 
     @strawberry.field
     async def specialties(self, info: Info) -> list[SpecialtyType]:
@@ -281,7 +280,7 @@ class AppointmentNode(RowNode):
         closure = await HealthLoaders.of(info).closure_by_id.load(self.row.closure_id)
         if closure is None:
             return self.row.cancel_reason
-        return pick(locale or info.context.locale, closure.reason_vi, closure.reason_en)
+        return closure.reason.get(locale or info.context.locale)
 
     @strawberry.field(description="The appointment this one was moved to, if it was.")
     def replaced_by_id(self) -> relay.GlobalID | None:
@@ -376,7 +375,7 @@ class ClosureType(RowNode):
 
     @strawberry.field
     def reason(self, info: Info, locale: Locale | None = None) -> str:
-        return pick(locale or info.context.locale, self.row.reason_vi, self.row.reason_en)
+        return self.row.reason.get(locale or info.context.locale)
 
 
 async def _facility(info: Info, facility_id: uuid.UUID) -> HealthFacilityNode | None:

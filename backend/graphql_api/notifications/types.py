@@ -13,7 +13,6 @@ from strawberry.scalars import JSON
 
 import backend.graphql_api.i18n  # noqa: F401 - registers Locale with strawberry
 from backend.graphql_api.context import Info
-from backend.graphql_api.i18n import pick
 from backend.graphql_api.nodes import RowNode
 from backend.graphql_api.pagination import Keyset
 from backend.i18n import Locale
@@ -40,11 +39,11 @@ class NotificationNode(RowNode):
 
     @strawberry.field
     def title(self, info: Info, locale: Locale | None = None) -> str:
-        return pick(locale or info.context.locale, self.row.title_vi, self.row.title_en)
+        return self.row.title.get(locale or info.context.locale)
 
     @strawberry.field
     def body(self, info: Info, locale: Locale | None = None) -> str:
-        return pick(locale or info.context.locale, self.row.body_vi, self.row.body_en)
+        return self.row.body.get(locale or info.context.locale)
 
     @strawberry.field
     def deep_link(self) -> str:

@@ -57,7 +57,7 @@ class PlacesQuery:
         return by_name.connection(
             hits,
             node=lambda hit: PlaceNode.near(hit.place, None),
-            key=lambda hit: (hit.place.name_vi, hit.place.id),
+            key=lambda hit: (hit.place.name.vi, hit.place.id),
         )
 
     @strawberry.field(description="The ward that contains a position, if it is in the province.")
@@ -74,4 +74,4 @@ class PlacesQuery:
         page = WARDS_BY_NAME.page(first, after)
         async with info.context.read() as session:
             rows = await service.list_wards(session, after=page.after, limit=page.limit)
-        return page.connection(rows, node=WardNode.from_row, key=lambda row: (row.name_vi, row.id))
+        return page.connection(rows, node=WardNode.from_row, key=lambda row: (row.name.vi, row.id))

@@ -9,7 +9,6 @@ from typing import Self
 import strawberry
 
 from backend.graphql_api.context import Info
-from backend.graphql_api.i18n import pick
 from backend.graphql_api.nodes import RowNode, node_from, nodes_from
 from backend.graphql_api.places.loaders import PlacesLoaders
 from backend.i18n import Locale
@@ -36,7 +35,7 @@ class WardNode(RowNode):
 
     @strawberry.field(description="Name in the requested language (the viewer's by default).")
     def name(self, info: Info, locale: Locale | None = None) -> str:
-        return pick(locale or info.context.locale, self.row.name_vi, self.row.name_en)
+        return self.row.name.get(locale or info.context.locale)
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
@@ -58,7 +57,7 @@ class PlaceNode(RowNode):
 
     @strawberry.field(description="Name in the requested language (the viewer's by default).")
     def name(self, info: Info, locale: Locale | None = None) -> str:
-        return pick(locale or info.context.locale, self.row.name_vi, self.row.name_en)
+        return self.row.name.get(locale or info.context.locale)
 
     @strawberry.field
     def address(self) -> str:
