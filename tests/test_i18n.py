@@ -25,7 +25,7 @@ from backend.i18n import (
     translate,
 )
 from backend.settings import Settings
-from tests.helpers import only_error
+from tests.support.graphql import only_error
 
 ROOT = Path(__file__).resolve().parent.parent
 RAISED_KEY = re.compile(

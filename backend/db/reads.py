@@ -40,12 +40,23 @@ class RequestReads:
             yield self._session
 
     def forget(self) -> None:
-        """Drop what was read so far (after this request's own write committed)."""
+        """After this request's own write committed: later reads load fresh rows, while the
+        objects already handed out keep what they hold (detached, never reloaded behind the
+        caller's back)."""
         if self._session is not None:
-            self._session.expire_all()
+            self._session.expunge_all()
+
+    async def release(self) -> None:
+        """Give the connection back before a unit of work takes one of its own, so a request
+        never holds two; the next read takes it again."""
+        async with self._turn:
+            await self._close()
 
     async def close(self) -> None:
         """Give the connection back to the pool; safe to call twice."""
+        await self._close()
+
+    async def _close(self) -> None:
         session, connection = self._session, self._connection
         self._session = self._connection = None
         if session is not None:

@@ -33,10 +33,12 @@ class UnitOfWork:
         sessions: async_sessionmaker[AsyncSession],
         tasks: TaskSender | None = None,
         *,
+        opening: Callable[[], Awaitable[None]] | None = None,
         committed: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._sessions = sessions
         self._tasks = tasks
+        self._opening = opening
         self._committed = committed
         self._callbacks: list[Callable[[], object]] = []
         self._session: AsyncSession | None = None
@@ -58,6 +60,8 @@ class UnitOfWork:
         self.after_commit(lambda: tasks.send_task(task_name, args=list(args)))
 
     async def __aenter__(self) -> Self:
+        if self._opening is not None:
+            await self._opening()
         self._session = self._sessions()
         return self
 

@@ -84,7 +84,12 @@ class Context(BaseContext):
     def unit_of_work(self) -> UnitOfWork:
         """A mutation's transaction; once it commits, what this request read before is stale,
         and so are cached public answers."""
-        return UnitOfWork(self.sessions, self.services.celery, committed=self._committed)
+        return UnitOfWork(
+            self.sessions,
+            self.services.celery,
+            opening=self.reads.release,
+            committed=self._committed,
+        )
 
     async def _committed(self) -> None:
         self.reads.forget()

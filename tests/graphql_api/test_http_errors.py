@@ -259,7 +259,7 @@ async def test_bidirectional_controls_are_refused_in_display_names(api: Any, mar
     )
 
     error = only_error(body)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "displayName"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.displayName"}
     assert error["message"] == "Display name contains characters that are not allowed."
     assert await users(api) == 0
 
@@ -271,7 +271,7 @@ async def test_bidirectional_controls_are_refused_in_dependant_names(seeded: Any
     body = await seeded(ADD_DEPENDANT, {"input": dependant}, token=an, language="en")
 
     error = only_error(body)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "fullName"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.fullName"}
     assert error["message"] == "Full name contains characters that are not allowed."
     viewer = data(await seeded("{ viewer { dependants { id } } }", token=an))["viewer"]
     assert viewer["dependants"] == []

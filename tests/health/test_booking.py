@@ -137,7 +137,7 @@ async def test_nobody_else_sees_or_touches_a_citizens_appointments(seeded: Any) 
         body = await seeded(APPOINTMENT_NODE, {"id": appointment["id"]}, token=chau)
         assert data(body) == {"node": None}
         error = await refused(seeded, CANCEL, cancel_input(appointment), chau)
-        assert error["extensions"] == {"code": "NOT_FOUND", "field": "appointmentId"}
+        assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.appointmentId"}
         assert error["message"] == "Appointment not found."
         error = await refused(
             seeded,
@@ -145,10 +145,10 @@ async def test_nobody_else_sees_or_touches_a_citizens_appointments(seeded: Any) 
             {"input": {"appointmentId": appointment["id"], "newSlotId": slot_gid(slots[2])}},
             chau,
         )
-        assert error["extensions"] == {"code": "NOT_FOUND", "field": "appointmentId"}
+        assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.appointmentId"}
     # Booking for someone else's child is as if the child did not exist.
     error = await refused(seeded, BOOK, book_input(slots[3], dependant=child["id"]), chau)
-    assert error["extensions"] == {"code": "NOT_FOUND", "field": "patient"}
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.patient"}
     assert data(await seeded("{ viewer { dependants { id } } }", token=chau)) == {
         "viewer": {"dependants": []}
     }
@@ -188,7 +188,7 @@ async def test_citizen_cancels_until_the_cutoff_and_staff_at_any_time(
 
     clock.set(start - timedelta(hours=2) + timedelta(seconds=1))
     error = await refused(seeded, CANCEL, cancel_input(hers), binh)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
     assert error["message"] == (
         "Appointments can be cancelled or moved up to 120 minutes before they start."
     )
@@ -199,16 +199,16 @@ async def test_citizen_cancels_until_the_cutoff_and_staff_at_any_time(
         {"input": {"appointmentId": hers["id"], "newSlotId": slot_gid(later)}},
         binh,
     )
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
     # Cancelling twice is refused too.
     error = await refused(seeded, CANCEL, cancel_input(own), an)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
 
     # The desk may cancel even after the start, but must say why.
     clock.set(start + timedelta(minutes=10))
     for blank in (None, "   "):
         error = await refused(seeded, CANCEL, cancel_input(hers, blank), dung)
-        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "reason"}
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.reason"}
         assert error["message"] == "Reason is required."
     by_desk = data(await seeded(CANCEL, cancel_input(hers, " Bác sĩ nghỉ đột xuất "), token=dung))[
         "cancelAppointment"
@@ -234,31 +234,31 @@ async def test_check_in_complete_and_no_show(seeded: Any, clock: Clock) -> None:
 
     # A patient cannot check themselves in.
     error = await refused(seeded, CHECK_IN, {"id": own["id"]}, an)
-    assert error["extensions"] == {"code": "NOT_FOUND", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.appointmentId"}
 
     clock.set(start - timedelta(minutes=30))
     checked_in = data(await seeded(CHECK_IN, {"id": own["id"]}, token=dung))
     assert checked_in == {"checkInAppointment": {"id": own["id"], "status": "ARRIVED"}}
     # Arrived is no longer cancellable by the patient, nor completable twice later.
     error = await refused(seeded, CANCEL, cancel_input(own), an)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
     # Before the start, nobody is a no-show yet.
     error = await refused(seeded, NO_SHOW, {"id": hers["id"]}, dung)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
     assert error["message"] == "A no-show can be recorded only once the appointment has started."
     # Completing someone who has not arrived is refused.
     error = await refused(seeded, COMPLETE, {"id": hers["id"]}, dung)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
 
     clock.set(start + timedelta(minutes=15))
     completed = data(await seeded(COMPLETE, {"id": own["id"]}, token=dung))
     assert completed == {"completeAppointment": {"id": own["id"], "status": "FULFILLED"}}
     error = await refused(seeded, COMPLETE, {"id": own["id"]}, dung)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
     no_show = data(await seeded(NO_SHOW, {"id": hers["id"]}, token=dung))
     assert no_show == {"markNoShow": {"id": hers["id"], "status": "NOSHOW"}}
     error = await refused(seeded, CHECK_IN, {"id": hers["id"]}, dung)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
 
     assert [node["status"] for node in await mine(seeded, an)] == ["FULFILLED"]
     assert [node["status"] for node in await mine(seeded, binh)] == ["NOSHOW"]
@@ -323,6 +323,6 @@ async def test_simultaneous_bookings_never_oversell_a_slot(seeded: Any) -> None:
         (error["extensions"]["code"], error["extensions"].get("field"))
         for answer in answers
         for error in answer.get("errors") or []
-    ) == {("CONFLICT", "slotId"): 27}
+    ) == {("CONFLICT", "input.slotId"): 27}
     assert (await slot_row(seeded, slot.id)).booked == 3
     await assert_seats_consistent(seeded)

@@ -7,7 +7,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from backend.graphql_api.pagination import encode_cursor
+from backend.graphql_api.health.queries import APPOINTMENTS_BY_START, SLOTS_BY_START
 from tests.health.conftest import (
     ADD_AVAILABILITY,
     ADD_DEPENDANT,
@@ -54,9 +54,10 @@ async def test_malformed_insurance_numbers_are_refused(seeded: Any) -> None:
     for card in MALFORMED_CARDS:
         error = await refused(seeded, BOOK, book_input(slot, card=card), an)
 
-        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "insuranceCardNumber"}, (
-            card
-        )
+        assert error["extensions"] == {
+            "code": "BAD_USER_INPUT",
+            "field": "input.insuranceCardNumber",
+        }, card
         assert error["message"] == (
             "Invalid health insurance number: enter the 15-character card code "
             "(e.g. DN4460123456789) or the 10-digit social insurance number."
@@ -64,7 +65,7 @@ async def test_malformed_insurance_numbers_are_refused(seeded: Any) -> None:
     # A valid card where BHYT is not accepted.
     private = (await slots_of(seeded, INTERNATIONAL, "general-internal"))[0]
     error = await refused(seeded, BOOK, book_input(private, card="DN4460123456789"), an)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "insuranceCardNumber"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.insuranceCardNumber"}
     assert error["message"] == "This facility does not accept national health insurance."
     # The Vietnamese message names the same thing.
     body = await seeded(BOOK, book_input(slot, card="DN44"), token=an)
@@ -95,12 +96,12 @@ async def test_slots_that_cannot_be_booked(seeded: Any, clock: Clock) -> None:
 
     missing = {"input": {"slotId": gid("AppointmentSlot", uuid.uuid4()), "patient": {"self": True}}}
     error = await refused(seeded, BOOK, missing, an)
-    assert error["extensions"] == {"code": "NOT_FOUND", "field": "slotId"}
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.slotId"}
     assert error["message"] == "Time slot not found."
 
     not_a_slot = {"input": {"slotId": facility_gid(CENTRAL), "patient": {"self": True}}}
     error = await refused(seeded, BOOK, not_a_slot, an)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "slotId"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.slotId"}
     assert error["message"] == "Invalid identifier."
 
     garbage = {"input": {"slotId": "%%%", "patient": {"self": True}}}
@@ -110,12 +111,12 @@ async def test_slots_that_cannot_be_booked(seeded: Any, clock: Clock) -> None:
 
     await book(seeded, binh, cardiology[0])
     error = await refused(seeded, BOOK, book_input(cardiology[0]), an)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "slotId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.slotId"}
     assert error["message"] == "This time slot is fully booked. Please choose another."
 
     clock.set(cardiology[1].start_at)  # it starts now: too late
     error = await refused(seeded, BOOK, book_input(cardiology[1]), an)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "slotId"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.slotId"}
     assert error["message"] == "This time slot has already passed."
 
     body = await seeded(BOOK, book_input(cardiology[2]))
@@ -128,27 +129,27 @@ async def test_bad_booking_details(seeded: Any) -> None:
     cases: list[tuple[dict[str, Any], dict[str, str], str]] = [
         (
             book_input(slot, reason="x" * 100_000),
-            {"code": "BAD_USER_INPUT", "field": "reason"},
+            {"code": "BAD_USER_INPUT", "field": "input.reason"},
             "Reason is too long (at most 500 characters).",
         ),
         (
             book_input(slot, reason="x" * 501),
-            {"code": "BAD_USER_INPUT", "field": "reason"},
+            {"code": "BAD_USER_INPUT", "field": "input.reason"},
             "Reason is too long (at most 500 characters).",
         ),
         (
             book_input(slot, reason="đau\u0000 bụng"),
-            {"code": "BAD_USER_INPUT", "field": "reason"},
+            {"code": "BAD_USER_INPUT", "field": "input.reason"},
             "Reason contains characters that are not allowed.",
         ),
         (
             {"input": {"slotId": book_input(slot)["input"]["slotId"], "patient": {"self": False}}},
-            {"code": "BAD_USER_INPUT", "field": "patient"},
+            {"code": "BAD_USER_INPUT", "field": "input.patient"},
             "Book either for yourself or for one dependant.",
         ),
         (
             book_input(slot, dependant=gid("Dependant", uuid.uuid4())),
-            {"code": "NOT_FOUND", "field": "patient"},
+            {"code": "NOT_FOUND", "field": "input.patient"},
             "Dependant not found.",
         ),
     ]
@@ -183,27 +184,27 @@ async def test_bad_dependants_and_unknown_enum_values(seeded: Any, clock: Clock)
     cases: list[tuple[dict[str, Any], dict[str, str], str]] = [
         (
             dependant(fullName="   "),
-            {"code": "BAD_USER_INPUT", "field": "fullName"},
+            {"code": "BAD_USER_INPUT", "field": "input.fullName"},
             "Full name is required.",
         ),
         (
             dependant(fullName="Lành " * 30),
-            {"code": "BAD_USER_INPUT", "field": "fullName"},
+            {"code": "BAD_USER_INPUT", "field": "input.fullName"},
             "Full name is too long (at most 120 characters).",
         ),
         (
             dependant(fullName="Lành\u0007"),
-            {"code": "BAD_USER_INPUT", "field": "fullName"},
+            {"code": "BAD_USER_INPUT", "field": "input.fullName"},
             "Full name contains characters that are not allowed.",
         ),
         (
             dependant(dateOfBirth="2027-03-02"),
-            {"code": "BAD_USER_INPUT", "field": "dateOfBirth"},
+            {"code": "BAD_USER_INPUT", "field": "input.dateOfBirth"},
             "Invalid date of birth.",
         ),
         (
             dependant(dateOfBirth="1899-12-31"),
-            {"code": "BAD_USER_INPUT", "field": "dateOfBirth"},
+            {"code": "BAD_USER_INPUT", "field": "input.dateOfBirth"},
             "Invalid date of birth.",
         ),
         (
@@ -235,7 +236,7 @@ async def test_bad_dependants_and_unknown_enum_values(seeded: Any, clock: Clock)
         "{ viewer { appointments(status: PENDING) { edges { cursor } } } }", token=an
     )
     assert only_error(body)["extensions"] == {"code": "BAD_USER_INPUT", "field": "status"}
-    crafted = encode_cursor("9999-12-31T23:00:00-14:00", uuid.uuid4())
+    crafted = APPOINTMENTS_BY_START.encode("9999-12-31T23:00:00-14:00", uuid.uuid4())
     body = await seeded(MY_APPOINTMENTS, {"after": crafted}, token=an)
     assert only_error(body)["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
     body = await seeded(MY_APPOINTMENTS, {"status": "pending"}, token=an)
@@ -266,7 +267,7 @@ async def test_bad_dependants_and_unknown_enum_values(seeded: Any, clock: Clock)
     error = await refused(
         seeded, CHECK_IN, {"id": gid("Appointment", uuid.uuid4())}, await token(seeded, DUNG)
     )
-    assert error["extensions"] == {"code": "NOT_FOUND", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.appointmentId"}
 
 
 async def test_bad_slot_searches(seeded: Any) -> None:
@@ -324,15 +325,15 @@ async def test_bad_slot_searches(seeded: Any) -> None:
             {"code": "BAD_USER_INPUT", "field": "from"},
         ),
         (
-            {**day, "after": encode_cursor("9999-12-31T23:00:00-14:00", uuid.uuid4())},
+            {**day, "after": SLOTS_BY_START.encode("9999-12-31T23:00:00-14:00", uuid.uuid4())},
             {"code": "BAD_USER_INPUT", "field": "after"},
         ),
         (
-            {**day, "after": encode_cursor("2027-01-01T08:00:00", uuid.uuid4())},
+            {**day, "after": SLOTS_BY_START.encode("2027-01-01T08:00:00", uuid.uuid4())},
             {"code": "BAD_USER_INPUT", "field": "after"},
         ),
         (
-            {**day, "after": encode_cursor(12.5, uuid.uuid4())},
+            {**day, "after": SLOTS_BY_START.encode(12.5, uuid.uuid4())},
             {"code": "BAD_USER_INPUT", "field": "after"},
         ),
     ]

@@ -102,7 +102,7 @@ async def test_two_hundred_patients_race_for_three_seats(seeded: Any) -> None:
     assert len(booked) == 3
     assert len(refused) == 197
     assert Counter(error["extensions"]["code"] for error in refused) == {"CONFLICT": 197}
-    assert {error["extensions"]["field"] for error in refused} == {"slotId"}
+    assert {error["extensions"]["field"] for error in refused} == {"input.slotId"}
     assert {error["message"] for error in refused} == {
         "This time slot is fully booked. Please choose another."
     }
@@ -162,7 +162,7 @@ async def test_one_account_booking_in_parallel_keeps_its_limit_and_never_overlap
     assert sum(1 for answer in answers if not answer.get("errors")) == 1
     refusals = [only_error(answer) for answer in answers if answer.get("errors")]
     assert [error["extensions"] for error in refusals] == [
-        {"code": "CONFLICT", "field": "slotId"}
+        {"code": "CONFLICT", "field": "input.slotId"}
     ] * 3
     assert {error["message"] for error in refusals} == {
         "The patient already has an appointment at this time."
@@ -195,7 +195,7 @@ async def test_two_patients_moving_into_the_last_seat(seeded: Any) -> None:
     moved = [answer for answer in answers if not answer.get("errors")]
     refused = [answer for answer in answers if answer.get("errors")]
     assert len(moved) == len(refused) == 1
-    assert only_error(refused[0])["extensions"] == {"code": "CONFLICT", "field": "newSlotId"}
+    assert only_error(refused[0])["extensions"] == {"code": "CONFLICT", "field": "input.newSlotId"}
     winner, loser = (hers, mine) if refused[0] is answers[0] else (mine, hers)
     new = moved[0]["data"]["rescheduleAppointment"]
     assert await appointment_states(seeded) == {

@@ -188,52 +188,52 @@ async def test_bad_availability_changes_nothing(seeded: Any, clock: Clock) -> No
     cases: list[tuple[dict[str, Any], dict[str, str], str]] = [
         (
             availability(start="07:00", end="08:00"),
-            {"code": "CONFLICT", "field": "start"},
+            {"code": "CONFLICT", "field": "input.start"},
             "This availability overlaps an existing one.",
         ),
         (
             availability(slotMinutes=3),
-            {"code": "BAD_USER_INPUT", "field": "slotMinutes"},
+            {"code": "BAD_USER_INPUT", "field": "input.slotMinutes"},
             "A slot must last between 5 and 240 minutes.",
         ),
         (
             availability(capacity=0),
-            {"code": "BAD_USER_INPUT", "field": "capacity"},
+            {"code": "BAD_USER_INPUT", "field": "input.capacity"},
             "Capacity must be between 1 and 50.",
         ),
         (
             availability(capacity=51),
-            {"code": "BAD_USER_INPUT", "field": "capacity"},
+            {"code": "BAD_USER_INPUT", "field": "input.capacity"},
             "Capacity must be between 1 and 50.",
         ),
         (
             availability(start="10:00", end="09:00"),
-            {"code": "BAD_USER_INPUT", "field": "end"},
+            {"code": "BAD_USER_INPUT", "field": "input.end"},
             "The start must come before the end, with room for at least one slot.",
         ),
         (
             availability(start="09:00", end="09:20"),
-            {"code": "BAD_USER_INPUT", "field": "end"},
+            {"code": "BAD_USER_INPUT", "field": "input.end"},
             "The start must come before the end, with room for at least one slot.",
         ),
         (
             availability(specialty="dermatology"),
-            {"code": "BAD_USER_INPUT", "field": "specialty"},
+            {"code": "BAD_USER_INPUT", "field": "input.specialty"},
             "The facility does not offer this specialty.",
         ),
         (
             availability(weekday="MONDAY", practitionerId=lan),
-            {"code": "NOT_FOUND", "field": "practitionerId"},
+            {"code": "NOT_FOUND", "field": "input.practitionerId"},
             "Practitioner not found.",
         ),
         (
             availability(weekday="MONDAY", practitionerId=minh),
-            {"code": "BAD_USER_INPUT", "field": "specialty"},
+            {"code": "BAD_USER_INPUT", "field": "input.specialty"},
             "The practitioner does not work in this specialty.",
         ),
         (
             availability(facilityId=gid("HealthFacility", uuid.uuid4())),
-            {"code": "NOT_FOUND", "field": "facilityId"},
+            {"code": "NOT_FOUND", "field": "input.facilityId"},
             "Health facility not found.",
         ),
     ]
@@ -312,37 +312,37 @@ async def test_a_closure_over_tet_blocks_its_days_and_cancels_their_bookings(
     refusals: list[tuple[dict[str, Any], dict[str, str], str]] = [
         (
             closure(endsOn="2027-02-04"),
-            {"code": "BAD_USER_INPUT", "field": "endsOn"},
+            {"code": "BAD_USER_INPUT", "field": "input.endsOn"},
             "Invalid period (at most 366 days).",
         ),
         (
             closure(startsOn="2027-01-01", endsOn="2028-01-10"),
-            {"code": "BAD_USER_INPUT", "field": "endsOn"},
+            {"code": "BAD_USER_INPUT", "field": "input.endsOn"},
             "Invalid period (at most 366 days).",
         ),
         (
             closure(startsOn="9999-12-30", endsOn="9999-12-31"),
-            {"code": "BAD_USER_INPUT", "field": "endsOn"},
+            {"code": "BAD_USER_INPUT", "field": "input.endsOn"},
             "A closure can end at most 732 days ahead.",
         ),
         (
             closure(startsOn="2027-01-20", endsOn="2027-01-24"),
-            {"code": "BAD_USER_INPUT", "field": "endsOn"},
+            {"code": "BAD_USER_INPUT", "field": "input.endsOn"},
             "A closure cannot end in the past.",
         ),
         (
             closure(reasonVi="  "),
-            {"code": "BAD_USER_INPUT", "field": "reasonVi"},
+            {"code": "BAD_USER_INPUT", "field": "input.reasonVi"},
             "Reason (Vietnamese) is required.",
         ),
         (
             closure(reasonVi="Tết " * 60),
-            {"code": "BAD_USER_INPUT", "field": "reasonVi"},
+            {"code": "BAD_USER_INPUT", "field": "input.reasonVi"},
             "Reason (Vietnamese) is too long (at most 200 characters).",
         ),
         (
             closure(reasonEn="Tết\u0000"),
-            {"code": "BAD_USER_INPUT", "field": "reasonEn"},
+            {"code": "BAD_USER_INPUT", "field": "input.reasonEn"},
             "Reason (English) contains characters that are not allowed.",
         ),
     ]
@@ -398,7 +398,7 @@ async def test_a_closure_over_tet_blocks_its_days_and_cancels_their_bookings(
     await assert_seats_consistent(seeded)
     blocked = desk(CENTRAL, date(2027, 2, 6))
     error = await refused(seeded, BOOK, book_input(blocked), chau)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "slotId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.slotId"}
     assert error["message"] == "The facility is closed at this time."
 
     # Extending the horizon past Tết: no slot at all on its remaining days, slots after it.
@@ -436,7 +436,7 @@ async def test_a_doctors_leave_closes_only_her_slots(seeded: Any, clock: Clock) 
     error = await refused(
         seeded, ADD_CLOSURE, {"input": {**leave["input"], "practitionerId": lan}}, dung
     )
-    assert error["extensions"] == {"code": "NOT_FOUND", "field": "practitionerId"}
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.practitionerId"}
     result = data(await seeded(ADD_CLOSURE, leave, token=dung))["addClosure"]
     assert result["cancelledAppointments"] == 1
 

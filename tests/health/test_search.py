@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from backend.db.spatial import haversine_m
 from backend.db.types import utcnow
-from backend.graphql_api.pagination import encode_cursor
+from backend.graphql_api.health.queries import FACILITIES_BY_DISTANCE
 from backend.health.localtime import LOCAL_TZ
 from backend.health.models import Slot
 from backend.seed.hue import PLACES
@@ -190,9 +190,12 @@ BAD_SEARCHES: list[tuple[dict[str, Any], str]] = [
     ({"first": 0}, "first"),
     ({"first": 101}, "first"),
     ({"after": "not-a-cursor"}, "after"),
-    ({"after": encode_cursor(math.nan, place_id(CENTRAL))}, "after"),
-    ({"after": encode_cursor(-1.0, place_id(CENTRAL))}, "after"),
-    ({"after": encode_cursor("2027-01-01T00:00:00+00:00", place_id(CENTRAL))}, "after"),
+    ({"after": FACILITIES_BY_DISTANCE.encode(math.nan, place_id(CENTRAL))}, "after"),
+    ({"after": FACILITIES_BY_DISTANCE.encode(-1.0, place_id(CENTRAL))}, "after"),
+    (
+        {"after": FACILITIES_BY_DISTANCE.encode("2027-01-01T00:00:00+00:00", place_id(CENTRAL))},
+        "after",
+    ),
     ({"radius": 0.5}, "radiusMeters"),
     ({"radius": 50_001.0}, "radiusMeters"),
     ({"specialty": "astrology"}, "specialty"),

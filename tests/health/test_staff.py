@@ -67,18 +67,18 @@ async def test_moving_an_appointment_is_all_or_nothing(seeded: Any, clock: Clock
 
     # The new slot is full: the old booking stays exactly as it was.
     error = await refused(seeded, RESCHEDULE, move(own, cardiology[0]), an)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "newSlotId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.newSlotId"}
     assert error["message"] == "This time slot is fully booked. Please choose another."
     error = await refused(seeded, RESCHEDULE, move(own, original), an)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "newSlotId"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.newSlotId"}
     assert error["message"] == "Choose a time slot other than the current one."
     other_facility = (await slots_of(seeded, UNIVERSITY, "general-internal"))[0]
     error = await refused(seeded, RESCHEDULE, move(own, other_facility), an)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "newSlotId"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.newSlotId"}
     assert error["message"] == "An appointment can only move to another slot of the same facility."
     busy = next(s for s in desk if s.start_at == datetime.fromisoformat(elsewhere["start"]))
     error = await refused(seeded, RESCHEDULE, move(own, busy), an)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "newSlotId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.newSlotId"}
     assert error["message"] == "The patient already has an appointment at this time."
     assert [node["status"] for node in await mine(seeded, an)].count("BOOKED") == 2
 
@@ -98,7 +98,7 @@ async def test_moving_an_appointment_is_all_or_nothing(seeded: Any, clock: Clock
     assert (await slot_row(seeded, original.id)).booked == 0
     # The old one cannot be moved again.
     error = await refused(seeded, RESCHEDULE, move(own, desk[4]), an)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.appointmentId"}
     await assert_seats_consistent(seeded)
 
 
@@ -115,7 +115,7 @@ async def test_overlapping_appointments_are_refused(seeded: Any) -> None:
     )
     await book(seeded, an, pair[0])
     error = await refused(seeded, BOOK, book_input(pair[1]), an)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "slotId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.slotId"}
     assert error["message"] == "The patient already has an appointment at this time."
 
     # Partly overlapping: a 20-minute cardiology slot against a 30-minute one at the station.
@@ -129,7 +129,7 @@ async def test_overlapping_appointments_are_refused(seeded: Any) -> None:
     )
     await book(seeded, an, half[1])
     error = await refused(seeded, BOOK, book_input(half[0]), an)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "slotId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.slotId"}
 
     # Back to back is fine.
     following = next(s for s in central if s.start_at == pair[0].end_at)
@@ -151,14 +151,14 @@ async def test_staff_of_another_facility_can_do_nothing_here(seeded: Any) -> Non
     assert error["extensions"] == {"code": "FORBIDDEN"}
     for document in (CHECK_IN, COMPLETE, NO_SHOW):
         error = await refused(seeded, document, {"id": appointment["id"]}, chau)
-        assert error["extensions"] == {"code": "NOT_FOUND", "field": "appointmentId"}
+        assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.appointmentId"}
     error = await refused(
         seeded,
         CANCEL,
         {"input": {"appointmentId": appointment["id"], "reason": "Hết bác sĩ"}},
         chau,
     )
-    assert error["extensions"] == {"code": "NOT_FOUND", "field": "appointmentId"}
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.appointmentId"}
     error = await refused(
         seeded,
         ADD_CLOSURE,

@@ -64,7 +64,7 @@ async def test_duplicate_phone_in_another_format_is_a_conflict_and_writes_nothin
     body = await api(REGISTER, register_input(phone="+84 905 123 456", email="new@example.vn"))
 
     error = only_error(body)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "phone"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.phone"}
     assert error["message"] == "Số điện thoại này đã được đăng ký."
     assert await count_rows(api, User) == users_before
     assert await count_rows(api, RoleAssignment) == roles_before
@@ -76,7 +76,7 @@ async def test_duplicate_email_is_a_conflict_in_english_when_asked(api: Any) -> 
     body = await api(REGISTER, register_input(email="AN@example.vn"), language="en-US,en;q=0.9")
 
     error = only_error(body)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "email"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "input.email"}
     assert error["message"] == "This email is already registered."
     assert await count_rows(api, User) == 1
 
@@ -84,18 +84,21 @@ async def test_duplicate_email_is_a_conflict_in_english_when_asked(api: Any) -> 
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"phone": "0123"}, "phone"),
-        ({"phone": "0241 234 5678"}, "phone"),  # a Hà Nội landline, not a mobile
-        ({"phone": "+33612345678"}, "phone"),  # not Vietnamese
-        ({"phone": "9" * 5000}, "phone"),
-        ({"email": "not-an-email"}, "email"),
-        ({"email": "a@" + "b" * 300 + ".vn"}, "email"),
-        ({"phone": "0905123456", "password": "short"}, "password"),
-        ({"phone": "0905123456", "password": "x" * 10_000}, "password"),
-        ({"phone": "0905123456", "displayName": "   "}, "displayName"),
-        ({"phone": "0905123456", "displayName": "N" * 121}, "displayName"),
-        ({"phone": "0905123456", "displayName": "An\x00"}, "displayName"),  # PostgreSQL refuses NUL
-        ({}, "phone"),  # neither phone nor email
+        ({"phone": "0123"}, "input.phone"),
+        ({"phone": "0241 234 5678"}, "input.phone"),  # a Hà Nội landline, not a mobile
+        ({"phone": "+33612345678"}, "input.phone"),  # not Vietnamese
+        ({"phone": "9" * 5000}, "input.phone"),
+        ({"email": "not-an-email"}, "input.email"),
+        ({"email": "a@" + "b" * 300 + ".vn"}, "input.email"),
+        ({"phone": "0905123456", "password": "short"}, "input.password"),
+        ({"phone": "0905123456", "password": "x" * 10_000}, "input.password"),
+        ({"phone": "0905123456", "displayName": "   "}, "input.displayName"),
+        ({"phone": "0905123456", "displayName": "N" * 121}, "input.displayName"),
+        (
+            {"phone": "0905123456", "displayName": "An\x00"},
+            "input.displayName",
+        ),  # PostgreSQL refuses NUL
+        ({}, "input.phone"),  # neither phone nor email
     ],
 )
 async def test_bad_registration_input_names_the_field_and_writes_nothing(
@@ -213,4 +216,7 @@ async def test_logout_ends_the_session_at_once(seeded: Any) -> None:
 async def test_garbage_refresh_tokens_are_refused(seeded: Any) -> None:
     assert error_codes(await seeded(REFRESH, {"token": "nope"})) == ["UNAUTHENTICATED"]
     too_long = await seeded(REFRESH, {"token": "x" * 100_000})
-    assert only_error(too_long)["extensions"] == {"code": "BAD_USER_INPUT", "field": "refreshToken"}
+    assert only_error(too_long)["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "field": "input.refreshToken",
+    }

@@ -97,11 +97,11 @@ async def test_a_token_moves_to_whoever_signs_in_on_the_phone(seeded: Any) -> No
 async def test_bad_device_input_names_the_field_and_writes_nothing(seeded: Any) -> None:
     token = (await login(seeded))["accessToken"]
     cases = [
-        (device_input(token="x" * 5000), "token"),
-        (device_input(fid="abc"), "token"),  # both token and fid
-        (device_input(token=None), "token"),  # neither
+        (device_input(token="x" * 5000), "input.token"),
+        (device_input(fid="abc"), "input.token"),  # both token and fid
+        (device_input(token=None), "input.token"),  # neither
         (device_input(platform="SYMBIAN"), "input.platform"),
-        (device_input(appVersion="9" * 100), "appVersion"),
+        (device_input(appVersion="9" * 100), "input.appVersion"),
     ]
     for variables, field in cases:
         error = only_error(await seeded(REGISTER_DEVICE, variables, token=token))
@@ -205,7 +205,7 @@ async def test_preferences_round_trip_and_refuse_empty_quiet_hours(seeded: Any) 
     bad = await seeded(
         update, {"input": {"quietHours": {"start": "22:00:00", "end": "22:00:00"}}}, token=token
     )
-    assert only_error(bad)["extensions"] == {"code": "BAD_USER_INPUT", "field": "quietHours"}
+    assert only_error(bad)["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.quietHours"}
     read = data(
         await seeded(
             "{ viewer { notificationPreferences { quietHours { start end } } } }", token=token
