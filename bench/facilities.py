@@ -33,7 +33,8 @@ from backend.app import create_app
 from backend.db import migrate
 from backend.db.types import utcnow
 from backend.settings import Settings
-from tests.conftest import _asyncpg_dsn, create_postgres_database, drop_postgres_database
+from tests.support.databases import asyncpg_dsn as _asyncpg_dsn
+from tests.support.databases import create_postgres_database, drop_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 HUE = (16.4637, 107.5909)

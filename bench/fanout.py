@@ -32,13 +32,11 @@ from backend.worker.celery_app import create_celery
 from notifications.messages import PushMessage, Text
 from notifications.models import Category
 from notifications.service import notify
-from tests.conftest import (
-    POSTGRES_ADMIN_URL,
-    REDIS_URL,
-    _asyncpg_dsn,
-    create_postgres_database,
-    drop_postgres_database,
-)
+from tests.support.databases import asyncpg_dsn as _asyncpg_dsn
+from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.services import POSTGRES_ADMIN_URL, redis_url
+
+REDIS_URL = redis_url()
 
 ROOT = Path(__file__).resolve().parents[1]
 ALERT = PushMessage(

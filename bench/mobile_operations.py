@@ -25,7 +25,7 @@ from backend.db.types import utcnow
 from backend.graphql_api.persisted import MANIFEST
 from backend.settings import Settings
 from bench.facilities import HUE, capture_statements, load, serve, wrk
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.support.databases import create_postgres_database, drop_postgres_database
 
 OPERATIONS = {o["name"]: o for o in json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]}
 NEAR = {"latitude": HUE[0], "longitude": HUE[1]}

@@ -26,8 +26,8 @@ from notifications import repository
 from notifications.gateways import Outcome, OutgoingPush, PushGateway, PushResult
 from notifications.messages import data_payload
 from notifications.models import Delivery, DeliveryStatus, Device, Notification
+from notifications.rate_limiter import NoLimit, RateLimiter
 from notifications.service import Preferences, preferences_of_many
-from notifications.throttle import NoLimit, RateLimiter
 
 log = logging.getLogger(__name__)
 

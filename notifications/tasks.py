@@ -18,7 +18,7 @@ from backend.worker.runtime import DomainTask
 from notifications import repository, service
 from notifications.dispatch import Dispatcher, retry_delay
 from notifications.gateways import PushGateway, gateway_for
-from notifications.throttle import RateLimiter, rate_limiter
+from notifications.rate_limiter import RateLimiter, rate_limiter
 
 log = logging.getLogger(__name__)
 

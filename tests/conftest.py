@@ -23,13 +23,10 @@ from backend.settings import Settings
 from tests.support.api import Api, open_api
 from tests.support.databases import (
     Templates,
-    create_postgres_database,
-    drop_postgres_database,
     postgres_reachable,
 )
-from tests.support.databases import asyncpg_dsn as _asyncpg_dsn
-from tests.support.services import POSTGRES_ADMIN_URL, unavailable
 from tests.support.services import redis_url as worker_redis_url
+from tests.support.services import unavailable
 
 pytest_plugins = ["tests.support.clock"]
 
@@ -37,14 +34,6 @@ load_all_models()
 
 REDIS_URL = worker_redis_url()
 
-# What the benchmarks under bench/ import from here.
-__all__ = [
-    "POSTGRES_ADMIN_URL",
-    "REDIS_URL",
-    "_asyncpg_dsn",
-    "create_postgres_database",
-    "drop_postgres_database",
-]
 
 # Argon2 at its minimum: most tests sign in, none of them is about the cost of hashing.
 CHEAP_PASSWORDS = passwords.Cost(time_cost=1, memory_cost=8, parallelism=1)

@@ -26,11 +26,15 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
+    # No ping per checkout (a round trip on every request): a connection the server dropped
+    # fails its statement, which the API answers as SERVICE_UNAVAILABLE (retry), and the pool
+    # replaces every connection of that generation. Recycling keeps them from going stale.
     return create_async_engine(
         url,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
+        pool_recycle=1800,
     )
 
 

@@ -33,7 +33,6 @@ from backend.i18n import DEFAULT_LOCALE, Locale, field_label, translate
 if TYPE_CHECKING:
     from backend.settings import Settings
 
-QUERY_TOO_COMPLEX_MARK = "query_too_complex"
 # What an outage answer suggests waiting (extensions.retryAfterSeconds, and Retry-After).
 OUTAGE_RETRY_AFTER_SECONDS = 5
 

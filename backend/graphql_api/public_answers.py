@@ -1,9 +1,10 @@
 """Cached answers to anonymous, public queries: many people asking the same thing get one
 execution.
 
-An answer is cached only when nobody is signed in, the operation is a query, and every field at
-its root is one a domain declared public (`GraphQLParts.public_fields`: places, facilities,
-slots — nothing under them reaches personal data). The key is the document's hash, its
+An answer is cached only for one of the app's own operations (the trusted-documents manifest:
+nobody can fill the cache with variants), when nobody is signed in, the operation is a query,
+and every field at its root is one a domain declared public (`GraphQLParts.public_fields`:
+places, facilities, slots — nothing under them reaches personal data). The key is the document's hash, its
 variables and the language. Parsing, validation and the query limits still run on every request;
 only execution is skipped.
 
@@ -25,6 +26,7 @@ from typing import Any, Protocol
 import redis.asyncio as redis
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -34,7 +36,6 @@ from graphql import (
     SelectionSetNode,
 )
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionResult
 
 from backend.graphql_api.parts import domain_parts
 from backend.settings import Settings
@@ -148,10 +149,12 @@ class PublicAnswers(SchemaExtension):
     """Serve a public query's answer from the store, or store the answer it produced."""
 
     store: AnswerStore
+    trusted: frozenset[str]
 
     @classmethod
-    def using(cls, store: AnswerStore) -> type[PublicAnswers]:
-        return type(cls.__name__, (cls,), {"store": store})
+    def using(cls, store: AnswerStore, trusted: frozenset[str]) -> type[PublicAnswers]:
+        """The extension for a schema: its store, and the hashes of the app's operations."""
+        return type(cls.__name__, (cls,), {"store": store, "trusted": trusted})
 
     async def on_execute(self) -> Any:
         key = await self._key()
@@ -159,7 +162,7 @@ class PublicAnswers(SchemaExtension):
         if key is not None:
             cached = await self.store.get(key)
             if cached is not None:
-                answer = ExecutionResult(data=json.loads(cached), errors=None)
+                answer = ExecutionResult(data=json.loads(cached))
                 self.execution_context.result = answer
         yield
         result = self.execution_context.result
@@ -176,6 +179,9 @@ class PublicAnswers(SchemaExtension):
         document, query = context.graphql_document, context.query
         if document is None or query is None:
             return None
+        digest = hashlib.sha256(query.encode()).hexdigest()
+        if digest not in self.trusted:
+            return None
         operations = [
             definition
             for definition in document.definitions
@@ -190,5 +196,5 @@ class PublicAnswers(SchemaExtension):
         variables = json.dumps(context.variables or {}, sort_keys=True, separators=(",", ":"))
         locale = getattr(request, "locale", "")
         generation = await self.store.generation()
-        material = f"{generation}\n{locale}\n{context.operation_name}\n{variables}\n{query}"
+        material = f"{generation}\n{locale}\n{context.operation_name}\n{variables}\n{digest}"
         return hashlib.sha256(material.encode()).hexdigest()

@@ -58,12 +58,13 @@ def build_schema(settings: Settings, answers: AnswerStore | None = None) -> Citi
         if settings.cache_redis_url
         else MemoryDocumentStore()
     )
+    trusted = TrustedDocuments.load()
     persisted = persisted_queries(
-        store, TrustedDocuments.load(), trusted_only=settings.graphql_trusted_documents_only
+        store, trusted, trusted_only=settings.graphql_trusted_documents_only
     )
     extensions: list[Any] = [persisted, *limit_extensions(settings), ErrorFormatter.using(settings)]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     if answers is not None and settings.public_answer_ttl_seconds > 0:
-        extensions.append(PublicAnswers.using(answers))
+        extensions.append(PublicAnswers.using(answers, frozenset(trusted.by_hash)))
     return CitizenSchema(query=Query, mutation=Mutation, extensions=extensions)

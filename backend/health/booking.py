@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict, NotFound
+from backend.free_text import check_printable
 from backend.health import access, notices, reminders
 from backend.health.insurance import normalize_card_number
 from backend.health.localtime import local_day
@@ -36,7 +37,6 @@ from backend.health.repository import dependants as dependant_rows
 from backend.health.repository import facilities as facility_rows
 from backend.health.repository import rows
 from backend.health.repository import slots as slot_rows
-from backend.text import check_printable
 from notifications.service import notify
 
 MAX_REASON_LENGTH = 500

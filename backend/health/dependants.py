@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict
+from backend.free_text import check_name
 from backend.health.localtime import local_day
 from backend.health.models import Dependant, Relationship
 from backend.health.repository import dependants as dependant_rows
 from backend.health.repository import rows
-from backend.text import check_name
 
 MAX_DEPENDANTS = 10
 MAX_NAME_LENGTH = 120

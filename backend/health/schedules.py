@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict, NotFound
+from backend.free_text import check_printable
 from backend.health import access, notices
 from backend.health.facilities import specialty_id_of
 from backend.health.localtime import MINUTES_PER_DAY, at_local_minute, local_day, local_days
@@ -35,7 +36,6 @@ from backend.health.repository import rows
 from backend.health.repository import schedules as schedule_rows
 from backend.health.repository import slots as slot_rows
 from backend.i18n import Translated
-from backend.text import check_printable
 from notifications.service import notify
 
 MIN_SLOT_MINUTES = 5

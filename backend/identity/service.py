@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict, RateLimited, Unauthenticated
+from backend.free_text import check_name
 from backend.i18n import Locale
 from backend.identity import passwords, repository, throttle
 from backend.identity.contacts import normalize_email, normalize_identifier, normalize_phone
@@ -24,7 +25,6 @@ from backend.identity.tokens import (
     successor_of,
 )
 from backend.settings import Settings
-from backend.text import check_name
 
 log = logging.getLogger(__name__)
 

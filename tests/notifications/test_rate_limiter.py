@@ -7,7 +7,7 @@ import time
 
 import redis
 
-from notifications.throttle import LocalRateLimiter, RedisRateLimiter
+from notifications.rate_limiter import LocalRateLimiter, RedisRateLimiter
 
 
 def test_local_limiter_spaces_sends() -> None:

@@ -1,0 +1,100 @@
+"""Anonymous answers to the app's public queries are served from a cache, never personal ones,
+and a change made through the API shows at once."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from backend.graphql_api.persisted import MANIFEST
+from tests.health.conftest import AN, CENTRAL, NEAR_BRIDGE, book, facility_gid, slots_of
+from tests.support.api import open_api
+from tests.support.graphql import data
+from tests.support.sessions import token
+
+OPERATIONS = {o["name"]: o["body"] for o in json.loads(MANIFEST.read_text())["operations"]}
+SEARCH = OPERATIONS["HealthFacilities"]
+SLOTS = OPERATIONS["AvailableSlots"]
+NEAR = {"near": NEAR_BRIDGE}
+
+
+async def test_the_same_public_question_twice_runs_no_sql_the_second_time(seeded: Any) -> None:
+    first = await seeded(SEARCH, NEAR)
+    assert seeded.sql.count > 0
+    seeded.sql.clear()
+
+    second = await seeded(SEARCH, NEAR)
+
+    assert second == first
+    assert seeded.sql.count == 0
+    other_place = await seeded(SEARCH, {"near": {"latitude": 16.47, "longitude": 107.6}})
+    assert seeded.sql.count > 0
+    assert other_place != first
+    seeded.sql.clear()
+    in_english = await seeded(SEARCH, NEAR, language="en")
+    assert seeded.sql.count > 0
+    assert in_english != first  # names and specialties in English
+
+
+async def test_signed_in_and_unlisted_documents_are_never_cached(seeded: Any) -> None:
+    bearer = await token(seeded, AN)
+    seeded.sql.clear()
+    await seeded(SEARCH, NEAR, token=bearer)
+    first = seeded.sql.count
+    seeded.sql.clear()
+    await seeded(SEARCH, NEAR, token=bearer)
+    assert seeded.sql.count == first > 1  # the session check, then the search itself again
+
+    unlisted = "{ healthSpecialties { code } }"
+    await seeded(unlisted)
+    seeded.sql.clear()
+    await seeded(unlisted)
+    assert seeded.sql.count > 0
+
+
+async def test_a_booking_shows_at_once_in_the_cached_slots(seeded: Any) -> None:
+    slot = (await slots_of(seeded, CENTRAL, "pediatrics"))[0]
+    window = {
+        "facilityId": facility_gid(CENTRAL),
+        "from": (slot.start_at - timedelta(minutes=1)).isoformat(),
+        "to": (slot.start_at + timedelta(minutes=1)).isoformat(),
+        "specialty": "pediatrics",
+    }
+
+    def seats(body: dict[str, Any]) -> int:
+        return int(data(body)["availableSlots"]["edges"][0]["node"]["remaining"])
+
+    before = seats(await seeded(SLOTS, window))
+    assert seats(await seeded(SLOTS, window)) == before  # served from the cache
+
+    await book(seeded, await token(seeded, AN), slot)
+
+    assert seats(await seeded(SLOTS, window)) == before - 1
+
+
+@pytest.mark.parametrize("settings_overrides", [{"PUBLIC_ANSWER_TTL_SECONDS": 0}])
+async def test_a_ttl_of_zero_turns_the_cache_off(seeded: Any) -> None:
+    await seeded(SEARCH, NEAR)
+    seeded.sql.clear()
+    await seeded(SEARCH, NEAR)
+    assert seeded.sql.count > 0
+
+
+async def test_api_processes_share_answers_and_invalidations_through_redis(
+    seeded: Any, redis_url: str
+) -> None:
+    shared = seeded.app.state.services.settings.model_copy(update={"cache_redis_url": redis_url})
+    async with open_api(shared) as one, open_api(shared) as other:
+        answer = await one(SEARCH, NEAR)
+        other.sql.clear()
+        assert await other(SEARCH, NEAR) == answer
+        assert other.sql.count == 0
+
+        slot = (await slots_of(one, CENTRAL, "pediatrics"))[0]
+        await book(one, await token(one, AN), slot)
+        other.sql.clear()
+        await other(SEARCH, NEAR)
+        assert other.sql.count > 0  # the booking moved the shared generation
