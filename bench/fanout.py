@@ -42,8 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ALERT = PushMessage(
     category=Category.ENVIRONMENT,
     type="flood.warning",
-    title=Text(vi="Cảnh báo ngập lụt", en="Flood warning"),
-    body=Text(vi="Mực nước sông Hương đang lên.", en="The Perfume River is rising."),
+    title=Text.of("Cảnh báo ngập lụt", "Flood warning"),
+    body=Text.of("Mực nước sông Hương đang lên.", "The Perfume River is rising."),
     deep_link="citizenhub://alerts/flood-1",
     data={"alertId": "flood-1"},
     urgent=True,

@@ -1,5 +1,5 @@
 """The read path against its floors, in interleaved rounds, on the dataset of
-bench/facilities.py (2,000 facilities, 200,000 slots, PostgreSQL+PostGIS).
+bench/dataset.py (2,000 facilities, 200,000 slots, PostgreSQL+PostGIS).
 
 For each operation, each round runs wrk against citizen-hub and then against its reference, and
 reads each server's own CPU time (utime + stime in /proc/PID/stat) before and after: CPU per
@@ -23,14 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from backend.db import migrate
-from backend.graphql_api.persisted import MANIFEST
 from backend.settings import Settings
-from bench.facilities import HUE, capture_statements, load, serve
-from bench.mobile_operations import signed_in_with_appointments
+from bench.dataset import (
+    NEAR,
+    OPERATIONS,
+    capture_statements,
+    load,
+    serve,
+    signed_in_with_appointments,
+)
 from tests.support.databases import create_postgres_database, drop_postgres_database
 
-OPERATIONS = {o["name"]: o for o in json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]}
-NEAR = {"latitude": HUE[0], "longitude": HUE[1]}
 PLACES = "query Places { places(first: 20) { edges { node { id name kind address } } } }"
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -21,19 +21,13 @@ from backend.db.base import load_all_models
 from backend.identity import passwords
 from backend.settings import Settings
 from tests.support.api import Api, open_api
-from tests.support.databases import (
-    Templates,
-    postgres_reachable,
-)
+from tests.support.databases import Templates, postgres_reachable
 from tests.support.services import redis_url as worker_redis_url
 from tests.support.services import unavailable
 
 pytest_plugins = ["tests.support.clock"]
 
 load_all_models()
-
-REDIS_URL = worker_redis_url()
-
 
 # Argon2 at its minimum: most tests sign in, none of them is about the cost of hashing.
 CHEAP_PASSWORDS = passwords.Cost(time_cost=1, memory_cost=8, parallelism=1)

@@ -1,24 +1,17 @@
-"""`healthFacilities(near:…)` with `nextAvailableSlot`, 2,000 facilities and 200,000 slots on
-PostgreSQL+PostGIS: the full GraphQL stack against a floor that runs the same SQL statements
-through asyncpg behind a bare Starlette endpoint. Both are served by one uvicorn process and
-loaded by wrk with 32 connections.
-
-    python -m bench.facilities [--facilities 2000] [--slots-per-facility 100] [--seconds 20]
-"""
+"""The benchmark dataset and the helpers every benchmark shares: 2,000 facilities within 30 km of
+Huế, each with one desk and 100 slots (the first two full, so "next available" has to skip), a
+signed-in resident with three upcoming appointments, the SQL one request runs, and a server in a
+process of its own."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import json
 import math
 import os
-import pickle
 import random
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -30,22 +23,16 @@ import httpx
 from sqlalchemy import event
 
 from backend.app import create_app
-from backend.db import migrate
 from backend.db.types import utcnow
+from backend.graphql_api.persisted import MANIFEST
 from backend.settings import Settings
-from tests.support.databases import asyncpg_dsn as _asyncpg_dsn
-from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.databases import asyncpg_dsn
 
 ROOT = Path(__file__).resolve().parents[1]
 HUE = (16.4637, 107.5909)
-QUERY = """
-query Nearby($near: GeoPointInput!) {
-  healthFacilities(near: $near, radiusMeters: 5000, first: 20) {
-    edges { node { id name distanceMeters acceptsInsurance nextAvailableSlot { id start } } }
-  }
-}
-"""
-VARIABLES = {"near": {"latitude": HUE[0], "longitude": HUE[1]}}
+NEAR = {"latitude": HUE[0], "longitude": HUE[1]}
+OPERATIONS = {o["name"]: o for o in json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]}
+PASSWORD = "benchmark password"  # noqa: S105 - a throw-away account in a throw-away database
 
 
 def _offset(lat: float, lng: float, meters: float, bearing: float) -> tuple[float, float]:
@@ -96,7 +83,7 @@ async def load(url: str, facilities: int, slots_per_facility: int) -> None:
                     False,
                 )
             )
-    connection = await asyncpg.connect(_asyncpg_dsn(url))
+    connection = await asyncpg.connect(asyncpg_dsn(url))
     try:
         await connection.execute(
             "INSERT INTO health_specialties (id, code, name) "
@@ -160,11 +147,10 @@ async def load(url: str, facilities: int, slots_per_facility: int) -> None:
 
 async def capture_statements(
     settings: Settings,
-    payload: dict[str, Any] | None = None,
+    payload: dict[str, Any],
     headers: dict[str, str] | None = None,
 ) -> tuple[list[tuple[str, tuple[Any, ...]]], Any]:
     """The SQL the API runs for one request, with its parameters, as asyncpg receives them."""
-    payload = payload or {"query": QUERY, "variables": VARIABLES}
     app = create_app(settings)
     captured: list[tuple[str, tuple[Any, ...]]] = []
 
@@ -180,51 +166,6 @@ async def capture_statements(
     assert "errors" not in warm.json(), warm.text
     assert "errors" not in body, body
     return [(re.sub(r"\s+", " ", s), p) for s, p in captured], body
-
-
-def wrk(
-    url: str,
-    body: str,
-    seconds: int,
-    script_dir: Path,
-    headers: dict[str, str] | None = None,
-) -> dict[str, float]:
-    script = script_dir / "post.lua"
-    extra = "".join(
-        f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in (headers or {}).items()
-    )
-    script.write_text(
-        'wrk.method = "POST"\n'
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f"{extra}wrk.body = {json.dumps(body)}\n"
-    )
-    output = subprocess.run(
-        ["wrk", "-t", "2", "-c", "32", "-d", f"{seconds}s", "--latency", "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def grab(pattern: str) -> str:
-        found = re.search(pattern, output)
-        assert found, output
-        return found.group(1)
-
-    if "Latency Distribution" not in output or "-nan" in output:
-        raise RuntimeError(f"wrk got no answers:\n{output}")
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "requests_per_s": float(grab(r"Requests/sec:\s+([\d.]+)")),
-        "p50_ms": _milliseconds(grab(r"50%\s+(\S+)")),
-        "p99_ms": _milliseconds(grab(r"99%\s+(\S+)")),
-        "errors": float(errors.group(1)) if errors else 0.0,
-    }
-
-
-def _milliseconds(value: str) -> float:
-    """wrk prints latencies as 850.00us, 12.34ms or 1.02s."""
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def serve(module: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -254,49 +195,38 @@ def serve(module: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes
     raise RuntimeError(f"{module} did not start")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--facilities", type=int, default=2000)
-    parser.add_argument("--slots-per-facility", type=int, default=100)
-    parser.add_argument("--seconds", type=int, default=20)
-    args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="citizen-bench-"))
-    url = create_postgres_database()
-    settings = Settings(DATABASE_URL=url, CITIZEN_VAR_DIR=scratch)
-    try:
-        migrate.upgrade(settings)
-        asyncio.run(load(url, args.facilities, args.slots_per_facility))
-        statements, sample = asyncio.run(capture_statements(settings))
-        (scratch / "statements.pickle").write_bytes(pickle.dumps(statements))
-        env = {"DATABASE_URL": url, "CITIZEN_VAR_DIR": str(scratch)}
-        results = {}
-        graphql_body = json.dumps({"query": QUERY, "variables": VARIABLES})
-        for name, module, path, body in (
-            ("graphql", "backend.app:create_app", "/graphql", graphql_body),
-            ("asyncpg_floor", "bench.floor:create_floor", "/floor", "{}"),
-        ):
-            server = serve(
-                module, {**env, "BENCH_STATEMENTS": str(scratch / "statements.pickle")}, 8765
-            )
-            try:
-                wrk(f"http://127.0.0.1:8765{path}", body, 3, scratch)  # warm-up
-                results[name] = wrk(f"http://127.0.0.1:8765{path}", body, args.seconds, scratch)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-        results["ratio_graphql_to_floor_rps"] = round(
-            results["graphql"]["requests_per_s"] / results["asyncpg_floor"]["requests_per_s"], 3
-        )
-        results["statements_per_request"] = len(statements)
-        results["facilities_returned"] = len(sample["data"]["healthFacilities"]["edges"])
-        results["dataset"] = {
-            "facilities": args.facilities,
-            "slots": args.facilities * args.slots_per_facility,
-        }
-        print(json.dumps(results, indent=2))
-    finally:
-        drop_postgres_database(url)
+async def signed_in_with_appointments(settings: Settings) -> str:
+    """A resident with three upcoming appointments, as the home screen expects; returns a token."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
 
+        async def send(name: str, variables: dict[str, Any], token: str | None = None) -> Any:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            body = {"query": OPERATIONS[name]["body"], "variables": variables}
+            return (await client.post("/graphql", json=body, headers=headers)).json()
 
-if __name__ == "__main__":
-    main()
+        account = {"phone": "0912345678", "password": PASSWORD, "displayName": "Lan"}
+        await send("Register", {"input": account})
+        login = await send("Login", {"identifier": "0912345678", "password": PASSWORD})
+        token = login["data"]["login"]["accessToken"]
+        found = await send("HealthFacilities", {"near": NEAR}, token)
+        now = utcnow()
+        booked = 0
+        for edge in found["data"]["healthFacilities"]["edges"]:
+            window = {
+                "facilityId": edge["node"]["id"],
+                "from": now.isoformat(),
+                "to": (now + timedelta(days=7)).isoformat(),
+            }
+            slots = (await send("AvailableSlots", window, token))["data"]["availableSlots"]
+            for slot in slots["edges"][booked * 10 :]:
+                choice = {"input": {"slotId": slot["node"]["id"], "patient": {"self": True}}}
+                if not (await send("BookAppointment", choice, token)).get("errors"):
+                    booked += 1
+                    break
+            if booked == 3:
+                break
+        assert booked == 3, "could not book three appointments"
+    await app.state.engine.dispose()
+    return str(token)
