@@ -87,7 +87,7 @@ async def test_two_hundred_patients_race_for_three_seats(seeded: Any) -> None:
     assert slot.capacity == 3
     password = "mật khẩu thử tải 2026"
     patients = await add_citizens(seeded, 200, await passwords.hash_password(password))
-    # One signs in for real (an Argon2 verification, ~0.1 s); the others get the same kind of
+    # One signs in for real (an Argon2 verification); the others get the same kind of
     # session minted directly, so that the test measures booking, not password hashing.
     signed_in = await login(seeded, "+84907000000", password)
     assert signed_in["user"]["id"] == gid("User", patients[0])
