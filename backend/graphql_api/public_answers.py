@@ -4,9 +4,9 @@ execution.
 An answer is cached only for one of the app's own operations (the trusted-documents manifest:
 nobody can fill the cache with variants), when nobody is signed in, the operation is a query,
 and every field at its root is one a domain declared public (`GraphQLParts.public_fields`:
-places, facilities, slots — nothing under them reaches personal data). The key is the document's hash, its
-variables and the language. Parsing, validation and the query limits still run on every request;
-only execution is skipped.
+places, facilities, slots — nothing under them reaches personal data). The key is the
+document's hash, its variables and the language. Parsing, validation and the query limits still
+run on every request; only execution is skipped.
 
 Entries live for a few seconds, and every committed mutation moves a generation number that is
 part of the key, so a change made through the API (a booking takes a seat) shows at once. With

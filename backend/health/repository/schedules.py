@@ -76,4 +76,4 @@ async def cancelled_by_closures(
         .where(Appointment.closure_id.in_(closure_ids))
         .group_by(Appointment.closure_id)
     )
-    return {key: count for key, count in (await session.execute(statement)).tuples() if key}
+    return {key: count for key, count in (await session.execute(statement)).all() if key}
