@@ -92,7 +92,13 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="citizen-readpath-"))
     url = create_postgres_database()
     base = {"DATABASE_URL": url, "CITIZEN_VAR_DIR": str(scratch)}
-    settings = Settings(DATABASE_URL=url, CITIZEN_VAR_DIR=scratch, ACCESS_TOKEN_TTL_SECONDS=3600)
+    # Uncached: the statements captured for the floors are those a request really runs.
+    settings = Settings(
+        DATABASE_URL=url,
+        CITIZEN_VAR_DIR=scratch,
+        ACCESS_TOKEN_TTL_SECONDS=3600,
+        PUBLIC_ANSWER_TTL_SECONDS=0,
+    )
     servers: list[subprocess.Popen[bytes]] = []
     try:
         migrate.upgrade(settings)
@@ -108,6 +114,7 @@ def main() -> None:
             ("places", places, {}),
         ):
             captured, _ = asyncio.run(capture_statements(settings, payload, headers))
+            assert captured, f"{name}: no SQL captured"
             (scratch / f"{name}.pickle").write_bytes(pickle.dumps(captured))
         env = {**base, "ACCESS_TOKEN_TTL_SECONDS": "3600"}
         uncached = serve("backend.app:create_app", {**env, "PUBLIC_ANSWER_TTL_SECONDS": "0"}, 8101)
