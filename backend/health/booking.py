@@ -62,10 +62,15 @@ async def book(
     reason = clean_reason(request.reason)
     card = _card(request.insurance_card_number)
     session = uow.session
+    # A full slot is refused before any lock is taken: in a rush for the last seats, the many
+    # who are too late must not queue behind the winners' transactions. The conditional UPDATE
+    # below stays the authority on the seats.
+    slot = await _bookable_slot(session, request.slot_id, now, field="slotId")
+    if slot.booked >= slot.capacity:
+        raise Conflict("health.slot_full", field="slotId")
     await dependant_rows.lock_account(session, account_id)
     if request.dependant_id is not None:
         await _check_dependant(session, account_id, request.dependant_id)
-    slot = await _bookable_slot(session, request.slot_id, now, field="slotId")
     facility = await facility_rows.facility_by_id(session, slot.facility_id)
     if card is not None and (facility is None or not facility.accepts_insurance):
         raise BadUserInput("health.insurance_not_accepted", field="insuranceCardNumber")

@@ -1,0 +1,158 @@
+"""A rush on the last seats: 200 people book one slot of capacity 3 at the same moment, against
+one API process on PostgreSQL. Exactly three must win; the others must hear "full" quickly. In
+the same run, one uncontended booking's latency is the yardstick: the burst's p99 is reported
+as a multiple of it.
+
+    python -m bench.booking_burst [--people 200] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from strawberry.relay import to_base64
+
+from backend.app import create_app
+from backend.db import migrate
+from backend.db.types import utcnow
+from backend.db.unit_of_work import UnitOfWork
+from backend.health.models import Slot
+from backend.identity.models import User
+from backend.seed.demo import seed_demo
+from backend.settings import Settings
+from bench.dataset import OPERATIONS, serve
+from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.sessions import mint_tokens
+
+BOOK = OPERATIONS["BookAppointment"]["body"]
+
+
+@dataclass
+class Local:
+    """What mint_tokens needs of an app: its services and a session factory."""
+
+    app: Any
+
+    @property
+    def sessions(self) -> Any:
+        return self.app.state.services.sessions
+
+
+async def prepare(settings: Settings, people: int, slots: int) -> tuple[list[str], list[str]]:
+    """`people` residents with tokens, and `slots` future slots of capacity 3, none booked."""
+    app = create_app(settings)
+    await seed_demo(app.state.services.sessions)
+    ids = [uuid.uuid4() for _ in range(people)]
+    async with UnitOfWork(app.state.services.sessions) as uow:
+        template = await uow.session.scalar(select(User).limit(1))
+        assert template is not None
+        uow.session.add_all(
+            User(
+                id=user_id,
+                phone=f"+8490{8000000 + number}",
+                password_hash=template.password_hash,
+                display_name=f"Công dân {number}",
+                is_active=True,
+            )
+            for number, user_id in enumerate(ids)
+        )
+        chosen = (
+            await uow.session.scalars(
+                select(Slot.id)
+                .where(Slot.start_at > utcnow() + timedelta(days=2))
+                .order_by(Slot.start_at)
+                .limit(slots)
+            )
+        ).all()
+        await uow.session.execute(
+            update(Slot).where(Slot.id.in_(chosen)).values(capacity=3, booked=0, blocked=False)
+        )
+    tokens = await mint_tokens(Local(app), ids)
+    await app.state.engine.dispose()
+    return tokens, [to_base64("AppointmentSlot", str(slot)) for slot in chosen]
+
+
+async def book(client: httpx.AsyncClient, token: str, slot: str) -> tuple[float, str]:
+    variables = {"input": {"slotId": slot, "patient": {"self": True}}}
+    started = time.perf_counter()
+    response = await client.post(
+        "/graphql",
+        json={"query": BOOK, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    elapsed = time.perf_counter() - started
+    body = response.json()
+    errors = body.get("errors") or []
+    outcome = "booked" if not errors else errors[0]["extensions"]["code"]
+    return elapsed, outcome
+
+
+async def run(base_url: str, tokens: list[str], slots: list[str], rounds: int) -> dict[str, Any]:
+    """Each round on fresh connections (as 200 phones would open), so no idle keep-alive
+    connection the server has since closed is reused."""
+    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
+    results: dict[str, Any] = {"rounds": []}
+    for number in range(rounds):
+        async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120) as client:
+            await book(client, tokens[0], slots[number])  # warm-up: a connection, caches
+            first = rounds + number * 6
+            alone = [(await book(client, tokens[1 + i], slots[first + i]))[0] for i in range(5)]
+            target = slots[first + 5]
+            burst = await asyncio.gather(*(book(client, token, target) for token in tokens[6:]))
+        latencies = sorted(elapsed for elapsed, _ in burst)
+        p99 = latencies[int(0.99 * (len(latencies) - 1))]
+        uncontended = statistics.median(alone)
+        results["rounds"].append(
+            {
+                "uncontended_ms": round(uncontended * 1000, 1),
+                "burst_p50_ms": round(statistics.median(latencies) * 1000, 1),
+                "burst_p99_ms": round(p99 * 1000, 1),
+                "burst_max_ms": round(latencies[-1] * 1000, 1),
+                "p99_over_uncontended": round(p99 / uncontended, 1),
+                "outcomes": dict(Counter(outcome for _, outcome in burst)),
+            }
+        )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="citizen-burst-"))
+    url = create_postgres_database()
+    settings = Settings(DATABASE_URL=url, CITIZEN_VAR_DIR=scratch, ACCESS_TOKEN_TTL_SECONDS=3600)
+    server = None
+    try:
+        migrate.upgrade(settings)
+        tokens, slots = asyncio.run(prepare(settings, args.people + 6, 7 * args.rounds))
+        env = {"DATABASE_URL": url, "CITIZEN_VAR_DIR": str(scratch)}
+        server = serve("backend.app:create_app", {**env, "ACCESS_TOKEN_TTL_SECONDS": "3600"}, 8104)
+        print(
+            json.dumps(
+                asyncio.run(run("http://127.0.0.1:8104", tokens, slots, args.rounds)), indent=2
+            )
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        drop_postgres_database(url)
+
+
+if __name__ == "__main__":
+    main()
