@@ -3,7 +3,9 @@
 Interface texts live in gettext catalogues, one per domain (`Domain.catalogue`) plus `core` for
 the shared ones: `backend/locales/<lang>/LC_MESSAGES/<catalogue>.po`, read with Babel when first
 needed (the app loads them at start-up, so a broken catalogue stops it there). Message ids are
-keys such as `health.slot_full`, with `{name}` parameters; field labels are `field.<name>`.
+keys such as `health.slot_full`, with `{name}` parameters. Field labels are namespaced by their
+catalogue, `field.<catalogue>.<name>` (`field.health.start`), so two domains may both name a field
+`start`; a catalogue that defines another's label, or a key two catalogues define, stops start-up.
 Vietnamese and English are complete; a text missing in another language falls back to English,
 then Vietnamese. Content (place names, closure reasons, pushes) is a `Translated` value with
 the same fallback.
@@ -93,6 +95,11 @@ def load_catalogues(names: Iterable[str], directory: Path = LOCALES_DIR) -> Mess
                         f"message key {key!r} is defined by the catalogues "
                         f"{origin[key]!r} and {name!r}"
                     )
+                if key.startswith(FIELD_PREFIX) and not key.startswith(f"{FIELD_PREFIX}{name}."):
+                    raise CatalogueError(
+                        f"field label {key!r} in the catalogue {name!r}: "
+                        f"its labels are named {FIELD_PREFIX}{name}.<field>"
+                    )
                 origin[key] = name
                 if isinstance(message.string, str) and message.string and not message.fuzzy:
                     texts[locale][key] = message.string
@@ -112,9 +119,17 @@ def messages() -> Messages:
     return load_catalogues(catalogue_names(), LOCALES_DIR)
 
 
-def field_label(field: str, locale: Locale) -> str:
-    """How a field is named to people; the machine-readable name goes in `extensions`."""
-    return messages().lookup(FIELD_PREFIX + field, locale) or field
+def field_label(field: str, locale: Locale, catalogue: str | None = None) -> str:
+    """How a field is named to people (the machine-readable path goes in `extensions`): the
+    label of the catalogue whose operation refused it, else the first catalogue that has one."""
+    leaf = field.rsplit(".", 1)[-1]
+    loaded = messages()
+    names = [catalogue] if catalogue else []
+    for name in (*names, *catalogue_names()):
+        label = loaded.lookup(f"{FIELD_PREFIX}{name}.{leaf}", locale)
+        if label:
+            return label
+    return leaf
 
 
 def render(template: str, params: Mapping[str, Any]) -> str:

@@ -101,6 +101,38 @@ def test_a_key_defined_by_two_catalogues_stops_start_up(
         messages.cache_clear()
 
 
+def _catalogue(folder: Path, name: str, entries: dict[str, str]) -> None:
+    body = "".join(f'msgid "{key}"\nmsgstr "{text}"\n\n' for key, text in entries.items())
+    (folder / f"{name}.po").write_text(
+        f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n{body}',
+        encoding="utf-8",
+    )
+
+
+def test_field_labels_are_namespaced_by_catalogue(tmp_path: Path) -> None:
+    for locale in Locale:
+        folder = tmp_path / locale.value / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        _catalogue(folder, "traffic", {"field.traffic.start": "điểm đầu đoạn đường"})
+        _catalogue(folder, "schools", {"field.schools.start": "ngày khai giảng"})
+    loaded = load_catalogues(["traffic", "schools"], tmp_path)
+    assert loaded.lookup("field.traffic.start", Locale.VI) == "điểm đầu đoạn đường"
+    assert loaded.lookup("field.schools.start", Locale.VI) == "ngày khai giảng"
+
+    for locale in Locale:
+        _catalogue(
+            tmp_path / locale.value / "LC_MESSAGES", "schools", {"field.traffic.start": "ngày"}
+        )
+    with pytest.raises(CatalogueError, match=r"field\.traffic\.start.*'schools'"):
+        load_catalogues(["traffic", "schools"], tmp_path)
+
+
+def test_a_refusal_names_its_field_with_its_own_domains_label() -> None:
+    assert field_label("start", Locale.EN, "health") == "Start"
+    assert field_label("input.phone", Locale.VI, "identity") == "số điện thoại"
+    assert field_label("phone", Locale.EN) == "Phone number"  # no domain: the first that has it
+
+
 def test_a_missing_catalogue_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="missing catalogue"):
         load_catalogues(["core"], tmp_path)

@@ -28,6 +28,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
 from backend.errors import DomainError, ErrorCode
+from backend.graphql_api.parts import field_catalogues
 from backend.i18n import DEFAULT_LOCALE, Locale, field_label, translate
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def format_error(
     if isinstance(original, DomainError):
         params = dict(original.params)
         if original.field:
-            params["field"] = field_label(original.field, locale)
+            params["field"] = field_label(original.field, locale, catalogue_of(error.path))
         message = translate(original.message_key, locale, **params)
         extensions = original.extensions()
         if original.field:
@@ -163,6 +164,17 @@ def format_error(
     extensions = _classify(error, document)
     message = without_suggestions(error.message) if hide_suggestions else error.message
     return _with(error, message, extensions)
+
+
+def catalogue_of(path: Any) -> str | None:
+    """The catalogue of the domain whose field failed: its root field's, or under `viewer`, the
+    viewer field's."""
+    names = [step for step in path or () if isinstance(step, str)]
+    catalogues = field_catalogues()
+    for name in names[:2]:
+        if name in catalogues and name != "viewer":
+            return catalogues[name]
+    return None
 
 
 def input_path(field: str, nodes: Any) -> str:

@@ -8,9 +8,10 @@ from functools import cache
 from typing import Any
 
 import strawberry
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types.private import is_private
 
-from backend.domains import all_domains
+from backend.domains import Domain, all_domains
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +28,36 @@ class GraphQLParts:
 
 
 @cache
-def domain_parts() -> tuple[GraphQLParts, ...]:
+def parts_by_domain() -> tuple[tuple[Domain, GraphQLParts], ...]:
     """Every domain's GraphQL parts, in the order the domains are declared."""
-    found: list[GraphQLParts] = []
+    found: list[tuple[Domain, GraphQLParts]] = []
     for domain in all_domains():
         if domain.graphql is not None:
             parts = importlib.import_module(domain.graphql).PARTS
             if not isinstance(parts, GraphQLParts):
                 raise TypeError(f"{domain.graphql}.PARTS must be a GraphQLParts")
-            found.append(parts)
+            found.append((domain, parts))
     return tuple(found)
+
+
+def domain_parts() -> tuple[GraphQLParts, ...]:
+    return tuple(parts for _, parts in parts_by_domain())
+
+
+@cache
+def field_catalogues() -> dict[str, str]:
+    """The catalogue of the domain behind each field of `Query`, `Mutation` and `User`, by
+    GraphQL name: whose labels name the inputs of a refusal."""
+    names = NameConverter()
+    found: dict[str, str] = {}
+    for domain, parts in parts_by_domain():
+        for part in (parts.query, parts.mutation, parts.viewer):
+            definition = getattr(part, "__strawberry_definition__", None)
+            if definition is None or domain.catalogue is None:
+                continue
+            for member in definition.fields:
+                found[names.get_graphql_name(member)] = domain.catalogue
+    return found
 
 
 @cache
