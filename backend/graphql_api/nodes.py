@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Literal, Protocol, Self, TypeVar, overload
+from typing import Any, Literal, Self, TypeVar, overload
 
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 
 from backend.errors import BadUserInput
 from backend.graphql_api.context import Info
-
-
-class HasId(Protocol):
-    @property
-    def id(self) -> uuid.UUID: ...
-
+from backend.graphql_api.loaders import HasId
 
 R = TypeVar("R", bound=HasId)
 N = TypeVar("N")
