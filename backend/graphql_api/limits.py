@@ -13,12 +13,20 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
+    get_named_type,
+    get_nullable_type,
 )
 from strawberry.extensions import (
     AddValidationRules,
@@ -33,10 +41,16 @@ from backend.errors import ErrorCode
 from backend.graphql_api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from backend.settings import Settings
 
+# What a plain list (not a connection) is assumed to hold when costing a document: lists have no
+# `first`, and a facility's practitioners or specialties run to a few dozen. Counting them as 1
+# let `practitioners { facility { practitioners { … } } }` grow as P⁴ inside the depth limit.
+PLAIN_LIST_SIZE = 20
+
 
 def cost_rule(max_cost: int) -> type[ValidationRule]:
-    """Each field costs 1, times the page size of every list around it. `first` given as a
-    variable counts as the maximum page size: the check must hold before variables are read."""
+    """Each field costs 1, times the size of every list around it: a connection's page size
+    (`first`, or the default; a variable counts as the maximum, since the check must hold before
+    variables are read) and `PLAIN_LIST_SIZE` for a plain list, whose type says it is one."""
 
     class QueryCostRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
@@ -47,10 +61,12 @@ def cost_rule(max_cost: int) -> type[ValidationRule]:
                 for definition in document.definitions
                 if isinstance(definition, FragmentDefinitionNode)
             }
+            schema = context.schema
             for definition in document.definitions:
                 if not isinstance(definition, OperationDefinitionNode):
                     continue
-                cost = _selection_cost(definition.selection_set, fragments, frozenset())
+                root = schema.get_root_type(definition.operation)
+                cost = _Costing(schema, fragments).selection(definition.selection_set, root)
                 if cost > max_cost:
                     name = definition.name.value if definition.name else "anonymous"
                     context.report_error(
@@ -64,35 +80,62 @@ def cost_rule(max_cost: int) -> type[ValidationRule]:
     return QueryCostRule
 
 
-def _selection_cost(
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    visiting: frozenset[str],
+class _Costing:
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.schema = schema
+        self.fragments = fragments
+
+    def selection(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        visiting: frozenset[str] = frozenset(),
+    ) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                definition = _field(parent, selection.name.value)
+                child = get_named_type(definition.type) if definition else None
+                children = self.selection(selection.selection_set, child, visiting)
+                total += 1 + _multiplier(selection, definition, parent) * children
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selection(selection.selection_set, inner, visiting)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in visiting:  # cycles: another rule's error
+                    inner = self.schema.get_type(fragment.type_condition.name.value)
+                    total += self.selection(fragment.selection_set, inner, visiting | {name})
+        return total
+
+
+def _field(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        found: GraphQLField | None = parent.fields.get(name)
+        return found
+    return None
+
+
+def _multiplier(
+    field: FieldNode, definition: GraphQLField | None, parent: GraphQLNamedType | None
 ) -> int:
-    if selection_set is None:
-        return 0
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            children = _selection_cost(selection.selection_set, fragments, visiting)
-            total += 1 + _multiplier(selection) * children
-        elif isinstance(selection, InlineFragmentNode):
-            total += _selection_cost(selection.selection_set, fragments, visiting)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in visiting:  # cycles are another rule's error
-                total += _selection_cost(fragment.selection_set, fragments, visiting | {name})
-    return total
-
-
-def _multiplier(field: FieldNode) -> int:
     for argument in field.arguments or ():
         if argument.name.value == "first":
             if isinstance(argument.value, IntValueNode):
                 return max(1, min(int(argument.value.value), MAX_PAGE_SIZE))
             return MAX_PAGE_SIZE
-    return DEFAULT_PAGE_SIZE if _is_connection(field) else 1
+    if _is_connection(field):
+        return DEFAULT_PAGE_SIZE
+    in_connection = parent is not None and parent.name.endswith("Connection")
+    plain_list = definition is not None and isinstance(
+        get_nullable_type(definition.type), GraphQLList
+    )
+    # A connection's `edges` are the page its `first` already counted.
+    return PLAIN_LIST_SIZE if plain_list and not in_connection else 1
 
 
 def _is_connection(field: FieldNode) -> bool:

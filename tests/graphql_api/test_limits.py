@@ -73,6 +73,21 @@ async def test_cost_limit_multiplies_page_sizes(api: Any) -> None:
     assert "costs" in body["errors"][0]["message"]
 
 
+async def test_plain_lists_multiply_the_cost_of_what_they_hold(api: Any) -> None:
+    """Lists without `first` (a facility's practitioners) count too, or nesting them back and
+    forth would return P⁴ objects from one anonymous request inside the depth limit."""
+    query = """
+    query Nested {
+      healthFacilities(near: {latitude: 16.46, longitude: 107.59}, first: 100) {
+        edges { node { practitioners { facility { practitioners { facility {
+          practitioners { fullName } } } } } } }
+      }
+    }
+    """
+    body = await _refused_without_sql(api, query)
+    assert "costs" in body["errors"][0]["message"]
+
+
 async def test_page_size_given_as_variable_counts_as_the_maximum(api: Any) -> None:
     query = """
     query Costly($n: Int) {
