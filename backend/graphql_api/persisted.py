@@ -96,13 +96,14 @@ def persisted_queries(
         async def on_operation(self) -> AsyncIterator[None]:
             context = self.execution_context
             requested = (context.operation_extensions or {}).get("persistedQuery")
+            register: str | None = None
             if requested is not None:
                 digest = _requested_hash(requested)
                 if context.query:
                     if sha256(context.query) != digest:
                         raise _error("provided sha does not match query", ErrorCode.BAD_USER_INPUT)
                     if not trusted_only:
-                        await store.put(digest, context.query)
+                        register = digest
                 else:
                     known = trusted.by_hash.get(digest)
                     if known is None and not trusted_only:
@@ -115,7 +116,12 @@ def persisted_queries(
                     "only the app's own operations are accepted", ErrorCode.OPERATION_NOT_ALLOWED
                 )
             yield
-            _set_cache_control(context.context, failed=bool(context.pre_execution_errors))
+            failed = bool(context.pre_execution_errors)
+            # Only a document that parsed and passed validation and the limits is remembered:
+            # garbage must not fill the store, nor be served back by its hash.
+            if register is not None and not failed and context.graphql_document is not None:
+                await store.put(register, context.query or "")
+            _set_cache_control(context.context, failed=failed)
 
     return PersistedQueries
 

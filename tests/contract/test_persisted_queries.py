@@ -40,6 +40,25 @@ async def test_unknown_hash_then_registration_then_hash_alone(seeded: Any) -> No
 
 
 @pytest.mark.parametrize(
+    "document",
+    [
+        "{ wards { edges { cursor } ",  # does not parse
+        "{ noSuchField }",  # does not validate
+        "{ a: wards { totalCount } }",  # does not validate either
+    ],
+)
+async def test_a_document_that_fails_is_not_remembered(seeded: Any, document: str) -> None:
+    digest = sha256(document)
+
+    refused = await post(seeded, query=document, extensions=persisted(digest))
+    by_hash = await post(seeded, extensions=persisted(digest))
+
+    assert error_codes(refused)
+    assert "PERSISTED_QUERY_NOT_FOUND" not in error_codes(refused)
+    assert error_codes(by_hash) == ["PERSISTED_QUERY_NOT_FOUND"]
+
+
+@pytest.mark.parametrize(
     "extensions",
     [
         {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}},  # not the query's hash
