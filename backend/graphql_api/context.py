@@ -19,7 +19,7 @@ from strawberry.fastapi import BaseContext
 from backend.db.reads import RequestReads
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
-from backend.errors import Unauthenticated
+from backend.errors import RateLimited, Unauthenticated
 from backend.graphql_api.loaders import LoaderSet
 from backend.graphql_api.public_answers import AnswerStore
 from backend.i18n import Locale
@@ -61,6 +61,7 @@ class Context(BaseContext):
         self.reads = RequestReads(services.engine)
         self._loader_sets: dict[type[LoaderSet], LoaderSet] = {}
         self._viewer: asyncio.Task[User | None] | None = None
+        self._password_checked = False
 
     @property
     def auth(self) -> AuthConfig:
@@ -76,6 +77,13 @@ class Context(BaseContext):
             found = self._loader_sets[kind] = kind(self.reads, self.now)
         assert isinstance(found, kind)
         return found
+
+    def spend_password_check(self) -> None:
+        """Argon2 costs tens of milliseconds on purpose: one request may run it once. Aliased
+        `login` or `register` fields beyond the first are refused before any hashing."""
+        if self._password_checked:
+            raise RateLimited("auth.one_password_per_request", retry_after_seconds=0)
+        self._password_checked = True
 
     def read(self) -> AbstractAsyncContextManager[AsyncSession]:
         """The request's read session, for one statement or batch (see `RequestReads`)."""

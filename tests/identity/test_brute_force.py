@@ -1,4 +1,4 @@
-"""Failed sign-ins slow an account down, then lock it; aliases and separate requests all count."""
+"""Failed sign-ins slow an account down, then lock it; one request checks one password at most."""
 
 from __future__ import annotations
 
@@ -20,14 +20,23 @@ def aliased_logins(count: int, identifier: str, password: str) -> str:
     return f"mutation {{ {fields} }}"
 
 
-async def test_aliased_attempts_in_one_document_are_each_counted(seeded: Any) -> None:
-    body = await seeded(aliased_logins(12, "0905000001", WRONG))
+async def test_aliased_attempts_in_one_document_check_one_password(seeded: Any) -> None:
+    body = await seeded(aliased_logins(12, "0905000001", WRONG), language="en")
 
-    codes = error_codes(body)
+    assert error_codes(body) == ["UNAUTHENTICATED"] + ["RATE_LIMITED"] * 11
+    refused = body["errors"][-1]
+    assert refused["message"] == "A request may check a password only once."
+    # Only the first was a sign-in attempt: the account is neither slowed down nor locked.
+    assert (await login(seeded, "0905000001"))["user"]["phone"] == "+84905000001"
+
+
+async def test_repeated_failures_slow_down_then_lock(seeded: Any) -> None:
+    codes = []
+    for _ in range(12):
+        codes += error_codes(await seeded(LOGIN, {"identifier": "0905000001", "password": WRONG}))
+
     assert codes[:3] == ["UNAUTHENTICATED"] * 3  # free attempts
     assert codes[3:] == ["RATE_LIMITED"] * 9  # then slowed down, then locked
-    last = body["errors"][-1]
-    assert last["extensions"]["retryAfterSeconds"] > 0
 
     # Locked: even the right password is refused now.
     right = await seeded(LOGIN, {"identifier": "0905000001", "password": DEMO_PASSWORD})
@@ -58,7 +67,8 @@ async def test_a_success_before_the_limit_forgets_earlier_failures(seeded: Any) 
 
 
 async def test_other_accounts_are_not_locked_by_someone_elses_failures(seeded: Any) -> None:
-    await seeded(aliased_logins(12, "0905000001", WRONG))
+    for _ in range(12):
+        await seeded(LOGIN, {"identifier": "0905000001", "password": WRONG})
 
     assert (await login(seeded, "0905000003"))["user"]["phone"] == "+84905000003"
 
@@ -82,3 +92,19 @@ async def test_malformed_identifier_is_bad_input_and_not_counted(seeded: Any) ->
         body = await seeded(LOGIN, {"identifier": "not a phone", "password": WRONG})
         assert error_codes(body) == ["BAD_USER_INPUT"]
     assert (await login(seeded))["user"]["phone"] == "+84905000001"
+
+
+async def test_registering_counts_as_the_requests_password_check(seeded: Any) -> None:
+    document = """
+    mutation {
+      register(input: {displayName: "Lan", phone: "0905123456", password: "mật khẩu dài 2026"}) {
+        phone
+      }
+      login(input: {identifier: "0905000001", password: "hue-demo-2026"}) { accessToken }
+    }
+    """
+    body = await seeded(document)
+
+    assert body["data"]["register"] == {"phone": "+84905123456"}
+    assert body["data"]["login"] is None
+    assert error_codes(body) == ["RATE_LIMITED"]

@@ -24,6 +24,7 @@ from backend.identity import service
 class IdentityMutation:
     @strawberry.mutation(description="Create a resident account; then sign in with `login`.")
     async def register(self, info: Info, input: RegisterInput) -> UserRef | None:
+        info.context.spend_password_check()
         async with info.context.unit_of_work() as uow:
             user = await service.register(
                 uow,
@@ -38,6 +39,7 @@ class IdentityMutation:
     @strawberry.mutation(description="Sign in with a phone number or email and a password.")
     async def login(self, info: Info, input: LoginInput) -> AuthPayload | None:
         context = info.context
+        context.spend_password_check()
         async with context.unit_of_work() as uow:
             session = await service.login(
                 uow,
