@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
@@ -12,6 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+# How long a request waits for its after-commit publishing before answering anyway.
+PUBLISH_WAIT_SECONDS = 0.05
 
 
 class TaskSender(Protocol):
@@ -75,7 +79,7 @@ class UnitOfWork:
         try:
             if exc is None or (isinstance(exc, DomainError) and exc.keep_changes):
                 await session.commit()
-                self._run_callbacks()
+                await self._publish()
                 await self._announce_commit()
             else:
                 await session.rollback()
@@ -92,8 +96,22 @@ class UnitOfWork:
         except Exception:
             log.exception("unit_of_work.committed.failed")
 
-    def _run_callbacks(self) -> None:
+    async def _publish(self) -> None:
+        """Run the callbacks on a thread, and wait for them only briefly: publishing to the
+        broker is blocking I/O, and a broker that is down must neither stall every request of the
+        process nor hold this one up. What is not sent by then is sent when it can be, or by the
+        outbox sweep."""
+        if not self._callbacks:
+            return
         callbacks, self._callbacks = self._callbacks, []
+        sending = asyncio.get_running_loop().run_in_executor(None, self._run_callbacks, callbacks)
+        try:
+            await asyncio.wait_for(asyncio.shield(sending), timeout=PUBLISH_WAIT_SECONDS)
+        except TimeoutError:
+            log.warning("unit_of_work.publish.slow", extra={"callbacks": len(callbacks)})
+
+    @staticmethod
+    def _run_callbacks(callbacks: list[Callable[[], object]]) -> None:
         for callback in callbacks:
             try:
                 callback()

@@ -30,6 +30,10 @@ def create_celery(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         task_time_limit=TASK_TIME_LIMIT_SECONDS,
         broker_connection_retry_on_startup=True,
+        # A publish that fails is not retried in the caller: the outbox sweep re-sends what was
+        # committed but not sent. (kombu's default retries cost a request ~0.6 s per refusal.)
+        task_publish_retry=False,
+        broker_connection_timeout=2,
         beat_schedule={
             name: {"task": entry.task, "schedule": entry.every}
             for name, entry in periodic_tasks().items()
