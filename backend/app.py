@@ -15,6 +15,7 @@ from backend.graphql_api.context import AppServices, Context
 from backend.graphql_api.http import CitizenGraphQLRouter
 from backend.graphql_api.public_answers import answer_store
 from backend.graphql_api.schema import build_schema
+from backend.http_headers import ResponseHeaders
 from backend.http_limits import BodySizeLimit
 from backend.i18n import messages, negotiate_locale
 from backend.identity.service import AuthConfig
@@ -44,7 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await engine.dispose()
 
-    app = FastAPI(title="citizen-hub", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # No OpenAPI document or docs pages: the API is GraphQL, described by its own schema.
+    app = FastAPI(
+        title="citizen-hub", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.services = services
     app.state.engine = engine
 
@@ -93,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(ResponseHeaders)
     return app
 
 

@@ -14,6 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 from types import FrameType
 
+from backend.http_headers import RequestIdLogFilter
 from backend.settings import Environment, Settings
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "graphql" / "schema.graphql"
@@ -54,7 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     _serve_options(up)
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RequestIdLogFilter())
     match args.command:
         case "serve":
             return _serve(args.host, args.port, args.workers)

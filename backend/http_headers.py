@@ -1,0 +1,73 @@
+"""Headers every answer carries: a request id to find it in the logs, and browser hardening.
+
+`X-Request-ID` is taken from the request when it is a plausible id (a proxy or the app set it),
+otherwise made here; it is echoed on the answer and put on every log record written while the
+request runs (`%(request_id)s`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = "x-request-id"
+_PLAUSIBLE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_request_id: ContextVar[str] = ContextVar("request_id", default="-")
+
+HARDENING = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Adds `request_id` to every record, `-` outside a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True
+
+
+class ResponseHeaders:
+    """Pure ASGI: sets the request id, and the hardening headers on every HTTP answer (HSTS only
+    when the request came over TLS, as the proxy reported it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = (
+            dict(scope.get("headers") or ()).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        )
+        request_id = sent if _PLAUSIBLE_ID.match(sent) else uuid.uuid4().hex
+        token = _request_id.set(request_id)
+        over_tls = scope.get("scheme") == "https"
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                for name, value in HARDENING.items():
+                    headers.setdefault(name, value)
+                if over_tls:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, with_headers)
+        finally:
+            _request_id.reset(token)
