@@ -50,6 +50,10 @@ async def test_log_records_written_during_a_request_carry_its_id() -> None:
             seen.append(record.request_id)  # type: ignore[attr-defined]
 
     logger = logging.getLogger("citizen.test.request_id")
+    # Independent of whatever another test (a Celery worker) did to the root logger.
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.disabled = False
     handler = Remember()
     handler.addFilter(RequestIdLogFilter())
     logger.addHandler(handler)
