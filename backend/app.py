@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -92,11 +94,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics")
-    async def prometheus() -> Response:
+    async def prometheus(request: Request) -> Response:
+        if not _may_scrape(settings, request.headers.get("authorization", "")):
+            return Response(status_code=404)
         return metrics.render()
 
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    if settings.cors_allowed_origins:
+        # Bearer tokens, not cookies: no credentials mode, so no origin ever gets them.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allowed_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
     app.add_middleware(ResponseHeaders)
     return app
 
@@ -108,6 +122,14 @@ async def _database_ready(services: AppServices) -> bool:
     except Exception:
         return False
     return True
+
+
+def _may_scrape(settings: Settings, authorization: str) -> bool:
+    """`/metrics` is open in development; elsewhere it takes METRICS_TOKEN, and is off without."""
+    if settings.metrics_token is None:
+        return not settings.is_production
+    expected = f"Bearer {settings.metrics_token}"
+    return hmac.compare_digest(authorization.encode(), expected.encode())
 
 
 def _word(ok: bool) -> str:

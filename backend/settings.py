@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # Where automatic persisted queries are remembered across API processes (memory if unset).
     cache_redis_url: str | None = Field(None, alias="CACHE_REDIS_URL")
     public_answer_ttl_seconds: float = Field(10.0, ge=0, alias="PUBLIC_ANSWER_TTL_SECONDS")
+    # Web origins that may call the API from a browser (the app itself needs none).
+    cors_allowed_origins: list[str] = Field([], alias="CORS_ALLOWED_ORIGINS")
+    # Bearer token /metrics requires; without one, production does not serve /metrics.
+    metrics_token: str | None = Field(None, alias="METRICS_TOKEN")
 
     login_delay_after_failures: int = Field(3, alias="LOGIN_DELAY_AFTER_FAILURES", ge=1)
     login_lock_after_failures: int = Field(10, alias="LOGIN_LOCK_AFTER_FAILURES", ge=2)
@@ -95,6 +99,8 @@ class Settings(BaseSettings):
                 )
             if self.refresh_token_secret and len(self.refresh_token_secret) < 32:
                 raise ConfigurationError("REFRESH_TOKEN_SECRET must be at least 32 characters")
+            if "*" in self.cors_allowed_origins:
+                raise ConfigurationError("CORS_ALLOWED_ORIGINS must name origins, not *")
         return self
 
     @property

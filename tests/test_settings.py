@@ -88,3 +88,65 @@ def test_development_generates_and_reuses_its_keys(tmp_path: Path) -> None:
     assert first.signing_key_pem == second.signing_key_pem
     assert first.refresh_secret == second.refresh_secret
     assert (tmp_path / "keys" / "jwt-signing-ed25519.pem").stat().st_mode & 0o777 == 0o600
+
+
+def _production(tmp_path: Path, **values: object) -> Settings:
+    return Settings(
+        CITIZEN_ENV="production",
+        CITIZEN_VAR_DIR=tmp_path,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/p.db",
+        JWT_SIGNING_KEY_FILE=_private_key(tmp_path / "key.pem"),
+        REFRESH_TOKEN_SECRET="s" * 40,
+        **values,
+    )
+
+
+async def _get(settings: Settings, path: str, **headers: str) -> httpx.Response:
+    app = create_app(settings)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as client:
+            return await client.get(path, headers=headers)
+    finally:
+        await app.state.engine.dispose()
+
+
+async def test_metrics_are_open_in_development_and_take_a_token_elsewhere(tmp_path: Path) -> None:
+    development = Settings(
+        CITIZEN_VAR_DIR=tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/d.db"
+    )
+    assert (await _get(development, "/metrics")).status_code == 200
+
+    assert (await _get(_production(tmp_path), "/metrics")).status_code == 404
+    guarded = _production(tmp_path, METRICS_TOKEN="m" * 32)
+    assert (await _get(guarded, "/metrics")).status_code == 404
+    assert (await _get(guarded, "/metrics", Authorization="Bearer wrong")).status_code == 404
+    scraped = await _get(guarded, "/metrics", Authorization="Bearer " + "m" * 32)
+    assert scraped.status_code == 200
+    assert "citizen_http_requests_total" in scraped.text
+
+
+def test_production_refuses_a_wildcard_cors_origin(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="CORS"):
+        _production(tmp_path, CORS_ALLOWED_ORIGINS=["*"])
+
+
+async def test_only_listed_origins_may_call_from_a_browser(tmp_path: Path) -> None:
+    console = "https://console.hue.gov.vn"
+    settings = _production(tmp_path, CORS_ALLOWED_ORIGINS=[console])
+    app = create_app(settings)
+    preflight = {"Access-Control-Request-Method": "POST"}
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as client:
+            allowed = await client.options("/graphql", headers={"Origin": console, **preflight})
+            other = await client.options(
+                "/graphql", headers={"Origin": "https://evil.example", **preflight}
+            )
+    finally:
+        await app.state.engine.dispose()
+    assert allowed.headers["access-control-allow-origin"] == console
+    assert "access-control-allow-credentials" not in allowed.headers
+    assert "access-control-allow-origin" not in other.headers
