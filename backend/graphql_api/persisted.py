@@ -29,6 +29,9 @@ from backend.errors import ErrorCode
 MANIFEST = Path(__file__).resolve().parent / "contract" / "persisted-queries.json"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 PUBLIC_MAX_AGE_SECONDS = 60
+# The app's largest operation is under 1 KB; a longer document still runs, it is just not
+# remembered (the client sends its text again), so padding cannot fill a store.
+MAX_STORED_DOCUMENT = 16 * 1024
 
 
 def sha256(query: str) -> str:
@@ -42,10 +45,12 @@ class DocumentStore(Protocol):
 
 
 class MemoryDocumentStore:
-    """The embedded mode's store: a bounded LRU in the one API process."""
+    """The embedded mode's store: an LRU in the one API process, bounded in entries and bytes."""
 
-    def __init__(self, maxsize: int = 10_000) -> None:
+    def __init__(self, maxsize: int = 10_000, max_bytes: int = 16 * 1024 * 1024) -> None:
         self._maxsize = maxsize
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._queries: OrderedDict[str, str] = OrderedDict()
 
     async def get(self, digest: str) -> str | None:
@@ -55,9 +60,17 @@ class MemoryDocumentStore:
         return query
 
     async def put(self, digest: str, query: str) -> None:
+        if len(query) > MAX_STORED_DOCUMENT or digest in self._queries:
+            return
         self._queries[digest] = query
-        if len(self._queries) > self._maxsize:
-            self._queries.popitem(last=False)
+        self._bytes += len(query)
+        while len(self._queries) > self._maxsize or self._bytes > self._max_bytes:
+            _, evicted = self._queries.popitem(last=False)
+            self._bytes -= len(evicted)
+
+    @property
+    def size_in_bytes(self) -> int:
+        return self._bytes
 
 
 class RedisDocumentStore:
@@ -72,7 +85,8 @@ class RedisDocumentStore:
         return value.decode() if isinstance(value, bytes) else value
 
     async def put(self, digest: str, query: str) -> None:
-        await self._client.set(f"apq:{digest}", query, ex=self._ttl)
+        if len(query) <= MAX_STORED_DOCUMENT:
+            await self._client.set(f"apq:{digest}", query, ex=self._ttl)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from backend.graphql_api.persisted import sha256
+from backend.graphql_api.persisted import MemoryDocumentStore, sha256
 from tests.support.graphql import data, error_codes, login
 
 WARDS = "query Wards { wards(first: 3) { edges { node { name } } } }"
@@ -142,3 +142,24 @@ async def test_api_processes_share_persisted_queries_through_redis(
 
     assert error_codes(before) == ["PERSISTED_QUERY_NOT_FOUND"]
     assert data(after) == {"wards": {"edges": []}}
+
+
+async def test_a_padded_document_runs_but_is_not_remembered(seeded: Any) -> None:
+    padded = WARDS + " " * 20_000
+    digest = sha256(padded)
+
+    answered = await post(seeded, query=padded, extensions=persisted(digest))
+    by_hash = await post(seeded, extensions=persisted(digest))
+
+    assert len(data(answered)["wards"]["edges"]) == 3
+    assert error_codes(by_hash) == ["PERSISTED_QUERY_NOT_FOUND"]
+
+
+async def test_the_memory_store_is_bounded_in_bytes() -> None:
+    store = MemoryDocumentStore(max_bytes=100_000)
+    for number in range(30):
+        await store.put(f"{number:064x}", f"# {number}\n" + "{ wards { edges { cursor } } }" * 300)
+
+    assert store.size_in_bytes <= 100_000
+    assert await store.get(f"{29:064x}") is not None  # the newest stay
+    assert await store.get(f"{0:064x}") is None  # the oldest went
