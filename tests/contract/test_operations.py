@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from graphql import build_schema, parse, validate
+from sqlalchemy import event
 
 from backend.cli import main as citizen
 from backend.db.types import utcnow
@@ -148,10 +149,18 @@ async def test_the_home_screen_takes_a_bounded_number_of_statements(seeded: Any)
         await app.send("BookAppointment", {"input": {"slotId": slot, "patient": {"self": True}}})
     await app.send("Home", {"near": NEAR})  # warm: the first request parses and validates
 
+    checkouts: list[object] = []
+    event.listen(
+        seeded.app.state.engine.sync_engine.pool,
+        "checkout",
+        lambda connection, *_: checkouts.append(connection),
+    )
     seeded.sql.clear()
     home = await app.send("Home", {"near": NEAR})
 
     assert len(home["viewer"]["appointments"]["edges"]) == 3
+    # On one connection in autocommit: six statements are six round trips.
+    assert len(checkouts) == 1
     # The viewer, unread count, appointments, their facilities (one batch), nearby facilities,
     # their next free slots (one batch): six, whatever the page sizes.
     assert seeded.sql.count == 6, seeded.sql.statements
