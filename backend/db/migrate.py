@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
+from alembic import command, op
 from alembic.config import Config
 
 from backend.settings import Settings
@@ -36,3 +38,21 @@ def include_object(
 
 
 POSTGIS_TABLES = {"spatial_ref_sys"}
+
+
+@contextmanager
+def sqlite_tables_rebuilt() -> Iterator[None]:
+    """For migrations that rebuild SQLite tables (to change a CHECK constraint or drop a column):
+    SQLite does it by copying the table, and with foreign keys enforced, dropping the old copy
+    would cascade to every referencing row. Enforcement is paused meanwhile (outside the
+    transaction, where SQLite accepts the pragma). Other dialects alter in place."""
+    if op.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    with op.get_context().autocommit_block():
+        op.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys=ON")

@@ -5,10 +5,11 @@ Revises: 0003
 Create Date: 2026-11-29
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from alembic import op
+
+from backend.db.migrate import sqlite_tables_rebuilt
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -18,23 +19,6 @@ depends_on: str | Sequence[str] | None = None
 TABLES = ("users", "devices")
 BEFORE = ("vi", "en")
 AFTER = ("vi", "en", "fr", "ko", "zh", "ja")
-
-
-@contextmanager
-def sqlite_tables_rebuilt() -> Iterator[None]:
-    """SQLite changes a CHECK constraint by copying the table; with foreign keys enforced,
-    dropping the old copy would cascade to every referencing row, so enforcement is paused
-    (outside the transaction, where SQLite accepts the pragma) while the tables are rebuilt."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        yield
-    finally:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=ON")
 
 
 def _set_locales(values: Sequence[str]) -> None:

@@ -7,32 +7,17 @@ Revises: 0004
 Create Date: 2026-11-29
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from backend.db.migrate import sqlite_tables_rebuilt
 
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-
-@contextmanager
-def sqlite_tables_rebuilt() -> Iterator[None]:
-    """As in 0004: SQLite rebuilds a table to drop a column; foreign keys are paused meanwhile
-    so that dropping the old copy does not cascade to the rows that reference it."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        yield
-    finally:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=ON")
 
 
 # table: [(translated column, Vietnamese column, English column, type of the pair)]
