@@ -121,8 +121,9 @@ def messages() -> Messages:
 
 def field_label(field: str, locale: Locale, catalogue: str | None = None) -> str:
     """How a field is named to people (the machine-readable path goes in `extensions`): the
-    label of the catalogue whose operation refused it, else the first catalogue that has one."""
-    leaf = field.rsplit(".", 1)[-1]
+    label of the catalogue whose operation refused it, else the first catalogue that has one.
+    A path names its last field: `input.names[2]` is labelled as `names`."""
+    leaf = field.rsplit(".", 1)[-1].split("[", 1)[0]
     loaded = messages()
     names = [catalogue] if catalogue else []
     for name in (*names, *catalogue_names()):

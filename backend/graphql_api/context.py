@@ -1,4 +1,5 @@
-"""Per-request context: a session factory (never a shared session), the viewer, locale, loaders.
+"""Per-request context: the request's read connection, units of work for mutations, the viewer,
+locale and loaders.
 
 `Info` is what every resolver receives: with it, mypy checks `info.context` like any other code.
 """

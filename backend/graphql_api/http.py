@@ -66,7 +66,7 @@ class Refusal(HTTPException):
         extensions: dict[str, Any] = {"code": self.code.value}
         if self.field:
             extensions["field"] = self.field
-            params["field"] = field_label(_leaf(self.field), locale)
+            params["field"] = field_label(self.field, locale)
         error = {"message": translate(self.message_key, locale, **params), "extensions": extensions}
         # A refused variable reads like graphql-core's own variable errors (200, data null);
         # a malformed request never reached GraphQL, so it has no data entry at all.
@@ -258,11 +258,6 @@ def _check_values(values: dict[str, Any], *, check_text: bool) -> None:
 
 def _bad_text(path: str) -> Refusal:
     return Refusal(200, ErrorCode.BAD_USER_INPUT, "input.text_invalid", field=path)
-
-
-def _leaf(path: str) -> str:
-    """`input.names[2]` → `names`: the field a person would recognise."""
-    return path.rsplit(".", 1)[-1].split("[", 1)[0]
 
 
 def _operation_refusal(cause: BaseException | None) -> Refusal | None:

@@ -35,8 +35,7 @@ class LoaderSet:
     """Base of a domain's loaders; subclasses create their DataLoaders in `__init__`."""
 
     def __init__(self, reads: RequestReads, now: Callable[[], datetime]) -> None:
-        self.reads = reads
-        self.now = now
+        """Build this request's loaders over its reads; `now` is the request's clock."""
 
     @classmethod
     def of(cls, info: Info) -> Self:

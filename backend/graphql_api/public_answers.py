@@ -21,6 +21,7 @@ import json
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from functools import cache
 from typing import Any, Protocol
 
 import redis.asyncio as redis
@@ -111,15 +112,19 @@ def answer_store(settings: Settings) -> AnswerStore:
     return MemoryAnswerStore(ttl)
 
 
+@cache
 def public_fields() -> frozenset[str]:
-    return frozenset(name for parts in domain_parts() for name in parts.public_fields)
+    """Every domain's public query fields, and `__typename`."""
+    return frozenset(
+        {"__typename", *(name for parts in domain_parts() for name in parts.public_fields)}
+    )
 
 
 def is_public(document: DocumentNode, operation: OperationDefinitionNode) -> bool:
     """Whether every root field of the query is public (fragments at the root included)."""
     if operation.operation is not OperationType.QUERY:
         return False
-    allowed = public_fields() | {"__typename"}
+    allowed = public_fields()
     fragments = {
         definition.name.value: definition.selection_set
         for definition in document.definitions
