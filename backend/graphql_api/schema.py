@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -25,6 +26,7 @@ from backend.graphql_api.persisted import (
     TrustedDocuments,
     persisted_queries,
 )
+from backend.graphql_api.plans import QueryPlans
 from backend.graphql_api.public_answers import AnswerStore, PublicAnswers
 from backend.settings import Settings
 
@@ -43,6 +45,14 @@ Mutation = compose("Mutation", [p.mutation for p in domain_parts() if p.mutation
 
 
 class CitizenSchema(strawberry.Schema):
+    def __init__(self, *args: Any, query_plans: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plans = QueryPlans(self) if query_plans else None
+
+    def _get_execute_function(self) -> Callable[..., Any]:
+        """Queries run as compiled plans (see `plans`); the rest through graphql-core."""
+        return self.plans.execute if self.plans else super()._get_execute_function()
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -67,4 +77,9 @@ def build_schema(settings: Settings, answers: AnswerStore | None = None) -> Citi
         extensions.append(DisableIntrospection)
     if answers is not None and settings.public_answer_ttl_seconds > 0:
         extensions.append(PublicAnswers.using(answers, frozenset(trusted.by_hash)))
-    return CitizenSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return CitizenSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        query_plans=settings.graphql_query_plans,
+    )

@@ -1,0 +1,639 @@
+"""Query plans: a document's selections worked out once, then run over the resolvers' values
+without graphql-core's per-field machinery.
+
+graphql-core works out, for every field of every object of every request, what the document asks
+for (collecting fields, coercing arguments, building resolve infos, checking types), and Strawberry
+wraps each resolver call in a few more layers: about 10 µs per field, most of a list answer's CPU.
+A plan does that work once per document, operation and `@skip`/`@include` values. Running it:
+
+- the request's arguments are coerced once per field, not once per object;
+- a plain field is one attribute read, a resolver one call, a leaf one `coerce_output_value`;
+- objects are completed level by level: every resolver of one level runs before any of the next,
+  and the level's awaitables are awaited together, so loaders batch across the whole level.
+
+Same schema, resolvers, validation, limits and error handling: null propagation, error messages
+and paths follow graphql-core. One difference a resolver could see: `info.path` is the path of the
+first object its field is resolved for (one `Info` serves the field's whole level). Operations a
+plan does not cover go to graphql-core: mutations (their fields run one after another) and
+subscriptions, introspection, directives other than `@skip`/`@include`, fragment variables, and
+resolvers wrapped by field extensions, exception handlers or schema middleware.
+`tests/graphql_api/test_plans.py` runs every contract operation through both and compares.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from graphql import (
+    BooleanValueNode,
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLAbstractType,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLString,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    execute,
+    is_abstract_type,
+    is_leaf_type,
+    is_object_type,
+)
+from graphql.error import located_error
+from graphql.execution import Executor, MiddlewareManager
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path
+from graphql.pyutils.undefined import Undefined
+from strawberry.execution.is_awaitable import optimized_is_awaitable
+from strawberry.schema.schema_converter import GraphQLCoreConverter, get_arguments
+from strawberry.types.field import StrawberryField
+
+if TYPE_CHECKING:
+    from strawberry.schema.schema import Schema as StrawberrySchema
+
+_SWITCHES = frozenset({"skip", "include"})
+_STRAWBERRY = GraphQLCoreConverter.DEFINITION_BACKREF
+
+
+class Unplannable(Exception):
+    """The document uses something plans don't cover: graphql-core runs it."""
+
+
+# How a field gets its value from its parent.
+TYPENAME, ATTRIBUTE, CALL, GENERAL = range(4)
+
+
+@dataclass(eq=False, slots=True)
+class FieldPlan:
+    key: str
+    nodes: list[FieldNode]
+    definition: GraphQLField
+    parent_type: GraphQLObjectType
+    kind: int
+    attribute: str = ""
+    strawberry: StrawberryField | None = None
+    # Where a CALL resolver takes its parent: positionally (`self`) and/or by these names.
+    passes_self: bool = False
+    source_names: tuple[str, ...] = ()
+    # Sub-plans by runtime object type, compiled on first use (abstract types have several).
+    objects: dict[GraphQLObjectType, ObjectPlan] = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:
+        return f"{self.parent_type.name}.{self.nodes[0].name.value}"
+
+
+@dataclass(eq=False, slots=True)
+class ObjectPlan:
+    type: GraphQLObjectType
+    fields: list[FieldPlan]
+
+
+@dataclass(eq=False, slots=True)
+class OperationPlan:
+    root: ObjectPlan
+    compiler: Compiler
+
+
+class Compiler:
+    """Turns selection sets into plans, for one document and one set of switch values."""
+
+    def __init__(
+        self,
+        strawberry_schema: StrawberrySchema,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        switches: Mapping[str, Any],
+    ) -> None:
+        self.strawberry_schema = strawberry_schema
+        self.schema = schema
+        self.fragments = fragments
+        self.switches = switches
+
+    def object_plan(
+        self, object_type: GraphQLObjectType, selection_sets: Iterable[SelectionSetNode]
+    ) -> ObjectPlan:
+        grouped: dict[str, list[FieldNode]] = {}
+        for selection_set in selection_sets:
+            self._collect(object_type, selection_set, grouped, set())
+        return ObjectPlan(
+            object_type, [self._field_plan(object_type, k, n) for k, n in grouped.items()]
+        )
+
+    def sub_plan(self, field_plan: FieldPlan, object_type: GraphQLObjectType) -> ObjectPlan:
+        plan = field_plan.objects.get(object_type)
+        if plan is None:
+            selection_sets = [n.selection_set for n in field_plan.nodes if n.selection_set]
+            plan = field_plan.objects[object_type] = self.object_plan(object_type, selection_sets)
+        return plan
+
+    def _collect(
+        self,
+        object_type: GraphQLObjectType,
+        selection_set: SelectionSetNode,
+        grouped: dict[str, list[FieldNode]],
+        visited: set[str],
+    ) -> None:
+        for selection in selection_set.selections:
+            if not self._included(selection):
+                continue
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                grouped.setdefault(key, []).append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                if condition is None or self._applies(condition.name.value, object_type):
+                    self._collect(object_type, selection.selection_set, grouped, visited)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if name in visited or fragment is None:
+                    continue
+                visited.add(name)
+                if self._applies(fragment.type_condition.name.value, object_type):
+                    self._collect(object_type, fragment.selection_set, grouped, visited)
+
+    def _included(self, selection: Any) -> bool:
+        for directive in selection.directives or ():
+            name = directive.name.value
+            if name not in _SWITCHES:
+                raise Unplannable(f"directive @{name}")
+            (argument,) = directive.arguments
+            value = argument.value
+            if isinstance(value, VariableNode):
+                on = bool(self.switches.get(value.name.value))
+            elif isinstance(value, BooleanValueNode):
+                on = value.value
+            else:  # pragma: no cover - validation allows nothing else
+                raise Unplannable("switch value")
+            if on == (name == "skip"):
+                return False
+        return True
+
+    def _applies(self, condition: str, object_type: GraphQLObjectType) -> bool:
+        conditional = self.schema.get_type(condition)
+        if conditional is object_type:
+            return True
+        return is_abstract_type(conditional) and self.schema.is_sub_type(
+            conditional,
+            object_type,
+        )
+
+    def _field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return FieldPlan(key, nodes, _TYPENAME_FIELD, parent, TYPENAME)
+        if name.startswith("__"):
+            raise Unplannable("introspection")
+        definition = parent.fields[name]
+        found = definition.extensions.get(_STRAWBERRY)
+        if not isinstance(found, StrawberryField) or not self._direct(found):
+            return FieldPlan(key, nodes, definition, parent, GENERAL)
+        if found.base_resolver is None:
+            if found.default_resolver is not getattr:
+                return FieldPlan(key, nodes, definition, parent, GENERAL)
+            return FieldPlan(key, nodes, definition, parent, ATTRIBUTE, found.python_name)
+        resolver = found.base_resolver
+        return FieldPlan(
+            key,
+            nodes,
+            definition,
+            parent,
+            CALL,
+            strawberry=found,
+            passes_self=resolver.self_parameter is not None,
+            source_names=tuple(
+                p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p
+            ),
+        )
+
+    def _direct(self, found: StrawberryField) -> bool:
+        """Whether the resolver may be called directly: nothing wraps it."""
+        converter = self.strawberry_schema.schema_converter
+        return not found.extensions and not converter._get_field_exception_handlers(found)
+
+
+_TYPENAME_FIELD = GraphQLField(GraphQLNonNull(GraphQLString))
+
+
+@dataclass(eq=False, slots=True)
+class _Shape:
+    """A document as plans see it: the variables its switches read (None if a plan can't run
+    it), and its plans by operation name and switch values."""
+
+    document: DocumentNode
+    switch_variables: tuple[str, ...] | None
+    plans: OrderedDict[tuple[str | None, tuple[Any, ...]], OperationPlan] = field(
+        default_factory=OrderedDict
+    )
+
+
+# A document's plans differ only by their switch values: a few per document.
+PLANS_PER_DOCUMENT = 8
+
+
+class QueryPlans:
+    """Plans by document (at most `maxsize` documents), operation and switch values; graphql-core
+    for the rest. Documents are held here, so an id is never a dead document's."""
+
+    def __init__(self, strawberry_schema: StrawberrySchema, maxsize: int = 512) -> None:
+        self.strawberry_schema = strawberry_schema
+        self.maxsize = maxsize
+        self._shapes: OrderedDict[int, _Shape] = OrderedDict()
+
+    def execute(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        middleware: MiddlewareManager | None = None,
+        variable_values: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+        context_value: Any = None,
+        is_awaitable: Any = None,
+        **rest: Any,
+    ) -> Any:
+        """graphql-core's `execute`, as Strawberry calls it, running a plan where one applies."""
+        general = {
+            "root_value": root_value,
+            "middleware": middleware,
+            "variable_values": variable_values,
+            "operation_name": operation_name,
+            "context_value": context_value,
+            "is_awaitable": is_awaitable,
+            **rest,
+        }
+        shape = self._shape(document)
+        executor_class = rest.pop("executor_class", Executor)
+        wrapped = middleware is not None and middleware.middlewares
+        if shape.switch_variables is None or wrapped or set(rest) - {"operation_extensions"}:
+            return execute(schema, document, **general)
+        executor = executor_class.build(
+            schema,
+            document,
+            root_value=root_value,
+            context_value=context_value,
+            raw_variable_values=variable_values,
+            operation_name=operation_name,
+            is_awaitable=is_awaitable,
+            **rest,
+        )
+        if isinstance(executor, list):
+            return ExecutionResult(data=None, errors=executor)
+        if executor.operation.operation is not OperationType.QUERY:
+            return execute(schema, document, **general)
+        plan = self._plan(shape, executor)
+        if plan is None:
+            return execute(schema, document, **general)
+        return Run(executor, plan).result()
+
+    @property
+    def plan_count(self) -> int:
+        return sum(len(shape.plans) for shape in self._shapes.values())
+
+    def _shape(self, document: DocumentNode) -> _Shape:
+        key = id(document)
+        shape = self._shapes.get(key)
+        if shape is not None and shape.document is document:
+            self._shapes.move_to_end(key)
+            return shape
+        try:
+            shape = _Shape(document, _switch_variables(document))
+        except Unplannable:
+            shape = _Shape(document, None)
+        self._shapes[key] = shape
+        if len(self._shapes) > self.maxsize:
+            self._shapes.popitem(last=False)
+        return shape
+
+    def _plan(self, shape: _Shape, executor: Executor[Any]) -> OperationPlan | None:
+        assert shape.switch_variables is not None
+        operation = executor.operation
+        coerced = executor.variable_values.coerced
+        switches = tuple(coerced.get(name) for name in shape.switch_variables)
+        key = (operation.name.value if operation.name else None, switches)
+        plan = shape.plans.get(key)
+        if plan is not None:
+            shape.plans.move_to_end(key)
+            return plan
+        if any(f.variable_definitions for f in executor.fragment_definitions.values()):
+            return None
+        compiler = Compiler(
+            self.strawberry_schema,
+            executor.schema,
+            executor.fragment_definitions,
+            dict(zip(shape.switch_variables, switches, strict=True)),
+        )
+        root = executor.schema.query_type
+        assert root is not None
+        try:
+            plan = OperationPlan(compiler.object_plan(root, [operation.selection_set]), compiler)
+        except Unplannable:
+            return None
+        shape.plans[key] = plan
+        if len(shape.plans) > PLANS_PER_DOCUMENT:
+            shape.plans.popitem(last=False)
+        return plan
+
+
+def _switch_variables(document: DocumentNode) -> tuple[str, ...]:
+    """The variables `@skip`/`@include` read; Unplannable for any other directive."""
+    found: list[str] = []
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        for selection in selection_set.selections if selection_set else ():
+            for directive in selection.directives or ():
+                if directive.name.value not in _SWITCHES:
+                    raise Unplannable(f"directive @{directive.name.value}")
+                for argument in directive.arguments or ():
+                    if isinstance(argument.value, VariableNode):
+                        found.append(argument.value.name.value)
+            walk(getattr(selection, "selection_set", None))
+
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+            if definition.directives:
+                raise Unplannable("directive on a definition")
+            walk(definition.selection_set)
+    return tuple(dict.fromkeys(found))
+
+
+class _Cell:
+    """A composite value of the response (object or list): where it sits, and whether that
+    slot may hold null. A non-null violation below nulls the nearest nullable cell."""
+
+    __slots__ = ("container", "dead", "key", "nullable", "parent")
+
+    def __init__(self, parent: _Cell | None, container: Any, key: Any, nullable: bool) -> None:
+        self.parent = parent
+        self.container = container
+        self.key = key
+        self.nullable = nullable
+        self.dead = False
+
+    def alive(self) -> bool:
+        cell: _Cell | None = self
+        while cell is not None:
+            if cell.dead:
+                return False
+            cell = cell.parent
+        return True
+
+
+# An object to complete: its plan, its value, its result dict, its cell and its path.
+_Job = tuple[ObjectPlan, Any, dict[str, Any], _Cell, Path | None]
+
+
+class Run:
+    """One execution of a plan."""
+
+    def __init__(self, executor: Executor[Any], plan: OperationPlan) -> None:
+        self.executor = executor
+        self.plan = plan
+        self.errors: list[GraphQLError] = []
+        self.jobs: list[_Job] = []
+        self.waiting: list[
+            tuple[Awaitable[Any], FieldPlan, GraphQLOutputType, _Cell, Any, Any, Path]
+        ] = []
+        self.nulled = False
+        self._calls: dict[FieldPlan, tuple[Any, dict[str, Any]]] = {}
+
+    async def result(self) -> ExecutionResult:
+        data: dict[str, Any] = {}
+        root = _Cell(None, None, None, nullable=False)
+        self.jobs.append((self.plan.root, self.executor.root_value, data, root, None))
+        while self.jobs or self.waiting:
+            jobs, self.jobs = self.jobs, []
+            for job in jobs:
+                if not self.nulled or job[3].alive():
+                    self.resolve_fields(*job)
+            if self.waiting:
+                waiting, self.waiting = self.waiting, []
+                values = await asyncio.gather(*(w[0] for w in waiting), return_exceptions=True)
+                for (_, plan, type_, owner, container, key, path), value in zip(
+                    waiting, values, strict=True
+                ):
+                    if self.nulled and not owner.alive():
+                        continue
+                    if isinstance(value, Exception):
+                        self.field_error(value, plan, type_, owner, container, key, path)
+                    else:
+                        self.complete(value, plan, type_, owner, container, key, path)
+        return ExecutionResult(data=None if root.dead else data, errors=self.errors or None)
+
+    def resolve_fields(
+        self, plan: ObjectPlan, source: Any, result: dict[str, Any], cell: _Cell, path: Path | None
+    ) -> None:
+        type_name = plan.type.name
+        for field_plan in plan.fields:
+            key = field_plan.key
+            kind = field_plan.kind
+            if kind is TYPENAME:
+                result[key] = type_name
+                continue
+            field_path = Path(path, key, type_name)
+            try:
+                if kind is ATTRIBUTE:
+                    value = getattr(source, field_plan.attribute)
+                elif kind is CALL:
+                    value = self.call(field_plan, source, field_path)
+                else:
+                    value = self.call_general(field_plan, source, field_path)
+            except Exception as error:
+                self.field_error(
+                    error, field_plan, field_plan.definition.type, cell, result, key, field_path
+                )
+                continue
+            self.complete(
+                value, field_plan, field_plan.definition.type, cell, result, key, field_path
+            )
+
+    def call(self, plan: FieldPlan, source: Any, path: Path) -> Any:
+        found = self._calls.get(plan)
+        if found is None:
+            found = self._calls[plan] = self._arguments(plan, path)
+        function, kwargs = found
+        if plan.source_names:
+            kwargs = {**kwargs, **dict.fromkeys(plan.source_names, source)}
+        return function(source, **kwargs) if plan.passes_self else function(**kwargs)
+
+    def _arguments(self, plan: FieldPlan, path: Path) -> tuple[Any, dict[str, Any]]:
+        """The resolver and its keyword arguments for this request: the document's arguments,
+        coerced by graphql-core and converted by Strawberry once for the whole level."""
+        assert plan.strawberry is not None
+        assert plan.strawberry.base_resolver is not None
+        schema = self.plan.compiler.strawberry_schema
+        raw_info = self.resolve_info(plan, path)
+        info = schema.config.info_class(_raw_info=raw_info, _field=plan.strawberry)
+        raw = get_argument_values(plan.definition, plan.nodes[0], self.executor.variable_values)
+        _, kwargs = get_arguments(
+            field=plan.strawberry,
+            source=None,
+            info=info,
+            kwargs=raw,
+            config=schema.config,
+            scalar_registry=schema.schema_converter.scalar_registry,
+        )
+        return plan.strawberry.base_resolver.wrapped_func, kwargs
+
+    def call_general(self, plan: FieldPlan, source: Any, path: Path) -> Any:
+        resolve = plan.definition.resolve or self.executor.field_resolver
+        arguments = get_argument_values(
+            plan.definition, plan.nodes[0], self.executor.variable_values
+        )
+        return resolve(source, self.resolve_info(plan, path), **arguments)
+
+    def resolve_info(self, plan: FieldPlan, path: Path) -> Any:
+        return self.executor.build_resolve_info(plan.definition, plan.nodes, plan.parent_type, path)
+
+    def complete(
+        self,
+        value: Any,
+        plan: FieldPlan,
+        type_: GraphQLOutputType,
+        owner: _Cell,
+        container: Any,
+        key: Any,
+        path: Path,
+    ) -> None:
+        """Put `value` (of `type_`) at `container[key]`, inside `owner`."""
+        if type(value) not in _PLAIN and optimized_is_awaitable(value):
+            container[key] = None
+            self.waiting.append((value, plan, type_, owner, container, key, path))
+            return
+        nullable = True
+        if isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+            nullable = False
+        if value is None or value is Undefined:
+            container[key] = None
+            if not nullable:
+                message = f"Cannot return null for non-nullable field {plan.description}."
+                self.field_error(
+                    TypeError(message), plan, GraphQLNonNull(type_), owner, container, key, path
+                )
+            return
+        try:
+            if isinstance(value, Exception):
+                raise value
+            if is_leaf_type(type_):
+                coerced = type_.coerce_output_value(value)
+                if coerced is None or coerced is Undefined:
+                    raise TypeError(
+                        f"Expected `{type_}.coerce_output_value({value!r})` to return"
+                        f" non-nullable value, returned: {coerced!r}"
+                    )
+                container[key] = coerced
+            elif isinstance(type_, GraphQLList):
+                self.complete_list(value, plan, type_, owner, container, key, path, nullable)
+            else:
+                object_type = self.runtime_type(value, plan, type_, path)
+                result: dict[str, Any] = {}
+                container[key] = result
+                cell = _Cell(owner, container, key, nullable)
+                sub_plan = self.plan.compiler.sub_plan(plan, object_type)
+                self.jobs.append((sub_plan, value, result, cell, path))
+        except Exception as error:
+            container[key] = None
+            self.field_error(
+                error,
+                plan,
+                type_ if nullable else GraphQLNonNull(type_),
+                owner,
+                container,
+                key,
+                path,
+            )
+
+    def complete_list(
+        self,
+        value: Any,
+        plan: FieldPlan,
+        type_: GraphQLList[Any],
+        owner: _Cell,
+        container: Any,
+        key: Any,
+        path: Path,
+        nullable: bool,
+    ) -> None:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+            raise GraphQLError(
+                f"Expected Iterable, but did not find one for field '{plan.description}'."
+            )
+        items: list[Any] = []
+        container[key] = items
+        cell = _Cell(owner, container, key, nullable)
+        item_type = type_.of_type
+        for index, item in enumerate(value):
+            items.append(None)
+            self.complete(item, plan, item_type, cell, items, index, Path(path, index, None))
+
+    def runtime_type(
+        self, value: Any, plan: FieldPlan, type_: Any, path: Path
+    ) -> GraphQLObjectType:
+        if is_object_type(type_):
+            return type_
+        abstract: GraphQLAbstractType = type_
+        resolve_type = abstract.resolve_type or self.executor.type_resolver
+        name = resolve_type(value, self.resolve_info(plan, path), abstract)
+        if optimized_is_awaitable(name):
+            raise GraphQLError(
+                f"Abstract type '{abstract}' must resolve its runtime type synchronously.",
+                plan.nodes,
+            )
+        schema = self.executor.schema
+        runtime = schema.get_type(name) if isinstance(name, str) else None
+        if not is_object_type(runtime) or not schema.is_sub_type(abstract, runtime):
+            raise GraphQLError(
+                f"Abstract type '{abstract}' must resolve to an Object type at runtime"
+                f" for field '{plan.description}', received '{name!r}'.",
+                plan.nodes,
+            )
+        return runtime
+
+    def field_error(
+        self,
+        error: Exception,
+        plan: FieldPlan,
+        type_: GraphQLOutputType,
+        owner: _Cell,
+        container: Any,
+        key: Any,
+        path: Path,
+    ) -> None:
+        """Record the error; null the field, or its nearest nullable ancestor if it is non-null."""
+        self.errors.append(located_error(error, plan.nodes, path.as_list()))
+        container[key] = None
+        if isinstance(type_, GraphQLNonNull):
+            self.propagate(owner)
+
+    def propagate(self, cell: _Cell) -> None:
+        self.nulled = True
+        current: _Cell | None = cell
+        while current is not None:
+            if current.dead:
+                return
+            if current.nullable or current.parent is None:
+                current.dead = True
+                if current.parent is not None:
+                    current.container[current.key] = None
+                return
+            current = current.parent
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), dict, list})

@@ -1,0 +1,218 @@
+"""Query plans answer exactly as graphql-core's executor does: every query of the mobile contract,
+anonymous and signed in, on both databases; and fields that fail, return null or resolve lazily,
+on a schema made to fail."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.types import ExecutionResult
+
+from backend.db.types import utcnow
+from backend.graphql_api.context import Context
+from backend.graphql_api.plans import QueryPlans
+from backend.graphql_api.schema import CitizenSchema, build_schema
+from backend.i18n import Locale
+from backend.settings import Settings
+from tests.contract.test_operations import BY_NAME, NEAR, App
+from tests.support.sessions import token
+
+QUERIES = sorted(name for name, o in BY_NAME.items() if o["body"].lstrip().startswith("query"))
+
+
+def answer(result: ExecutionResult) -> tuple[Any, list[dict[str, Any]]]:
+    """What a client reads: the data and the errors (any order: plans run level by level)."""
+    errors = sorted((e.formatted for e in result.errors or ()), key=lambda e: str(e.get("path")))
+    return result.data, errors
+
+
+async def test_every_contract_query_answers_as_graphql_core_does(
+    seeded: Any, settings: Settings
+) -> None:
+    app = App(seeded)
+    app.token = await token(seeded, "+84905000001")
+    facilities = (await app.send("HealthFacilities", {"near": NEAR}))["healthFacilities"]["edges"]
+    facility = next(e["node"] for e in facilities if e["node"]["nextAvailableSlot"])
+    now = utcnow()
+    window = {
+        "facilityId": facility["id"],
+        "from": now.isoformat(),
+        "to": (now + timedelta(days=14)).isoformat(),
+    }
+    slots = (await app.send("AvailableSlots", window))["availableSlots"]["edges"]
+    booked = (
+        await app.send(
+            "BookAppointment",
+            {"input": {"slotId": slots[0]["node"]["id"], "patient": {"self": True}}},
+        )
+    )["bookAppointment"]
+    variables: dict[str, dict[str, Any]] = {
+        "HealthFacilities": {"near": NEAR},
+        "HealthFacility": {"id": facility["id"]},
+        "AvailableSlots": window,
+        "Home": {"near": NEAR},
+        "MyAppointments": {},
+        "Appointment": {"id": booked["id"]},
+        "Inbox": {},
+        "Settings": {},
+        "HealthSpecialties": {},
+    }
+    assert set(variables) == set(QUERIES), "give every contract query its variables here"
+
+    services = seeded.app.state.services
+    planned = build_schema(settings)
+    general = build_schema(settings.model_copy(update={"graphql_query_plans": False}))
+    compared = 0
+    for name in QUERIES:
+        for access_token in (None, app.token):
+            answers = []
+            for schema in (planned, general):
+                context = Context(
+                    services, locale=Locale.EN, client_address=None, access_token=access_token
+                )
+                try:
+                    result = await schema.execute(
+                        BY_NAME[name]["body"],
+                        variable_values=variables[name],
+                        context_value=context,
+                    )
+                finally:
+                    await context.close()
+                answers.append(answer(result))
+            assert answers[0] == answers[1], name
+            assert answers[0][0] is not None or answers[0][1], name
+            compared += 1
+    assert compared == 2 * len(QUERIES)
+    # The plans really ran (the general path is the fallback for what they don't cover).
+    assert planned.plans is not None
+    assert planned.plans.plan_count == len(QUERIES)
+
+
+# --- a schema made to fail ----------------------------------------------------------------------
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Part(Named):
+    weight: int
+
+
+@strawberry.type
+class Item(Named):
+    number: int
+
+    @strawberry.field
+    def broken(self) -> str:
+        raise ValueError(f"item {self.number} is broken")
+
+    @strawberry.field
+    def missing(self) -> str:
+        return None  # type: ignore[return-value]  # a resolver that breaks its promise
+
+    @strawberry.field
+    def maybe_missing(self) -> str | None:
+        return None
+
+    @strawberry.field
+    async def later(self, by: int = 1) -> int:
+        await asyncio.sleep(0)
+        if self.number == 2:
+            raise LookupError("no later for 2")
+        return self.number + by
+
+    @strawberry.field
+    def parts(self) -> list[Part | None]:
+        return [Part(name=f"p{self.number}", weight=self.number), None]
+
+    @strawberry.field
+    async def strict_parts(self) -> list[Part]:
+        return [Part(name="ok", weight=1), None]  # type: ignore[list-item]
+
+    @strawberry.field
+    def related(self) -> Named:
+        return Part(name="rel", weight=0) if self.number % 2 else Item(name="sub", number=9)
+
+
+ITEMS = [Item(name=f"i{n}", number=n) for n in range(4)]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return ITEMS
+
+    @strawberry.field
+    def maybe_items(self) -> list[Item | None] | None:
+        return [*ITEMS, None]
+
+    @strawberry.field
+    async def first(self) -> Item | None:
+        return ITEMS[1]
+
+    @strawberry.field
+    def named(self) -> list[Named]:
+        return [ITEMS[0], Part(name="loose", weight=3)]
+
+
+class PlannedSchema(strawberry.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plans = QueryPlans(self)
+
+    def _get_execute_function(self) -> Any:
+        return self.plans.execute
+
+
+GENERAL = strawberry.Schema(query=Query, types=[Part, Item])
+
+DOCUMENTS = [
+    "{ items { name number __typename } }",
+    "{ maybeItems { name broken } }",
+    "{ maybeItems { name missing } }",
+    "{ maybeItems { name maybeMissing later(by: 10) } }",
+    "{ items { name broken } }",
+    "{ first { later strictParts { name weight } } items { number } }",
+    "{ maybeItems { parts { name weight } strictParts { name } } }",
+    "{ named { __typename name ... on Part { weight } ... on Item { number related { name } } } }",
+    "query Q($big: Boolean!) { first { ... F @include(if: $big) a: name b: name @skip(if: $big) } }"
+    " fragment F on Item { number parts { weight } }",
+    "{ items { related { __typename ... on Item { broken } ... on Part { weight } } } }",
+]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+@pytest.mark.parametrize("big", [True, False])
+async def test_failures_and_null_propagation_match_graphql_core(document: str, big: bool) -> None:
+    variables = {"big": big} if "$big" in document else None
+    schema = PlannedSchema(query=Query, types=[Part, Item])
+    planned = await schema.execute(document, variable_values=variables)
+    general = await GENERAL.execute(document, variable_values=variables)
+    assert answer(planned) == answer(general)
+    assert schema.plans.plan_count == 1  # a plan answered, not the fallback
+
+
+async def test_introspection_goes_to_graphql_core() -> None:
+    schema = PlannedSchema(query=Query, types=[Part, Item])
+    introspected = await schema.execute("{ __schema { queryType { name } } items { number } }")
+    assert introspected.data == {
+        "__schema": {"queryType": {"name": "Query"}},
+        "items": [{"number": n} for n in range(4)],
+    }
+    assert schema.plans.plan_count == 0
+
+
+def test_the_setting_turns_plans_off(settings: Settings) -> None:
+    on = build_schema(settings)
+    off = build_schema(settings.model_copy(update={"graphql_query_plans": False}))
+    assert isinstance(on, CitizenSchema)
+    assert on.plans is not None
+    assert off.plans is None  # type: ignore[attr-defined]
