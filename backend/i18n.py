@@ -35,6 +35,7 @@ class Locale(StrEnum):
 
 
 DEFAULT_LOCALE = Locale.VI
+LANGUAGES = frozenset(locale.value for locale in Locale)  # iterating an enum is slow: once
 # Where a text is missing in the requested language, in this order.
 FALLBACK: tuple[Locale, ...] = (Locale.EN, Locale.VI)
 
@@ -50,6 +51,10 @@ class CatalogueError(RuntimeError):
 def fallback_chain(locale: Locale) -> tuple[Locale, ...]:
     """The languages to try for `locale`: itself, then English, then Vietnamese."""
     return (locale, *(other for other in FALLBACK if other is not locale))
+
+
+# Each language's fallback chain as plain codes: `Translated.get` runs for every text shown.
+_CHAINS = {locale: tuple(c.value for c in fallback_chain(locale)) for locale in Locale}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +158,11 @@ class Translated:
     texts: Mapping[str, str]
 
     def __post_init__(self) -> None:
-        if not self.texts.get(Locale.VI.value):
+        # Every row read builds one: keep this cheap.
+        if not self.texts.get("vi"):
             raise ValueError("a translated text needs its Vietnamese version")
-        unknown = set(self.texts) - {locale.value for locale in Locale}
-        if unknown:
+        if not LANGUAGES.issuperset(self.texts):
+            unknown = set(self.texts) - LANGUAGES
             raise ValueError(f"unknown languages {sorted(unknown)}")
 
     @classmethod
@@ -178,11 +184,12 @@ class Translated:
         return cls(texts)
 
     def get(self, locale: Locale) -> str:
-        for candidate in fallback_chain(locale):
-            text = self.texts.get(candidate.value)
+        texts = self.texts
+        for code in _CHAINS[locale]:
+            text = texts.get(code)
             if text:
                 return text
-        return self.texts[Locale.VI.value]
+        return texts["vi"]
 
     @property
     def vi(self) -> str:
@@ -196,7 +203,7 @@ class Translated:
         return dict(self.texts)
 
 
-_SUPPORTED = [locale.value for locale in Locale]
+_SUPPORTED = sorted(LANGUAGES)
 # Babel's aliases map `zh` to `zh_CN`; keep our short tags and let every Chinese variant match.
 _REGIONAL = {"zh_hant": "zh", "zh_hans": "zh", "zh_tw": "zh", "zh_hk": "zh", "zh_cn": "zh"}
 

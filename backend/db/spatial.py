@@ -62,6 +62,30 @@ class Covers(FunctionElement[bool]):
     name = "covers"
 
 
+class Latitude(FunctionElement[float]):
+    """A point column's latitude in degrees: read models take numbers, not geometries."""
+
+    type = Float()
+    inherit_cache = True
+    name = "latitude"
+
+
+class Longitude(FunctionElement[float]):
+    """A point column's longitude in degrees."""
+
+    type = Float()
+    inherit_cache = True
+    name = "longitude"
+
+
+def latitude(column: Any) -> Latitude:
+    return Latitude(column)
+
+
+def longitude(column: Any) -> Longitude:
+    return Longitude(column)
+
+
 def distance_meters(column: Any, geometry: BaseGeometry) -> DistanceMeters:
     return DistanceMeters(column, _ewkt(geometry))
 
@@ -94,6 +118,30 @@ def _compile_within_pg(element: WithinMeters, compiler: SQLCompiler, **kw: Any) 
 def _compile_covers_pg(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
     column, other = _args(compiler, element, **kw)
     return f"ST_Covers({column}, ST_GeogFromText({other}))"
+
+
+@compiles(Latitude, "postgresql")
+def _compile_latitude_pg(element: Latitude, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    return f"ST_Y({column}::geometry)"
+
+
+@compiles(Longitude, "postgresql")
+def _compile_longitude_pg(element: Longitude, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    return f"ST_X({column}::geometry)"
+
+
+@compiles(Latitude, "sqlite")
+def _compile_latitude_sqlite(element: Latitude, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    return f"citizen_latitude({column})"
+
+
+@compiles(Longitude, "sqlite")
+def _compile_longitude_sqlite(element: Longitude, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    return f"citizen_longitude({column})"
 
 
 @compiles(DistanceMeters, "sqlite")
@@ -149,7 +197,25 @@ def _sqlite_covers(polygon: str | None, geometry: str | None) -> int | None:
     return int(_parse(polygon).covers(_parse(geometry)))
 
 
+def _sqlite_coordinate(axis: str) -> Any:
+    def coordinate(wkt: str | None) -> float | None:
+        if wkt is None:
+            return None
+        found = _parse(wkt)
+        if not isinstance(found, Point):
+            raise sqlite3.ProgrammingError("coordinates of points only")
+        return float(getattr(found, axis))
+
+    return coordinate
+
+
 def register_sqlite_functions(dbapi_connection: Any) -> None:
+    dbapi_connection.create_function(
+        "citizen_latitude", 1, _sqlite_coordinate("y"), deterministic=True
+    )
+    dbapi_connection.create_function(
+        "citizen_longitude", 1, _sqlite_coordinate("x"), deterministic=True
+    )
     dbapi_connection.create_function(
         "citizen_distance_m", 2, _sqlite_distance_m, deterministic=True
     )

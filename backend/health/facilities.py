@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import BadUserInput, NotFound
 from backend.health.localtime import local_minute
-from backend.health.models import Facility, OpeningHours, Practitioner, Slot, Specialty
+from backend.health.models import OpeningHours, Practitioner, Specialty
 from backend.health.repository import facilities as facility_rows
 from backend.health.repository import slots as slot_rows
+from backend.health.repository.facilities import FacilityRow
+from backend.health.repository.slots import SlotRow
 from backend.places import service as places
-from backend.places.models import Place
 
 MAX_RADIUS_M = 50_000
 MAX_CODE_LENGTH = 32
@@ -34,15 +35,14 @@ V = TypeVar("V")
 
 @dataclass(frozen=True, slots=True)
 class FacilityView:
-    facility: Facility
-    place: Place
+    facility: FacilityRow
     distance_m: float | None = None
     # The specialty the list was searched for, so that the next free slot shown is one for it.
     specialty_id: uuid.UUID | None = None
 
     @property
     def id(self) -> uuid.UUID:
-        return self.facility.id
+        return self.facility.place.id
 
 
 async def search(
@@ -76,9 +76,7 @@ async def search(
         after=after,
         limit=limit,
     )
-    return [
-        FacilityView(facility, place, distance, specialty_id) for facility, place, distance in rows
-    ]
+    return [FacilityView(facility, distance, specialty_id) for facility, distance in rows]
 
 
 async def available_slots(
@@ -92,7 +90,7 @@ async def available_slots(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
     now: datetime,
-) -> Sequence[Slot]:
+) -> list[SlotRow]:
     """Bookable slots of a facility starting in [start, end), a range of at most 31 days."""
     start, end = _utc(start, "from"), _utc(end, "to")
     if not timedelta(0) < end - start <= MAX_SLOT_RANGE:
@@ -115,7 +113,7 @@ async def available_slots(
     )
 
 
-async def slots_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Slot]:
+async def slots_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[SlotRow]:
     return await slot_rows.slots_by_ids(session, ids)
 
 
@@ -132,10 +130,7 @@ async def specialty_id_of(
 
 
 async def facilities_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[FacilityView]:
-    return [
-        FacilityView(facility, place)
-        for facility, place in await facility_rows.facilities_by_ids(session, ids)
-    ]
+    return [FacilityView(row) for row in await facility_rows.facilities_by_ids(session, ids)]
 
 
 async def specialties(session: AsyncSession) -> Sequence[Specialty]:
@@ -185,13 +180,13 @@ async def practitioners_by_ids(
 
 async def next_available_slots(
     session: AsyncSession, keys: Sequence[NextSlotKey], now: datetime
-) -> dict[NextSlotKey, Slot]:
+) -> dict[NextSlotKey, SlotRow]:
     """The next bookable slot per (facility, specialty): one statement per distinct specialty
     among the keys, which for a page of search results is one."""
     by_specialty: dict[uuid.UUID | None, list[uuid.UUID]] = defaultdict(list)
     for facility_id, specialty_id in keys:
         by_specialty[specialty_id].append(facility_id)
-    found: dict[NextSlotKey, Slot] = {}
+    found: dict[NextSlotKey, SlotRow] = {}
     for specialty_id, facility_ids in by_specialty.items():
         for slot in await slot_rows.next_free_slots(session, facility_ids, specialty_id, now):
             found[(slot.facility_id, specialty_id)] = slot

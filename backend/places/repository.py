@@ -1,21 +1,58 @@
-"""Every SQL statement of the places domain."""
+"""Every SQL statement of the places domain.
+
+Reads return `PlaceRow`s (read models: plain values, coordinates as numbers), not entities: a
+list of places costs what its rows cost, without the ORM's identity map or geometry objects.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset, spatial
 from backend.db.types import in_language
+from backend.i18n import Translated
 from backend.places.models import Place, PlaceKind, Ward
 
 
-async def places_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Place]:
-    return (await session.scalars(select(Place).where(Place.id.in_(ids)))).all()
+@dataclass(frozen=True, slots=True)
+class PlaceRow:
+    """What the API shows of a place."""
+
+    id: uuid.UUID
+    kind: PlaceKind
+    name: Translated
+    address: str
+    latitude: float
+    longitude: float
+    ward_id: uuid.UUID | None
+
+
+# In PlaceRow's order; other domains' read models that join places start with these.
+PLACE_COLUMNS = (
+    Place.id,
+    Place.kind,
+    Place.name,
+    Place.address,
+    spatial.latitude(Place.location),
+    spatial.longitude(Place.location),
+    Place.ward_id,
+)
+
+
+def select_places() -> Select[*tuple[Any, ...]]:
+    return select(*PLACE_COLUMNS)
+
+
+async def places_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[PlaceRow]:
+    rows = await session.execute(select_places().where(Place.id.in_(ids)))
+    return [PlaceRow(*row) for row in rows]
 
 
 async def wards_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Ward]:
@@ -30,14 +67,15 @@ async def places_near(
     kinds: Sequence[PlaceKind],
     after: tuple[float, uuid.UUID] | None,
     limit: int,
-) -> list[tuple[Place, float]]:
+) -> list[tuple[PlaceRow, float]]:
     """Places within the radius, nearest first; keyset on (distance, id)."""
     distance = spatial.distance_meters(Place.location, near).label("distance_m")
-    statement = select(Place, distance).where(spatial.within_meters(Place.location, near, radius_m))
+    statement = select_places().add_columns(distance)
+    statement = statement.where(spatial.within_meters(Place.location, near, radius_m))
     if kinds:
         statement = statement.where(Place.kind.in_(kinds))
     statement = keyset.page(statement, key=distance, row_id=Place.id, after=after, limit=limit)
-    return [(place, float(meters)) for place, meters in (await session.execute(statement)).all()]
+    return [(PlaceRow(*row[:-1]), float(row[-1])) for row in await session.execute(statement)]
 
 
 async def places_by_name(
@@ -46,15 +84,15 @@ async def places_by_name(
     kinds: Sequence[PlaceKind],
     after: tuple[str, uuid.UUID] | None,
     limit: int,
-) -> Sequence[Place]:
+) -> list[PlaceRow]:
     """Places in Vietnamese alphabetical order (by code point); keyset on (Vietnamese name, id)."""
-    statement = select(Place)
+    statement = select_places()
     if kinds:
         statement = statement.where(Place.kind.in_(kinds))
     statement = keyset.page(
         statement, key=in_language(Place.name, "vi"), row_id=Place.id, after=after, limit=limit
     )
-    return (await session.scalars(statement)).all()
+    return [PlaceRow(*row) for row in await session.execute(statement)]
 
 
 async def ward_covering(session: AsyncSession, location: Point) -> Ward | None:

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import BadUserInput
 from backend.places import repository
-from backend.places.models import Place, PlaceKind, Ward
+from backend.places.models import PlaceKind, Ward
+from backend.places.repository import PlaceRow
 
 MAX_RADIUS_M = 50_000
 MAX_KINDS = len(PlaceKind)
@@ -19,7 +20,7 @@ MAX_KINDS = len(PlaceKind)
 
 @dataclass(frozen=True, slots=True)
 class PlaceHit:
-    place: Place
+    place: PlaceRow
     distance_m: float | None
 
 
@@ -76,7 +77,7 @@ async def list_wards(
     return await repository.wards_page(session, after=after, limit=limit)
 
 
-async def places_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Place]:
+async def places_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[PlaceRow]:
     return await repository.places_by_ids(session, ids)
 
 

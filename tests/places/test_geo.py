@@ -94,7 +94,9 @@ async def _answers(settings: Settings) -> dict[str, Any]:
             rows = await repository.places_near(
                 session, near=origin, radius_m=radius, kinds=[], after=None, limit=50
             )
-            answers[f"within {radius}"] = [(place.slug, round(meters, 3)) for place, meters in rows]
+            answers[f"within {radius}"] = [
+                (place.name.vi, round(meters, 3)) for place, meters in rows
+            ]
         wards = []
         for (lat, lng), _ in WARD_QUESTIONS:
             ward = await repository.ward_covering(session, Point(lng, lat))

@@ -19,9 +19,9 @@ from backend.health.models import (
     OpeningHours,
     Practitioner,
     Schedule,
-    Slot,
     Specialty,
 )
+from backend.health.repository.slots import SlotRow
 
 
 class HealthLoaders(LoaderSet):
@@ -30,13 +30,13 @@ class HealthLoaders(LoaderSet):
 
         async def load_next_slots(
             session: AsyncSession, keys: Sequence[NextSlotKey]
-        ) -> Mapping[NextSlotKey, Slot]:
+        ) -> Mapping[NextSlotKey, SlotRow]:
             return await facilities.next_available_slots(session, keys, now())
 
         self.facility_by_id: DataLoader[uuid.UUID, FacilityView | None] = by_ids(
             reads, facilities.facilities_by_ids
         )
-        self.next_slot: DataLoader[NextSlotKey, Slot | None] = by_keys(
+        self.next_slot: DataLoader[NextSlotKey, SlotRow | None] = by_keys(
             reads, load_next_slots, lambda: None
         )
         self.specialties_by_facility_id: DataLoader[uuid.UUID, list[Specialty]] = by_keys(
@@ -57,7 +57,9 @@ class HealthLoaders(LoaderSet):
         self.specialty_by_id: DataLoader[uuid.UUID, Specialty | None] = by_ids(
             reads, facilities.specialties_by_ids
         )
-        self.slot_by_id: DataLoader[uuid.UUID, Slot | None] = by_ids(reads, facilities.slots_by_ids)
+        self.slot_by_id: DataLoader[uuid.UUID, SlotRow | None] = by_ids(
+            reads, facilities.slots_by_ids
+        )
         self.dependant_by_id: DataLoader[uuid.UUID, Dependant | None] = by_ids(
             reads, dependants.dependants_by_ids
         )

@@ -29,10 +29,10 @@ from backend.health.models import (
     Practitioner,
     Relationship,
     Schedule,
-    Slot,
     Specialty,
     Weekday,
 )
+from backend.health.repository.slots import SlotRow
 from backend.i18n import Locale
 
 strawberry.enum(FacilityLevel, name="FacilityLevel")
@@ -88,11 +88,12 @@ class HealthFacilityNode(RowNode):
 
     @classmethod
     def from_row(cls, row: FacilityView) -> Self:
-        place, facility, distance = row.place, row.facility, row.distance_m
+        facility, distance = row.facility, row.distance_m
+        place = facility.place
         return cls(
             row=row,
             address=place.address,
-            location=GeoPoint(latitude=place.location.y, longitude=place.location.x),
+            location=GeoPoint(latitude=place.latitude, longitude=place.longitude),
             distance_meters=None if distance is None else round(distance, 1),
             level=facility.level,
             phone=facility.phone,
@@ -101,8 +102,7 @@ class HealthFacilityNode(RowNode):
 
     @strawberry.field
     def name(self, info: Info, locale: Locale | None = None) -> str:
-        place = self.row.place
-        return place.name.get(locale or info.context.locale)
+        return self.row.facility.place.name.get(locale or info.context.locale)
 
     @strawberry.field
     async def opening_hours(self, info: Info) -> list[OpeningInterval]:
@@ -158,13 +158,13 @@ class PractitionerNode(RowNode):
 
 @strawberry.type(name="AppointmentSlot", description="A bookable time at a facility.")
 class SlotNode(RowNode):
-    row: strawberry.Private[Slot]
+    row: strawberry.Private[SlotRow]
     start: datetime
     end: datetime
     remaining: int = strawberry.field(description="Seats left when this was read.")
 
     @classmethod
-    def from_row(cls, row: Slot) -> Self:
+    def from_row(cls, row: SlotRow) -> Self:
         return cls(
             row=row,
             start=row.start_at,

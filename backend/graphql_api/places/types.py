@@ -12,7 +12,8 @@ from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import RowNode, node_from, nodes_from
 from backend.graphql_api.places.loaders import PlacesLoaders
 from backend.i18n import Locale
-from backend.places.models import Place, PlaceKind, Ward
+from backend.places.models import PlaceKind, Ward
+from backend.places.repository import PlaceRow
 
 strawberry.enum(PlaceKind, name="PlaceKind")
 
@@ -44,32 +45,32 @@ class WardNode(RowNode):
 
 @strawberry.type(name="Place", description="A public place: hospital, school, monument, …")
 class PlaceNode(RowNode):
-    row: strawberry.Private[Place]
-    distance: strawberry.Private[float | None] = None
+    # Plain fields where no argument is needed: one attribute read each.
+    row: strawberry.Private[PlaceRow]
+    kind: PlaceKind
+    address: str
+    location: GeoPoint
+    distance_meters: float | None = strawberry.field(
+        description="Metres from `near`, when the list was searched by distance."
+    )
 
     @classmethod
-    def near(cls, row: Place, distance: float | None) -> Self:
-        return cls(row=row, distance=distance)
+    def from_row(cls, row: PlaceRow) -> Self:
+        return cls.near(row, None)
 
-    @strawberry.field
-    def kind(self) -> PlaceKind:
-        return self.row.kind
+    @classmethod
+    def near(cls, row: PlaceRow, distance: float | None) -> Self:
+        return cls(
+            row=row,
+            kind=row.kind,
+            address=row.address,
+            location=GeoPoint(latitude=row.latitude, longitude=row.longitude),
+            distance_meters=None if distance is None else round(distance, 1),
+        )
 
     @strawberry.field(description="Name in the requested language (the viewer's by default).")
     def name(self, info: Info, locale: Locale | None = None) -> str:
         return self.row.name.get(locale or info.context.locale)
-
-    @strawberry.field
-    def address(self) -> str:
-        return self.row.address
-
-    @strawberry.field
-    def location(self) -> GeoPoint:
-        return GeoPoint(latitude=self.row.location.y, longitude=self.row.location.x)
-
-    @strawberry.field(description="Metres from `near`, when the list was searched by distance.")
-    def distance_meters(self) -> float | None:
-        return None if self.distance is None else round(self.distance, 1)
 
     @strawberry.field
     async def ward(self, info: Info) -> WardNode | None:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import spatial
 from backend.health.models import (
     Facility,
+    FacilityLevel,
     FacilitySpecialty,
     OpeningHours,
     Practitioner,
@@ -23,6 +26,33 @@ from backend.health.models import (
     Specialty,
 )
 from backend.places.models import Place
+from backend.places.repository import PLACE_COLUMNS, PlaceRow
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityRow:
+    """What the API shows of a facility: its place, and its health side."""
+
+    place: PlaceRow
+    level: FacilityLevel
+    phone: str
+    accepts_insurance: bool
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.place.id
+
+
+_PLACE_WIDTH = len(PLACE_COLUMNS)
+
+
+def _select_facilities(*extra: Any) -> Select[*tuple[Any, ...]]:
+    columns = (*PLACE_COLUMNS, Facility.level, Facility.phone, Facility.accepts_insurance, *extra)
+    return select(*columns).join_from(Place, Facility, Place.id == Facility.id)
+
+
+def _facility(row: Sequence[Any]) -> FacilityRow:
+    return FacilityRow(PlaceRow(*row[:_PLACE_WIDTH]), *row[_PLACE_WIDTH : _PLACE_WIDTH + 3])
 
 
 async def facilities_near(
@@ -35,13 +65,11 @@ async def facilities_near(
     open_at: tuple[int, int] | None,
     after: tuple[float, uuid.UUID] | None,
     limit: int,
-) -> list[tuple[Facility, Place, float]]:
+) -> list[tuple[FacilityRow, float]]:
     """Facilities within the radius, nearest first; keyset on (distance, id)."""
     distance = spatial.distance_meters(Place.location, near).label("distance_m")
-    statement = (
-        select(Facility, Place, distance)
-        .join(Place, Place.id == Facility.id)
-        .where(spatial.within_meters(Place.location, near, radius_m))
+    statement = _select_facilities(distance).where(
+        spatial.within_meters(Place.location, near, radius_m)
     )
     if specialty_id is not None:
         statement = statement.where(
@@ -68,16 +96,12 @@ async def facilities_near(
             or_(distance > last_distance, and_(distance == last_distance, Facility.id > last_id))
         )
     statement = statement.order_by(distance, Facility.id).limit(limit)
-    rows = (await session.execute(statement)).all()
-    return [(facility, place, float(meters)) for facility, place, meters in rows]
+    return [(_facility(row), float(row[-1])) for row in await session.execute(statement)]
 
 
-async def facilities_by_ids(
-    session: AsyncSession, ids: Sequence[uuid.UUID]
-) -> list[tuple[Facility, Place]]:
-    statement = select(Facility, Place).join(Place, Place.id == Facility.id)
-    rows = (await session.execute(statement.where(Facility.id.in_(ids)))).all()
-    return [(facility, place) for facility, place in rows]
+async def facilities_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[FacilityRow]:
+    rows = await session.execute(_select_facilities().where(Facility.id.in_(ids)))
+    return [_facility(row) for row in rows]
 
 
 async def facility_by_id(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,34 @@ HOLDS_A_SEAT = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class SlotRow:
+    """What the API shows of a slot (a read model; booking changes the `Slot` entity)."""
+
+    id: uuid.UUID
+    facility_id: uuid.UUID
+    specialty_id: uuid.UUID
+    practitioner_id: uuid.UUID | None
+    start_at: datetime
+    end_at: datetime
+    capacity: int
+    booked: int
+    blocked: bool
+
+
+SLOT_COLUMNS = (
+    Slot.id,
+    Slot.facility_id,
+    Slot.specialty_id,
+    Slot.practitioner_id,
+    Slot.start_at,
+    Slot.end_at,
+    Slot.capacity,
+    Slot.booked,
+    Slot.blocked,
+)
+
+
 def _bookable(now: datetime) -> list[Any]:
     return [Slot.start_at > now, Slot.booked < Slot.capacity, Slot.blocked.is_(False)]
 
@@ -31,7 +60,7 @@ async def next_free_slots(
     facility_ids: Sequence[uuid.UUID],
     specialty_id: uuid.UUID | None,
     now: datetime,
-) -> Sequence[Slot]:
+) -> list[SlotRow]:
     """The earliest bookable slot of each facility, in one statement (a window function)."""
     rank = (
         func.row_number()
@@ -42,8 +71,8 @@ async def next_free_slots(
     if specialty_id is not None:
         ranked = ranked.where(Slot.specialty_id == specialty_id)
     first = ranked.subquery()
-    statement = select(Slot).join(first, first.c.id == Slot.id).where(first.c.rank == 1)
-    return (await session.scalars(statement)).all()
+    statement = select(*SLOT_COLUMNS).join(first, first.c.id == Slot.id).where(first.c.rank == 1)
+    return [SlotRow(*row) for row in await session.execute(statement)]
 
 
 async def free_slots(
@@ -57,9 +86,9 @@ async def free_slots(
     now: datetime,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
-) -> Sequence[Slot]:
+) -> list[SlotRow]:
     """Bookable slots starting in [start, end), earliest first; keyset on (start_at, id)."""
-    statement = select(Slot).where(
+    statement = select(*SLOT_COLUMNS).where(
         Slot.facility_id == facility_id, Slot.start_at >= start, Slot.start_at < end
     )
     statement = statement.where(*_bookable(now))
@@ -73,15 +102,18 @@ async def free_slots(
             or_(Slot.start_at > last_start, and_(Slot.start_at == last_start, Slot.id > last_id))
         )
     statement = statement.order_by(Slot.start_at, Slot.id).limit(limit)
-    return (await session.scalars(statement)).all()
+    return [SlotRow(*row) for row in await session.execute(statement)]
 
 
 async def slot_by_id(session: AsyncSession, slot_id: uuid.UUID) -> Slot | None:
     return await session.get(Slot, slot_id)
 
 
-async def slots_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Slot]:
-    return (await session.scalars(select(Slot).where(Slot.id.in_(ids)))).all()
+async def slots_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[SlotRow]:
+    return [
+        SlotRow(*row)
+        for row in await session.execute(select(*SLOT_COLUMNS).where(Slot.id.in_(ids)))
+    ]
 
 
 async def take_seat(session: AsyncSession, slot_id: uuid.UUID, now: datetime) -> bool:
