@@ -59,9 +59,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_phone_verifications")),
     )
     for column in ("phone", "expires_at", "user_id"):
-        op.create_index(
-            op.f(f"ix_phone_verifications_{column}"), "phone_verifications", [column]
-        )
+        op.create_index(op.f(f"ix_phone_verifications_{column}"), "phone_verifications", [column])
     op.create_table(
         "rate_counters",
         sa.Column("id", sa.Uuid(), nullable=False),
