@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.db.engine import create_engine, create_session_factory
 from backend.graphql_api.context import AppServices, Context
@@ -21,11 +23,15 @@ from backend.http_headers import ResponseHeaders
 from backend.http_limits import BodySizeLimit
 from backend.i18n import messages, negotiate_locale
 from backend.identity.service import AuthConfig
+from backend.identity.verification import VerificationPolicy
 from backend.observability import Metrics, MetricsMiddleware
 from backend.settings import Settings
+from backend.sms import gateway_from_settings
 from backend.worker.celery_app import broker_reachable, create_celery
 
 MAX_BODY_BYTES = 256 * 1024
+INSTALLATION_HEADER = "x-installation-id"
+_PLAUSIBLE_INSTALLATION = re.compile(r"^[A-Za-z0-9_:.-]{8,128}$")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,12 +45,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth=AuthConfig.from_settings(settings),
         celery=create_celery(settings),
         answers=answer_store(settings),
+        verification=VerificationPolicy.from_settings(settings),
+        sms=gateway_from_settings(settings),
     )
     metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await services.sms.close()
         await engine.dispose()
 
     # No OpenAPI document or docs pages: the API is GraphQL, described by its own schema.
@@ -62,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             locale=negotiate_locale(request.headers.get("accept-language")),
             client_address=request.client.host if request.client else None,
             access_token=token.strip() if scheme.lower() == "bearer" and token.strip() else None,
+            installation_id=_installation_id(request.headers.get(INSTALLATION_HEADER)),
         )
         try:
             yield found
@@ -107,12 +117,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_allowed_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Accept-Language",
+                "X-Request-ID",
+                "X-Installation-ID",
+            ],
             expose_headers=["X-Request-ID", "Retry-After"],
             max_age=600,
         )
     app.add_middleware(ResponseHeaders)
+    if settings.forwarded_allow_ips:
+        # Outermost: the client address (and scheme) from X-Forwarded-* of trusted proxies only;
+        # a header from any other peer is ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
+
+
+def _installation_id(sent: str | None) -> str | None:
+    """The app's installation id (Firebase's), when it looks like one: it keys throttling."""
+    return sent if sent and _PLAUSIBLE_INSTALLATION.match(sent) else None
 
 
 async def _database_ready(services: AppServices) -> bool:

@@ -95,7 +95,7 @@ def _serve(host: str, port: int, workers: int = 1) -> int:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        proxy_headers=False,  # the app trusts only FORWARDED_ALLOW_IPS (backend/app.py)
         log_level="info",
     )
     return 0

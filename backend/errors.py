@@ -14,6 +14,11 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     INTERNAL = "INTERNAL"
+    # Phone verification: the account has not proved its number; a code is wrong; a
+    # verification is over (expired, used, out of attempts, or unknown): start again.
+    PHONE_NOT_VERIFIED = "PHONE_NOT_VERIFIED"
+    VERIFICATION_CODE_INVALID = "VERIFICATION_CODE_INVALID"
+    VERIFICATION_EXPIRED = "VERIFICATION_EXPIRED"
     # The database or the broker cannot be reached: the same request may succeed shortly.
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     # The HTTP request is malformed before any GraphQL runs: a bug in the client.
@@ -79,6 +84,28 @@ class BadUserInput(DomainError):
 
 class Conflict(DomainError):
     code = ErrorCode.CONFLICT
+
+
+class PhoneNotVerified(DomainError):
+    code = ErrorCode.PHONE_NOT_VERIFIED
+
+
+class VerificationExpired(DomainError):
+    code = ErrorCode.VERIFICATION_EXPIRED
+
+
+class VerificationCodeInvalid(DomainError):
+    """A wrong code; it counts against the verification, so the change is kept."""
+
+    code = ErrorCode.VERIFICATION_CODE_INVALID
+    keep_changes = True
+
+    def __init__(self, message_key: str, *, attempts_left: int, **params: Any) -> None:
+        super().__init__(message_key, attempts_left=attempts_left, **params)
+        self.attempts_left = attempts_left
+
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions(), "attemptsLeft": self.attempts_left}
 
 
 class RateLimited(DomainError):

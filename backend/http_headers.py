@@ -7,6 +7,8 @@ request runs (`%(request_id)s`).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import re
 import uuid
@@ -71,3 +73,34 @@ class ResponseHeaders:
             await self.app(scope, receive, with_headers)
         finally:
             _request_id.reset(token)
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_EXTERNAL = re.compile(r'(?:src|href)="(https://[^"]+)"')
+
+
+def ide_content_security_policy(html: str) -> str:
+    """A strict CSP for the GraphiQL page: its own inline scripts by hash, its CDN files by exact
+    URL, requests only to this origin, no framing, no forms, no plugins. Inline styles stay
+    allowed: React sets style attributes, which hashes cannot cover."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(html)
+    )
+    files = sorted(set(_EXTERNAL.findall(html)))
+    scripts = " ".join(url for url in files if url.endswith(".js"))
+    styles = " ".join(url for url in files if url.endswith(".css"))
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {hashes} {scripts}",
+            f"style-src 'unsafe-inline' {styles}",
+            "img-src 'self' data:",
+            "font-src data: https://unpkg.com",
+            "connect-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ]
+    )

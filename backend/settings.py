@@ -78,12 +78,31 @@ class Settings(BaseSettings):
     # Bearer token /metrics requires; without one, production does not serve /metrics.
     metrics_token: str | None = Field(None, alias="METRICS_TOKEN")
 
+    # Client addresses come from X-Forwarded-For only when the peer is one of these proxies
+    # (comma-separated addresses or networks, uvicorn's syntax); empty: trust no header.
+    forwarded_allow_ips: str = Field("", alias="FORWARDED_ALLOW_IPS")
+
+    # Failures of one (account, device) pair before its attempts must wait 1, 2, 4 … s.
     login_delay_after_failures: int = Field(3, alias="LOGIN_DELAY_AFTER_FAILURES", ge=1)
-    login_lock_after_failures: int = Field(10, alias="LOGIN_LOCK_AFTER_FAILURES", ge=2)
+    # The account-wide ceiling: high, so that failures elsewhere rarely lock the owner out, and
+    # a device that signed in to the account before is exempt from it.
+    login_lock_after_failures: int = Field(100, alias="LOGIN_LOCK_AFTER_FAILURES", ge=2)
     login_address_lock_after_failures: int = Field(
         50, alias="LOGIN_ADDRESS_LOCK_AFTER_FAILURES", ge=2
     )
     login_lock_minutes: int = Field(15, alias="LOGIN_LOCK_MINUTES", ge=1)
+
+    # Where SMS go: a provider's HTTP API, or (unset, development) the log and var/sms-inbox.jsonl.
+    sms_gateway_url: str | None = Field(None, alias="SMS_GATEWAY_URL")
+    sms_gateway_token: str | None = Field(None, alias="SMS_GATEWAY_TOKEN")
+    sms_timeout_seconds: float = Field(5.0, alias="SMS_TIMEOUT_SECONDS", gt=0)
+    phone_code_ttl_minutes: int = Field(10, alias="PHONE_CODE_TTL_MINUTES", ge=1)
+    phone_code_max_attempts: int = Field(5, alias="PHONE_CODE_MAX_ATTEMPTS", ge=1)
+    phone_code_resend_seconds: int = Field(60, alias="PHONE_CODE_RESEND_SECONDS", ge=0)
+    # SMS one phone number, one app installation, one client address may cause per hour.
+    sms_per_phone_per_hour: int = Field(5, alias="SMS_PER_PHONE_PER_HOUR", ge=1)
+    sms_per_device_per_hour: int = Field(10, alias="SMS_PER_DEVICE_PER_HOUR", ge=1)
+    sms_per_address_per_hour: int = Field(30, alias="SMS_PER_ADDRESS_PER_HOUR", ge=1)
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Self:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import re
 from typing import Any
 
 import httpx
@@ -72,3 +75,31 @@ async def test_log_records_written_during_a_request_carry_its_id() -> None:
         logger.removeHandler(handler)
     assert answer.headers["x-request-id"] == "trace-12345678"
     assert seen == ["trace-12345678", "-"]
+
+
+async def test_the_ide_page_has_a_strict_content_security_policy(api: Any) -> None:
+    response = await api.client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    policy = dict(
+        part.strip().split(" ", 1)
+        for part in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["default-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["connect-src"] == "'self'"
+    scripts = policy["script-src"].split()
+    assert "'unsafe-inline'" not in scripts
+    assert "'unsafe-eval'" not in scripts
+    inline = re.findall(r"<script>(.*?)</script>", response.text, re.DOTALL)
+    for body in inline:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in scripts
+    external = re.findall(r'<script[^>]*src="([^"]+)"', response.text)
+    assert set(external) <= set(scripts)
+
+
+async def test_api_answers_carry_no_ide_policy(api: Any) -> None:
+    response = await api.client.post("/graphql", json={"query": "{ __typename }"})
+
+    assert "Content-Security-Policy" not in response.headers

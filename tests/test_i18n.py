@@ -194,7 +194,7 @@ def test_catalogue_texts_render_in_every_language_they_have() -> None:
 async def test_a_french_client_reads_french_or_english(api: Any) -> None:
     register = (
         "mutation($phone: String!, $name: String!) { register(input: "
-        '{displayName: $name, password: "0123456789", phone: $phone}) { id } }'
+        '{displayName: $name, password: "0123456789", phone: $phone}) { phone } }'
     )
     missing = await api(register, {"phone": "0905123456", "name": " "}, language="fr")
     assert only_error(missing)["message"] == "Le champ « nom d'affichage » est obligatoire."

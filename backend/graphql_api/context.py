@@ -20,14 +20,18 @@ from strawberry.fastapi import BaseContext
 from backend.db.reads import RequestReads
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
-from backend.errors import RateLimited, Unauthenticated
+from backend.errors import PhoneNotVerified, RateLimited, Unauthenticated
 from backend.graphql_api.loaders import LoaderSet
 from backend.graphql_api.public_answers import AnswerStore
+from backend.http_headers import current_request_id
 from backend.i18n import Locale
 from backend.identity import service as identity
+from backend.identity.audit import RequestOrigin
 from backend.identity.models import User
 from backend.identity.service import AuthConfig
+from backend.identity.verification import VerificationPolicy
 from backend.settings import Settings
+from backend.sms import SmsGateway
 
 L = TypeVar("L", bound=LoaderSet)
 
@@ -42,6 +46,8 @@ class AppServices:
     auth: AuthConfig
     celery: Celery
     answers: AnswerStore
+    verification: VerificationPolicy
+    sms: SmsGateway
 
 
 class Context(BaseContext):
@@ -52,12 +58,14 @@ class Context(BaseContext):
         locale: Locale,
         client_address: str | None,
         access_token: str | None,
+        installation_id: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
         self.sessions = services.sessions
         self.locale = locale
         self.client_address = client_address
+        self.installation_id = installation_id
         self.access_token = access_token
         self.reads = RequestReads(services.engine)
         self._loader_sets: dict[type[LoaderSet], LoaderSet] = {}
@@ -70,6 +78,10 @@ class Context(BaseContext):
 
     def now(self) -> datetime:
         return utcnow()
+
+    def origin(self) -> RequestOrigin:
+        """Where this request came from, for throttling and audit rows."""
+        return RequestOrigin(self.client_address, self.installation_id, current_request_id())
 
     def loader_set(self, kind: type[L]) -> L:
         """A domain's loaders for this request, built on first use (most requests need few)."""
@@ -121,6 +133,13 @@ class Context(BaseContext):
         user = await self.viewer()
         if user is None:
             raise Unauthenticated("auth.required")
+        return user
+
+    async def require_verified_viewer(self) -> User:
+        """The signed-in user, who must have proved their phone number (booking, dependants)."""
+        user = await self.require_viewer()
+        if user.phone_verified_at is None:
+            raise PhoneNotVerified("auth.phone_not_verified")
         return user
 
     async def _load_viewer(self, token: str) -> User:

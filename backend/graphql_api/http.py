@@ -17,7 +17,7 @@ from typing import Any, overload
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
@@ -33,6 +33,7 @@ from strawberry.types.unset import UNSET
 from backend.errors import ErrorCode
 from backend.graphql_api.context import Context
 from backend.graphql_api.errors import OUTAGE_RETRY_AFTER_SECONDS, format_error, has_code
+from backend.http_headers import ide_content_security_policy
 from backend.i18n import Locale, field_label, negotiate_locale, translate
 
 # The schema's inputs nest a few levels; nothing legitimate comes near this.
@@ -103,6 +104,7 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
             multipart_uploads_enabled=False,
         )
         self.hide_suggestions = hide_suggestions
+        self._ide_policy = ide_content_security_policy(self.graphql_ide_html or "")
         self.add_api_route(
             "",
             _method_not_allowed,
@@ -130,6 +132,11 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
                 raise
             refusal = error if isinstance(error, Refusal) else _refusal_for(error)
             return refusal_response(request, refusal)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(
+            self.graphql_ide_html, headers={"Content-Security-Policy": self._ide_policy}
+        )
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

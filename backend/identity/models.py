@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, CreatedAtMixin, IdMixin
@@ -34,6 +35,8 @@ class User(IdMixin, CreatedAtMixin, Base):
     locale: Mapped[Locale] = mapped_column(string_enum(Locale, "locale"), default=Locale.VI)
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the holder proved the phone number with an SMS code; None: never (older accounts).
+    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RoleAssignment(IdMixin, CreatedAtMixin, Base):
@@ -76,3 +79,62 @@ class LoginThrottle(IdMixin, Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class VerificationPurpose(StrEnum):
+    REGISTER = "register"
+    CHANGE_PHONE = "change_phone"
+
+
+class PhoneVerification(IdMixin, CreatedAtMixin, Base):
+    """A code sent by SMS, stored as an HMAC; a pending registration waits here until the code
+    is entered. No `code_hash`: a decoy for a number that already has an account, so `register`
+    answers alike and no code can ever match."""
+
+    __tablename__ = "phone_verifications"
+    __table_args__ = (Index(None, "phone"), Index(None, "expires_at"))
+
+    purpose: Mapped[VerificationPurpose] = mapped_column(
+        string_enum(VerificationPurpose, "verification_purpose")
+    )
+    phone: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resend_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The registration that completes when the code is entered.
+    email: Mapped[str | None] = mapped_column(String(254))
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(8))
+
+
+class RateCounter(IdMixin, Base):
+    """Events counted per fixed window (SMS sent per phone, device, address)."""
+
+    __tablename__ = "rate_counters"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    scope: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(128))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SecurityEvent(IdMixin, Base):
+    """Append-only audit: who, what, when, from where. No foreign key: rows outlive accounts."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index(None, "user_id"), Index(None, "occurred_at"), Index(None, "kind"))
+
+    kind: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[uuid.UUID | None] = mapped_column()
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    installation_id: Mapped[str | None] = mapped_column(String(128))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.dialect import insert_ignoring_conflicts
 from backend.errors import Conflict
-from backend.identity.models import LoginThrottle, RefreshToken, Role, RoleAssignment, User
+from backend.identity.models import (
+    LoginThrottle,
+    PhoneVerification,
+    RefreshToken,
+    Role,
+    RoleAssignment,
+    User,
+)
 
 
 async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
@@ -127,3 +134,12 @@ async def delete_throttle(session: AsyncSession, scope: str, key: str) -> None:
     await session.execute(
         delete(LoginThrottle).where(LoginThrottle.scope == scope, LoginThrottle.key == key)
     )
+
+
+async def verification_for_update(
+    session: AsyncSession, verification_id: uuid.UUID
+) -> PhoneVerification | None:
+    statement = (
+        select(PhoneVerification).where(PhoneVerification.id == verification_id).with_for_update()
+    )
+    return await session.scalar(statement)

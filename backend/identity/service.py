@@ -1,4 +1,5 @@
-"""Use cases of the identity domain: register, sign in, rotate and end sessions."""
+"""Use cases of the identity domain: sign in, rotate and end sessions (registration and phone
+numbers: `verification`)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
-from backend.errors import BadUserInput, Conflict, RateLimited, Unauthenticated
-from backend.free_text import check_name
-from backend.i18n import Locale
-from backend.identity import passwords, repository, throttle
-from backend.identity.contacts import normalize_email, normalize_identifier, normalize_phone
-from backend.identity.models import RefreshToken, Role, RoleAssignment, User
+from backend.errors import BadUserInput, RateLimited, Unauthenticated
+from backend.identity import audit, passwords, repository, throttle
+from backend.identity.audit import EventKind, RequestOrigin
+from backend.identity.contacts import normalize_identifier
+from backend.identity.models import RefreshToken, RoleAssignment, User
 from backend.identity.tokens import (
     AccessClaims,
     Keyring,
@@ -28,7 +28,6 @@ from backend.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_NAME_LENGTH = 120
 MAX_REFRESH_TOKEN_LENGTH = 256
 
 
@@ -66,55 +65,13 @@ class Session:
     access_token_expires_at: datetime
 
 
-async def register(
-    uow: UnitOfWork,
-    *,
-    phone: str | None,
-    email: str | None,
-    password: str,
-    display_name: str,
-    locale: Locale,
-) -> User:
-    """Create a resident account identified by a Vietnamese mobile number and/or an email."""
-    name = display_name.strip()
-    if not name:
-        raise BadUserInput("input.required", field="displayName")
-    if len(name) > MAX_NAME_LENGTH:
-        raise BadUserInput("input.too_long", field="displayName", max=MAX_NAME_LENGTH)
-    check_name(name, field="displayName")
-    if not phone and not email:
-        raise BadUserInput("input.phone_or_email", field="phone")
-    normalized_phone = normalize_phone(phone) if phone else None
-    normalized_email = normalize_email(email) if email else None
-    passwords.check_policy(password)
-
-    session = uow.session
-    if normalized_phone and await repository.contact_taken(session, "phone", normalized_phone):
-        raise Conflict("conflict.phone_taken", field="phone")
-    if normalized_email and await repository.contact_taken(session, "email", normalized_email):
-        raise Conflict("conflict.email_taken", field="email")
-
-    user = User(
-        id=uuid.uuid4(),
-        phone=normalized_phone,
-        email=normalized_email,
-        password_hash=await passwords.hash_password(password),
-        display_name=name,
-        locale=locale,
-        is_active=True,
-    )
-    await repository.add_user(session, user, [Role.RESIDENT])
-    log.info("identity.register.succeeded", extra={"user_id": str(user.id)})
-    return user
-
-
 async def login(
     uow: UnitOfWork,
     auth: AuthConfig,
     *,
     identifier: str,
     password: str,
-    client_address: str | None,
+    origin: RequestOrigin,
     now: datetime,
 ) -> Session:
     """Check a password under brute-force protection and open a new session."""
@@ -124,31 +81,52 @@ async def login(
     session = uow.session
     user = await repository.user_by_contact(session, kind, value)
     account_key = f"user:{user.id}" if user else f"{kind}:{value}"
-    counters = await throttle.check_and_hold(
-        session, auth.throttle, throttle.keys(account_key, client_address), now
-    )
+    attempt = throttle.Attempt(account_key, origin.device, origin.client_address)
+    counters = await throttle.check_and_hold(session, auth.throttle, attempt, now)
 
     valid = await passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
-        locked_for = throttle.record_failure(auth.throttle, counters, now)
+        locked = throttle.record_failure(auth.throttle, counters, now)
         log.info("identity.login.failed", extra={"account": account_key})
-        if locked_for is not None:
-            raise RateLimited("auth.locked", retry_after_seconds=locked_for, keep_changes=True)
+        if locked is not None:
+            scope, seconds = locked
+            await audit.record(
+                session,
+                EventKind.LOGIN_LOCKED,
+                origin=origin,
+                now=now,
+                user_id=user.id if user else None,
+                scope=scope,
+                seconds=seconds,
+            )
+            raise RateLimited("auth.locked", retry_after_seconds=seconds, keep_changes=True)
         raise Unauthenticated("auth.bad_credentials", keep_changes=True)
 
-    await throttle.clear_account(session, account_key)
+    await throttle.succeeded(session, attempt, now)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = await passwords.hash_password(password)
+    log.info("identity.login.succeeded", extra={"user_id": str(user.id)})
+    return await open_session(session, auth, user, now)
+
+
+async def open_session(
+    session: AsyncSession, auth: AuthConfig, user: User, now: datetime
+) -> Session:
+    """A new refresh-token family and its first access token."""
     user.last_login_at = now
     raw = new_refresh_token()
     family_id = uuid.uuid4()
     await _store_refresh_token(session, auth, raw, user.id, family_id, now)
-    log.info("identity.login.succeeded", extra={"user_id": str(user.id)})
     return _session(auth, user, raw, family_id, now)
 
 
 async def refresh(
-    uow: UnitOfWork, auth: AuthConfig, *, refresh_token: str, now: datetime
+    uow: UnitOfWork,
+    auth: AuthConfig,
+    *,
+    refresh_token: str,
+    origin: RequestOrigin,
+    now: datetime,
 ) -> Session:
     """Rotate a refresh token. A token used twice revokes its whole family (it was stolen),
     except for a retry within the grace period, which gets the same successor again."""
@@ -170,7 +148,14 @@ async def refresh(
             if issued is not None and issued.used_at is None and issued.revoked_at is None:
                 return _session(auth, user, successor, current.family_id, now)
         await repository.revoke_family(session, current.family_id, now)
-        log.warning("identity.refresh.reuse_detected", extra={"user_id": str(user.id)})
+        await audit.record(
+            session,
+            EventKind.REFRESH_REUSED,
+            origin=origin,
+            now=now,
+            user_id=user.id,
+            family_id=str(current.family_id),
+        )
         raise Unauthenticated("auth.refresh_reused", keep_changes=True)
 
     current.used_at = now
@@ -178,12 +163,22 @@ async def refresh(
     return _session(auth, user, successor, current.family_id, now)
 
 
-async def logout(uow: UnitOfWork, *, refresh_token: str, now: datetime) -> None:
+async def logout(
+    uow: UnitOfWork, *, refresh_token: str, origin: RequestOrigin, now: datetime
+) -> None:
     """End the session the refresh token belongs to; its access tokens stop working at once."""
     _check_refresh_token_length(refresh_token)
     current = await repository.refresh_token_by_hash(uow.session, hash_refresh_token(refresh_token))
-    if current is not None:
+    if current is not None and current.revoked_at is None:
         await repository.revoke_family(uow.session, current.family_id, now)
+        await audit.record(
+            uow.session,
+            EventKind.SESSION_REVOKED,
+            origin=origin,
+            now=now,
+            user_id=current.user_id,
+            family_id=str(current.family_id),
+        )
 
 
 async def authenticated_user(session: AsyncSession, claims: AccessClaims, now: datetime) -> User:

@@ -11,6 +11,7 @@ from shapely.geometry import Point, Polygon, box
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.domains import all_domains, import_attribute
 from backend.i18n import Locale, Translated
@@ -121,6 +122,7 @@ async def _seed_accounts(session: AsyncSession, report: dict[str, int]) -> None:
                 display_name=account.display_name,
                 locale=Locale.VI,
                 is_active=True,
+                phone_verified_at=utcnow(),
             )
             session.add(user)
             report["users"] += 1

@@ -4,6 +4,7 @@ manifest, and all run without errors for a realistic person, by hash alone, on b
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from sqlalchemy import event
 from backend.cli import main as citizen
 from backend.db.types import utcnow
 from backend.graphql_api.persisted import MANIFEST
+from backend.settings import Settings
+from backend.sms import INBOX_FILE
+from tests.support.clock import Clock
 
 OPERATIONS = json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
 BY_NAME = {operation["name"]: operation for operation in OPERATIONS}
@@ -29,6 +33,15 @@ def test_the_manifest_is_current() -> None:
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o["name"])
 def test_every_operation_is_valid_against_the_schema(operation: dict[str, Any]) -> None:
     assert validate(build_schema(SCHEMA.read_text()), parse(operation["body"])) == []
+
+
+def last_local_code(settings: Settings, phone: str) -> str:
+    """The code of the last SMS to `phone` in the development inbox under var/."""
+    lines = (settings.var_dir / INBOX_FILE).read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines if json.loads(line)["to"] == phone]
+    found = re.search(r"(?<!\d)\d{6}(?!\d)", texts[-1])
+    assert found is not None
+    return found.group(0)
 
 
 class App:
@@ -57,16 +70,37 @@ class App:
 
 
 @pytest.mark.parametrize("settings_overrides", [{"GRAPHQL_TRUSTED_DOCUMENTS_ONLY": True}])
-async def test_a_day_in_the_app_uses_every_operation_without_errors(seeded: Any) -> None:
+async def test_a_day_in_the_app_uses_every_operation_without_errors(
+    seeded: Any, settings: Settings, clock: Clock
+) -> None:
     app = App(seeded)
-    await app.send(
-        "Register",
-        {"input": {"phone": "0912 345 678", "password": "mật khẩu đủ dài", "displayName": "Lan"}},
-    )
+    started = (
+        await app.send(
+            "Register",
+            {
+                "input": {
+                    "phone": "0912 345 678",
+                    "password": "mật khẩu đủ dài",
+                    "displayName": "Lan",
+                }
+            },
+        )
+    )["register"]
+    clock.set(utcnow() + timedelta(seconds=61))  # past the resend cool-down
+    await app.send("ResendVerificationCode", {"verificationId": started["verificationId"]})
+    clock.moment = None
+    code = last_local_code(settings, "+84912345678")
+    await app.send("VerifyPhone", {"verificationId": started["verificationId"], "code": code})
     session = (
         await app.send("Login", {"identifier": "0912345678", "password": "mật khẩu đủ dài"})
     )["login"]
     app.token = session["accessToken"]
+    changing = (await app.send("ChangePhone", {"phone": "0912 345 679"}))["changePhone"]
+    code = last_local_code(settings, "+84912345679")
+    changed = await app.send(
+        "ConfirmPhoneChange", {"verificationId": changing["verificationId"], "code": code}
+    )
+    assert changed["confirmPhoneChange"]["phone"] == "+84912345679"
     await app.send(
         "RegisterDevice",
         {

@@ -38,7 +38,7 @@ async def test_messages_follow_accept_language(
     api: Any, language: str | None, message: str
 ) -> None:
     body = await api(
-        'mutation { register(input: {displayName: " ", password: "0123456789", phone: "0905123456"}) { id } }',
+        'mutation { register(input: {displayName: " ", password: "0123456789", phone: "0905123456"}) { phone } }',
         language=language,
     )
     assert only_error(body)["message"] == message

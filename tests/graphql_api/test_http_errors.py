@@ -4,6 +4,7 @@ and a message in the caller's language; odd text in input is the user's error, n
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -12,12 +13,12 @@ from sqlalchemy import func, select
 
 from backend.graphql_api.errors import ErrorFormatter
 from backend.graphql_api.schema import Mutation, Query
-from backend.identity.models import User
+from backend.identity.models import PhoneVerification, User
 from backend.settings import Settings
 from tests.support.graphql import data, only_error
 from tests.support.sessions import token
 
-REGISTER = "mutation R($input: RegisterInput!) { register(input: $input) { id displayName } }"
+REGISTER = "mutation R($input: RegisterInput!) { register(input: $input) { verificationId } }"
 VALID_INPUT = {"displayName": "Nguyễn Thị Hoa", "password": "mật khẩu an toàn 2026"}
 WARDS = "{ wards(first: 1) { edges { cursor } } }"
 JSON = {"content-type": "application/json", "accept-language": "en"}
@@ -247,7 +248,11 @@ async def test_a_surrogate_pair_is_an_ordinary_character(api: Any) -> None:
     response = await api.client.post("/graphql", content=body.encode(), headers=JSON)
 
     assert response.status_code == 200
-    assert data(response.json())["register"]["displayName"] == "Hoa 🌸"
+    pending = uuid.UUID(data(response.json())["register"]["verificationId"])
+    async with api.sessions() as session:
+        row = await session.get(PhoneVerification, pending)
+    assert row is not None
+    assert row.display_name == "Hoa 🌸"
 
 
 @pytest.mark.parametrize(

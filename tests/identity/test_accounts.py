@@ -1,4 +1,4 @@
-"""Register, sign in, rotate, sign out: the account life cycle through GraphQL."""
+"""Register with an SMS code, sign in, rotate, sign out: the account life cycle through GraphQL."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from backend.identity.models import RefreshToken, RoleAssignment, User
-from tests.support.graphql import LOGIN, REFRESH, VIEWER, data, error_codes, login, only_error
-
-REGISTER = """
-mutation Register($input: RegisterInput!) {
-  register(input: $input) { id displayName phone email locale roles { role scopeId } }
-}
-"""
+from backend.identity.models import PhoneVerification, RefreshToken, User
+from tests.fakes.sms import FakeSMS
+from tests.support.graphql import (
+    LOGIN,
+    REFRESH,
+    REGISTER,
+    VERIFY_PHONE,
+    VIEWER,
+    data,
+    error_codes,
+    login,
+    only_error,
+)
 
 PASSWORD = "mật khẩu an toàn 2026"
 
@@ -30,21 +35,32 @@ async def count_rows(api: Any, model: Any) -> int:
         return int(await session.scalar(select(func.count()).select_from(model)))
 
 
+async def register_and_verify(api: Any, sms: FakeSMS, **overrides: Any) -> dict[str, Any]:
+    started = data(await api(REGISTER, register_input(**overrides)))["register"]
+    code = sms.last_code(started["phone"])
+    body = await api(VERIFY_PHONE, {"id": started["verificationId"], "code": code})
+    verified: dict[str, Any] = data(body)["verifyPhone"]
+    return verified
+
+
 @pytest.mark.parametrize("typed", ["0905 123 456", "+84905123456", "84905123456", "090-512-3456"])
 async def test_register_accepts_vietnamese_mobile_formats_and_stores_e164(
-    api: Any, typed: str
+    api: Any, sms: FakeSMS, typed: str
 ) -> None:
-    user = data(await api(REGISTER, register_input(phone=typed)))["register"]
+    user = (await register_and_verify(api, sms, phone=typed))["user"]
 
     assert user["phone"] == "+84905123456"
+    assert user["phoneVerified"] is True
     assert user["email"] is None
     assert user["displayName"] == "Nguyễn Thị Hoa"
     assert user["locale"] == "VI"
     assert user["roles"] == [{"role": "RESIDENT", "scopeId": None}]
 
 
-async def test_register_then_login_with_either_identifier_and_read_viewer(api: Any) -> None:
-    data(await api(REGISTER, register_input(phone="0912 345 678", email="Hoa.Nguyen@Example.VN")))
+async def test_register_then_login_with_either_identifier_and_read_viewer(
+    api: Any, sms: FakeSMS
+) -> None:
+    await register_and_verify(api, sms, phone="0912 345 678", email="Hoa.Nguyen@Example.VN")
 
     by_email = await login(api, "hoa.nguyen@example.vn", PASSWORD)
     by_phone = await login(api, "+84912345678", PASSWORD)
@@ -56,27 +72,21 @@ async def test_register_then_login_with_either_identifier_and_read_viewer(api: A
     assert viewer["roles"] == [{"role": "RESIDENT"}]
 
 
-async def test_duplicate_phone_in_another_format_is_a_conflict_and_writes_nothing(api: Any) -> None:
-    data(await api(REGISTER, register_input(phone="0905123456")))
-    users_before = await count_rows(api, User)
-    roles_before = await count_rows(api, RoleAssignment)
+async def test_duplicate_email_is_a_conflict_at_verification_in_english_when_asked(
+    api: Any, sms: FakeSMS
+) -> None:
+    await register_and_verify(api, sms, phone="0905123456", email="an@example.vn")
+    started = data(await api(REGISTER, register_input(phone="0912345678", email="AN@example.vn")))
 
-    body = await api(REGISTER, register_input(phone="+84 905 123 456", email="new@example.vn"))
-
-    error = only_error(body)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "input.phone"}
-    assert error["message"] == "Số điện thoại này đã được đăng ký."
-    assert await count_rows(api, User) == users_before
-    assert await count_rows(api, RoleAssignment) == roles_before
-
-
-async def test_duplicate_email_is_a_conflict_in_english_when_asked(api: Any) -> None:
-    data(await api(REGISTER, register_input(email="an@example.vn")))
-
-    body = await api(REGISTER, register_input(email="AN@example.vn"), language="en-US,en;q=0.9")
+    code = sms.last_code("+84912345678")
+    body = await api(
+        VERIFY_PHONE,
+        {"id": started["register"]["verificationId"], "code": code},
+        language="en-US,en;q=0.9",
+    )
 
     error = only_error(body)
-    assert error["extensions"] == {"code": "CONFLICT", "field": "input.email"}
+    assert error["extensions"] == {"code": "CONFLICT"}
     assert error["message"] == "This email is already registered."
     assert await count_rows(api, User) == 1
 
@@ -88,8 +98,8 @@ async def test_duplicate_email_is_a_conflict_in_english_when_asked(api: Any) -> 
         ({"phone": "0241 234 5678"}, "input.phone"),  # a Hà Nội landline, not a mobile
         ({"phone": "+33612345678"}, "input.phone"),  # not Vietnamese
         ({"phone": "9" * 5000}, "input.phone"),
-        ({"email": "not-an-email"}, "input.email"),
-        ({"email": "a@" + "b" * 300 + ".vn"}, "input.email"),
+        ({"phone": "0905123456", "email": "not-an-email"}, "input.email"),
+        ({"phone": "0905123456", "email": "a@" + "b" * 300 + ".vn"}, "input.email"),
         ({"phone": "0905123456", "password": "short"}, "input.password"),
         ({"phone": "0905123456", "password": "x" * 10_000}, "input.password"),
         ({"phone": "0905123456", "displayName": "   "}, "input.displayName"),
@@ -98,11 +108,12 @@ async def test_duplicate_email_is_a_conflict_in_english_when_asked(api: Any) -> 
             {"phone": "0905123456", "displayName": "An\x00"},
             "input.displayName",
         ),  # PostgreSQL refuses NUL
-        ({}, "input.phone"),  # neither phone nor email
+        ({}, "input.phone"),  # no phone: nothing to verify
+        ({"email": "an@example.vn"}, "input.phone"),  # an email alone proves nothing
     ],
 )
 async def test_bad_registration_input_names_the_field_and_writes_nothing(
-    api: Any, overrides: dict[str, Any], field: str
+    api: Any, sms: FakeSMS, overrides: dict[str, Any], field: str
 ) -> None:
     body = await api(REGISTER, register_input(**overrides))
 
@@ -110,6 +121,8 @@ async def test_bad_registration_input_names_the_field_and_writes_nothing(
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == field
     assert await count_rows(api, User) == 0
+    assert await count_rows(api, PhoneVerification) == 0
+    assert sms.messages == []
 
 
 async def test_unknown_enum_value_is_bad_user_input_naming_the_field(api: Any) -> None:
@@ -118,13 +131,12 @@ async def test_unknown_enum_value_is_bad_user_input_naming_the_field(api: Any) -
     error = only_error(body)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "input.locale"
-    assert await count_rows(api, User) == 0
+    assert await count_rows(api, PhoneVerification) == 0
 
 
-async def test_every_app_language_can_be_chosen(api: Any) -> None:
+async def test_every_app_language_can_be_chosen(api: Any, sms: FakeSMS) -> None:
     for number, locale in enumerate(("VI", "EN", "FR", "KO", "ZH", "JA")):
-        body = await api(REGISTER, register_input(phone=f"090512345{number}", locale=locale))
-        assert "errors" not in body, body
+        await register_and_verify(api, sms, phone=f"090512345{number}", locale=locale)
     async with api.sessions() as session:
         stored = {user.locale.value for user in (await session.scalars(select(User))).all()}
     assert stored == {"vi", "en", "fr", "ko", "zh", "ja"}

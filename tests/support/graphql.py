@@ -51,3 +51,25 @@ async def login(
         await api(LOGIN, {"identifier": identifier, "password": password})
     )["login"]
     return payload
+
+
+REGISTER = """
+mutation Register($input: RegisterInput!) {
+  register(input: $input) { verificationId phone expiresAt resendAvailableAt }
+}
+"""
+
+VERIFY_PHONE = """
+mutation VerifyPhone($id: ID!, $code: String!) {
+  verifyPhone(input: {verificationId: $id, code: $code}) {
+    accessToken refreshToken
+    user { id displayName phone phoneVerified email locale roles { role scopeId } }
+  }
+}
+"""
+
+RESEND = """
+mutation Resend($id: ID!) {
+  resendVerificationCode(input: {verificationId: $id}) { verificationId expiresAt resendAvailableAt }
+}
+"""

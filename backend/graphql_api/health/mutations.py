@@ -145,7 +145,7 @@ class HealthMutation:
     async def book_appointment(
         self, info: Info, input: BookAppointmentInput
     ) -> AppointmentNode | None:
-        viewer = await info.context.require_viewer()
+        viewer = await info.context.require_verified_viewer()
         request = _booking_request(input)
         async with info.context.unit_of_work() as uow:
             row = await booking.book(
@@ -179,7 +179,7 @@ class HealthMutation:
     async def reschedule_appointment(
         self, info: Info, input: RescheduleAppointmentInput
     ) -> AppointmentNode | None:
-        viewer = await info.context.require_viewer()
+        viewer = await info.context.require_verified_viewer()
         async with info.context.unit_of_work() as uow:
             row = await booking.reschedule(
                 uow,
@@ -211,7 +211,7 @@ class HealthMutation:
 
     @strawberry.mutation(description="Register someone you book for (a child, a parent).")
     async def add_dependant(self, info: Info, input: AddDependantInput) -> DependantNode | None:
-        viewer = await info.context.require_viewer()
+        viewer = await info.context.require_verified_viewer()
         async with info.context.unit_of_work() as uow:
             row = await dependants.add_dependant(
                 uow,

@@ -21,6 +21,7 @@ from backend.identity import service
 from backend.identity.models import Role, User
 from backend.identity.models import RoleAssignment as RoleAssignmentRow
 from backend.identity.service import Session
+from backend.identity.verification import Started
 
 if TYPE_CHECKING:
     from backend.graphql_api.viewer import UserNode
@@ -77,6 +78,10 @@ class AccountFields:
     def phone(self) -> str | None:
         return self.row.phone
 
+    @strawberry.field(description="Whether the phone number was proved with an SMS code.")
+    def phone_verified(self) -> bool:
+        return self.row.phone_verified_at is not None
+
     @strawberry.field
     def email(self) -> str | None:
         return self.row.email
@@ -121,12 +126,35 @@ class AuthPayload:
         )
 
 
+@strawberry.type(
+    description="A code is on its way by SMS: enter it with `verifyPhone` (registration) or "
+    "`confirmPhoneChange` before `expiresAt`; ask for another with `resendVerificationCode` "
+    "from `resendAvailableAt`."
+)
+class PhoneVerification:
+    verification_id: strawberry.ID
+    phone: str = strawberry.field(description="Where the SMS went, E.164.")
+    expires_at: datetime
+    resend_available_at: datetime
+
+    @classmethod
+    def from_started(cls, started: Started) -> PhoneVerification:
+        return cls(
+            verification_id=strawberry.ID(str(started.verification_id)),
+            phone=started.phone,
+            expires_at=started.expires_at,
+            resend_available_at=started.resend_available_at,
+        )
+
+
 @strawberry.input
 class RegisterInput:
     password: str = strawberry.field(description="At least 10 characters.")
     display_name: str
     phone: str | None = strawberry.field(
-        default=None, description="A Vietnamese mobile number: 0905 123 456, +84905123456, …"
+        default=None,
+        description="Required: a Vietnamese mobile number (0905 123 456, +84905123456, …) "
+        "that receives the verification code.",
     )
     email: str | None = None
     locale: Locale = Locale.VI
@@ -146,3 +174,21 @@ class RefreshTokenInput:
 @strawberry.input
 class LogoutInput:
     refresh_token: str
+
+
+@strawberry.input
+class VerifyPhoneInput:
+    verification_id: strawberry.ID
+    code: str = strawberry.field(description="The 6 digits of the SMS.")
+
+
+@strawberry.input
+class ResendVerificationCodeInput:
+    verification_id: strawberry.ID
+
+
+@strawberry.input
+class ChangePhoneInput:
+    phone: str = strawberry.field(
+        description="The new number, or the account's own number to prove it."
+    )
