@@ -62,6 +62,30 @@ class Covers(FunctionElement[bool]):
     name = "covers"
 
 
+class Latitude(FunctionElement[float]):
+    """The latitude of a point column, as a number from SQL (no geometry object in Python)."""
+
+    type = Float()
+    inherit_cache = True
+    name = "latitude"
+
+
+class Longitude(FunctionElement[float]):
+    """The longitude of a point column, as a number from SQL."""
+
+    type = Float()
+    inherit_cache = True
+    name = "longitude"
+
+
+def latitude(column: Any) -> Latitude:
+    return Latitude(column)
+
+
+def longitude(column: Any) -> Longitude:
+    return Longitude(column)
+
+
 def distance_meters(column: Any, geometry: BaseGeometry) -> DistanceMeters:
     return DistanceMeters(column, _ewkt(geometry))
 
@@ -94,6 +118,30 @@ def _compile_within_pg(element: WithinMeters, compiler: SQLCompiler, **kw: Any) 
 def _compile_covers_pg(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
     column, other = _args(compiler, element, **kw)
     return f"ST_Covers({column}, ST_GeogFromText({other}))"
+
+
+@compiles(Latitude, "postgresql")
+def _compile_latitude_pg(element: Latitude, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    return f"ST_Y({column}::geometry)"
+
+
+@compiles(Longitude, "postgresql")
+def _compile_longitude_pg(element: Longitude, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    return f"ST_X({column}::geometry)"
+
+
+@compiles(Latitude, "sqlite")
+def _compile_latitude_sqlite(element: Latitude, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    return f"citizen_latitude({column})"
+
+
+@compiles(Longitude, "sqlite")
+def _compile_longitude_sqlite(element: Longitude, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    return f"citizen_longitude({column})"
 
 
 @compiles(DistanceMeters, "sqlite")
@@ -149,7 +197,22 @@ def _sqlite_covers(polygon: str | None, geometry: str | None) -> int | None:
     return int(_parse(polygon).covers(_parse(geometry)))
 
 
+def _sqlite_coordinate(wkt: str | None, axis: int) -> float | None:
+    if wkt is None:
+        return None
+    found = _parse(wkt)
+    if not isinstance(found, Point):
+        raise sqlite3.ProgrammingError("coordinates of points only")
+    return float(found.y if axis else found.x)
+
+
 def register_sqlite_functions(dbapi_connection: Any) -> None:
+    dbapi_connection.create_function(
+        "citizen_latitude", 1, lambda wkt: _sqlite_coordinate(wkt, 1), deterministic=True
+    )
+    dbapi_connection.create_function(
+        "citizen_longitude", 1, lambda wkt: _sqlite_coordinate(wkt, 0), deterministic=True
+    )
     dbapi_connection.create_function(
         "citizen_distance_m", 2, _sqlite_distance_m, deterministic=True
     )
