@@ -19,6 +19,7 @@ DOMAIN_PACKAGES = (
     "backend.identity",
     "backend.places",
     "backend.health",
+    "backend.tourism",
     "notifications",
 )
 

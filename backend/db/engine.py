@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from backend.db.spatial import register_sqlite_functions
+from backend.db import spatial, text_search
 from backend.settings import Settings
 
 
@@ -47,7 +47,8 @@ def _ensure_parent(database: str) -> None:
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    register_sqlite_functions(dbapi_connection)
+    spatial.register_sqlite_functions(dbapi_connection)
+    text_search.register_sqlite_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

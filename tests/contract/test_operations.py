@@ -162,6 +162,21 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     await app.send("RefreshSession", {"refreshToken": session["refreshToken"]})
     await app.send("Logout", {"refreshToken": session["refreshToken"]})
 
+    # A visitor without an account: the tourism screens.
+    app.token = None
+    near = (await app.send("Attractions", {"near": NEAR, "first": 3}))["attractions"]["edges"]
+    site = near[0]["node"]["id"]
+    await app.send("Attraction", {"id": site})
+    await app.send("TourismSearch", {"text": "dai noi"})
+    await app.send(
+        "TourismEvents", {"from": "2026-06-01T00:00:00+07:00", "to": "2026-07-01T00:00:00+07:00"}
+    )
+    routes = (await app.send("Itineraries", {}))["itineraries"]["edges"]
+    await app.send("Itinerary", {"id": routes[0]["node"]["id"], "start": "2026-09-03T08:00:00Z"})
+    day = {"visitorType": "ADULT", "date": "2026-09-03"}
+    await app.send("TicketPrice", {"site": site, **day})
+    await app.send("TicketCombination", {"sites": [site], **day})
+
     assert app.used == set(BY_NAME)
 
 

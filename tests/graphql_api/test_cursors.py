@@ -21,6 +21,12 @@ from backend.graphql_api.notifications.types import INBOX_BY_TIME
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.queries import PLACES_BY_DISTANCE, PLACES_BY_NAME, WARDS_BY_NAME
 from backend.graphql_api.schema import build_schema
+from backend.graphql_api.tourism.queries import (
+    ATTRACTIONS_BY_NAME,
+    EVENTS_BY_START,
+    ITINERARIES_BY_NAME,
+    SEARCH_BY_RELEVANCE,
+)
 from backend.settings import Settings
 from tests.health.conftest import CENTRAL, DUNG, NEAR_BRIDGE, facility_gid
 from tests.support.sessions import token
@@ -64,6 +70,29 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ appointments(after: $after) {{ {EDGES} }} }}"),
         DUNG,
         APPOINTMENTS_BY_START,
+    ),
+    ("Query", "attractions"): (
+        _query(f"attractions(after: $after) {{ {EDGES} }}"),
+        None,
+        ATTRACTIONS_BY_NAME,
+    ),
+    ("Query", "events"): (
+        _query(
+            'events(from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z", after: $after)'
+            f" {{ {EDGES} }}"
+        ),
+        None,
+        EVENTS_BY_START,
+    ),
+    ("Query", "itineraries"): (
+        _query(f"itineraries(after: $after) {{ {EDGES} }}"),
+        None,
+        ITINERARIES_BY_NAME,
+    ),
+    ("Query", "tourismSearch"): (
+        _query(f'tourismSearch(text: "hue", after: $after) {{ {EDGES} }}'),
+        None,
+        SEARCH_BY_RELEVANCE,
     ),
     ("User", "notifications"): (
         _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),

@@ -50,6 +50,9 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             {"input": {"slotId": slots[0]["node"]["id"], "patient": {"self": True}}},
         )
     )["bookAppointment"]
+    site = (await app.send("Attractions", {"near": NEAR, "first": 1}))["attractions"]["edges"]
+    route = (await app.send("Itineraries", {}))["itineraries"]["edges"][0]["node"]["id"]
+    day = {"visitorType": "ADULT", "date": "2026-09-02"}  # a public holiday
     variables: dict[str, dict[str, Any]] = {
         "HealthFacilities": {"near": NEAR},
         "HealthFacility": {"id": facility["id"]},
@@ -60,6 +63,14 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         "Inbox": {},
         "Settings": {},
         "HealthSpecialties": {},
+        "Attractions": {"near": NEAR, "first": 5},
+        "Attraction": {"id": site[0]["node"]["id"]},
+        "TourismSearch": {"text": "minh mang"},
+        "TourismEvents": {"from": "2026-01-01T00:00:00+07:00", "to": "2026-12-31T00:00:00+07:00"},
+        "Itineraries": {},
+        "Itinerary": {"id": route, "start": "2026-09-03T08:00:00Z"},
+        "TicketPrice": {"site": site[0]["node"]["id"], **day},
+        "TicketCombination": {"sites": [site[0]["node"]["id"]], **day},
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 

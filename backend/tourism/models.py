@@ -1,0 +1,184 @@
+"""Tables of the tourism domain: attractions (schema.org TouristAttraction), ticket offers,
+events (schema.org Event) and curated itineraries. Content texts are `Translated` values in up to
+six languages; `machine_translated` lists the languages of a row that are machine quality.
+
+These entities serve writes (seed, import, staff edits); reads go through typed rows
+(`backend.tourism.repository.rows`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from shapely.geometry import Point
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db.base import Base, CreatedAtMixin
+from backend.db.types import Geography, TranslatedText, UTCDateTime, string_enum
+from backend.i18n import Translated
+
+
+class AttractionCategory(StrEnum):
+    IMPERIAL_MONUMENT = "imperial_monument"
+    ROYAL_TOMB = "royal_tomb"
+    PAGODA = "pagoda"
+    MUSEUM = "museum"
+    MARKET = "market"
+    BRIDGE = "bridge"
+    NATURE = "nature"
+    CRAFT_VILLAGE = "craft_village"
+    FOOD = "food"
+
+
+class EventCategory(StrEnum):
+    FESTIVAL = "festival"
+    SEASON = "season"
+    PERFORMANCE = "performance"
+    RITUAL = "ritual"
+    EXHIBITION = "exhibition"
+
+
+class EventStatus(StrEnum):
+    """schema.org EventStatusType."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    POSTPONED = "postponed"
+    RESCHEDULED = "rescheduled"
+
+
+class TravelMode(StrEnum):
+    WALK = "walk"
+    BICYCLE = "bicycle"
+    CAR = "car"
+    BOAT = "boat"
+
+
+class Attraction(CreatedAtMixin, Base):
+    __tablename__ = "tourism_attractions"
+    __table_args__ = (
+        Index(None, "location", postgresql_using="gist"),
+        Index(None, "category"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    category: Mapped[AttractionCategory] = mapped_column(
+        string_enum(AttractionCategory, "attraction_category")
+    )
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    # Other names people use, in any language ("Kinh thành Huế", "Tomb of Minh Mang").
+    alternate_names: Mapped[list[str]] = mapped_column(JSON())
+    description: Mapped[Translated] = mapped_column(TranslatedText())
+    address: Mapped[str] = mapped_column(String(300))
+    location: Mapped[Point] = mapped_column(Geography("POINT"))
+    # OpenStreetMap `opening_hours` syntax, in Asia/Ho_Chi_Minh time; null when unknown.
+    opening_hours: Mapped[str | None] = mapped_column(String(500))
+    is_accessible_for_free: Mapped[bool] = mapped_column(Boolean())
+    # Languages a visit can be made in (guides, signs, audio): codes of `Locale`.
+    available_languages: Mapped[list[str]] = mapped_column(JSON())
+    accessibility: Mapped[Translated | None] = mapped_column(TranslatedText())
+    # [{"url": …, "credit": …}]
+    photos: Mapped[list[dict[str, str]]] = mapped_column(JSON())
+    # {"vi": url, "en": url, …}
+    audio_guides: Mapped[dict[str, str]] = mapped_column(JSON())
+    machine_translated: Mapped[list[str]] = mapped_column(JSON())
+    # schema.org containedInPlace: a gate inside the Imperial City.
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tourism_attractions.id", ondelete="SET NULL"), index=True
+    )
+    # The `places` row of the same site, where one exists.
+    place_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
+    # Every name, alternate name and the address, for search (see backend/db/text_search.py).
+    search_text: Mapped[str] = mapped_column(Text())
+    published: Mapped[bool] = mapped_column(Boolean())
+
+
+class Offer(CreatedAtMixin, Base):
+    """A ticket (schema.org Offer): prices per visitor type for the sites it covers, valid
+    between two dates; `on_dates` narrows it to some days (the free days for citizens)."""
+
+    __tablename__ = "tourism_offers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    # {"adult": 200000, "child": 40000} in VND; a visitor type absent is not covered.
+    prices: Mapped[dict[str, int]] = mapped_column(JSON())
+    citizens_only: Mapped[bool] = mapped_column(Boolean())
+    # ISO dates the offer applies on; empty means every day of its validity.
+    on_dates: Mapped[list[str]] = mapped_column(JSON())
+    valid_from: Mapped[date] = mapped_column(Date())
+    valid_through: Mapped[date | None] = mapped_column(Date())
+    # How many consecutive days one ticket admits (a combo: 5).
+    valid_days: Mapped[int] = mapped_column(Integer())
+    # Whether the amounts are unconfirmed by a published price list.
+    unconfirmed: Mapped[bool] = mapped_column(Boolean())
+
+
+class OfferAttraction(Base):
+    __tablename__ = "tourism_offer_attractions"
+
+    offer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tourism_offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    attraction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tourism_attractions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Event(CreatedAtMixin, Base):
+    __tablename__ = "tourism_events"
+    __table_args__ = (
+        Index(None, "location", postgresql_using="gist"),
+        Index(None, "starts_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    category: Mapped[EventCategory] = mapped_column(string_enum(EventCategory, "event_category"))
+    status: Mapped[EventStatus] = mapped_column(string_enum(EventStatus, "event_status"))
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    description: Mapped[Translated] = mapped_column(TranslatedText())
+    organizer: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    venue_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tourism_attractions.id", ondelete="SET NULL"), index=True
+    )
+    location: Mapped[Point | None] = mapped_column(Geography("POINT"))
+    super_event_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tourism_events.id", ondelete="CASCADE"), index=True
+    )
+    is_accessible_for_free: Mapped[bool] = mapped_column(Boolean())
+    machine_translated: Mapped[list[str]] = mapped_column(JSON())
+    search_text: Mapped[str] = mapped_column(Text())
+    published: Mapped[bool] = mapped_column(Boolean())
+
+
+class Itinerary(CreatedAtMixin, Base):
+    __tablename__ = "tourism_itineraries"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    description: Mapped[Translated] = mapped_column(TranslatedText())
+    travel_mode: Mapped[TravelMode] = mapped_column(string_enum(TravelMode, "travel_mode"))
+    machine_translated: Mapped[list[str]] = mapped_column(JSON())
+
+
+class ItineraryStop(Base):
+    __tablename__ = "tourism_itinerary_stops"
+
+    itinerary_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tourism_itineraries.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer(), primary_key=True)
+    attraction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tourism_attractions.id", ondelete="RESTRICT"), index=True
+    )
+    suggested_minutes: Mapped[int] = mapped_column(Integer())

@@ -1,0 +1,122 @@
+"""Typed rows the read paths return: plain values straight from SQL (coordinates as numbers)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any, Self
+
+from sqlalchemy import ColumnElement
+
+from backend.db import spatial
+from backend.i18n import Translated
+from backend.tourism.models import (
+    Attraction,
+    AttractionCategory,
+    Event,
+    EventCategory,
+    EventStatus,
+    Itinerary,
+    ItineraryStop,
+    Offer,
+    TravelMode,
+)
+
+
+class Row:
+    """A row built from a SELECT of `columns()`, in field order."""
+
+    @classmethod
+    def of(cls, values: Any) -> Self:
+        return cls(*values)
+
+
+@dataclass(frozen=True, slots=True)
+class AttractionRow(Row):
+    id: uuid.UUID
+    slug: str
+    category: AttractionCategory
+    name: Translated
+    alternate_names: list[str]
+    description: Translated
+    address: str
+    latitude: float
+    longitude: float
+    opening_hours: str | None
+    is_accessible_for_free: bool
+    available_languages: list[str]
+    accessibility: Translated | None
+    photos: list[dict[str, str]]
+    audio_guides: dict[str, str]
+    machine_translated: list[str]
+    parent_id: uuid.UUID | None
+    place_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow(Row):
+    id: uuid.UUID
+    slug: str
+    category: EventCategory
+    status: EventStatus
+    name: Translated
+    description: Translated
+    organizer: str
+    starts_at: datetime
+    ends_at: datetime
+    venue_id: uuid.UUID | None
+    latitude: float | None
+    longitude: float | None
+    super_event_id: uuid.UUID | None
+    is_accessible_for_free: bool
+    machine_translated: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRow(Row):
+    id: uuid.UUID
+    slug: str
+    name: Translated
+    prices: dict[str, int]
+    citizens_only: bool
+    on_dates: list[str]
+    valid_from: date
+    valid_through: date | None
+    valid_days: int
+    unconfirmed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ItineraryRow(Row):
+    id: uuid.UUID
+    slug: str
+    name: Translated
+    description: Translated
+    travel_mode: TravelMode
+    machine_translated: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class StopRow(Row):
+    itinerary_id: uuid.UUID
+    position: int
+    attraction_id: uuid.UUID
+    suggested_minutes: int
+
+
+def _columns(row: type[Row], table: Any, computed: dict[str, ColumnElement[Any]]) -> list[Any]:
+    """The table's columns named like the row's fields, computed ones where given."""
+    names = [field.name for field in fields(row)]  # type: ignore[arg-type]
+    return [computed[name] if name in computed else getattr(table, name) for name in names]
+
+
+def _coordinates(column: Any) -> dict[str, ColumnElement[Any]]:
+    return {"latitude": spatial.latitude(column), "longitude": spatial.longitude(column)}
+
+
+ATTRACTION = _columns(AttractionRow, Attraction, _coordinates(Attraction.location))
+EVENT = _columns(EventRow, Event, _coordinates(Event.location))
+OFFER = _columns(OfferRow, Offer, {})
+ITINERARY = _columns(ItineraryRow, Itinerary, {})
+STOP = _columns(StopRow, ItineraryStop, {})
