@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,12 +15,13 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.db.engine import create_engine, create_session_factory
 from backend.graphql_api.context import AppServices, Context
+from backend.graphql_api.endpoint import GraphQLPosts
 from backend.graphql_api.http import CitizenGraphQLRouter
 from backend.graphql_api.public_answers import answer_store
 from backend.graphql_api.schema import build_schema
 from backend.http_headers import ResponseHeaders
 from backend.http_limits import BodySizeLimit
-from backend.i18n import messages, negotiate_locale
+from backend.i18n import messages
 from backend.identity.service import AuthConfig
 from backend.identity.verification import VerificationPolicy
 from backend.observability import Metrics, MetricsMiddleware
@@ -30,8 +30,6 @@ from backend.sms import gateway_from_settings
 from backend.worker.celery_app import broker_reachable, create_celery
 
 MAX_BODY_BYTES = 256 * 1024
-INSTALLATION_HEADER = "x-installation-id"
-_PLAUSIBLE_INSTALLATION = re.compile(r"^[A-Za-z0-9_:.-]{8,128}$")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,15 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
 
     async def context(request: Request) -> AsyncIterator[Context]:
-        authorization = request.headers.get("authorization", "")
-        scheme, _, token = authorization.partition(" ")
-        found = Context(
-            services,
-            locale=negotiate_locale(request.headers.get("accept-language")),
-            client_address=request.client.host if request.client else None,
-            access_token=token.strip() if scheme.lower() == "bearer" and token.strip() else None,
-            installation_id=_installation_id(request.headers.get(INSTALLATION_HEADER)),
-        )
+        found = Context.for_request(services, request)
         try:
             yield found
         finally:
@@ -109,6 +99,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return Response(status_code=404)
         return metrics.render()
 
+    # Innermost: the app's POSTs skip FastAPI's routing and dependency solving (see `endpoint`).
+    app.add_middleware(
+        GraphQLPosts, router=graphql, context=lambda request: Context.for_request(services, request)
+    )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     if settings.cors_allowed_origins:
@@ -133,11 +127,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # a header from any other peer is ignored.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
-
-
-def _installation_id(sent: str | None) -> str | None:
-    """The app's installation id (Firebase's), when it looks like one: it keys throttling."""
-    return sent if sent and _PLAUSIBLE_INSTALLATION.match(sent) else None
 
 
 async def _database_ready(services: AppServices) -> bool:

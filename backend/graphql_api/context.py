@@ -7,6 +7,7 @@ locale and loaders.
 from __future__ import annotations
 
 import asyncio
+import re
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import TypeVar
 import strawberry
 from celery import Celery
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
 from backend.db.reads import RequestReads
@@ -24,7 +26,7 @@ from backend.errors import PhoneNotVerified, RateLimited, Unauthenticated
 from backend.graphql_api.loaders import LoaderSet
 from backend.graphql_api.public_answers import AnswerStore
 from backend.http_headers import current_request_id
-from backend.i18n import Locale
+from backend.i18n import Locale, negotiate_locale
 from backend.identity import service as identity
 from backend.identity.audit import RequestOrigin
 from backend.identity.models import User
@@ -71,6 +73,20 @@ class Context(BaseContext):
         self._loader_sets: dict[type[LoaderSet], LoaderSet] = {}
         self._viewer: asyncio.Task[User | None] | None = None
         self._password_checked = False
+
+    @classmethod
+    def for_request(cls, services: AppServices, request: HTTPConnection) -> Context:
+        """The context of an HTTP request or WebSocket: language, address, token, installation."""
+        headers = request.headers
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        return cls(
+            services,
+            locale=negotiate_locale(headers.get("accept-language")),
+            client_address=request.client.host if request.client else None,
+            access_token=token if scheme.lower() == "bearer" and token else None,
+            installation_id=_installation_id(headers.get(INSTALLATION_HEADER)),
+        )
 
     @property
     def auth(self) -> AuthConfig:
@@ -149,3 +165,11 @@ class Context(BaseContext):
 
 
 Info = strawberry.Info[Context, None]
+
+INSTALLATION_HEADER = "x-installation-id"
+_PLAUSIBLE_INSTALLATION = re.compile(r"^[A-Za-z0-9_:.-]{8,128}$")
+
+
+def _installation_id(sent: str | None) -> str | None:
+    """The app's installation id (Firebase's), when it looks like one: it keys throttling."""
+    return sent if sent and _PLAUSIBLE_INSTALLATION.match(sent) else None

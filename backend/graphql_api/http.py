@@ -40,6 +40,7 @@ from backend.i18n import Locale, field_label, negotiate_locale, translate
 MAX_INPUT_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NO_STORE = {"Cache-Control": "private, no-store"}
+_POST_OPERATIONS = OperationType.from_http("POST")
 
 
 class Refusal(HTTPException):
@@ -152,14 +153,20 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
         """One operation per request, as a JSON object (POST) or as query parameters (GET)."""
-        data: object
         if request.method == "GET":
-            data = self.parse_query_params(request.query_params)
-        else:
-            content_type, _ = parse_content_type(request.content_type or "")
-            if content_type != "application/json":
-                raise Refusal(415, ErrorCode.BAD_REQUEST, "http.content_type")
-            data = self.parse_json(await request.get_body())
+            return self.request_data(self.parse_query_params(request.query_params))
+        return self.request_data(
+            self.parse_json_body(request.content_type, await request.get_body())
+        )
+
+    def parse_json_body(self, content_type: str | None, body: bytes) -> object:
+        media_type, _ = parse_content_type(content_type or "")
+        if media_type != "application/json":
+            raise Refusal(415, ErrorCode.BAD_REQUEST, "http.content_type")
+        return self.parse_json(body)
+
+    def request_data(self, data: object) -> GraphQLRequestData:
+        """The operation a request body (or GET's query parameters) asks for, checked."""
         if isinstance(data, list):
             raise Refusal(400, ErrorCode.BAD_REQUEST, "http.batching")
         if not isinstance(data, dict):
@@ -177,6 +184,35 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
             extensions=extensions,
             protocol="http",
         )
+
+    async def answer_post(self, request: Request, context: Context) -> Response:
+        """A POST answered by the same steps as `run`, without the framework around them."""
+        sub_response = Response()
+        del sub_response.headers["content-length"]
+        context.request = request
+        context.response = sub_response
+        try:
+            data = self.request_data(
+                self.parse_json_body(request.headers.get("content-type"), await request.body())
+            )
+            try:
+                result = await self.schema.execute(
+                    data.query,
+                    variable_values=data.variables,
+                    context_value=context,
+                    operation_name=data.operation_name,
+                    allowed_operation_types=_POST_OPERATIONS,
+                    operation_extensions=data.extensions,
+                )
+            except (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError) as e:
+                refusal = _operation_refusal(e)
+                assert refusal is not None
+                raise refusal from e
+            return self.create_response(await self.process_result(request, result), sub_response)
+        except Refusal as refusal:
+            return refusal_response(request, refusal)
+        finally:
+            await context.close()
 
     async def execute_single(
         self,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 from graphql import (
     ASTValidationRule,
@@ -28,14 +27,11 @@ from graphql import (
     get_named_type,
     get_nullable_type,
 )
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.schema import validate_document
 
 from backend.errors import ErrorCode
 from backend.graphql_api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -146,53 +142,72 @@ def _is_connection(field: FieldNode) -> bool:
 
 
 class DocumentCache:
-    """A bounded LRU of parsed documents, keyed by query text."""
+    """A bounded LRU of parsed documents and their validation errors, keyed by query text."""
 
     def __init__(self, maxsize: int) -> None:
         self._maxsize = maxsize
-        self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[DocumentNode, list[GraphQLError] | None]] = (
+            OrderedDict()
+        )
 
-    def get(self, query: str) -> DocumentNode | None:
-        document = self._documents.get(query)
-        if document is not None:
-            self._documents.move_to_end(query)
-        return document
+    def get(self, query: str) -> tuple[DocumentNode, list[GraphQLError] | None] | None:
+        entry = self._entries.get(query)
+        if entry is not None:
+            self._entries.move_to_end(query)
+        return entry
 
-    def put(self, query: str, document: DocumentNode) -> None:
-        self._documents[query] = document
-        if len(self._documents) > self._maxsize:
-            self._documents.popitem(last=False)
+    def put(self, query: str, document: DocumentNode, errors: list[GraphQLError] | None) -> None:
+        self._entries[query] = (document, errors)
+        if len(self._entries) > self._maxsize:
+            self._entries.popitem(last=False)
 
 
-def parser_cache(cache: DocumentCache) -> type[SchemaExtension]:
-    """Reuse parsed documents. Unlike strawberry's ParserCache, a miss is parsed by strawberry
-    itself, so syntax errors go through the normal error path (and get their codes)."""
+def document_checks(settings: Settings) -> type[SchemaExtension]:
+    """Parsing and validation with the limits, each done once per query text.
 
-    class CachedParsing(SchemaExtension):
+    One extension for what Strawberry's MaxTokensLimiter, AddValidationRules, ValidationCache and
+    DisableIntrospection do: Strawberry wraps every hook of every extension per request, which
+    cost more than executing `{ __typename }`. A miss is parsed by Strawberry itself, so syntax
+    errors take the normal error path (and get their codes).
+    """
+    # The rule classes are made once (QueryDepthLimiter and MaxAliasesLimiter make one per
+    # request, which would defeat the cache).
+    rules: tuple[type[ASTValidationRule], ...] = (
+        depth_rule(settings.graphql_max_depth, should_ignore=None),
+        alias_rule(settings.graphql_max_aliases),
+        cost_rule(settings.graphql_max_cost),
+    )
+    if not settings.introspection_enabled:
+        rules += (NoSchemaIntrospectionCustomRule,)
+    cache = DocumentCache(maxsize=512)
+
+    class DocumentChecks(SchemaExtension):
         def on_parse(self) -> Iterator[None]:
             context = self.execution_context
             query = context.query
             hit = cache.get(query) if query else None
             if hit is not None:
-                context.graphql_document = hit
+                context.graphql_document = hit[0]
+            else:
+                context.parse_options["max_tokens"] = settings.graphql_max_tokens
             yield
             if hit is None and query and context.graphql_document is not None:
-                cache.put(query, context.graphql_document)
+                cache.put(query, context.graphql_document, None)
 
-    return CachedParsing
+        def on_validate(self) -> Iterator[None]:
+            context = self.execution_context
+            document = context.graphql_document
+            assert document is not None
+            hit = cache.get(context.query) if context.query else None
+            if hit is not None and hit[0] is document and hit[1] is not None:
+                context.pre_execution_errors = hit[1]
+            else:
+                errors = validate_document(
+                    context.schema._schema, document, (*context.validation_rules, *rules)
+                )
+                context.pre_execution_errors = errors
+                if hit is not None and hit[0] is document:
+                    cache.put(context.query or "", document, errors)
+            yield
 
-
-def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | Any]:
-    # The rule classes are made once: the validation cache is keyed by them, so a class made
-    # per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit the cache.
-    rules: list[type[ASTValidationRule]] = [
-        depth_rule(settings.graphql_max_depth, should_ignore=None),
-        alias_rule(settings.graphql_max_aliases),
-        cost_rule(settings.graphql_max_cost),
-    ]
-    return [
-        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        parser_cache(DocumentCache(maxsize=512)),
-        lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=512),
-    ]
+    return DocumentChecks

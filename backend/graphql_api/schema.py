@@ -12,12 +12,11 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import DisableIntrospection
 from strawberry.types import ExecutionContext
 
 from backend.graphql_api.context import Info
 from backend.graphql_api.errors import ErrorFormatter, is_expected
-from backend.graphql_api.limits import limit_extensions
+from backend.graphql_api.limits import document_checks
 from backend.graphql_api.parts import compose, domain_parts
 from backend.graphql_api.persisted import (
     DocumentStore,
@@ -72,9 +71,7 @@ def build_schema(settings: Settings, answers: AnswerStore | None = None) -> Citi
     persisted = persisted_queries(
         store, trusted, trusted_only=settings.graphql_trusted_documents_only
     )
-    extensions: list[Any] = [persisted, *limit_extensions(settings), ErrorFormatter.using(settings)]
-    if not settings.introspection_enabled:
-        extensions.append(DisableIntrospection)
+    extensions: list[Any] = [persisted, document_checks(settings), ErrorFormatter.using(settings)]
     if answers is not None and settings.public_answer_ttl_seconds > 0:
         extensions.append(PublicAnswers.using(answers, frozenset(trusted.by_hash)))
     return CitizenSchema(
