@@ -26,6 +26,7 @@ from backend.app import create_app
 from backend.db.types import utcnow
 from backend.graphql_api.persisted import MANIFEST
 from backend.settings import Settings
+from backend.sms import INBOX_FILE
 from tests.support.databases import asyncpg_dsn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,6 +196,14 @@ def serve(module: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes
     raise RuntimeError(f"{module} did not start")
 
 
+def _sent_code(settings: Settings) -> str:
+    """The code of the last SMS, from the development inbox (no SMS gateway configured)."""
+    last = (settings.var_dir / INBOX_FILE).read_text(encoding="utf-8").splitlines()[-1]
+    found = re.search(r"(?<!\d)\d{6}(?!\d)", json.loads(last)["text"])
+    assert found is not None, "no verification code in the SMS inbox"
+    return found.group(0)
+
+
 async def signed_in_with_appointments(settings: Settings) -> str:
     """A resident with three upcoming appointments, as the home screen expects; returns a token."""
     app = create_app(settings)
@@ -207,9 +216,10 @@ async def signed_in_with_appointments(settings: Settings) -> str:
             return (await client.post("/graphql", json=body, headers=headers)).json()
 
         account = {"phone": "0912345678", "password": PASSWORD, "displayName": "Lan"}
-        await send("Register", {"input": account})
-        login = await send("Login", {"identifier": "0912345678", "password": PASSWORD})
-        token = login["data"]["login"]["accessToken"]
+        started = (await send("Register", {"input": account}))["data"]["register"]
+        proof = {"verificationId": started["verificationId"], "code": _sent_code(settings)}
+        verified = (await send("VerifyPhone", proof))["data"]["verifyPhone"]
+        token = verified["accessToken"]
         found = await send("HealthFacilities", {"near": NEAR}, token)
         now = utcnow()
         booked = 0
