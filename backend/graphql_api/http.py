@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
@@ -134,6 +135,22 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
             refusal = error if isinstance(error, Refusal) else _refusal_for(error)
             return refusal_response(request, refusal)
 
+    async def get_sub_response(self, request: Request) -> Response:
+        response = await super().get_sub_response(request)
+        response.headers.update(_NO_STORE)  # until a public GET's answer says otherwise
+        return response
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Only for a browser asking for a page: a GET that carries no operation (APQ sends its
+        hash in `extensions`) from a client that lists text/html (Apollo accepts `*/*`)."""
+        params = request.query_params
+        return (
+            request.method == "GET"
+            and params.get("query") is None
+            and params.get("extensions") is None
+            and "text/html" in request.headers.get("accept", "")
+        )
+
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(
             self.graphql_ide_html, headers={"Content-Security-Policy": self._ide_policy}
@@ -187,8 +204,7 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
 
     async def answer_post(self, request: Request, context: Context) -> Response:
         """A POST answered by the same steps as `run`, without the framework around them."""
-        sub_response = Response()
-        del sub_response.headers["content-length"]
+        sub_response = _private_response()
         context.request = request
         context.response = sub_response
         try:
@@ -257,6 +273,13 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
             sub_response.headers["Retry-After"] = str(OUTAGE_RETRY_AFTER_SECONDS)
             sub_response.headers.update(_NO_STORE)
         return super().create_response(response_data, sub_response)
+
+
+def _private_response() -> Response:
+    """The response a request's headers are gathered on before the answer is written."""
+    response = Response(headers=_NO_STORE)
+    del response.headers["content-length"]
+    return response
 
 
 async def _method_not_allowed(request: Request) -> Response:

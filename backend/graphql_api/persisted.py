@@ -22,8 +22,10 @@ from typing import Protocol
 import redis.asyncio as redis
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from backend.errors import ErrorCode
+from backend.graphql_api.public_answers import is_public, selected_operation
 
 # `contract` links to mobile_contract/ in the source tree and is a copy of it in an installed wheel.
 MANIFEST = Path(__file__).resolve().parent / "contract" / "persisted-queries.json"
@@ -135,7 +137,8 @@ def persisted_queries(
             # garbage must not fill the store, nor be served back by its hash.
             if register is not None and not failed and context.graphql_document is not None:
                 await store.put(register, context.query or "")
-            _set_cache_control(context.context, failed=failed)
+            if not failed and _shareable(context):
+                _allow_shared_caching(context.context)
 
     return PersistedQueries
 
@@ -149,20 +152,22 @@ def _requested_hash(requested: object) -> str:
     return digest
 
 
-def _set_cache_control(context: object, *, failed: bool) -> None:
-    """Anonymous GET answers may be cached by a CDN for a minute; nothing else may be."""
-    request = getattr(context, "request", None)
+def _shareable(context: ExecutionContext) -> bool:
+    """An anonymous GET of a document that selects only public fields (never `viewer`)."""
+    request = getattr(context.context, "request", None)
+    document = context.graphql_document
+    if request is None or document is None or request.method != "GET":
+        return False
+    if "authorization" in request.headers or getattr(context.context, "access_token", None):
+        return False
+    operation = selected_operation(document, context.operation_name)
+    return operation is not None and is_public(document, operation)
+
+
+def _allow_shared_caching(context: object) -> None:
+    """Every answer is `private, no-store` (set before execution, see `http.py`) but this one:
+    a CDN may keep it a minute, per language and media type."""
     response = getattr(context, "response", None)
-    if request is None or response is None:
-        return
-    public = (
-        request.method == "GET"
-        and "authorization" not in request.headers
-        and getattr(context, "access_token", None) is None
-        and not failed
-    )
-    response.headers["Cache-Control"] = (
-        f"public, max-age={PUBLIC_MAX_AGE_SECONDS}" if public else "private, no-store"
-    )
-    if public:
-        response.headers["Vary"] = "Accept-Language"
+    if response is not None:
+        response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE_SECONDS}"
+        response.headers["Vary"] = "Accept, Accept-Language"

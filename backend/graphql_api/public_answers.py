@@ -120,6 +120,22 @@ def public_fields() -> frozenset[str]:
     )
 
 
+def selected_operation(
+    document: DocumentNode, operation_name: str | None
+) -> OperationDefinitionNode | None:
+    """The operation a request runs, if the document and name pick exactly one."""
+    operations = [
+        definition
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+        and (
+            operation_name is None
+            or (definition.name is not None and definition.name.value == operation_name)
+        )
+    ]
+    return operations[0] if len(operations) == 1 else None
+
+
 def is_public(document: DocumentNode, operation: OperationDefinitionNode) -> bool:
     """Whether every root field of the query is public (fragments at the root included)."""
     if operation.operation is not OperationType.QUERY:
@@ -187,16 +203,8 @@ class PublicAnswers(SchemaExtension):
         digest = hashlib.sha256(query.encode()).hexdigest()
         if digest not in self.trusted:
             return None
-        operations = [
-            definition
-            for definition in document.definitions
-            if isinstance(definition, OperationDefinitionNode)
-            and (
-                context.operation_name is None
-                or (definition.name is not None and definition.name.value == context.operation_name)
-            )
-        ]
-        if len(operations) != 1 or not is_public(document, operations[0]):
+        operation = selected_operation(document, context.operation_name)
+        if operation is None or not is_public(document, operation):
             return None
         variables = json.dumps(context.variables or {}, sort_keys=True, separators=(",", ":"))
         locale = getattr(request, "locale", "")

@@ -87,9 +87,44 @@ async def test_public_queries_by_get_are_cacheable_and_personal_ones_are_not(see
 
     assert len(anonymous.json()["data"]["wards"]["edges"]) == 3
     assert anonymous.headers["cache-control"] == "public, max-age=60"
-    assert anonymous.headers["vary"] == "Accept-Language"
+    assert anonymous.headers["vary"] == "Accept, Accept-Language"
     assert signed_in.headers["cache-control"] == "private, no-store"
     assert by_post.headers["cache-control"] == "private, no-store"
+
+
+async def test_a_document_that_selects_the_viewer_is_never_shared(seeded: Any) -> None:
+    mixed = "query Mixed { wards(first: 1) { edges { node { name } } } viewer { id } }"
+    digest = sha256(mixed)
+    await post(seeded, query=mixed, extensions=persisted(digest))
+    params = {"extensions": json.dumps(persisted(digest)), "operationName": "Mixed"}
+
+    anonymous = await seeded.client.get("/graphql", params=params, headers={"Accept": "*/*"})
+
+    assert anonymous.status_code == 200
+    assert anonymous.json()["data"]["viewer"] is None
+    assert anonymous.headers["cache-control"] == "private, no-store"
+
+
+async def test_apq_over_get_with_any_accept_runs_the_operation(seeded: Any) -> None:
+    """Apollo sends `Accept: */*`: that is not a browser asking for the IDE."""
+    digest = sha256(WARDS)
+    await post(seeded, query=WARDS, extensions=persisted(digest))
+    params = {"extensions": json.dumps(persisted(digest)), "operationName": "Wards"}
+
+    by_hash = await seeded.client.get("/graphql", params=params, headers={"Accept": "*/*"})
+    unknown = await seeded.client.get(
+        "/graphql",
+        params={"extensions": json.dumps(persisted("1" * 64))},
+        headers={"Accept": "*/*"},
+    )
+    browser = await seeded.client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert by_hash.headers["content-type"] == "application/json"
+    assert len(by_hash.json()["data"]["wards"]["edges"]) == 3
+    assert unknown.headers["content-type"] == "application/json"
+    assert error_codes(unknown.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert unknown.headers["cache-control"] == "private, no-store"
+    assert browser.headers["content-type"].startswith("text/html")
 
 
 async def test_mutations_are_refused_over_get(seeded: Any) -> None:
@@ -104,6 +139,8 @@ async def test_mutations_are_refused_over_get(seeded: Any) -> None:
 
 @pytest.mark.parametrize("settings_overrides", [{"GRAPHQL_TRUSTED_DOCUMENTS_ONLY": True}])
 async def test_the_allow_list_runs_only_the_apps_operations(seeded: Any) -> None:
+    refused = await seeded.client.post("/graphql", json={"query": WARDS})
+    assert refused.headers["cache-control"] == "private, no-store"
     adhoc = await post(seeded, query=WARDS)
     adhoc_registration = await post(seeded, query=WARDS, extensions=persisted(sha256(WARDS)))
     adhoc_by_hash = await post(seeded, extensions=persisted(sha256(WARDS)))
