@@ -27,6 +27,7 @@ MAX_CURSOR_LENGTH = 512
 K = TypeVar("K", float, str, datetime, int)
 N = TypeVar("N", bound=relay.Node)
 R = TypeVar("R")
+E = TypeVar("E", bound=relay.Edge[Any])
 
 
 def page_size(first: int | None) -> int:
@@ -112,12 +113,24 @@ class Page(Generic[K]):
         """A Relay connection from the fetched rows; each edge's cursor is its row's key."""
         page = rows[: self.size]
         edges = [relay.Edge(node=node(row), cursor=self.keyset.encode(*key(row))) for row in page]
-        return relay.Connection(
-            edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=len(rows) > self.size,
-                has_previous_page=self.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        return relay.Connection(edges=edges, page_info=self.page_info(rows, edges))
+
+    def edges_of(
+        self,
+        rows: Sequence[R],
+        *,
+        edge: Callable[[R, str], E],
+        key: Callable[[R], tuple[K, uuid.UUID]],
+    ) -> tuple[list[E], relay.PageInfo]:
+        """Edges of a richer type, for connections whose edges carry what depends on the search
+        (a distance, a next slot): the node stays the same object in every list."""
+        edges = [edge(row, self.keyset.encode(*key(row))) for row in rows[: self.size]]
+        return edges, self.page_info(rows, edges)
+
+    def page_info(self, rows: Sequence[object], edges: Sequence[relay.Edge[Any]]) -> relay.PageInfo:
+        return relay.PageInfo(
+            has_next_page=len(rows) > self.size,
+            has_previous_page=self.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
         )

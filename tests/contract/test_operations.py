@@ -114,7 +114,7 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     )
     await app.send("HealthSpecialties")
     facilities = (await app.send("HealthFacilities", {"near": NEAR}))["healthFacilities"]["edges"]
-    facility = next(e["node"] for e in facilities if e["node"]["nextAvailableSlot"])
+    facility = next(e["node"] for e in facilities if e["nextAvailableSlot"])
     await app.send("HealthFacility", {"id": facility["id"]})
     now = utcnow()
     slots = (

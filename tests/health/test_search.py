@@ -39,7 +39,7 @@ query Search($near: GeoPointInput!, $radius: Float, $specialty: String, $insuran
              $open: Boolean! = false, $first: Int, $after: String) {
   healthFacilities(near: $near, radiusMeters: $radius, specialty: $specialty,
                    acceptsInsurance: $insurance, openNow: $open, first: $first, after: $after) {
-    edges { cursor node { id name distanceMeters acceptsInsurance level } }
+    edges { cursor distanceMeters node { id name acceptsInsurance level } }
     pageInfo { hasNextPage hasPreviousPage endCursor }
   }
 }
@@ -48,10 +48,10 @@ query Search($near: GeoPointInput!, $radius: Float, $specialty: String, $insuran
 WITH_NEXT_SLOT = """
 query Next($near: GeoPointInput!, $specialty: String, $first: Int) {
   healthFacilities(near: $near, specialty: $specialty, first: $first) {
-    edges { node {
-      id name specialties { code }
+    edges {
       nextAvailableSlot { id start end remaining specialty { code } }
-    } }
+      node { id name specialties { code } }
+    }
   }
 }
 """
@@ -89,10 +89,10 @@ async def test_facilities_nearest_first_with_their_distances(seeded: Any) -> Non
     assert [edge["node"]["name"] for edge in result["edges"]] == [
         NAMES_EN[slug] for slug in BY_DISTANCE
     ]
-    assert [edge["node"]["distanceMeters"] for edge in result["edges"]] == [
+    assert [edge["distanceMeters"] for edge in result["edges"]] == [
         expected_distance(slug) for slug in BY_DISTANCE
     ]
-    assert [edge["node"]["distanceMeters"] for edge in result["edges"]] == [
+    assert [edge["distanceMeters"] for edge in result["edges"]] == [
         240.9,
         451.1,
         528.0,
@@ -125,6 +125,34 @@ FILTERS: list[tuple[dict[str, Any], list[str]]] = [
     ({"radius": 500.0, "specialty": "pediatrics"}, [CENTRAL]),
     ({"radius": 200.0}, []),
 ]
+
+
+RELEASED_SEARCH = """
+query Released($near: GeoPointInput!, $specialty: String) {
+  healthFacilities(near: $near, specialty: $specialty, first: 2) {
+    edges { distanceMeters nextAvailableSlot { id }
+            node { id distanceMeters nextAvailableSlot { id } } }
+  }
+}
+"""
+
+
+async def test_what_depends_on_the_search_is_on_its_edge(seeded: Any) -> None:
+    """A normalized cache keeps one object per facility: a second search from elsewhere must not
+    rewrite what the first list shows. The node's old fields still answer for released apps."""
+    far = {"latitude": NEAR_BRIDGE["latitude"] + 0.05, "longitude": NEAR_BRIDGE["longitude"]}
+    here = data(await seeded(SEARCH, {"near": NEAR_BRIDGE}))["healthFacilities"]["edges"]
+    there = data(await seeded(SEARCH, {"near": far}))["healthFacilities"]["edges"]
+    by_id = {edge["node"]["id"]: edge for edge in there}
+    for edge in here:
+        other = by_id[edge["node"]["id"]]
+        assert edge["node"] == other["node"]  # the same object in both lists
+        assert edge["distanceMeters"] != other["distanceMeters"]
+
+    released = data(await seeded(RELEASED_SEARCH, {"near": NEAR_BRIDGE, "specialty": "cardiology"}))
+    for edge in released["healthFacilities"]["edges"]:
+        assert edge["node"]["distanceMeters"] == edge["distanceMeters"]
+        assert edge["node"]["nextAvailableSlot"] == edge["nextAvailableSlot"]
 
 
 async def test_filters_by_specialty_insurance_and_radius(seeded: Any) -> None:
@@ -238,14 +266,14 @@ async def test_next_available_slot_of_a_page_in_four_statements(seeded: Any) -> 
         # The facilities; their next slots (one window query); the facilities' specialties;
         # the slots' specialties. Whatever the page size.
         assert seeded.sql.count == 4, seeded.sql.statements
-        nodes = [edge["node"] for edge in result["healthFacilities"]["edges"]]
-        assert [node["id"] for node in nodes] == [facility_gid(s) for s in BY_DISTANCE[:page]]
-        for node, slug in zip(nodes, BY_DISTANCE, strict=False):
+        edges = result["healthFacilities"]["edges"]
+        assert [e["node"]["id"] for e in edges] == [facility_gid(s) for s in BY_DISTANCE[:page]]
+        for edge, slug in zip(edges, BY_DISTANCE, strict=False):
             slot = earliest[place_id(slug)]
-            assert node["nextAvailableSlot"]["id"] == slot_gid(slot)
-            assert datetime.fromisoformat(node["nextAvailableSlot"]["start"]) == slot.start_at
-            assert datetime.fromisoformat(node["nextAvailableSlot"]["end"]) == slot.end_at
-            assert node["nextAvailableSlot"]["remaining"] == slot.capacity
+            assert edge["nextAvailableSlot"]["id"] == slot_gid(slot)
+            assert datetime.fromisoformat(edge["nextAvailableSlot"]["start"]) == slot.start_at
+            assert datetime.fromisoformat(edge["nextAvailableSlot"]["end"]) == slot.end_at
+            assert edge["nextAvailableSlot"]["remaining"] == slot.capacity
 
 
 async def test_next_available_slot_is_of_the_searched_specialty_and_skips_full_ones(
@@ -253,14 +281,14 @@ async def test_next_available_slot_is_of_the_searched_specialty_and_skips_full_o
 ) -> None:
     cardiology = await slots_of(seeded, CENTRAL, "cardiology", after=utcnow())
     first = data(await seeded(WITH_NEXT_SLOT, {"near": NEAR_BRIDGE, "specialty": "cardiology"}))
-    nodes = [edge["node"] for edge in first["healthFacilities"]["edges"]]
-    assert [node["id"] for node in nodes] == [facility_gid(CENTRAL)]
-    assert nodes[0]["nextAvailableSlot"]["id"] == slot_gid(cardiology[0])
-    assert nodes[0]["nextAvailableSlot"]["specialty"] == {"code": "cardiology"}
-    assert nodes[0]["nextAvailableSlot"]["remaining"] == 1
+    edges = first["healthFacilities"]["edges"]
+    assert [edge["node"]["id"] for edge in edges] == [facility_gid(CENTRAL)]
+    assert edges[0]["nextAvailableSlot"]["id"] == slot_gid(cardiology[0])
+    assert edges[0]["nextAvailableSlot"]["specialty"] == {"code": "cardiology"}
+    assert edges[0]["nextAvailableSlot"]["remaining"] == 1
 
     # Cardiology slots hold one patient: once it is taken, the next one is offered.
     data(await seeded(BOOK, book_input(cardiology[0]), token=await token(seeded, AN)))
     second = data(await seeded(WITH_NEXT_SLOT, {"near": NEAR_BRIDGE, "specialty": "cardiology"}))
-    node = second["healthFacilities"]["edges"][0]["node"]
-    assert node["nextAvailableSlot"]["id"] == slot_gid(cardiology[1])
+    edge = second["healthFacilities"]["edges"][0]
+    assert edge["nextAvailableSlot"]["id"] == slot_gid(cardiology[1])

@@ -15,6 +15,8 @@ from backend.graphql_api.health.loaders import HealthLoaders
 from backend.graphql_api.health.types import (
     AppointmentNode,
     DependantNode,
+    HealthFacilityConnection,
+    HealthFacilityEdge,
     HealthFacilityNode,
     SlotNode,
     SpecialtyType,
@@ -48,7 +50,7 @@ class HealthQuery:
         open_now: bool = False,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[HealthFacilityNode]:
+    ) -> HealthFacilityConnection:
         page = FACILITIES_BY_DISTANCE.page(first, after)
         async with info.context.read() as session:
             views = await facilities.search(
@@ -63,11 +65,10 @@ class HealthQuery:
                 limit=page.limit,
                 now=info.context.now(),
             )
-        return page.connection(
-            views,
-            node=HealthFacilityNode.from_row,
-            key=lambda view: (view.distance_m or 0.0, view.id),
+        edges, page_info = page.edges_of(
+            views, edge=HealthFacilityEdge.of, key=lambda view: (view.distance_m or 0.0, view.id)
         )
+        return HealthFacilityConnection(edges=edges, page_info=page_info)
 
     @strawberry.field(description="A health facility by its id; null if there is none.")
     async def health_facility(self, info: Info, id: relay.GlobalID) -> HealthFacilityNode | None:

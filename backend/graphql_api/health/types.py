@@ -78,7 +78,9 @@ class HealthFacilityNode(RowNode):
     address: str
     location: GeoPoint
     distance_meters: float | None = strawberry.field(
-        description="Metres from `near`, when the list was searched by distance."
+        description="Metres from `near`, when the list was searched by distance.",
+        deprecation_reason="Read `HealthFacilityEdge.distanceMeters`: it belongs to the search, "
+        "and a cached facility shows in lists searched from different places.",
     )
     level: FacilityLevel
     phone: str
@@ -119,15 +121,47 @@ class HealthFacilityNode(RowNode):
         rows = await HealthLoaders.of(info).practitioners_by_facility_id.load(self.row.id)
         return [PractitionerNode.from_row(row) for row in rows]
 
-    @strawberry.field(description="The earliest bookable slot (of the searched specialty, if any).")
+    @strawberry.field(
+        description="The earliest bookable slot (of the searched specialty, if any).",
+        deprecation_reason="Read `HealthFacilityEdge.nextAvailableSlot`: it depends on the "
+        "search's specialty.",
+    )
     async def next_available_slot(self, info: Info) -> SlotNode | None:
-        key = (self.row.id, self.row.specialty_id)
-        slot = await HealthLoaders.of(info).next_slot.load(key)
-        return SlotNode.from_row(slot) if slot else None
+        return await _next_slot(info, self.row)
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
         return await nodes_from(HealthLoaders.of(info).facility_by_id, ids, cls.from_row)
+
+
+@strawberry.type(description="A facility in a search, with what depends on the search.")
+class HealthFacilityEdge(relay.Edge[HealthFacilityNode]):
+    view: strawberry.Private[FacilityView]
+    distance_meters: float | None = strawberry.field(description="Metres from the search's `near`.")
+
+    @classmethod
+    def of(cls, view: FacilityView, cursor: str) -> HealthFacilityEdge:
+        distance = view.distance_m
+        return cls(
+            node=HealthFacilityNode.from_row(view),
+            cursor=cursor,
+            view=view,
+            distance_meters=None if distance is None else round(distance, 1),
+        )
+
+    @strawberry.field(description="The earliest bookable slot, of the searched specialty if any.")
+    async def next_available_slot(self, info: Info) -> SlotNode | None:
+        return await _next_slot(info, self.view)
+
+
+@strawberry.type
+class HealthFacilityConnection(relay.Connection[HealthFacilityNode]):
+    edges: list[HealthFacilityEdge]  # type: ignore[assignment]  # a Connection of richer edges
+
+
+async def _next_slot(info: Info, view: FacilityView) -> SlotNode | None:
+    slot = await HealthLoaders.of(info).next_slot.load((view.id, view.specialty_id))
+    return SlotNode.from_row(slot) if slot else None
 
 
 @strawberry.type(name="Practitioner", description="A doctor or nurse who sees patients.")

@@ -91,23 +91,17 @@ class TourismQuery:
                 after=page.after,
                 limit=page.limit,
             )
-        plain = page.connection(
+        by_distance = order is AttractionOrder.DISTANCE
+        edges, page_info = page.edges_of(
             hits,
-            node=lambda hit: AttractionNode.from_row(hit.row),
+            edge=lambda hit, cursor: AttractionEdge(
+                node=AttractionNode.from_row(hit.row),
+                cursor=cursor,
+                distance_meters=round(hit.key, 1) if by_distance else None,
+            ),
             key=lambda hit: (hit.key, hit.row.id),
         )
-        by_distance = order is AttractionOrder.DISTANCE
-        return AttractionConnection(
-            edges=[
-                AttractionEdge(
-                    node=edge.node,
-                    cursor=edge.cursor,
-                    distance_meters=round(hit.key, 1) if by_distance else None,
-                )
-                for edge, hit in zip(plain.edges, hits, strict=False)
-            ],
-            page_info=plain.page_info,
-        )
+        return AttractionConnection(edges=edges, page_info=page_info)
 
     @strawberry.field(description="One attraction.")
     async def attraction(self, info: Info, id: relay.GlobalID) -> AttractionNode | None:
