@@ -35,3 +35,9 @@ async def cancelled_by_closures(
     session: AsyncSession, closure_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
     return await schedule_rows.cancelled_by_closures(session, closure_ids)
+
+
+async def replaced_appointment_ids(
+    session: AsyncSession, new_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    return await appointment_rows.replaced_appointment_ids(session, new_ids)

@@ -145,13 +145,21 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
             {"appointmentId": booked["id"], "newSlotId": slots[-1]["node"]["id"]},
         )
     )["rescheduleAppointment"]
+    # The payload carries the old appointment's new state, so a cached copy learns it.
+    assert moved["replaces"]["id"] == booked["id"]
+    assert moved["replaces"]["status"] == "CANCELLED"
     home = await app.send("Home", {"near": NEAR})
     assert home["viewer"]["appointments"]["edges"][0]["node"]["id"] == moved["id"]
     await app.send("MyAppointments", {})
     assert (await app.send("Appointment", {"id": moved["id"]}))["node"]["id"] == moved["id"]
     inbox = (await app.send("Inbox", {}))["viewer"]["notifications"]["edges"]
     assert [e["node"]["type"] for e in inbox] == ["appointment.rescheduled", "appointment.booked"]
-    await app.send("MarkNotificationsRead", {"ids": [inbox[0]["node"]["id"]]})
+    unread = (await app.send("Inbox", {}))["viewer"]["unreadNotificationCount"]
+    read = await app.send("ReadNotifications", {"ids": [inbox[0]["node"]["id"]]})
+    read = read["readNotifications"]
+    assert [n["id"] for n in read["notifications"]] == [inbox[0]["node"]["id"]]
+    assert read["notifications"][0]["readAt"] is not None
+    assert read["viewer"]["unreadNotificationCount"] == unread - 1
     await app.send("Settings")
     await app.send(
         "UpdateNotificationPreferences",

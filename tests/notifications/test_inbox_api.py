@@ -22,6 +22,7 @@ mutation($input: RegisterDeviceInput!) {
 INBOX = """
 query($unread: Boolean, $first: Int, $after: String) {
   viewer {
+    id
     unreadNotificationCount
     notifications(unreadOnly: $unread, first: $first, after: $after) {
       edges { node { id type title body deepLink data category readAt } }
@@ -174,6 +175,38 @@ async def test_mark_read_own_entries_only(seeded: Any) -> None:
     )
     unread = data(await seeded(INBOX, {"unread": True}, token=mine))["viewer"]
     assert [e["node"]["id"] for e in unread["notifications"]["edges"]] == [my_ids[1]]
+
+
+READ = """
+mutation($ids: [ID!]!) {
+  readNotifications(input: {ids: $ids}) {
+    notifications { id readAt }
+    viewer { id unreadNotificationCount }
+  }
+}
+"""
+
+
+async def test_read_notifications_returns_what_a_cache_must_learn(seeded: Any) -> None:
+    await push(seeded, "+84905000001", count=3)
+    await push(seeded, "+84905000002", count=1)
+    mine = (await login(seeded, "0905000001"))["accessToken"]
+    theirs = (await login(seeded, "0905000002"))["accessToken"]
+    inbox = data(await seeded(INBOX, {}, token=mine))["viewer"]
+    my_ids = [e["node"]["id"] for e in inbox["notifications"]["edges"]]
+    their_id = data(await seeded(INBOX, {}, token=theirs))["viewer"]["notifications"]["edges"][0][
+        "node"
+    ]["id"]
+
+    refused = await seeded(READ, {"ids": [my_ids[0], their_id]}, token=mine)
+    assert error_codes(refused) == ["NOT_FOUND"]
+    assert data(await seeded(INBOX, {}, token=mine))["viewer"]["unreadNotificationCount"] == 3
+
+    read = data(await seeded(READ, {"ids": my_ids[:2]}, token=mine))["readNotifications"]
+    assert sorted(n["id"] for n in read["notifications"]) == sorted(my_ids[:2])
+    assert all(n["readAt"] for n in read["notifications"])
+    assert read["viewer"]["id"] == inbox["id"]
+    assert read["viewer"]["unreadNotificationCount"] == 1
 
 
 async def test_preferences_round_trip_and_refuse_empty_quiet_hours(seeded: Any) -> None:

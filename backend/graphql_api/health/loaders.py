@@ -69,6 +69,9 @@ class HealthLoaders(LoaderSet):
         self.cancelled_by_closure_id: DataLoader[uuid.UUID, int] = by_keys(
             reads, appointments.cancelled_by_closures, int
         )
+        self.replaced_id_by_new_id: DataLoader[uuid.UUID, uuid.UUID | None] = by_keys(
+            reads, appointments.replaced_appointment_ids, lambda: None
+        )
         self.schedule_by_id: DataLoader[uuid.UUID, Schedule | None] = by_ids(
             reads, schedules.schedules_by_ids
         )

@@ -320,6 +320,17 @@ class AppointmentNode(RowNode):
     def replaced_by_id(self) -> relay.GlobalID | None:
         return global_id("Appointment", self.row.replaced_by_id)
 
+    @strawberry.field(
+        description="The appointment this one replaced when it was rescheduled, now cancelled: "
+        "select its `status` with `rescheduleAppointment` so a cached copy learns it."
+    )
+    async def replaces(self, info: Info) -> AppointmentNode | None:
+        old_id = await HealthLoaders.of(info).replaced_id_by_new_id.load(self.row.id)
+        if old_id is None:
+            return None
+        (found,) = await AppointmentNode.fetch(info, [old_id])
+        return found
+
     @strawberry.field
     async def patient(self, info: Info) -> PatientType:
         if self.row.dependant_id is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import time
 
 import strawberry
@@ -9,14 +10,36 @@ from strawberry import relay
 
 from backend.errors import BadUserInput
 from backend.graphql_api.context import Info
+from backend.graphql_api.identity.types import UserRef, user_node
 from backend.graphql_api.nodes import decode_id
-from backend.graphql_api.notifications.types import DeviceType, NotificationPreferences
+from backend.graphql_api.notifications.types import (
+    DeviceType,
+    NotificationNode,
+    NotificationPreferences,
+)
 from backend.i18n import Locale
 from notifications import service
 from notifications.models import Category, Platform, TargetKind
 from notifications.service import DeviceRegistration
 
 MAX_IDS = service.MAX_MARK_READ
+
+
+@strawberry.input
+class ReadNotificationsInput:
+    ids: list[relay.GlobalID]
+
+
+@strawberry.type(description="The entries marked read, and the viewer with the new unread count.")
+class ReadNotificationsPayload:
+    notifications: list[NotificationNode]
+    viewer: UserRef
+
+
+def _notification_ids(ids: list[relay.GlobalID], *, field: str = "ids") -> list[uuid.UUID]:
+    if len(ids) > MAX_IDS:
+        raise BadUserInput("input.list_size", field=field, max=MAX_IDS)
+    return [decode_id(global_id, "Notification", field=field) for global_id in ids]
 
 
 @strawberry.input(description="Give exactly one of token (FCM registration token) or fid.")
@@ -76,16 +99,33 @@ class NotificationsMutation:
         async with info.context.unit_of_work() as uow:
             return await service.unregister_device(uow, viewer.id, input.token)
 
-    @strawberry.mutation(description="Mark inbox entries read; returns the unread count after.")
+    @strawberry.mutation(
+        description="Mark inbox entries read; returns the unread count after.",
+        deprecation_reason="Use `readNotifications`: it returns the notifications and the "
+        "viewer, so a client's cache learns both.",
+    )
     async def mark_notifications_read(self, info: Info, ids: list[relay.GlobalID]) -> int | None:
         viewer = await info.context.require_viewer()
-        if len(ids) > MAX_IDS:
-            raise BadUserInput("input.list_size", field="ids", max=MAX_IDS)
-        wanted = [decode_id(global_id, "Notification", field="ids") for global_id in ids]
         async with info.context.unit_of_work() as uow:
-            await service.mark_read(uow, viewer.id, wanted, info.context.now())
+            await service.mark_read(uow, viewer.id, _notification_ids(ids), info.context.now())
             counts = await service.unread_counts(uow.session, [viewer.id])
         return counts.get(viewer.id, 0)
+
+    @strawberry.mutation(
+        description="Mark inbox entries read, all or none (an id that is not yours is "
+        "NOT_FOUND): the entries and your new unread count come back."
+    )
+    async def read_notifications(
+        self, info: Info, input: ReadNotificationsInput
+    ) -> ReadNotificationsPayload | None:
+        viewer = await info.context.require_viewer()
+        wanted = _notification_ids(input.ids, field="input.ids")
+        async with info.context.unit_of_work() as uow:
+            await service.mark_read(uow, viewer.id, wanted, info.context.now())
+        found = await NotificationNode.fetch(info, wanted)
+        return ReadNotificationsPayload(
+            notifications=[node for node in found if node is not None], viewer=user_node(viewer)
+        )
 
     @strawberry.mutation
     async def update_notification_preferences(
@@ -103,4 +143,4 @@ class NotificationsMutation:
                 quiet_hours=(quiet.start, quiet.end) if quiet is not None else None,
                 clear_quiet_hours=input.clear_quiet_hours,
             )
-        return NotificationPreferences.from_preferences(preferences)
+        return NotificationPreferences.from_preferences(viewer.id, preferences)

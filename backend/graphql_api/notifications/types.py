@@ -112,19 +112,25 @@ class QuietHours:
 
 @strawberry.type
 class NotificationPreferences:
+    id: relay.GlobalID = strawberry.field(
+        description="Whose preferences these are: one object per account in a client's cache."
+    )
     categories: list[CategoryPreference]
     quiet_hours: QuietHours | None = strawberry.field(
         description="Non-urgent pushes wait until they end; urgent public-safety alerts do not."
     )
 
     @classmethod
-    def from_preferences(cls, preferences: Preferences) -> NotificationPreferences:
+    def from_preferences(
+        cls, user_id: uuid.UUID, preferences: Preferences
+    ) -> NotificationPreferences:
         quiet = (
             QuietHours(start=preferences.quiet_start, end=preferences.quiet_end)
             if preferences.quiet_start is not None and preferences.quiet_end is not None
             else None
         )
         return cls(
+            id=relay.GlobalID("NotificationPreferences", str(user_id)),
             categories=[
                 CategoryPreference(category=category, enabled=preferences.allows(category))
                 for category in Category
@@ -166,4 +172,4 @@ class NotificationViewerFields:
     async def notification_preferences(self, info: Info) -> NotificationPreferences:
         async with info.context.read() as session:
             preferences = await service.preferences(session, self.row.id)
-        return NotificationPreferences.from_preferences(preferences)
+        return NotificationPreferences.from_preferences(self.row.id, preferences)

@@ -48,6 +48,16 @@ async def appointments_by_ids(
     return (await session.scalars(select(Appointment).where(Appointment.id.in_(ids)))).all()
 
 
+async def replaced_appointment_ids(
+    session: AsyncSession, new_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """For appointments made by rescheduling: new id → the id of the one it replaced."""
+    statement = select(Appointment.replaced_by_id, Appointment.id).where(
+        Appointment.replaced_by_id.in_(new_ids)
+    )
+    return {new: old for new, old in await session.execute(statement) if new}
+
+
 async def count_upcoming(session: AsyncSession, account_id: uuid.UUID, now: datetime) -> int:
     statement = select(func.count()).where(
         Appointment.account_id == account_id,
