@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -424,7 +424,7 @@ class Run:
                     self.resolve_fields(*job)
             if self.waiting:
                 waiting, self.waiting = self.waiting, []
-                values = await asyncio.gather(*(w[0] for w in waiting), return_exceptions=True)
+                values = await settle([w[0] for w in waiting])
                 for (_, plan, type_, owner, container, key, path), value in zip(
                     waiting, values, strict=True
                 ):
@@ -637,3 +637,64 @@ class Run:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dict, list})
+
+
+async def settle(awaitables: list[Awaitable[Any]]) -> list[Any]:
+    """Each awaitable's value, or the exception it raised, like `gather(return_exceptions=True)`
+    but without a Task per coroutine: a level of a list has one coroutine per object (a loader
+    call each), and a Task costs more than such a resolver.
+
+    Every coroutine runs to its first wait before any is resumed, so their loader calls land in
+    one batch; then whichever coroutines' futures are done are resumed, until all have ended.
+    """
+    values: list[Any] = [None] * len(awaitables)
+    waiting: list[_Waiting] = []
+    for index, awaitable in enumerate(awaitables):
+        coroutine = awaitable if isinstance(awaitable, Coroutine) else _awaiting(awaitable)
+        _step(coroutine, index, values, waiting)
+    while waiting:
+        ready, waiting = _partition(waiting)
+        if not ready:
+            await asyncio.wait({w[2] for w in waiting}, return_when=asyncio.FIRST_COMPLETED)
+            continue
+        if any(w[2] is None for w in ready):
+            await asyncio.sleep(0)  # a coroutine yielded control without a future
+        for index, coroutine, _ in ready:
+            _step(coroutine, index, values, waiting)
+    return values
+
+
+_Waiting = tuple[int, Coroutine[Any, Any, Any], Any]  # (index, coroutine, what it waits on)
+
+
+def _partition(waiting: list[_Waiting]) -> tuple[list[_Waiting], list[_Waiting]]:
+    """(those that can go on, those still waiting on a future)."""
+    ready: list[_Waiting] = []
+    still: list[_Waiting] = []
+    for entry in waiting:
+        (ready if entry[2] is None or entry[2].done() else still).append(entry)
+    return ready, still
+
+
+def _step(
+    coroutine: Coroutine[Any, Any, Any],
+    index: int,
+    values: list[Any],
+    waiting: list[_Waiting],
+) -> None:
+    """Run a coroutine until it waits (then queue it) or ends (then record its outcome)."""
+    try:
+        future = coroutine.send(None)
+    except StopIteration as done:
+        values[index] = done.value
+    except Exception as error:
+        values[index] = error
+    else:
+        if future is not None:
+            # Received, as a Task would: the future may now be awaited again, by `settle`.
+            future._asyncio_future_blocking = False
+        waiting.append((index, coroutine, future))
+
+
+async def _awaiting(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
