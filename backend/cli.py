@@ -51,6 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     manifest.add_argument("--check", action="store_true", help="fail if the file is stale")
 
+    load = commands.add_parser("import", help="import content from a file")
+    load_commands = load.add_subparsers(dest="import_command", required=True)
+    attractions = load_commands.add_parser(
+        "attractions", help="attractions from GeoJSON or CSV, matched to stored ones by slug"
+    )
+    attractions.add_argument("file", type=Path)
+    attractions.add_argument(
+        "--skip-invalid", action="store_true", help="write the good rows even if some are bad"
+    )
+
     up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")
     _serve_options(up)
 
@@ -74,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export_schema(args.output, check=args.check)
         case "contract":
             return _write_manifest(check=args.check)
+        case "import":
+            return _import_attractions(args.file, skip_invalid=args.skip_invalid)
         case "up":
             return _up(args.host, args.port)
     return 2
@@ -143,6 +155,57 @@ def _seed_demo() -> int:
         print(f"demo data added: {added}")
 
     asyncio.run(run())
+    return 0
+
+
+def _import_attractions(path: Path, *, skip_invalid: bool) -> int:
+    """Check every row with a progress bar, report bad rows by line, commit all or nothing."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from backend.db.engine import create_engine, create_session_factory
+    from backend.db.types import utcnow
+    from backend.db.unit_of_work import UnitOfWork
+    from backend.tourism import importing
+
+    console = Console(stderr=True)
+    try:
+        records = importing.read_records(path)
+    except (OSError, importing.ImportFileError) as exc:
+        print(f"cannot import {path}: {exc}", file=sys.stderr)
+        return 1
+    settings = Settings()
+
+    async def run(progress: Progress) -> importing.Report:
+        task = progress.add_task("attractions", total=2 * len(records))
+        engine = create_engine(settings)
+        try:
+            async with UnitOfWork(create_session_factory(engine)) as uow:
+                return await importing.import_attractions(
+                    uow.session,
+                    records,
+                    skip_invalid=skip_invalid,
+                    now=utcnow(),
+                    progress=lambda done: progress.advance(task, done),
+                )
+        finally:
+            await engine.dispose()
+
+    with Progress(console=console, transient=True) as progress:
+        report = asyncio.run(run(progress))
+    for problem in report.problems:
+        print(f"{path}:{problem.line}: {problem.reason}", file=sys.stderr)
+    if report.problems and not skip_invalid:
+        print(
+            f"{len(report.problems)} bad row(s) of {len(records)}: nothing imported "
+            "(fix them, or pass --skip-invalid)",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"attractions: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.problems)} skipped"
+    )
     return 0
 
 

@@ -20,6 +20,8 @@ class Role(StrEnum):
     PARENT = "parent"
     CIVIL_SERVANT = "civil_servant"
     HEALTH_STAFF = "health_staff"
+    # Edits the tourism domain's content; scoped to the whole domain (no scope id).
+    TOURISM_STAFF = "tourism_staff"
     SCHOOL_STAFF = "school_staff"
     BUSINESS_OWNER = "business_owner"
     ADMIN = "admin"

@@ -22,6 +22,7 @@ from backend.seed.tourism_data import (
     EventSeed,
 )
 from backend.tourism import hours
+from backend.tourism.drafts import search_text
 from backend.tourism.models import (
     Attraction,
     Event,
@@ -34,11 +35,6 @@ from backend.tourism.models import (
 
 AUDIO_BASE = "https://hueworldheritage.org.vn/audio"
 PHOTO_CREDIT = "Trung tâm Bảo tồn Di tích Cố đô Huế"
-
-
-def search_text(name: Translated, alternate_names: tuple[str, ...], address: str = "") -> str:
-    """What search matches: every language's name, the other names and the address."""
-    return " | ".join([*dict.fromkeys(name.texts.values()), *alternate_names, address])
 
 
 def _local(moment: str) -> datetime:
@@ -98,6 +94,7 @@ async def seed_tourism(session: AsyncSession) -> dict[str, int]:
                 description=Translated(itinerary.description),
                 travel_mode=itinerary.mode,
                 machine_translated=list(MACHINE),
+                published=True,
             )
         )
         await session.flush()

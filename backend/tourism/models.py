@@ -12,7 +12,18 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from shapely.geometry import Point
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, CreatedAtMixin
@@ -169,6 +180,7 @@ class Itinerary(CreatedAtMixin, Base):
     description: Mapped[Translated] = mapped_column(TranslatedText())
     travel_mode: Mapped[TravelMode] = mapped_column(string_enum(TravelMode, "travel_mode"))
     machine_translated: Mapped[list[str]] = mapped_column(JSON())
+    published: Mapped[bool] = mapped_column(Boolean())
 
 
 class ItineraryStop(Base):
@@ -182,3 +194,26 @@ class ItineraryStop(Base):
         ForeignKey("tourism_attractions.id", ondelete="RESTRICT"), index=True
     )
     suggested_minutes: Mapped[int] = mapped_column(Integer())
+
+
+class Favourite(CreatedAtMixin, Base):
+    """An attraction or an event someone saved; a saved event is reminded a day before."""
+
+    __tablename__ = "tourism_favourites"
+    __table_args__ = (
+        UniqueConstraint("user_id", "attraction_id"),
+        UniqueConstraint("user_id", "event_id"),
+        CheckConstraint("(attraction_id IS NULL) <> (event_id IS NULL)", name="one_target"),
+        Index(None, "user_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    attraction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tourism_attractions.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tourism_events.id", ondelete="CASCADE"), index=True
+    )
+    # The start of the event a reminder was pushed for; a moved event is reminded again.
+    reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime())

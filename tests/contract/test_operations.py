@@ -166,6 +166,20 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
         {"input": {"categories": [{"category": "TOURISM", "enabled": False}]}},
     )
     await app.send("CancelAppointment", {"appointmentId": moved["id"]})
+    # Signed in, a visitor saves a site and an event, sees them, and unsaves the site.
+    spot = (await app.send("Attractions", {"near": NEAR, "first": 1}))["attractions"]["edges"]
+    show = (
+        await app.send(
+            "TourismEvents",
+            {"from": "2026-06-01T00:00:00+07:00", "to": "2026-07-01T00:00:00+07:00"},
+        )
+    )["events"]["edges"]
+    saved_site = {"attractionId": spot[0]["node"]["id"]}
+    await app.send("AddFavourite", {"input": saved_site})
+    await app.send("AddFavourite", {"input": {"eventId": show[0]["node"]["id"]}})
+    saved = (await app.send("MyFavourites", {}))["viewer"]["favourites"]["edges"]
+    assert sorted(bool(edge["node"]["event"]) for edge in saved) == [False, True]
+    assert (await app.send("RemoveFavourite", {"input": saved_site}))["removeFavourite"] is True
     await app.send("UnregisterDevice", {"token": "fcm-lan"})
     await app.send("RefreshSession", {"refreshToken": session["refreshToken"]})
     await app.send("Logout", {"refreshToken": session["refreshToken"]})

@@ -14,6 +14,10 @@ import pytest
 
 from backend.health import notices
 from backend.health.models import Appointment, ReminderKind
+from backend.i18n import Translated
+from backend.tourism import notices as tourism_notices
+from backend.tourism.models import EventCategory, EventStatus
+from backend.tourism.repository.rows import EventRow
 from notifications.messages import InvalidPayload, PushMessage, Text, contract_payload
 
 PUSH = Path(__file__).resolve().parents[2] / "mobile_contract" / "push"
@@ -28,9 +32,32 @@ def appointment() -> Appointment:
     )
 
 
+def event() -> EventRow:
+    starts = datetime(2026, 6, 12, 12, 0, tzinfo=UTC)
+    return EventRow(
+        id=uuid.uuid4(),
+        slug="dem-hoang-cung-2026",
+        category=EventCategory.PERFORMANCE,
+        status=EventStatus.SCHEDULED,
+        name=Translated({"vi": "Đêm Hoàng cung", "en": "Royal Palace Night", "ja": "宮廷の夜"}),
+        description=Translated({"vi": "…", "en": "…"}),
+        organizer="Trung tâm Festival Huế",
+        starts_at=starts,
+        ends_at=starts.replace(hour=14, minute=30),
+        venue_id=None,
+        latitude=None,
+        longitude=None,
+        super_event_id=None,
+        is_accessible_for_free=True,
+        machine_translated=[],
+    )
+
+
 def every_push() -> list[PushMessage]:
     booked = appointment()
     return [
+        tourism_notices.event_reminder(event()),
+        tourism_notices.event_moved(event()),
         notices.booked(booked),
         notices.rescheduled(booked),
         notices.cancelled_by_facility(booked),

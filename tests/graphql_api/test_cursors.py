@@ -21,6 +21,7 @@ from backend.graphql_api.notifications.types import INBOX_BY_TIME
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.queries import PLACES_BY_DISTANCE, PLACES_BY_NAME, WARDS_BY_NAME
 from backend.graphql_api.schema import build_schema
+from backend.graphql_api.tourism.favourites import FAVOURITES_BY_SAVED
 from backend.graphql_api.tourism.queries import (
     ATTRACTIONS_BY_NAME,
     EVENTS_BY_START,
@@ -93,6 +94,11 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f'tourismSearch(text: "hue", after: $after) {{ {EDGES} }}'),
         None,
         SEARCH_BY_RELEVANCE,
+    ),
+    ("User", "favourites"): (
+        _query(f"viewer {{ favourites(after: $after) {{ {EDGES} }} }}"),
+        DUNG,
+        FAVOURITES_BY_SAVED,
     ),
     ("User", "notifications"): (
         _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),

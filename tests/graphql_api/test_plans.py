@@ -50,9 +50,11 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             {"input": {"slotId": slots[0]["node"]["id"], "patient": {"self": True}}},
         )
     )["bookAppointment"]
-    site = (await app.send("Attractions", {"near": NEAR, "first": 1}))["attractions"]["edges"]
+    site = (await app.send("Attractions", {"near": NEAR, "first": 2}))["attractions"]["edges"]
     route = (await app.send("Itineraries", {}))["itineraries"]["edges"][0]["node"]["id"]
     day = {"visitorType": "ADULT", "date": "2026-09-02"}  # a public holiday
+    for saved in ({"attractionId": site[0]["node"]["id"]}, {"attractionId": site[1]["node"]["id"]}):
+        await app.send("AddFavourite", {"input": saved})
     variables: dict[str, dict[str, Any]] = {
         "HealthFacilities": {"near": NEAR},
         "HealthFacility": {"id": facility["id"]},
@@ -71,6 +73,7 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         "Itinerary": {"id": route, "start": "2026-09-03T08:00:00Z"},
         "TicketPrice": {"site": site[0]["node"]["id"], **day},
         "TicketCombination": {"sites": [site[0]["node"]["id"]], **day},
+        "MyFavourites": {"first": 1},
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 

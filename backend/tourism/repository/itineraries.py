@@ -17,7 +17,7 @@ from backend.tourism.repository.rows import ItineraryRow, StopRow
 
 
 async def itineraries_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[ItineraryRow]:
-    statement = select(*rows.ITINERARY).where(Itinerary.id.in_(ids))
+    statement = select(*rows.ITINERARY).where(Itinerary.id.in_(ids), Itinerary.published.is_(True))
     return [ItineraryRow.of(row) for row in (await session.execute(statement)).all()]
 
 
@@ -25,7 +25,7 @@ async def itineraries_page(
     session: AsyncSession, *, after: tuple[str, uuid.UUID] | None, limit: int
 ) -> list[ItineraryRow]:
     statement = keyset.page(
-        select(*rows.ITINERARY),
+        select(*rows.ITINERARY).where(Itinerary.published.is_(True)),
         key=in_language(Itinerary.name, "vi"),
         row_id=Itinerary.id,
         after=after,

@@ -17,6 +17,7 @@ from backend.tourism.models import (
     Event,
     EventCategory,
     EventStatus,
+    Favourite,
     Itinerary,
     ItineraryStop,
     Offer,
@@ -120,3 +121,15 @@ EVENT = _columns(EventRow, Event, _coordinates(Event.location))
 OFFER = _columns(OfferRow, Offer, {})
 ITINERARY = _columns(ItineraryRow, Itinerary, {})
 STOP = _columns(StopRow, ItineraryStop, {})
+
+
+@dataclass(frozen=True, slots=True)
+class FavouriteRow(Row):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    attraction_id: uuid.UUID | None
+    event_id: uuid.UUID | None
+    created_at: datetime
+
+
+FAVOURITE = _columns(FavouriteRow, Favourite, {})

@@ -1,0 +1,338 @@
+"""Tourism search over 1,000,000 points of interest on PostgreSQL: radius search (GiST on the
+geography column) and text search (trigram GIN on the folded search text), p50/p95/p99 per
+query at 16 concurrent clients, through the database layer (the repository's statements on the
+app's async engine) and through GraphQL (a uvicorn process, anonymous POSTs, answer cache off),
+with the EXPLAIN plans of both statements.
+
+    python -m bench.tourism_search [--rows 1000000] [--queries 1600] [--keep URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from backend.db import migrate
+from backend.db.engine import create_engine, create_session_factory
+from backend.settings import Settings
+from backend.tourism.repository.attractions import AttractionOrder, attractions_page
+from bench.dataset import OPERATIONS, serve
+from tests.support.databases import asyncpg_dsn, create_postgres_database, drop_postgres_database
+
+CLIENTS = 16
+# A box around Huế of about 110 × 110 km: 1,000,000 points, about 80 per km².
+LAT, LNG, SPAN = 16.46, 107.59, 1.0
+RADIUS_M = 1_000
+PAGE = 20
+KINDS = ["Chùa", "Lăng", "Chợ", "Cầu", "Đình", "Làng", "Nhà vườn", "Bảo tàng", "Đền", "Quán"]
+# Two syllables of 20 initials × 15 rhymes each: 90,000 word pairs, so that a phrase a visitor
+# types matches hundreds of rows, not a tenth of the table.
+INITIALS = [
+    "Th", "M", "T", "Kh", "Đ", "H", "B", "Ph", "V", "L",
+    "Ng", "Qu", "X", "K", "G", "N", "Tr", "S", "C", "D",
+]  # fmt: skip
+RHYMES = [
+    "iên",
+    "inh",
+    "ự",
+    "ải",
+    "ông",
+    "ương",
+    "an",
+    "ú",
+    "ĩnh",
+    "uận",
+    "òa",
+    "ong",
+    "ình",
+    "uân",
+    "im",
+]
+TYPED = [
+    "chua thien", "lang minh", "cho dong", "cau truong", "dinh phu",
+    "den long", "lang khai", "bao tang vinh", "quan xuan", "chua kim",
+    "lang tu", "nha vuon hoa", "thien minh", "lang gia", "cho dong ba",
+]  # fmt: skip
+
+
+def _array(values: list[str]) -> str:
+    return "ARRAY[" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + "]"
+
+
+# One INSERT … SELECT generate_series: a kind, two generated syllables and a number.
+INSERT = f"""
+INSERT INTO tourism_attractions (
+  id, slug, category, name, alternate_names, description, address, location, opening_hours,
+  is_accessible_for_free, available_languages, accessibility, photos, audio_guides,
+  machine_translated, parent_id, place_id, search_text, published, created_at)
+SELECT gen_random_uuid(), 'poi-' || i,
+  (ARRAY['imperial_monument','royal_tomb','pagoda','museum','market','bridge','nature',
+         'craft_village','food'])[1 + i % 9],
+  json_build_object('vi', n, 'en', n), '[]', json_build_object('vi', 'Điểm ' || n, 'en', n),
+  'Huế', ST_SetSRID(ST_MakePoint({LNG - SPAN / 2} + random() * {SPAN},
+                                  {LAT - SPAN / 2} + random() * {SPAN}), 4326)::geography,
+  NULL, i % 3 = 0, '["vi"]', NULL, '[]', '{{}}', '[]', NULL, NULL, n || ' | Huế', true, now()
+FROM (
+  SELECT i, ({_array(KINDS)})[1 + i % 10] || ' '
+         || ({_array(INITIALS)})[1 + (i / 10) % 20] || ({_array(RHYMES)})[1 + (i / 200) % 15]
+         || ' '
+         || ({_array(INITIALS)})[1 + (i / 3000) % 20] || ({_array(RHYMES)})[1 + (i / 60000) % 15]
+         || ' ' || (i % 997) AS n
+  FROM generate_series(1, $1) AS i
+) AS generated
+"""  # noqa: S608 - constants only; the row count is a parameter
+
+
+async def load(url: str, rows: int) -> dict[str, str]:
+    """Insert `rows` points without indexes, then build the indexes and analyse; returns the
+    index definitions."""
+    connection = await asyncpg.connect(asyncpg_dsn(url), timeout=10)
+    try:
+        indexes = {
+            name: definition
+            for name, definition in await connection.fetch(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tourism_attractions'"
+                " AND indexname NOT LIKE 'pk_%' AND indexname NOT LIKE 'uq_%'"
+            )
+        }
+        for name in indexes:
+            await connection.execute(f'DROP INDEX "{name}"')
+        started = time.perf_counter()
+        await connection.execute("SET maintenance_work_mem = '512MB'")
+        await connection.execute(INSERT, rows)
+        inserted = time.perf_counter()
+        for definition in indexes.values():
+            await connection.execute(definition)
+        await connection.execute("ANALYZE tourism_attractions")
+        print(
+            f"loaded {rows:,} rows: insert {inserted - started:.0f} s, "
+            f"indexes {time.perf_counter() - inserted:.0f} s"
+        )
+        return dict(indexes)
+    finally:
+        await connection.close()
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(at(0.50), 2),
+        "p95_ms": round(at(0.95), 2),
+        "p99_ms": round(at(0.99), 2),
+        "mean_ms": round(statistics.fmean(ordered), 2),
+    }
+
+
+async def concurrently(
+    queries: int, one: Callable[[random.Random], Awaitable[None]]
+) -> list[float]:
+    """`queries` calls of `one` from CLIENTS clients, each waiting for its answer."""
+    latencies: list[float] = []
+    per_client = queries // CLIENTS
+
+    async def client(seed: int) -> None:
+        rng = random.Random(seed)
+        for _ in range(per_client):
+            started = time.perf_counter()
+            await one(rng)
+            latencies.append(1000 * (time.perf_counter() - started))
+
+    await asyncio.gather(*(client(seed) for seed in range(CLIENTS)))
+    return latencies
+
+
+def _point(rng: random.Random) -> Any:
+    from backend.db.spatial import point
+
+    return point(LAT + rng.uniform(-SPAN / 3, SPAN / 3), LNG + rng.uniform(-SPAN / 3, SPAN / 3))
+
+
+async def database_layer(settings: Settings, queries: int) -> dict[str, dict[str, float]]:
+    """The repository's statements on the app's engine, a session per query, in autocommit as
+    the request's read path does (no BEGIN/ROLLBACK round trips)."""
+    engine = create_engine(settings)
+    sessions = async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    results: dict[str, dict[str, float]] = {}
+
+    async def radius(rng: random.Random) -> None:
+        async with sessions() as session:
+            await attractions_page(
+                session,
+                order=AttractionOrder.DISTANCE,
+                near=_point(rng),
+                radius_m=RADIUS_M,
+                category=None,
+                search=None,
+                after=None,
+                limit=PAGE + 1,
+            )
+
+    async def text(rng: random.Random) -> None:
+        async with sessions() as session:
+            await attractions_page(
+                session,
+                order=AttractionOrder.RELEVANCE,
+                near=None,
+                radius_m=None,
+                category=None,
+                search=rng.choice(TYPED),
+                after=None,
+                limit=PAGE + 1,
+            )
+
+    try:
+        for name, one in (("radius", radius), ("text", text)):
+            await concurrently(CLIENTS * 4, one)  # warm the pool and the caches
+            results[name] = percentiles(await concurrently(queries, one))
+    finally:
+        await engine.dispose()
+    return results
+
+
+async def explain(settings: Settings) -> dict[str, str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the statements the repository sends, as it sends them."""
+    engine = create_engine(settings)
+    sessions = create_session_factory(engine)
+    captured: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        captured.append((statement, parameters))
+
+    plans: dict[str, str] = {}
+    try:
+        rng = random.Random(7)
+        for name, order, search in (
+            ("radius", AttractionOrder.DISTANCE, None),
+            ("text", AttractionOrder.RELEVANCE, "chua thien"),
+        ):
+            captured.clear()
+            event.listen(engine.sync_engine, "before_cursor_execute", record)
+            async with sessions() as session:
+                await attractions_page(
+                    session,
+                    order=order,
+                    near=_point(rng) if search is None else None,
+                    radius_m=RADIUS_M if search is None else None,
+                    category=None,
+                    search=search,
+                    after=None,
+                    limit=PAGE + 1,
+                )
+            event.remove(engine.sync_engine, "before_cursor_execute", record)
+            statement, parameters = captured[-1]
+            async with engine.connect() as connection:
+                raw = await connection.get_raw_connection()
+                driver = raw.driver_connection
+                assert driver is not None
+                rows = await driver.fetch(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, *tuple(parameters)
+                )
+            plans[name] = "\n".join(row[0] for row in rows)
+    finally:
+        await engine.dispose()
+    return plans
+
+
+async def through_graphql(port: int, queries: int) -> dict[str, dict[str, float]]:
+    """Anonymous `Attractions` POSTs (the app's own operation) to a uvicorn process."""
+    body = OPERATIONS["Attractions"]["body"]
+    results: dict[str, dict[str, float]] = {}
+    limits = httpx.Limits(max_connections=CLIENTS)
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
+    ) as client:
+
+        async def send(variables: dict[str, Any]) -> None:
+            answer = await client.post(
+                "/graphql",
+                json={"query": body, "variables": variables},
+                headers={"Accept-Language": "en"},
+            )
+            payload = answer.json()
+            assert "errors" not in payload, payload
+
+        async def radius(rng: random.Random) -> None:
+            near = _point(rng)
+            await send(
+                {
+                    "near": {"latitude": near.y, "longitude": near.x},
+                    "radiusMeters": RADIUS_M,
+                    "first": PAGE,
+                }
+            )
+
+        async def text(rng: random.Random) -> None:
+            await send({"search": rng.choice(TYPED), "first": PAGE})
+
+        for name, one in (("radius", radius), ("text", text)):
+            await concurrently(CLIENTS * 4, one)
+            results[name] = percentiles(await concurrently(queries, one))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=800)
+    parser.add_argument("--keep", help="reuse this loaded database (a URL) and keep it")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="citizen-tourism-bench-"))
+    url = args.keep or create_postgres_database()
+    settings = Settings(
+        DATABASE_URL=url,
+        CITIZEN_VAR_DIR=scratch,
+        PUBLIC_ANSWER_TTL_SECONDS=0,
+        DATABASE_POOL_SIZE=CLIENTS,
+    )
+    server = None
+    try:
+        if not args.keep:
+            migrate.upgrade(settings)
+            asyncio.run(load(url, args.rows))
+        print("database:", url)
+        plans = asyncio.run(explain(settings))
+        for name, plan in plans.items():
+            print(f"--- EXPLAIN {name}\n{plan}")
+        report: dict[str, Any] = {"rows": args.rows, "clients": CLIENTS}
+        report["database_layer"] = asyncio.run(database_layer(settings, args.queries))
+        print(json.dumps(report["database_layer"]))
+        env = {
+            "DATABASE_URL": url,
+            "CITIZEN_VAR_DIR": str(scratch),
+            "PUBLIC_ANSWER_TTL_SECONDS": "0",
+            "DATABASE_POOL_SIZE": str(CLIENTS),
+        }
+        server = serve("backend.app:create_app", env, 8111)
+        report["graphql"] = asyncio.run(through_graphql(8111, args.queries))
+        report["uses_gist"] = bool(re.search(r"gist|location", plans["radius"], re.I))
+        report["uses_trgm"] = "search_trgm" in plans["text"]
+        print(json.dumps(report, indent=2))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        if not args.keep:
+            drop_postgres_database(url)
+
+
+if __name__ == "__main__":
+    main()
