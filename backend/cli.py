@@ -1,5 +1,5 @@
-"""The `citizen` command: serve, worker, migrate, seed demo, schema export, contract manifest,
-up (all of it)."""
+"""The `citizen` command: serve, worker, migrate, seed demo, import businesses, schema export,
+contract manifest, up (all of it)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     seed = commands.add_parser("seed", help="load data")
     seed.add_argument("dataset", choices=["demo"])
 
+    load = commands.add_parser("import", help="import a registry extract")
+    load.add_argument("dataset", choices=["businesses"])
+    load.add_argument("file", type=Path, help="CSV, UTF-8 (see backend/business/importer.py)")
+    load.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="write the valid rows and report the others (default: write nothing if any fails)",
+    )
+
     schema = commands.add_parser("schema", help="schema tools")
     schema_commands = schema.add_subparsers(dest="schema_command", required=True)
     export = schema_commands.add_parser("export", help="print the SDL to graphql/schema.graphql")
@@ -70,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate(args.revision, down=args.down)
         case "seed":
             return _seed_demo()
+        case "import":
+            return _import_businesses(args.file, skip_invalid=args.skip_invalid)
         case "schema":
             return _export_schema(args.output, check=args.check)
         case "contract":
@@ -144,6 +155,54 @@ def _seed_demo() -> int:
 
     asyncio.run(run())
     return 0
+
+
+def _import_businesses(path: Path, *, skip_invalid: bool) -> int:
+    from backend.business.importer import ImportFileError, import_extract
+    from backend.db.engine import create_engine, create_session_factory
+    from backend.db.types import utcnow
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} rows saved", end="" if done < total else "\n", flush=True)
+
+    async def run() -> int:
+        engine = create_engine(Settings())
+        try:
+            outcome = await import_extract(
+                create_session_factory(engine),
+                text,
+                skip_invalid=skip_invalid,
+                now=utcnow(),
+                progress=progress,
+            )
+        except ImportFileError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await engine.dispose()
+        for error in outcome.errors:
+            print(error, file=sys.stderr)
+        if outcome.report is None:
+            print(
+                f"{len(outcome.errors)} of {outcome.rows} rows refused: nothing imported "
+                "(--skip-invalid imports the others)",
+                file=sys.stderr,
+            )
+            return 1
+        report = outcome.report
+        print(
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{len(outcome.errors)} refused"
+        )
+        return 0
+
+    return asyncio.run(run())
 
 
 def _export_schema(output: Path, *, check: bool) -> int:
