@@ -31,15 +31,13 @@ MAX_NOTE = 500
 MAX_STAFF = 50
 
 
-def _code_of(raw: str) -> tuple[str, BusinessKind]:
-    """An enterprise or branch code as typed; household numbers are claimed the same way."""
+def _code_of(raw: str) -> str:
+    """An enterprise or branch code as typed (digits, maybe a dash), or a household number."""
     compact = raw.strip().replace(" ", "").replace("-", "")
-    if compact.isdigit() and len(compact) in (10, 13):
-        kind = BusinessKind.ENTERPRISE if len(compact) == 10 else BusinessKind.BRANCH
-        return codes.business_code(compact, kind, field="input.code"), kind
-    return codes.business_code(raw, BusinessKind.HOUSEHOLD, field="input.code"), (
-        BusinessKind.HOUSEHOLD
-    )
+    if compact.isdigit():
+        kind = BusinessKind.BRANCH if len(compact) == 13 else BusinessKind.ENTERPRISE
+        return codes.business_code(compact, kind, field="input.code")
+    return codes.business_code(raw, BusinessKind.HOUSEHOLD, field="input.code")
 
 
 def _note(value: str | None, *, field: str, limit: int) -> str | None:
@@ -57,7 +55,7 @@ async def claim(
     """Ask to be recognised as the representative of the business with this code; pending until
     an operator verifies the registration certificate number given as `evidence`."""
     session = uow.session
-    wanted, _kind = _code_of(code)
+    wanted = _code_of(code)
     proof = _note(evidence, field="input.certificateNumber", limit=MAX_EVIDENCE)
     if proof is None:
         raise BadUserInput("input.required", field="input.certificateNumber")
