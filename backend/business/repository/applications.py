@@ -184,7 +184,7 @@ async def permits_due_for_reminder(
         .order_by(Permit.valid_until, Permit.id)
     )
     found: list[tuple[Permit, int]] = []
-    for permit, notice_days in (await session.execute(statement)).tuples():
+    for permit, notice_days in (await session.execute(statement)).all():
         assert permit.valid_until is not None
         if (permit.valid_until - today).days <= notice_days:
             found.append((permit, notice_days))
