@@ -11,6 +11,14 @@ from typing import Any
 import pytest
 from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
 
+from backend.graphql_api.business.queries import (
+    BUSINESSES_BY_NAME,
+    CLAIMS_BY_TIME,
+    MEMBERSHIPS_BY_TIME,
+    PERMIT_TYPES_BY_NAME,
+    QUEUE_BY_DUE,
+)
+from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE
 from backend.graphql_api.health.queries import (
     APPOINTMENTS_BY_START,
     FACILITIES_BY_DISTANCE,
@@ -93,6 +101,39 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f'tourismSearch(text: "hue", after: $after) {{ {EDGES} }}'),
         None,
         SEARCH_BY_RELEVANCE,
+    ),
+    ("Query", "certifiedBusinesses"): (
+        _query(f"certifiedBusinesses(after: $after) {{ {EDGES} }}"),
+        None,
+        BUSINESSES_BY_NAME,
+    ),
+    ("Query", "businessPermitTypes"): (
+        _query(f"businessPermitTypes(after: $after) {{ {EDGES} }}"),
+        None,
+        PERMIT_TYPES_BY_NAME,
+    ),
+    ("Query", "businessApplicationQueue"): (
+        _query(f"businessApplicationQueue(after: $after) {{ {EDGES} }}"),
+        "+84905000003",
+        QUEUE_BY_DUE,
+    ),
+    ("Query", "businessClaims"): (
+        _query(f"businessClaims(after: $after) {{ {EDGES} }}"),
+        "+84905000007",
+        CLAIMS_BY_TIME,
+    ),
+    ("User", "businessMemberships"): (
+        _query(f"viewer {{ businessMemberships(after: $after) {{ {EDGES} }} }}"),
+        "+84905000006",
+        MEMBERSHIPS_BY_TIME,
+    ),
+    ("BusinessMembership", "applications"): (
+        _query(
+            "viewer { businessMemberships { edges { node { "
+            f"applications(after: $after) {{ {EDGES} }} }} }} }} }}"
+        ),
+        "+84905000006",
+        APPLICATIONS_BY_UPDATE,
     ),
     ("User", "notifications"): (
         _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),
