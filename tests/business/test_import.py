@@ -57,7 +57,8 @@ async def test_all_or_nothing_then_idempotent(api: Any) -> None:
     refused = await import_extract(
         api.sessions, extract(*GOOD, *BAD), skip_invalid=False, now=utcnow()
     )
-    assert not refused.written and len(refused.errors) == 3
+    assert not refused.written
+    assert len(refused.errors) == 3
     assert await _count(api, Business) == 0
 
     first = await import_extract(
@@ -67,7 +68,8 @@ async def test_all_or_nothing_then_idempotent(api: Any) -> None:
         now=utcnow(),
         progress=lambda done, total: progress.append((done, total)),
     )
-    assert first.report is not None and (first.report.added, first.report.updated) == (3, 0)
+    assert first.report is not None
+    assert (first.report.added, first.report.updated) == (3, 0)
     assert progress == [(3, 3)]
     audited = await _count(api, AuditEvent)
 
@@ -80,13 +82,16 @@ async def test_all_or_nothing_then_idempotent(api: Any) -> None:
     third = await import_extract(
         api.sessions, extract(GOOD[0], GOOD[1], changed), skip_invalid=False, now=utcnow()
     )
-    assert third.report is not None and third.report.updated == 1
+    assert third.report is not None
+    assert third.report.updated == 1
     async with api.sessions() as session:
         household = await session.scalar(select(Business).where(Business.code == "33A8001234"))
         branch = await session.scalar(select(Business).where(Business.code == "0100233488001"))
-    assert household is not None and household.status is BusinessStatus.ACTIVE
+    assert household is not None
+    assert household.status is BusinessStatus.ACTIVE
     assert household.name_vi == "Nón lá Đông Ba, chợ Đông Ba"
-    assert branch is not None and branch.location is None
+    assert branch is not None
+    assert branch.location is None
 
 
 def test_the_command_reports_and_refuses(

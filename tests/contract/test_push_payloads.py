@@ -15,7 +15,6 @@ import pytest
 from backend.business import notices as business_notices
 from backend.business.models import (
     Application,
-    ApplicationStatus,
     MemberRole,
     Membership,
     MembershipStatus,

@@ -391,7 +391,3 @@ class MembershipNode(RowNode):
             rows = await reads.own_memberships(session, None if viewer is None else viewer.id, ids)
         found = {row.id: row for row in rows}
         return [cls.from_row(found[key]) if key in found else None for key in ids]
-
-
-def application_key(row: ApplicationRow) -> tuple[Any, uuid.UUID]:
-    return row.updated_at, row.id
