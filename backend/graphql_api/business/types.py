@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Self
+from typing import Self
 
 import strawberry
 from strawberry import relay
