@@ -29,6 +29,7 @@ from backend.business.models import (
 from backend.business.repository import applications as repository
 from backend.business.repository import businesses as business_rows
 from backend.business.repository import members as member_rows
+from backend.business.text import checked_text
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict, NotFound
 from backend.free_text import check_printable
@@ -103,13 +104,25 @@ def checked_form(
     return form
 
 
-def _note(value: str | None, *, required: bool) -> str | None:
-    text = None if value is None else check_printable(value, field="input.note").strip() or None
-    if required and text is None:
-        raise BadUserInput("input.required", field="input.note")
-    if text is not None and len(text) > MAX_NOTE:
-        raise BadUserInput("input.too_long", field="input.note", max=MAX_NOTE)
-    return text
+def _step(
+    application_id: uuid.UUID,
+    source: ApplicationStatus | None,
+    target: ApplicationStatus,
+    *,
+    actor_id: uuid.UUID,
+    note: str | None,
+    now: datetime,
+) -> ApplicationEvent:
+    """One line of the history."""
+    return ApplicationEvent(
+        id=uuid.uuid4(),
+        application_id=application_id,
+        from_status=source,
+        to_status=target,
+        actor_id=actor_id,
+        note=note,
+        at=now,
+    )
 
 
 async def create(
@@ -144,15 +157,7 @@ async def create(
     await repository.add(
         session,
         application,
-        ApplicationEvent(
-            id=uuid.uuid4(),
-            application_id=application.id,
-            from_status=None,
-            to_status=S.DRAFT,
-            actor_id=user_id,
-            note=None,
-            at=now,
-        ),
+        _step(application.id, None, S.DRAFT, actor_id=user_id, note=None, now=now),
     )
     await access.audit(
         session,
@@ -192,7 +197,9 @@ async def move(
         await access.require(session, application.business_id, user_id, rule.right)
     if application.status not in rule.sources:
         raise Conflict("business.status_transition", field="input.action")
-    checked_note = _note(note, required=rule.note_required)
+    checked_note = checked_text(
+        note, field="input.note", limit=MAX_NOTE, required=rule.note_required
+    )
     permit_type = await repository.permit_type(session, application.permit_type_id)
     assert permit_type is not None
     values: dict[str, object] = {"status": rule.target, "updated_at": now}
@@ -220,15 +227,7 @@ async def move(
     await session.refresh(application)
     await repository.add(
         session,
-        ApplicationEvent(
-            id=uuid.uuid4(),
-            application_id=application.id,
-            from_status=previous,
-            to_status=rule.target,
-            actor_id=user_id,
-            note=checked_note,
-            at=now,
-        ),
+        _step(application.id, previous, rule.target, actor_id=user_id, note=checked_note, now=now),
     )
     await access.audit(
         session,

@@ -18,9 +18,9 @@ from backend.business.models import (
 )
 from backend.business.repository import businesses as business_rows
 from backend.business.repository import members as member_rows
+from backend.business.text import checked_text
 from backend.db.unit_of_work import UnitOfWork
-from backend.errors import BadUserInput, Conflict, NotFound
-from backend.free_text import check_printable
+from backend.errors import Conflict, NotFound
 from backend.identity import service as identity
 from backend.identity.contacts import normalize_phone
 from notifications.service import notify
@@ -40,15 +40,6 @@ def _code_of(raw: str) -> str:
     return codes.business_code(raw, BusinessKind.HOUSEHOLD, field="input.code")
 
 
-def _note(value: str | None, *, field: str, limit: int) -> str | None:
-    if value is None:
-        return None
-    text = check_printable(value, field=field).strip()
-    if len(text) > limit:
-        raise BadUserInput("input.too_long", field=field, max=limit)
-    return text or None
-
-
 async def claim(
     uow: UnitOfWork, *, user_id: uuid.UUID, code: str, evidence: str, now: datetime
 ) -> Membership:
@@ -56,9 +47,9 @@ async def claim(
     an operator verifies the registration certificate number given as `evidence`."""
     session = uow.session
     wanted = _code_of(code)
-    proof = _note(evidence, field="input.certificateNumber", limit=MAX_EVIDENCE)
-    if proof is None:
-        raise BadUserInput("input.required", field="input.certificateNumber")
+    proof = checked_text(
+        evidence, field="input.certificateNumber", limit=MAX_EVIDENCE, required=True
+    )
     found = (await business_rows.businesses_by_codes(session, [wanted])).get(wanted)
     if found is None or found.status is BusinessStatus.DISSOLVED:
         raise NotFound("business.not_found", field="input.code")
@@ -92,9 +83,7 @@ async def decide_claim(
     """An operator verifies (or rejects) a pending claim; the claimant is told either way."""
     session = uow.session
     await access.require_operator(session, operator_id)
-    reason = _note(note, field="input.note", limit=MAX_NOTE)
-    if not approve and reason is None:
-        raise BadUserInput("input.required", field="input.note")
+    reason = checked_text(note, field="input.note", limit=MAX_NOTE, required=not approve)
     membership = await member_rows.membership_for_update(session, membership_id)
     if membership is None:
         raise NotFound("business.claim_not_found", field="input.claimId")

@@ -18,6 +18,7 @@ from backend.business.models import Business, BusinessKind, BusinessStatus, Lega
 from backend.business.repository import businesses as repository
 from backend.business.repository.businesses import DirectoryOrder
 from backend.business.repository.rows import BusinessRow
+from backend.business.text import checked_text
 from backend.db.text_search import MAX_QUERY_LENGTH
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput
@@ -47,12 +48,9 @@ class BusinessRecord:
     status: BusinessStatus
 
 
-def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
-    text = check_printable(value, field=field).strip()
-    if required and not text:
-        raise BadUserInput("input.required", field=field)
-    if len(text) > limit:
-        raise BadUserInput("input.too_long", field=field, max=limit)
+def _text(value: str, *, field: str, limit: int) -> str:
+    text = checked_text(value, field=field, limit=limit, required=True)
+    assert text is not None
     return text
 
 
@@ -84,12 +82,12 @@ def checked_record(
         if not (math.isfinite(latitude) and math.isfinite(longitude)):
             raise BadUserInput("input.coordinates", field=f"{prefix}latitude")
         location = places.checked_point(latitude, longitude, field=f"{prefix}latitude")
-    english = None if name_en is None else _text(name_en, field=f"{prefix}nameEn", limit=MAX_NAME)
+    english = checked_text(name_en, field=f"{prefix}nameEn", limit=MAX_NAME, required=False)
     return BusinessRecord(
         code=codes.business_code(code, kind, field=f"{prefix}code"),
         kind=kind,
         name_vi=_text(name_vi, field=f"{prefix}nameVi", limit=MAX_NAME),
-        name_en=english or None,
+        name_en=english,
         legal_form=legal_form,
         vsic_main=codes.vsic_code(vsic_main, field=f"{prefix}vsicMain"),
         vsic_other=tuple(codes.vsic_codes(list(vsic_other), field=f"{prefix}vsicOther")),
