@@ -269,3 +269,50 @@ class AuditEvent(Base):
     kind: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     detail: Mapped[dict[str, Any]] = mapped_column(JSON())
+
+
+class Notice(Base):
+    """A notice from an agency to businesses of some industries (VSIC prefixes) and wards; empty
+    lists mean all."""
+
+    __tablename__ = "business_notices"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("business_agencies.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[Translated] = mapped_column(TranslatedText())
+    body: Mapped[Translated] = mapped_column(TranslatedText())
+    vsic_prefixes: Mapped[list[str]] = mapped_column(JSON())
+    ward_ids: Mapped[list[str]] = mapped_column(JSON())
+    published_by: Mapped[uuid.UUID] = mapped_column()
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Businesses it reached when published.
+    recipients: Mapped[int] = mapped_column(Integer())
+
+
+class NoticeDelivery(Base):
+    """A business a notice reached."""
+
+    __tablename__ = "business_notice_deliveries"
+
+    notice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("business_notices.id", ondelete="CASCADE"), primary_key=True
+    )
+    business_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("businesses.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class NoticeRead(Base):
+    """A read receipt: an account opened the notice."""
+
+    __tablename__ = "business_notice_reads"
+
+    notice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("business_notices.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -14,11 +14,13 @@ from backend.business import access
 from backend.business.models import MembershipStatus
 from backend.business.repository import applications as application_rows
 from backend.business.repository import members as member_rows
+from backend.business.repository import notices as notice_rows
 from backend.business.repository.rows import (
     AgencyRow,
     ApplicationEventRow,
     ApplicationRow,
     MembershipRow,
+    NoticeRow,
     PermitRow,
     PermitTypeRow,
 )
@@ -142,3 +144,32 @@ async def visible_applications(
         if row.agency_id in agencies
         or any(user == viewer_id for user, _ in members.get(row.business_id, []))
     ]
+
+
+async def notices_of(
+    session: AsyncSession,
+    membership: MembershipRow,
+    *,
+    after: tuple[Any, uuid.UUID] | None,
+    limit: int,
+) -> list[NoticeRow]:
+    """Notices the membership's business received (none unless it is active), newest first."""
+    if membership.status is not MembershipStatus.ACTIVE:
+        return []
+    return await notice_rows.notices_of_business(
+        session, membership.business_id, membership.user_id, after=after, limit=limit
+    )
+
+
+async def visible_notices(
+    session: AsyncSession, viewer_id: uuid.UUID | None, ids: Sequence[uuid.UUID]
+) -> list[NoticeRow]:
+    if viewer_id is None:
+        return []
+    return await notice_rows.notices_for_member(session, viewer_id, ids)
+
+
+async def agencies_of_officer(session: AsyncSession, user_id: uuid.UUID) -> list[AgencyRow]:
+    return await application_rows.agencies_by_ids(
+        session, sorted(await access.officer_agencies(session, user_id))
+    )

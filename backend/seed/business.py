@@ -31,6 +31,8 @@ from backend.business.models import (
     MemberRole,
     Membership,
     MembershipStatus,
+    Notice,
+    NoticeDelivery,
     Permit,
     PermitStatus,
     PermitType,
@@ -332,7 +334,37 @@ async def seed_business(session: AsyncSession) -> dict[str, int]:
             )
             added["business applications"] += 1
     await session.flush()
+    if await session.get(Notice, stable_id("notice", "flood-season")) is None:
+        await _notice(session, officer, now)
     return added
+
+
+async def _notice(session: AsyncSession, officer: Any, now: datetime) -> None:
+    """A flood-season notice from the ward to food and drink businesses (invented text)."""
+    notice_id = stable_id("notice", "flood-season")
+    reached = [business_id(code) for code in (RESTAURANT, NOODLES)]
+    session.add(
+        Notice(
+            id=notice_id,
+            agency_id=stable_id("agency", "ubnd-phuong-phu-hoi"),
+            title=Translated.of(
+                "Chuẩn bị phòng chống lụt bão (demo)", "Prepare for the flood season (demo)"
+            ),
+            body=Translated.of(
+                "Các cơ sở kinh doanh ăn uống kê cao hàng hóa, chằng chống biển hiệu trước "
+                "ngày 15/10.",
+                "Food businesses: raise stock off the floor and secure signs before 15 October.",
+            ),
+            vsic_prefixes=["56"],
+            ward_ids=[],
+            published_by=officer,
+            published_at=now,
+            recipients=len(reached),
+        )
+    )
+    await session.flush()
+    session.add_all(NoticeDelivery(notice_id=notice_id, business_id=b) for b in reached)
+    await session.flush()
 
 
 def _permit_type(seed: PermitTypeSeed, now: datetime) -> PermitType:

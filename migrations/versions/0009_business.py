@@ -1,5 +1,6 @@
 """Business services: the registry, memberships (claims and staff), agencies and officers,
-permit types, applications and their history, permits, the audit trail.
+permit types, applications and their history, permits, the audit trail, notices to businesses
+by sector and ward with read receipts.
 
 On PostgreSQL a trigram GIN index on `citizen_fold(search_text)` serves the accent-insensitive
 search of the certified-business map (`citizen_fold` comes from migration 0007).
@@ -270,6 +271,42 @@ def upgrade() -> None:
     )
     _index("business_audit_events", "business_id", "at")
 
+    op.create_table(
+        "business_notices",
+        _id(),
+        sa.Column("agency_id", sa.Uuid(), nullable=False),
+        sa.Column("title", TranslatedText(), nullable=False),
+        sa.Column("body", TranslatedText(), nullable=False),
+        sa.Column("vsic_prefixes", sa.JSON(), nullable=False),
+        sa.Column("ward_ids", sa.JSON(), nullable=False),
+        sa.Column("published_by", sa.Uuid(), nullable=False),
+        sa.Column("published_at", UTCDateTime(), nullable=False),
+        sa.Column("recipients", sa.Integer(), nullable=False),
+        _fk("business_notices", "agency_id", "business_agencies", "RESTRICT"),
+        _pk("business_notices", "id"),
+    )
+    _index("business_notices", "agency_id")
+    _index("business_notices", "published_at")
+    op.create_table(
+        "business_notice_deliveries",
+        sa.Column("notice_id", sa.Uuid(), nullable=False),
+        sa.Column("business_id", sa.Uuid(), nullable=False),
+        _fk("business_notice_deliveries", "notice_id", "business_notices", "CASCADE"),
+        _fk("business_notice_deliveries", "business_id", "businesses", "CASCADE"),
+        _pk("business_notice_deliveries", "notice_id", "business_id"),
+    )
+    _index("business_notice_deliveries", "business_id")
+    op.create_table(
+        "business_notice_reads",
+        sa.Column("notice_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("read_at", UTCDateTime(), nullable=False),
+        _fk("business_notice_reads", "notice_id", "business_notices", "CASCADE"),
+        _fk("business_notice_reads", "user_id", "users", "CASCADE"),
+        _pk("business_notice_reads", "notice_id", "user_id"),
+    )
+    _index("business_notice_reads", "user_id")
+
     if _is_postgres():
         op.execute(
             f"CREATE INDEX {SEARCH_INDEX} ON businesses "
@@ -279,6 +316,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
+        "business_notice_reads",
+        "business_notice_deliveries",
+        "business_notices",
         "business_audit_events",
         "business_permits",
         "business_application_events",

@@ -215,8 +215,25 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
         await app.send("AddBusinessStaff", {"businessId": restaurant, "phone": "0912 345 679"})
     )["addBusinessStaff"]
     await app.send("RemoveBusinessStaff", {"membershipId": staff["id"]})
+    notices = (await app.send("BusinessNotices", {"membershipId": mine[0]["node"]["id"]}))["node"][
+        "notices"
+    ]["edges"]
+    await app.send("BusinessNotice", {"id": notices[0]["node"]["id"]})
+    await app.send("MarkBusinessNoticeRead", {"noticeId": notices[0]["node"]["id"]})
     app.token = await token(seeded, "+84905000003")
     await app.send("BusinessApplicationQueue")
+    agencies = (await app.send("MyAgencies"))["viewer"]["businessAgencies"]
+    await app.send(
+        "PublishBusinessNotice",
+        {
+            "input": {
+                "agencyId": agencies[0]["id"],
+                "titleVi": "Hạn nộp tờ khai thuế quý IV",
+                "bodyVi": "Hạn chót ngày 30/1.",
+                "vsicPrefixes": ["56"],
+            }
+        },
+    )
     app.token = await token(seeded, "+84905000001")
     claim = (
         await app.send("ClaimBusiness", {"code": "3301023454", "certificateNumber": "GCN-01"})

@@ -12,12 +12,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from backend.business import announcements
 from backend.business import notices as business_notices
 from backend.business.models import (
     Application,
     MemberRole,
     Membership,
     MembershipStatus,
+    Notice,
     Permit,
 )
 from backend.health import notices
@@ -62,6 +64,12 @@ def business_pushes() -> list[PushMessage]:
         business_notices.claim_decided(membership, approved=True),
         business_notices.staff_added(membership),
         business_notices.renewal_due(permit),
+        announcements.pushed(
+            Notice(
+                id=uuid.uuid4(),
+                title=Text.of("Chuẩn bị phòng chống lụt bão", "Prepare for the flood season"),
+            )
+        ),
     ]
 
 

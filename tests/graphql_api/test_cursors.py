@@ -18,7 +18,7 @@ from backend.graphql_api.business.queries import (
     PERMIT_TYPES_BY_NAME,
     QUEUE_BY_DUE,
 )
-from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE
+from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE, NOTICES_BY_TIME
 from backend.graphql_api.health.queries import (
     APPOINTMENTS_BY_START,
     FACILITIES_BY_DISTANCE,
@@ -134,6 +134,14 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         ),
         "+84905000006",
         APPLICATIONS_BY_UPDATE,
+    ),
+    ("BusinessMembership", "notices"): (
+        _query(
+            "viewer { businessMemberships { edges { node { "
+            f"notices(after: $after) {{ {EDGES} }} }} }} }} }}"
+        ),
+        "+84905000006",
+        NOTICES_BY_TIME,
     ),
     ("User", "notifications"): (
         _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),

@@ -85,6 +85,15 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         },
         "BusinessApplicationQueue": {},
         "BusinessClaims": {},
+        "BusinessNotices": {
+            "membershipId": str(
+                relay.GlobalID("BusinessMembership", str(stable_id("membership", "3300912348")))
+            )
+        },
+        "BusinessNotice": {
+            "id": str(relay.GlobalID("BusinessNotice", str(stable_id("notice", "flood-season"))))
+        },
+        "MyAgencies": {},
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 

@@ -19,6 +19,8 @@ from backend.business.models import (
     MemberRole,
     Membership,
     MembershipStatus,
+    Notice,
+    NoticeRead,
     Permit,
     PermitStatus,
     PermitType,
@@ -117,6 +119,18 @@ class PermitRow(Row):
     valid_until: date | None
 
 
+@dataclass(frozen=True, slots=True)
+class NoticeRow(Row):
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    title: Translated
+    body: Translated
+    published_at: datetime
+    recipients: int
+    # When the reading account opened it (joined in per reader).
+    read_at: datetime | None
+
+
 BUSINESS = columns(
     BusinessRow,
     Business,
@@ -128,3 +142,5 @@ PERMIT_TYPE = columns(PermitTypeRow, PermitType, {})
 APPLICATION = columns(ApplicationRow, Application, {})
 APPLICATION_EVENT = columns(ApplicationEventRow, ApplicationEvent, {})
 PERMIT = columns(PermitRow, Permit, {})
+# `read_at` comes from the reader's receipt, outer-joined by the statement.
+NOTICE = columns(NoticeRow, Notice, {"read_at": NoticeRead.read_at.expression})

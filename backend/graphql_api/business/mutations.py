@@ -6,12 +6,12 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from backend.business import applications, members
+from backend.business import announcements, applications, members
 from backend.business.applications import Action
 from backend.business.models import Application, Membership
-from backend.business.repository.rows import ApplicationRow, MembershipRow
+from backend.business.repository.rows import ApplicationRow, MembershipRow, NoticeRow
 from backend.errors import BadUserInput
-from backend.graphql_api.business.types import ApplicationNode, MembershipNode
+from backend.graphql_api.business.types import ApplicationNode, MembershipNode, NoticeNode
 from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import decode_id
 
@@ -65,6 +65,26 @@ class MoveBusinessApplicationInput:
     form: list[FormValueInput] | None = strawberry.field(
         default=None, description="SUBMIT, RESUBMIT: the form's values, replacing the draft's."
     )
+
+
+@strawberry.input(description="Officers: a notice to businesses; empty filters mean all.")
+class PublishBusinessNoticeInput:
+    agency_id: relay.GlobalID
+    title_vi: str
+    body_vi: str
+    title_en: str | None = None
+    body_en: str | None = None
+    vsic_prefixes: list[str] = strawberry.field(
+        default_factory=list, description="VSIC codes of level 2 to 5 (at most 20)."
+    )
+    ward_ids: list[relay.GlobalID] = strawberry.field(
+        default_factory=list, description="Wards (at most 20)."
+    )
+
+
+@strawberry.input
+class MarkBusinessNoticeReadInput:
+    notice_id: relay.GlobalID
 
 
 def _form(values: list[FormValueInput] | None) -> list[tuple[str, str]] | None:
@@ -217,3 +237,51 @@ class BusinessMutation:
                 now=info.context.now(),
             )
         return _application(row)
+
+    @strawberry.mutation(
+        description="Officers: publish a notice to the businesses of some sectors and wards; "
+        "each of their accounts gets one push."
+    )
+    async def publish_business_notice(
+        self, info: Info, input: PublishBusinessNoticeInput
+    ) -> NoticeNode | None:
+        viewer = await info.context.require_viewer()
+        agency_id = decode_id(input.agency_id, "Agency", field="input.agencyId")
+        wards = [
+            decode_id(ward, "Ward", field=f"input.wardIds[{index}]")
+            for index, ward in enumerate(input.ward_ids[: announcements.MAX_FILTERS + 1])
+        ]
+        async with info.context.unit_of_work() as uow:
+            notice = await announcements.publish(
+                uow,
+                officer_id=viewer.id,
+                agency_id=agency_id,
+                title=(input.title_vi, input.title_en),
+                body=(input.body_vi, input.body_en),
+                vsic_prefixes=input.vsic_prefixes,
+                ward_ids=wards,
+                now=info.context.now(),
+            )
+        return NoticeNode.from_row(
+            NoticeRow(
+                id=notice.id,
+                agency_id=notice.agency_id,
+                title=notice.title,
+                body=notice.body,
+                published_at=notice.published_at,
+                recipients=notice.recipients,
+                read_at=None,
+            )
+        )
+
+    @strawberry.mutation(description="Record that you read a notice (a read receipt).")
+    async def mark_business_notice_read(
+        self, info: Info, input: MarkBusinessNoticeReadInput
+    ) -> NoticeNode | None:
+        viewer = await info.context.require_viewer()
+        notice_id = decode_id(input.notice_id, "BusinessNotice", field="input.noticeId")
+        async with info.context.unit_of_work() as uow:
+            row = await announcements.mark_read(
+                uow, user_id=viewer.id, notice_id=notice_id, now=info.context.now()
+            )
+        return NoticeNode.from_row(row)

@@ -12,12 +12,14 @@ from strawberry import relay
 from backend.business import reads, registry, workdays
 from backend.business.repository.businesses import DirectoryOrder
 from backend.graphql_api.business.types import (
+    Agency,
     ApplicationNode,
     BusinessConnection,
     BusinessEdge,
     BusinessNode,
     MembershipNode,
     PermitTypeNode,
+    agency_from,
 )
 from backend.graphql_api.context import Info
 from backend.graphql_api.pagination import Keyset
@@ -154,3 +156,9 @@ class BusinessViewerFields:
         return page.connection(
             rows, node=MembershipNode.from_row, key=lambda row: (row.created_at, row.id)
         )
+
+    @strawberry.field(description="Officers: the agencies you act for.")
+    async def business_agencies(self, info: Info) -> list[Agency]:
+        async with info.context.read() as session:
+            rows = await reads.agencies_of_officer(session, self.row.id)
+        return [agency_from(row, info) for row in rows]

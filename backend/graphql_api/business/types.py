@@ -28,9 +28,11 @@ from backend.business.models import (
     PermitStatus,
 )
 from backend.business.repository.rows import (
+    AgencyRow,
     ApplicationRow,
     BusinessRow,
     MembershipRow,
+    NoticeRow,
     PermitRow,
     PermitTypeRow,
 )
@@ -56,6 +58,7 @@ strawberry.enum(
 )
 
 APPLICATIONS_BY_UPDATE = Keyset("business.applications.updated", datetime)
+NOTICES_BY_TIME = Keyset("business.notices.published", datetime)
 
 
 def _text(value: Translated, info: Info) -> str:
@@ -164,6 +167,15 @@ class Agency:
     name: str
 
 
+def agency_from(row: AgencyRow, info: Info) -> Agency:
+    return Agency(id=relay.GlobalID("Agency", str(row.id)), name=_text(row.name, info))
+
+
+async def agency_of(info: Info, agency_id: uuid.UUID) -> Agency | None:
+    row = await BusinessLoaders.of(info).agency_by_id.load(agency_id)
+    return None if row is None else agency_from(row, info)
+
+
 @strawberry.type(name="PermitType", description="A kind of permit, licence or certificate.")
 class PermitTypeNode(RowNode):
     row: strawberry.Private[PermitTypeRow]
@@ -216,10 +228,7 @@ class PermitTypeNode(RowNode):
 
     @strawberry.field
     async def agency(self, info: Info) -> Agency | None:
-        row = await BusinessLoaders.of(info).agency_by_id.load(self.row.agency_id)
-        if row is None:
-            return None
-        return Agency(id=relay.GlobalID("Agency", str(row.id)), name=_text(row.name, info))
+        return await agency_of(info, self.row.agency_id)
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
@@ -332,6 +341,43 @@ class ApplicationNode(RowNode):
 
 
 @strawberry.type(
+    name="BusinessNotice",
+    description="A notice from an agency to businesses of some sectors and wards.",
+)
+class NoticeNode(RowNode):
+    row: strawberry.Private[NoticeRow]
+    published_at: datetime
+    recipients: int = strawberry.field(description="Businesses it reached.")
+    read_at: datetime | None = strawberry.field(description="When you first opened it.")
+
+    @classmethod
+    def from_row(cls, row: NoticeRow) -> Self:
+        return cls(
+            row=row, published_at=row.published_at, recipients=row.recipients, read_at=row.read_at
+        )
+
+    @strawberry.field
+    def title(self, info: Info) -> str:
+        return _text(self.row.title, info)
+
+    @strawberry.field
+    def body(self, info: Info) -> str:
+        return _text(self.row.body, info)
+
+    @strawberry.field
+    async def agency(self, info: Info) -> Agency | None:
+        return await agency_of(info, self.row.agency_id)
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        viewer = await info.context.viewer()
+        async with info.context.read() as session:
+            rows = await reads.visible_notices(session, None if viewer is None else viewer.id, ids)
+        found = {row.id: row for row in rows}
+        return [cls.from_row(found[key]) if key in found else None for key in ids]
+
+
+@strawberry.type(
     name="BusinessMembership",
     description="Your place in a business: a claim waiting for verification, or your active "
     "role. Visible only to you.",
@@ -375,6 +421,17 @@ class MembershipNode(RowNode):
             )
         return page.connection(
             rows, node=ApplicationNode.from_row, key=lambda row: (row.updated_at, row.id)
+        )
+
+    @strawberry.field(description="Notices the business received, newest first.")
+    async def notices(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[NoticeNode]:
+        page = NOTICES_BY_TIME.page(first, after)
+        async with info.context.read() as session:
+            rows = await reads.notices_of(session, self.row, after=page.after, limit=page.limit)
+        return page.connection(
+            rows, node=NoticeNode.from_row, key=lambda row: (row.published_at, row.id)
         )
 
     @strawberry.field(description="The business's permits, latest first (none until verified).")
