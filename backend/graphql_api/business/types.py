@@ -8,11 +8,12 @@ the handling agency's officers."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
-from typing import Self
+from typing import Self, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from backend.business import applications, codes, reads
@@ -38,10 +39,14 @@ from backend.business.repository.rows import (
 )
 from backend.graphql_api.business.loaders import BusinessLoaders
 from backend.graphql_api.context import Info
+from backend.graphql_api.loaders import HasId
 from backend.graphql_api.nodes import RowNode, node_from, nodes_from
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPoint
 from backend.i18n import Translated
+
+R = TypeVar("R", bound=HasId)
+N = TypeVar("N")
 
 strawberry.enum(BusinessKind, name="BusinessKind")
 strawberry.enum(LegalForm, name="LegalForm")
@@ -59,6 +64,20 @@ strawberry.enum(
 
 APPLICATIONS_BY_UPDATE = Keyset("business.applications.updated", datetime)
 NOTICES_BY_TIME = Keyset("business.notices.published", datetime)
+
+
+async def visible_nodes(
+    info: Info,
+    ids: Sequence[uuid.UUID],
+    fetch: Callable[[AsyncSession, uuid.UUID | None, Sequence[uuid.UUID]], Awaitable[Sequence[R]]],
+    build: Callable[[R], N],
+) -> list[N | None]:
+    """`node(id:)` for rows only some viewers may see: `fetch` keeps the viewer's."""
+    viewer = await info.context.viewer()
+    async with info.context.read() as session:
+        rows = await fetch(session, None if viewer is None else viewer.id, ids)
+    found = {row.id: row for row in rows}
+    return [build(found[key]) if key in found else None for key in ids]
 
 
 def _text(value: Translated, info: Info) -> str:
@@ -331,13 +350,7 @@ class ApplicationNode(RowNode):
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
-        viewer = await info.context.viewer()
-        async with info.context.read() as session:
-            rows = await reads.visible_applications(
-                session, None if viewer is None else viewer.id, ids
-            )
-        found = {row.id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+        return await visible_nodes(info, ids, reads.visible_applications, cls.from_row)
 
 
 @strawberry.type(
@@ -370,11 +383,7 @@ class NoticeNode(RowNode):
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
-        viewer = await info.context.viewer()
-        async with info.context.read() as session:
-            rows = await reads.visible_notices(session, None if viewer is None else viewer.id, ids)
-        found = {row.id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+        return await visible_nodes(info, ids, reads.visible_notices, cls.from_row)
 
 
 @strawberry.type(
@@ -443,8 +452,4 @@ class MembershipNode(RowNode):
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
-        viewer = await info.context.viewer()
-        async with info.context.read() as session:
-            rows = await reads.own_memberships(session, None if viewer is None else viewer.id, ids)
-        found = {row.id: row for row in rows}
-        return [cls.from_row(found[key]) if key in found else None for key in ids]
+        return await visible_nodes(info, ids, reads.own_memberships, cls.from_row)
