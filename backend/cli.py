@@ -1,5 +1,5 @@
-"""The `citizen` command: serve, worker, migrate, seed demo, schema export, contract manifest,
-up (all of it)."""
+"""The `citizen` command: serve, worker, migrate, seed demo, import businesses, schema export,
+contract manifest, up (all of it)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     attractions.add_argument(
         "--skip-invalid", action="store_true", help="write the good rows even if some are bad"
     )
+    businesses = load_commands.add_parser("businesses", help="a registry extract")
+    businesses.add_argument("file", type=Path, help="CSV, UTF-8 (see backend/business/importer.py)")
+    businesses.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="write the valid rows and report the others (default: write nothing if any fails)",
+    )
 
     up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")
     _serve_options(up)
@@ -80,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate(args.revision, down=args.down)
         case "seed":
             return _seed_demo()
+        case "import" if args.import_command == "businesses":
+            return _import_businesses(args.file, skip_invalid=args.skip_invalid)
         case "schema":
             return _export_schema(args.output, check=args.check)
         case "contract":
@@ -207,6 +216,54 @@ def _import_attractions(path: Path, *, skip_invalid: bool) -> int:
         f"{report.unchanged} unchanged, {len(report.problems)} skipped"
     )
     return 0
+
+
+def _import_businesses(path: Path, *, skip_invalid: bool) -> int:
+    from backend.business.importer import ImportFileError, import_extract
+    from backend.db.engine import create_engine, create_session_factory
+    from backend.db.types import utcnow
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} rows saved", end="" if done < total else "\n", flush=True)
+
+    async def run() -> int:
+        engine = create_engine(Settings())
+        try:
+            outcome = await import_extract(
+                create_session_factory(engine),
+                text,
+                skip_invalid=skip_invalid,
+                now=utcnow(),
+                progress=progress,
+            )
+        except ImportFileError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await engine.dispose()
+        for error in outcome.errors:
+            print(error, file=sys.stderr)
+        if outcome.report is None:
+            print(
+                f"{len(outcome.errors)} of {outcome.rows} rows refused: nothing imported "
+                "(--skip-invalid imports the others)",
+                file=sys.stderr,
+            )
+            return 1
+        report = outcome.report
+        print(
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{len(outcome.errors)} refused"
+        )
+        return 0
+
+    return asyncio.run(run())
 
 
 def _export_schema(output: Path, *, check: bool) -> int:

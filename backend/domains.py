@@ -20,6 +20,7 @@ DOMAIN_PACKAGES = (
     "backend.places",
     "backend.health",
     "backend.tourism",
+    "backend.business",
     "notifications",
 )
 

@@ -40,8 +40,12 @@ def include_object(
 
 
 POSTGIS_TABLES = {"spatial_ref_sys"}
-# Trigram GIN indexes on `citizen_fold(search_text)`, PostgreSQL only (migration 0007).
-EXPRESSION_INDEXES = {"ix_tourism_attractions_search_trgm", "ix_tourism_events_search_trgm"}
+# Trigram GIN indexes on `citizen_fold(search_text)`, PostgreSQL only (migrations 0007, 0009).
+EXPRESSION_INDEXES = {
+    "ix_tourism_attractions_search_trgm",
+    "ix_tourism_events_search_trgm",
+    "ix_businesses_search_trgm",
+}
 
 
 @contextmanager

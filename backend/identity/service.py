@@ -197,6 +197,13 @@ async def roles_of(
     return found
 
 
+async def active_user_by_phone(session: AsyncSession, phone: str) -> User | None:
+    """The active account holding a phone number already normalised to E.164 (another domain
+    adding someone by number, e.g. a business its staff)."""
+    user = await repository.user_by_contact(session, "phone", phone)
+    return user if user is not None and user.is_active else None
+
+
 async def purge_expired_refresh_tokens(session: AsyncSession, now: datetime) -> int:
     """Expired tokens can never be presented again; keep a week for reuse forensics."""
     return await repository.delete_refresh_tokens_expired_before(session, now - timedelta(days=7))

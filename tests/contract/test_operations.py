@@ -19,6 +19,7 @@ from backend.graphql_api.persisted import MANIFEST
 from backend.settings import Settings
 from backend.sms import INBOX_FILE
 from tests.support.clock import Clock
+from tests.support.sessions import token
 
 OPERATIONS = json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
 BY_NAME = {operation["name"]: operation for operation in OPERATIONS}
@@ -198,6 +199,70 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     day = {"visitorType": "ADULT", "date": "2026-09-03"}
     await app.send("TicketPrice", {"site": site, **day})
     await app.send("TicketCombination", {"sites": [site], **day})
+
+    # Business services: the map for anyone, then a restaurant's representative applies, the
+    # agency's officer reviews, a resident claims the hotel and an operator verifies it.
+    map_ = (await app.send("CertifiedBusinesses", {"near": NEAR, "search": "huong sen"}))[
+        "certifiedBusinesses"
+    ]["edges"]
+    types = (await app.send("BusinessPermitTypes"))["businessPermitTypes"]["edges"]
+    sign = next(e["node"] for e in types if e["node"]["slug"] == "advertising-sign-licence")
+    app.token = await token(seeded, "+84905000006")
+    mine = (await app.send("MyBusinesses"))["viewer"]["businessMemberships"]["edges"]
+    restaurant = mine[0]["node"]["business"]["id"]
+    assert restaurant == map_[0]["node"]["id"]
+    draft = (
+        await app.send(
+            "CreateBusinessApplication",
+            {
+                "businessId": restaurant,
+                "permitTypeId": sign["id"],
+                "form": [{"name": "signSize", "value": "3 x 0.8"}],
+            },
+        )
+    )["createBusinessApplication"]
+    await app.send(
+        "MoveBusinessApplication",
+        {
+            "applicationId": draft["id"],
+            "action": "SUBMIT",
+            "form": [
+                {"name": "signSize", "value": "3 x 0.8"},
+                {"name": "signText", "value": "Nhà hàng Hương Sen"},
+            ],
+        },
+    )
+    await app.send("BusinessApplication", {"id": draft["id"]})
+    staff = (
+        await app.send("AddBusinessStaff", {"businessId": restaurant, "phone": "0912 345 679"})
+    )["addBusinessStaff"]
+    await app.send("RemoveBusinessStaff", {"membershipId": staff["id"]})
+    notices = (await app.send("BusinessNotices", {"membershipId": mine[0]["node"]["id"]}))["node"][
+        "notices"
+    ]["edges"]
+    await app.send("BusinessNotice", {"id": notices[0]["node"]["id"]})
+    await app.send("MarkBusinessNoticeRead", {"noticeId": notices[0]["node"]["id"]})
+    app.token = await token(seeded, "+84905000003")
+    await app.send("BusinessApplicationQueue")
+    agencies = (await app.send("MyAgencies"))["viewer"]["businessAgencies"]
+    await app.send(
+        "PublishBusinessNotice",
+        {
+            "input": {
+                "agencyId": agencies[0]["id"],
+                "titleVi": "Hạn nộp tờ khai thuế quý IV",
+                "bodyVi": "Hạn chót ngày 30/1.",
+                "vsicPrefixes": ["56"],
+            }
+        },
+    )
+    app.token = await token(seeded, "+84905000001")
+    claim = (
+        await app.send("ClaimBusiness", {"code": "3301023454", "certificateNumber": "GCN-01"})
+    )["claimBusiness"]
+    app.token = await token(seeded, "+84905000007")
+    await app.send("BusinessClaims")
+    await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
 
     assert app.used == set(BY_NAME)
 

@@ -6,12 +6,22 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from backend.business import announcements
+from backend.business import notices as business_notices
+from backend.business.models import (
+    Application,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    Notice,
+    Permit,
+)
 from backend.health import notices
 from backend.health.models import Appointment, ReminderKind
 from backend.i18n import Translated
@@ -63,6 +73,30 @@ def every_push() -> list[PushMessage]:
         notices.cancelled_by_facility(booked),
         notices.reminder(booked, ReminderKind.DAY_BEFORE),
         notices.reminder(booked, ReminderKind.SOON),
+        *business_pushes(),
+    ]
+
+
+def business_pushes() -> list[PushMessage]:
+    """Every business push: an application in each pushed status, claims, staff, renewals."""
+    membership = Membership(id=uuid.uuid4(), role=MemberRole.STAFF, status=MembershipStatus.ACTIVE)
+    permit = Permit(id=uuid.uuid4(), number="ATTP-2026-1A2B3C4D", valid_until=date(2029, 3, 9))
+    return [
+        *(
+            business_notices.application_updated(
+                Application(id=uuid.uuid4(), status=status, officer_note="Bổ sung sơ đồ")
+            )
+            for status in business_notices.PUSHED_STATUSES
+        ),
+        business_notices.claim_decided(membership, approved=True),
+        business_notices.staff_added(membership),
+        business_notices.renewal_due(permit),
+        announcements.pushed(
+            Notice(
+                id=uuid.uuid4(),
+                title=Text.of("Chuẩn bị phòng chống lụt bão", "Prepare for the flood season"),
+            )
+        ),
     ]
 
 

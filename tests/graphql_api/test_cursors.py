@@ -11,6 +11,14 @@ from typing import Any
 import pytest
 from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
 
+from backend.graphql_api.business.queries import (
+    BUSINESSES_BY_NAME,
+    CLAIMS_BY_TIME,
+    MEMBERSHIPS_BY_TIME,
+    PERMIT_TYPES_BY_NAME,
+    QUEUE_BY_DUE,
+)
+from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE, NOTICES_BY_TIME
 from backend.graphql_api.health.queries import (
     APPOINTMENTS_BY_START,
     FACILITIES_BY_DISTANCE,
@@ -99,6 +107,47 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ favourites(after: $after) {{ {EDGES} }} }}"),
         DUNG,
         FAVOURITES_BY_SAVED,
+    ),
+    ("Query", "certifiedBusinesses"): (
+        _query(f"certifiedBusinesses(after: $after) {{ {EDGES} }}"),
+        None,
+        BUSINESSES_BY_NAME,
+    ),
+    ("Query", "businessPermitTypes"): (
+        _query(f"businessPermitTypes(after: $after) {{ {EDGES} }}"),
+        None,
+        PERMIT_TYPES_BY_NAME,
+    ),
+    ("Query", "businessApplicationQueue"): (
+        _query(f"businessApplicationQueue(after: $after) {{ {EDGES} }}"),
+        "+84905000003",
+        QUEUE_BY_DUE,
+    ),
+    ("Query", "businessClaims"): (
+        _query(f"businessClaims(after: $after) {{ {EDGES} }}"),
+        "+84905000007",
+        CLAIMS_BY_TIME,
+    ),
+    ("User", "businessMemberships"): (
+        _query(f"viewer {{ businessMemberships(after: $after) {{ {EDGES} }} }}"),
+        "+84905000006",
+        MEMBERSHIPS_BY_TIME,
+    ),
+    ("BusinessMembership", "applications"): (
+        _query(
+            "viewer { businessMemberships { edges { node { "
+            f"applications(after: $after) {{ {EDGES} }} }} }} }} }}"
+        ),
+        "+84905000006",
+        APPLICATIONS_BY_UPDATE,
+    ),
+    ("BusinessMembership", "notices"): (
+        _query(
+            "viewer { businessMemberships { edges { node { "
+            f"notices(after: $after) {{ {EDGES} }} }} }} }} }}"
+        ),
+        "+84905000006",
+        NOTICES_BY_TIME,
     ),
     ("User", "notifications"): (
         _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from strawberry import relay
 from strawberry.types import ExecutionResult
 
 from backend.db.types import utcnow
@@ -17,6 +18,7 @@ from backend.graphql_api.context import Context
 from backend.graphql_api.plans import QueryPlans
 from backend.graphql_api.schema import CitizenSchema, build_schema
 from backend.i18n import Locale
+from backend.seed.demo import stable_id
 from backend.settings import Settings
 from tests.contract.test_operations import BY_NAME, NEAR, App
 from tests.support.sessions import token
@@ -74,6 +76,27 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         "TicketPrice": {"site": site[0]["node"]["id"], **day},
         "TicketCombination": {"sites": [site[0]["node"]["id"]], **day},
         "MyFavourites": {"first": 1},
+        "CertifiedBusinesses": {"near": NEAR, "search": "bun bo"},
+        "BusinessPermitTypes": {},
+        "MyBusinesses": {},
+        "BusinessApplication": {
+            "id": str(
+                relay.GlobalID(
+                    "BusinessApplication", str(stable_id("application", "restaurant-pavement"))
+                )
+            )
+        },
+        "BusinessApplicationQueue": {},
+        "BusinessClaims": {},
+        "BusinessNotices": {
+            "membershipId": str(
+                relay.GlobalID("BusinessMembership", str(stable_id("membership", "3300912348")))
+            )
+        },
+        "BusinessNotice": {
+            "id": str(relay.GlobalID("BusinessNotice", str(stable_id("notice", "flood-season"))))
+        },
+        "MyAgencies": {},
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Self
 
-from sqlalchemy import ColumnElement
-
-from backend.db import spatial
+from backend.db.rows import Row, columns, coordinates
 from backend.i18n import Translated
 from backend.tourism.models import (
     Attraction,
@@ -23,14 +20,6 @@ from backend.tourism.models import (
     Offer,
     TravelMode,
 )
-
-
-class Row:
-    """A row built from a SELECT of `columns()`, in field order."""
-
-    @classmethod
-    def of(cls, values: Any) -> Self:
-        return cls(*values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,21 +95,11 @@ class StopRow(Row):
     suggested_minutes: int
 
 
-def _columns(row: type[Row], table: Any, computed: dict[str, ColumnElement[Any]]) -> list[Any]:
-    """The table's columns named like the row's fields, computed ones where given."""
-    names = [field.name for field in fields(row)]  # type: ignore[arg-type]
-    return [computed[name] if name in computed else getattr(table, name) for name in names]
-
-
-def _coordinates(column: Any) -> dict[str, ColumnElement[Any]]:
-    return {"latitude": spatial.latitude(column), "longitude": spatial.longitude(column)}
-
-
-ATTRACTION = _columns(AttractionRow, Attraction, _coordinates(Attraction.location))
-EVENT = _columns(EventRow, Event, _coordinates(Event.location))
-OFFER = _columns(OfferRow, Offer, {})
-ITINERARY = _columns(ItineraryRow, Itinerary, {})
-STOP = _columns(StopRow, ItineraryStop, {})
+ATTRACTION = columns(AttractionRow, Attraction, coordinates(Attraction.location))
+EVENT = columns(EventRow, Event, coordinates(Event.location))
+OFFER = columns(OfferRow, Offer, {})
+ITINERARY = columns(ItineraryRow, Itinerary, {})
+STOP = columns(StopRow, ItineraryStop, {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,4 +111,4 @@ class FavouriteRow(Row):
     created_at: datetime
 
 
-FAVOURITE = _columns(FavouriteRow, Favourite, {})
+FAVOURITE = columns(FavouriteRow, Favourite, {})

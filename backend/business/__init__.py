@@ -1,0 +1,1 @@
+"""Business services: the registry, who acts for a business, permit applications, permits."""

@@ -1,0 +1,455 @@
+"""GraphQL types of the business domain, written by hand over typed rows.
+
+`Business` is the public registry entry (anyone may read it, the map lists certified ones);
+what a business does with the government hangs off `BusinessMembership`, which only its own
+account can fetch: applications and permits are reached through a verified membership, or by
+the handling agency's officers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+from typing import Self, TypeVar
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+
+from backend.business import applications, codes, reads
+from backend.business.access import Right, allows
+from backend.business.applications import Action
+from backend.business.models import (
+    ApplicationStatus,
+    BusinessKind,
+    BusinessStatus,
+    LegalForm,
+    MemberRole,
+    MembershipStatus,
+    PermitStatus,
+)
+from backend.business.repository.rows import (
+    AgencyRow,
+    ApplicationRow,
+    BusinessRow,
+    MembershipRow,
+    NoticeRow,
+    PermitRow,
+    PermitTypeRow,
+)
+from backend.graphql_api.business.loaders import BusinessLoaders
+from backend.graphql_api.context import Info
+from backend.graphql_api.loaders import HasId
+from backend.graphql_api.nodes import RowNode, node_from, nodes_from
+from backend.graphql_api.pagination import Keyset
+from backend.graphql_api.places.types import GeoPoint
+from backend.i18n import Translated
+
+R = TypeVar("R", bound=HasId)
+N = TypeVar("N")
+
+strawberry.enum(BusinessKind, name="BusinessKind")
+strawberry.enum(LegalForm, name="LegalForm")
+strawberry.enum(BusinessStatus, name="BusinessStatus")
+strawberry.enum(MemberRole, name="BusinessMemberRole")
+strawberry.enum(MembershipStatus, name="BusinessMembershipStatus")
+strawberry.enum(ApplicationStatus, name="BusinessApplicationStatus")
+strawberry.enum(PermitStatus, name="PermitStatus")
+strawberry.enum(
+    Action,
+    name="BusinessApplicationAction",
+    description="SUBMIT, RESUBMIT: the business's staff or representative; WITHDRAW: the "
+    "representative; START_REVIEW, REQUEST_INFO, APPROVE, REJECT: the agency's officers.",
+)
+
+APPLICATIONS_BY_UPDATE = Keyset("business.applications.updated", datetime)
+NOTICES_BY_TIME = Keyset("business.notices.published", datetime)
+
+
+async def visible_nodes(
+    info: Info,
+    ids: Sequence[uuid.UUID],
+    fetch: Callable[[AsyncSession, uuid.UUID | None, Sequence[uuid.UUID]], Awaitable[Sequence[R]]],
+    build: Callable[[R], N],
+) -> list[N | None]:
+    """`node(id:)` for rows only some viewers may see: `fetch` keeps the viewer's."""
+    viewer = await info.context.viewer()
+    async with info.context.read() as session:
+        rows = await fetch(session, None if viewer is None else viewer.id, ids)
+    found = {row.id: row for row in rows}
+    return [build(found[key]) if key in found else None for key in ids]
+
+
+def _text(value: Translated, info: Info) -> str:
+    return value.get(info.context.locale)
+
+
+@strawberry.type(description="A valid certificate, as the public map shows it.")
+class Certificate:
+    row: strawberry.Private[PermitRow]
+    number: str
+    issued_on: date
+    valid_until: date | None
+
+    @classmethod
+    def from_row(cls, row: PermitRow) -> Self:
+        return cls(row=row, number=row.number, issued_on=row.issued_on, valid_until=row.valid_until)
+
+    @strawberry.field
+    async def permit_type(self, info: Info) -> PermitTypeNode | None:
+        loader = BusinessLoaders.of(info).permit_type_by_id
+        return await node_from(loader, self.row.permit_type_id, PermitTypeNode.from_row)
+
+
+@strawberry.type(name="Business", description="A registry entry; public.")
+class BusinessNode(RowNode):
+    row: strawberry.Private[BusinessRow]
+    code: str = strawberry.field(
+        description="Enterprise code (10 digits), branch code (`NNNNNNNNNN-NNN`) or the "
+        "household business's registration number."
+    )
+    kind: BusinessKind
+    name: str = strawberry.field(description="The Vietnamese name, as registered.")
+    english_name: str | None = strawberry.field(description="English or abbreviated name.")
+    legal_form: LegalForm
+    vsic_main: str = strawberry.field(description="Main VSIC 2018 industry code.")
+    vsic_other: list[str]
+    address: str
+    location: GeoPoint | None
+    representative_name: str
+    status: BusinessStatus
+
+    @classmethod
+    def from_row(cls, row: BusinessRow) -> Self:
+        location = None
+        if row.latitude is not None and row.longitude is not None:
+            location = GeoPoint(latitude=row.latitude, longitude=row.longitude)
+        return cls(
+            row=row,
+            code=codes.display_code(row.code, row.kind),
+            kind=row.kind,
+            name=row.name_vi,
+            english_name=row.name_en,
+            legal_form=row.legal_form,
+            vsic_main=row.vsic_main,
+            vsic_other=list(row.vsic_other),
+            address=row.address,
+            location=location,
+            representative_name=row.representative_name,
+            status=row.status,
+        )
+
+    @strawberry.field(description="Valid certificates of publicly listed types (food safety).")
+    async def certificates(self, info: Info) -> list[Certificate]:
+        found = await BusinessLoaders.of(info).certificates_by_business_id.load(self.row.id)
+        return [Certificate.from_row(row) for row in found]
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(BusinessLoaders.of(info).business_by_id, ids, cls.from_row)
+
+
+@strawberry.type(description="A business on the map; the distance belongs to the search.")
+class BusinessEdge(relay.Edge[BusinessNode]):
+    distance_meters: float | None = strawberry.field(
+        default=None, description="Metres from `near`, when the list was searched by distance."
+    )
+
+
+@strawberry.type
+class BusinessConnection(relay.Connection[BusinessNode]):
+    edges: list[BusinessEdge]  # type: ignore[assignment]  # a Connection of richer edges
+
+
+@strawberry.type(description="A document an application must include.")
+class RequiredDocument:
+    code: str
+    name: str
+
+
+@strawberry.type(description="A field of a permit type's form.")
+class FormField:
+    name: str
+    label: str
+    required: bool
+
+
+@strawberry.type(description="A value of an application's form.")
+class FormValue:
+    name: str
+    value: str
+
+
+@strawberry.type(description="A government body that handles permits.")
+class Agency:
+    id: relay.GlobalID
+    name: str
+
+
+def agency_from(row: AgencyRow, info: Info) -> Agency:
+    return Agency(id=relay.GlobalID("Agency", str(row.id)), name=_text(row.name, info))
+
+
+async def agency_of(info: Info, agency_id: uuid.UUID) -> Agency | None:
+    row = await BusinessLoaders.of(info).agency_by_id.load(agency_id)
+    return None if row is None else agency_from(row, info)
+
+
+@strawberry.type(name="PermitType", description="A kind of permit, licence or certificate.")
+class PermitTypeNode(RowNode):
+    row: strawberry.Private[PermitTypeRow]
+    slug: str
+    fee_vnd: int = strawberry.field(description="Fee in đồng.")
+    processing_days: int = strawberry.field(
+        description="Working days the agency has by law, from a complete dossier."
+    )
+    validity_months: int | None = strawberry.field(description="Null: valid until revoked.")
+    renewal_notice_days: int
+    public_certificate: bool = strawberry.field(description="Holders are listed on the map.")
+    unconfirmed: bool = strawberry.field(
+        description="Fee, days or validity not yet checked against a published source."
+    )
+
+    @classmethod
+    def from_row(cls, row: PermitTypeRow) -> Self:
+        return cls(
+            row=row,
+            slug=row.slug,
+            fee_vnd=row.fee_vnd,
+            processing_days=row.processing_days,
+            validity_months=row.validity_months,
+            renewal_notice_days=row.renewal_notice_days,
+            public_certificate=row.public_certificate,
+            unconfirmed=row.unconfirmed,
+        )
+
+    @strawberry.field
+    def name(self, info: Info) -> str:
+        return _text(self.row.name, info)
+
+    @strawberry.field
+    def required_documents(self, info: Info) -> list[RequiredDocument]:
+        return [
+            RequiredDocument(code=str(doc["code"]), name=_text(Translated(doc["name"]), info))
+            for doc in self.row.required_documents
+        ]
+
+    @strawberry.field
+    def form_fields(self, info: Info) -> list[FormField]:
+        return [
+            FormField(
+                name=str(spec["name"]),
+                label=_text(Translated(spec["label"]), info),
+                required=bool(spec.get("required")),
+            )
+            for spec in self.row.form_fields
+        ]
+
+    @strawberry.field
+    async def agency(self, info: Info) -> Agency | None:
+        return await agency_of(info, self.row.agency_id)
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(BusinessLoaders.of(info).permit_type_by_id, ids, cls.from_row)
+
+
+@strawberry.type(name="Permit", description="A permit issued to a business.")
+class PermitNode(RowNode):
+    row: strawberry.Private[PermitRow]
+    number: str
+    status: PermitStatus
+    issued_on: date
+    valid_until: date | None
+
+    @classmethod
+    def from_row(cls, row: PermitRow) -> Self:
+        return cls(
+            row=row,
+            number=row.number,
+            status=row.status,
+            issued_on=row.issued_on,
+            valid_until=row.valid_until,
+        )
+
+    @strawberry.field
+    async def permit_type(self, info: Info) -> PermitTypeNode | None:
+        loader = BusinessLoaders.of(info).permit_type_by_id
+        return await node_from(loader, self.row.permit_type_id, PermitTypeNode.from_row)
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        # Reached through a membership's `permits`; the public sees certificates instead.
+        return [None for _ in ids]
+
+
+@strawberry.type(description="One step of an application's history.")
+class ApplicationStep:
+    from_status: ApplicationStatus | None
+    to_status: ApplicationStatus
+    note: str | None = strawberry.field(description="The officer's request or reason.")
+    at: datetime
+
+
+@strawberry.type(name="BusinessApplication", description="An application for a permit.")
+class ApplicationNode(RowNode):
+    row: strawberry.Private[ApplicationRow]
+    status: ApplicationStatus
+    form: list[FormValue]
+    officer_note: str | None = strawberry.field(
+        description="What the officer asked for (NEEDS_INFO) or why it was rejected."
+    )
+    created_at: datetime
+    submitted_at: datetime | None
+    due_at: datetime | None = strawberry.field(
+        description="The end of the agency's last working day (weekends and public holidays "
+        "skipped), while it is the agency's turn."
+    )
+    due_on: date | None = strawberry.field(description="That last working day, local.")
+    decided_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: ApplicationRow) -> Self:
+        return cls(
+            row=row,
+            status=row.status,
+            form=[FormValue(name=name, value=value) for name, value in sorted(row.form.items())],
+            officer_note=row.officer_note,
+            created_at=row.created_at,
+            submitted_at=row.submitted_at,
+            due_at=row.due_at,
+            due_on=applications.due_day(row.due_at),
+            decided_at=row.decided_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="Whether the agency's deadline has passed.")
+    def overdue(self, info: Info) -> bool:
+        return applications.is_overdue(self.row.due_at, info.context.now())
+
+    @strawberry.field
+    async def permit_type(self, info: Info) -> PermitTypeNode | None:
+        loader = BusinessLoaders.of(info).permit_type_by_id
+        return await node_from(loader, self.row.permit_type_id, PermitTypeNode.from_row)
+
+    @strawberry.field
+    async def business(self, info: Info) -> BusinessNode | None:
+        loader = BusinessLoaders.of(info).business_by_id
+        return await node_from(loader, self.row.business_id, BusinessNode.from_row)
+
+    @strawberry.field(description="Every step, oldest first.")
+    async def history(self, info: Info) -> list[ApplicationStep]:
+        steps = await BusinessLoaders.of(info).history_by_application_id.load(self.row.id)
+        return [
+            ApplicationStep(
+                from_status=step.from_status, to_status=step.to_status, note=step.note, at=step.at
+            )
+            for step in steps
+        ]
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await visible_nodes(info, ids, reads.visible_applications, cls.from_row)
+
+
+@strawberry.type(
+    name="BusinessNotice",
+    description="A notice from an agency to businesses of some sectors and wards.",
+)
+class NoticeNode(RowNode):
+    row: strawberry.Private[NoticeRow]
+    published_at: datetime
+    recipients: int = strawberry.field(description="Businesses it reached.")
+    read_at: datetime | None = strawberry.field(description="When you first opened it.")
+
+    @classmethod
+    def from_row(cls, row: NoticeRow) -> Self:
+        return cls(
+            row=row, published_at=row.published_at, recipients=row.recipients, read_at=row.read_at
+        )
+
+    @strawberry.field
+    def title(self, info: Info) -> str:
+        return _text(self.row.title, info)
+
+    @strawberry.field
+    def body(self, info: Info) -> str:
+        return _text(self.row.body, info)
+
+    @strawberry.field
+    async def agency(self, info: Info) -> Agency | None:
+        return await agency_of(info, self.row.agency_id)
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await visible_nodes(info, ids, reads.visible_notices, cls.from_row)
+
+
+@strawberry.type(
+    name="BusinessMembership",
+    description="Your place in a business: a claim waiting for verification, or your active "
+    "role. Visible only to you.",
+)
+class MembershipNode(RowNode):
+    row: strawberry.Private[MembershipRow]
+    role: MemberRole
+    status: MembershipStatus
+    created_at: datetime
+    decided_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: MembershipRow) -> Self:
+        return cls(
+            row=row,
+            role=row.role,
+            status=row.status,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+        )
+
+    @strawberry.field
+    async def business(self, info: Info) -> BusinessNode | None:
+        loader = BusinessLoaders.of(info).business_by_id
+        return await node_from(loader, self.row.business_id, BusinessNode.from_row)
+
+    @strawberry.field(description="What you may do: READ, APPLY, MANAGE (none until verified).")
+    def rights(self) -> list[str]:
+        if self.row.status is not MembershipStatus.ACTIVE:
+            return []
+        return [right.value.upper() for right in Right if allows(self.row.role, right)]
+
+    @strawberry.field(description="The business's applications, latest change first.")
+    async def applications(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[ApplicationNode]:
+        page = APPLICATIONS_BY_UPDATE.page(first, after)
+        async with info.context.read() as session:
+            rows = await reads.applications_of(
+                session, self.row, after=page.after, limit=page.limit
+            )
+        return page.connection(
+            rows, node=ApplicationNode.from_row, key=lambda row: (row.updated_at, row.id)
+        )
+
+    @strawberry.field(description="Notices the business received, newest first.")
+    async def notices(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[NoticeNode]:
+        page = NOTICES_BY_TIME.page(first, after)
+        async with info.context.read() as session:
+            rows = await reads.notices_of(session, self.row, after=page.after, limit=page.limit)
+        return page.connection(
+            rows, node=NoticeNode.from_row, key=lambda row: (row.published_at, row.id)
+        )
+
+    @strawberry.field(description="The business's permits, latest first (none until verified).")
+    async def permits(self, info: Info) -> list[PermitNode]:
+        if self.row.status is not MembershipStatus.ACTIVE:
+            return []
+        found = await BusinessLoaders.of(info).permits_by_business_id.load(self.row.business_id)
+        return [PermitNode.from_row(row) for row in found]
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await visible_nodes(info, ids, reads.own_memberships, cls.from_row)

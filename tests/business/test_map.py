@@ -1,0 +1,91 @@
+"""The certified-business map: anonymous, public, only businesses holding a valid food-safety
+certificate, searchable by name without accents, by industry and near a point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.business.conftest import PHAM_NGU_LAO, ok, send
+from tests.support.graphql import data, only_error
+
+
+def _names(answer: dict[str, Any]) -> list[str]:
+    return [edge["node"]["name"] for edge in answer["certifiedBusinesses"]["edges"]]
+
+
+async def test_only_certified_businesses_nearest_first(seeded: Any) -> None:
+    found = await ok(seeded, "CertifiedBusinesses", {"near": PHAM_NGU_LAO})
+    edges = found["certifiedBusinesses"]["edges"]
+    assert _names(found) == [
+        "Công ty TNHH Nhà hàng Hương Sen (demo)",
+        "Quán bún bò Đông Ba (demo)",
+    ]
+    assert edges[0]["distanceMeters"] < edges[1]["distanceMeters"]
+    restaurant = edges[0]["node"]
+    assert restaurant["code"] == "3300912348"
+    assert restaurant["certificates"] == [
+        {
+            "number": "ATTP-2025-0001DEMO",
+            "issuedOn": "2025-03-10",
+            "validUntil": "2028-03-09",
+            "permitType": {
+                "id": restaurant["certificates"][0]["permitType"]["id"],
+                "name": "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+            },
+        }
+    ]
+
+
+async def test_search_forgives_accents_and_industry_narrows(seeded: Any) -> None:
+    assert _names(await ok(seeded, "CertifiedBusinesses", {"search": "bun bo dong ba"})) == [
+        "Quán bún bò Đông Ba (demo)"
+    ]
+    assert _names(await ok(seeded, "CertifiedBusinesses", {"vsic": "561"})) == [
+        "Công ty TNHH Nhà hàng Hương Sen (demo)",
+        "Quán bún bò Đông Ba (demo)",
+    ]
+    assert _names(await ok(seeded, "CertifiedBusinesses", {"vsic": "5510"})) == []
+
+
+async def test_pages_follow_on(seeded: Any) -> None:
+    document = (
+        "query($after: String) { certifiedBusinesses(first: 1, after: $after) "
+        "{ edges { node { name } } pageInfo { hasNextPage endCursor } } }"
+    )
+    first = data(await seeded(document))["certifiedBusinesses"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = data(await seeded(document, {"after": first["pageInfo"]["endCursor"]}))
+    assert _names(rest) == ["Quán bún bò Đông Ba (demo)"]
+
+
+async def test_bad_filters_name_their_argument(seeded: Any) -> None:
+    for variables, field in [
+        ({"vsic": "5a"}, "vsic"),
+        ({"search": "  "}, "search"),
+        ({"near": {"latitude": 95, "longitude": 107}}, "near"),
+    ]:
+        error = only_error(await send(seeded, "CertifiedBusinesses", variables))
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}, variables
+
+
+async def test_permit_types_are_public_data(seeded: Any) -> None:
+    answer = await seeded(
+        "query { businessPermitTypes { edges { node { slug name processingDays "
+        "validityMonths agency { name } formFields { name required } } } } }",
+        language="en",
+    )
+    nodes = [edge["node"] for edge in answer["data"]["businessPermitTypes"]["edges"]]
+    food = next(node for node in nodes if node["slug"] == "food-safety-certificate")
+    assert food == {
+        "slug": "food-safety-certificate",
+        "name": "Food safety establishment certificate",
+        "processingDays": 20,
+        "validityMonths": 36,
+        "agency": {"name": "Sub-department of Food Safety and Hygiene"},
+        "formFields": [
+            {"name": "seats", "required": True},
+            {"name": "kitchenArea", "required": True},
+            {"name": "staffTrained", "required": False},
+        ],
+    }
+    assert len(nodes) == 4
