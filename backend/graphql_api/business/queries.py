@@ -75,23 +75,17 @@ class BusinessQuery:
                 after=page.after,
                 limit=page.limit,
             )
-        plain = page.connection(
+        by_distance = order is DirectoryOrder.DISTANCE
+        edges, page_info = page.edges_of(
             hits,
-            node=lambda hit: BusinessNode.from_row(hit.row),
+            edge=lambda hit, cursor: BusinessEdge(
+                node=BusinessNode.from_row(hit.row),
+                cursor=cursor,
+                distance_meters=round(hit.key, 1) if by_distance else None,
+            ),
             key=lambda hit: (hit.key, hit.row.id),
         )
-        by_distance = order is DirectoryOrder.DISTANCE
-        return BusinessConnection(
-            edges=[
-                BusinessEdge(
-                    node=edge.node,
-                    cursor=edge.cursor,
-                    distance_meters=round(hit.key, 1) if by_distance else None,
-                )
-                for edge, hit in zip(plain.edges, hits, strict=False)
-            ],
-            page_info=plain.page_info,
-        )
+        return BusinessConnection(edges=edges, page_info=page_info)
 
     @strawberry.field(description="Kinds of permits a business can apply for, by name.")
     async def business_permit_types(
