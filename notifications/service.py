@@ -179,16 +179,15 @@ async def preferences(session: AsyncSession, user_id: uuid.UUID) -> Preferences:
 async def preferences_of_many(
     session: AsyncSession, user_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Preferences]:
-    disabled: dict[uuid.UUID, set[Category]] = {user_id: set() for user_id in user_ids}
-    for row in await repository.category_preferences(session, user_ids):
-        if not row.enabled:
-            disabled[row.user_id].add(row.category)
-    quiet = await repository.settings_of_many(session, user_ids)
+    disabled: dict[uuid.UUID, set[Category]] = {}
+    for user_id, category in await repository.disabled_categories(session, user_ids):
+        disabled.setdefault(user_id, set()).add(category)
+    quiet = await repository.quiet_hours_of(session, user_ids)
     return {
         user_id: Preferences(
-            disabled=frozenset(disabled[user_id]),
-            quiet_start=quiet[user_id].quiet_start if user_id in quiet else None,
-            quiet_end=quiet[user_id].quiet_end if user_id in quiet else None,
+            disabled=frozenset(disabled.get(user_id, ())),
+            quiet_start=quiet.get(user_id, (None, None))[0],
+            quiet_end=quiet.get(user_id, (None, None))[1],
         )
         for user_id in user_ids
     }

@@ -17,7 +17,7 @@ from backend.settings import Settings
 from backend.worker.runtime import DomainTask
 from notifications import repository, service
 from notifications.dispatch import Dispatcher, retry_delay
-from notifications.gateways import PushGateway, gateway_for
+from notifications.gateways import GatewayKind, PushGateway, gateway_for
 from notifications.rate_limiter import RateLimiter, rate_limiter
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,8 @@ SWEEP_LIMIT = 50_000
 
 
 @cache
-def _gateway(credentials_file: Path | None, endpoint: str | None) -> PushGateway:
-    return gateway_for(credentials_file, endpoint)
+def _gateway(credentials_file: Path | None, endpoint: str | None, kind: GatewayKind) -> PushGateway:
+    return gateway_for(credentials_file, endpoint, kind)
 
 
 @cache
@@ -40,7 +40,7 @@ def dispatcher(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
     redis_url = settings.broker_url if (settings.broker_url or "").startswith("redis") else None
     return Dispatcher(
         sessions,
-        _gateway(settings.fcm_credentials_file, settings.fcm_endpoint),
+        _gateway(settings.fcm_credentials_file, settings.fcm_endpoint, settings.push_gateway),
         _limiter(settings.push_rate_per_second, redis_url),
         chunk=settings.push_chunk_size,
     )

@@ -243,6 +243,7 @@ class FakeFCM:
         self._ids = itertools.count(1)
         self._tokens: set[str] = set()
         self._failures: dict[str, _Failure] = {}
+        self._delays: dict[str, float] = {}
         self._messages: list[dict[str, Any]] = []
         self._attempts: list[Attempt] = []
         self._token_requests = 0
@@ -374,6 +375,12 @@ class FakeFCM:
         with self._lock:
             self._failures[target] = _Failure(error, times, retry_after)
 
+    def delay(self, target: str, seconds: float) -> None:
+        """Answer sends to `target` only after `seconds` (a read timeout on the client's side);
+        the message is still delivered, as FCM may well have done."""
+        with self._lock:
+            self._delays[target] = seconds
+
     def succeed(self, target: str) -> None:
         """Drop a scripted failure, so the target is delivered again."""
         with self._lock:
@@ -428,6 +435,7 @@ class FakeFCM:
             self._messages.clear()
             self._attempts.clear()
             self._failures.clear()
+            self._delays.clear()
             self._token_requests = 0
             self._rejected_token_requests = 0
 
@@ -478,6 +486,10 @@ class FakeFCM:
         except (ValueError, KeyError, TypeError) as exc:
             return self._record(None, None, False, _invalid(f"Invalid JSON payload: {exc}"))
         field, target = _target(message)
+        with self._lock:
+            delay = self._delays.get(target) if target is not None else None
+        if delay:
+            time.sleep(delay)
         validate_only = bool(request.get("validate_only", False))
         scheme, _, token = (authorization or "").partition(" ")
         with self._lock:
