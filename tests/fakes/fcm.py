@@ -214,16 +214,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _reply(self, reply: _Reply) -> None:
         payload = json.dumps(reply.body).encode()
-        self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.end_headers()
         try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.end_headers()
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client died mid-request: as with the real FCM
+            self.close_connection = True  # the client gave up or died: as with the real FCM
 
 
 class FakeFCM:
