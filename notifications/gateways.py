@@ -28,6 +28,10 @@ GatewayKind = Literal["http", "send_each"]
 class PushGateway(Protocol):
     async def send(self, pushes: Sequence[OutgoingPush]) -> list[PushResult]: ...
 
+    async def close(self) -> None:
+        """Let go of the current event loop's connections."""
+        ...
+
 
 class LogGateway:
     """The embedded default: the inbox already holds the notification; the log shows the push."""
@@ -39,6 +43,9 @@ class LogGateway:
                 extra={"device_id": push.device_id, "type": push.content.data.get("type")},
             )
         return [PushResult(Outcome.SENT, message_id=None) for _ in pushes]
+
+    async def close(self) -> None:
+        return None
 
 
 def firebase_app(credentials_file: Path, endpoint: str | None = None) -> firebase_admin.App:
@@ -75,6 +82,9 @@ class FcmGateway:
 
     async def send(self, pushes: Sequence[OutgoingPush]) -> list[PushResult]:
         return await asyncio.to_thread(self._send, pushes)
+
+    async def close(self) -> None:
+        return None  # firebase-admin's session lives as long as its app
 
     def _send(self, pushes: Sequence[OutgoingPush]) -> list[PushResult]:
         results: list[PushResult] = []

@@ -324,8 +324,10 @@ class FakeFCM:
                 self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             return self._private_key
 
-    def service_account_file(self, directory: Path) -> Path:
-        """Write a service-account JSON whose token_uri is this fake, so google-auth uses it."""
+    def service_account_file(self, directory: Path, token_uri: str | None = None) -> Path:
+        """Write a service-account JSON whose token_uri is this fake (or `token_uri`), so
+        google-auth fetches its access tokens there."""
+        token_uri = token_uri or self.token_uri
         pem = self._key().private_bytes(
             encoding=serialization.Encoding.PEM,
             format=serialization.PrivateFormat.PKCS8,
@@ -339,7 +341,7 @@ class FakeFCM:
             "client_email": self.client_email,
             "client_id": "100000000000000000001",
             "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-            "token_uri": self.token_uri,
+            "token_uri": token_uri,
             "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
             "client_x509_cert_url": (
                 "https://www.googleapis.com/robot/v1/metadata/x509/"
@@ -348,7 +350,8 @@ class FakeFCM:
             "universe_domain": "googleapis.com",
         }
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"fake-fcm-{self.project_id}-{self.port}.json"
+        port = token_uri.rsplit(":", 1)[-1].split("/")[0]
+        path = directory / f"fake-fcm-{self.project_id}-{port}.json"
         path.write_text(json.dumps(info, indent=2))
         return path
 
