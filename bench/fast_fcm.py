@@ -36,15 +36,20 @@ _TARGETS = tuple(
 class Counts:
     def __init__(self) -> None:
         self.per_target: Counter[bytes] = Counter()
+        self.per_second: Counter[int] = Counter()  # arrivals per wall-clock second
         self.messages = 0
         self.subscriptions = 0
         self.first_topic_send: dict[str, float] = {}  # time.time() of each topic's first send
+        self.first_message_at = self.last_message_at = 0.0
 
     def summary(self, cpu_seconds: float) -> dict[str, object]:
         return {
             "messages": self.messages,
             "distinct_targets": len(self.per_target),
             "sent_twice": sum(1 for n in self.per_target.values() if n > 1),
+            "peak_messages_in_one_second": max(self.per_second.values(), default=0),
+            "first_message_at": self.first_message_at,
+            "last_message_at": self.last_message_at,
             "subscriptions": self.subscriptions,
             "first_topic_send": self.first_topic_send,
             "cpu_seconds": round(cpu_seconds, 3),
@@ -95,6 +100,10 @@ class _Http(asyncio.Protocol):
     def _send(self, body: bytes) -> bytes:
         counts = self.counts
         counts.messages += 1
+        now = time.time()
+        counts.per_second[int(now)] += 1
+        counts.first_message_at = counts.first_message_at or now
+        counts.last_message_at = now
         for marker in _TARGETS:
             at = body.find(marker)
             if at >= 0:
