@@ -29,15 +29,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
-from backend.i18n import Locale
+from backend.i18n import Locale, Translated
 from notifications import repository
-from notifications.fcm_body import OutgoingPush, PushContent
+from notifications.fcm_body import ADDRESS_OF, OutgoingPush, PushContent
 from notifications.gateways import PushGateway
 from notifications.messages import data_payload
 from notifications.models import DeliveryStatus
@@ -56,7 +57,7 @@ MAX_INLINE_WAIT = 5.0  # seconds a dispatch waits for its turn; longer becomes a
 DEFAULT_BACKOFF = 1.0  # seconds every worker pauses after a 429/503 without Retry-After
 UNKNOWN_SENDS = 2  # a push whose outcome was unknown is sent at most this often
 
-Key = tuple[uuid.UUID, uuid.UUID]  # (notification, device)
+Key = tuple[uuid.UUID, uuid.UUID | None]  # (notification, device)
 
 
 @dataclass
@@ -157,10 +158,14 @@ class Dispatcher:
                     continue
                 content = contents.get(target.locale)
                 if content is None:
-                    content = contents[target.locale] = _content(notification, target.locale)
+                    content = contents[target.locale] = content_for(notification, target.locale)
                 plan.pushes.append(
                     OutgoingPush(
-                        notification.id, target.id, target.target, target.target_kind, content
+                        notification.id,
+                        target.id,
+                        target.target,
+                        ADDRESS_OF[target.target_kind],
+                        content,
                     )
                 )
         await repository.count_attempt(session, attempted)
@@ -201,7 +206,7 @@ class Dispatcher:
             report.unknown += result.outcome is Outcome.UNKNOWN
             if result.outcome is Outcome.SENT:
                 report.sent += 1
-            elif result.outcome is Outcome.DEAD_TARGET:
+            elif result.outcome is Outcome.DEAD_TARGET and push.device_id is not None:
                 dead.append(push.device_id)
                 report.dead_targets += 1
             elif status is DeliveryStatus.RETRYING:
@@ -233,16 +238,37 @@ def retry_delay(attempt: int, retry_after: float | None) -> float:
     return max(backoff, retry_after or 0.0)
 
 
-def _content(notification: Claimed, locale: Locale) -> PushContent:
+class _Stored(Protocol):
+    """A stored notification or broadcast, as far as its push is concerned."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def urgent(self) -> bool: ...
+    @property
+    def title(self) -> Translated: ...
+    @property
+    def body(self) -> Translated: ...
+    @property
+    def deep_link(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def collapse_key(self) -> str | None: ...
+    @property
+    def ttl_seconds(self) -> int: ...
+
+
+def content_for(stored: _Stored, locale: Locale) -> PushContent:
     return PushContent(
-        title=notification.title.get(locale),
-        body=notification.body.get(locale),
-        data=data_payload(
-            str(notification.id), notification.type, notification.deep_link, notification.data
-        ),
-        urgent=notification.urgent,
-        collapse_key=notification.collapse_key or str(notification.id),
-        ttl_seconds=notification.ttl_seconds,
+        title=stored.title.get(locale),
+        body=stored.body.get(locale),
+        data=data_payload(str(stored.id), stored.type, stored.deep_link, stored.data),
+        urgent=stored.urgent,
+        collapse_key=stored.collapse_key or str(stored.id),
+        ttl_seconds=stored.ttl_seconds,
     )
 
 

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from firebase_admin import messaging
@@ -38,12 +39,23 @@ class PushContent:
     ttl_seconds: int
 
 
+class Address(StrEnum):
+    """What `OutgoingPush.target` is; each value is the name of `Message`'s field for it."""
+
+    TOKEN = "token"  # noqa: S105 - a kind of address, not a secret
+    FID = "fid"
+    TOPIC = "topic"
+
+
+ADDRESS_OF = {TargetKind.TOKEN: Address.TOKEN, TargetKind.FID: Address.FID}
+
+
 @dataclass(frozen=True, slots=True)
 class OutgoingPush:
-    notification_id: uuid.UUID
-    device_id: uuid.UUID
+    notification_id: uuid.UUID  # or the broadcast's id
+    device_id: uuid.UUID | None  # None for a topic
     target: str
-    target_kind: TargetKind
+    target_kind: Address
     content: PushContent
 
 
@@ -55,10 +67,7 @@ def to_message(push: OutgoingPush, *, target: str | None = None) -> messaging.Me
         "apns-expiration": str(int(time.time()) + content.ttl_seconds),
         "apns-collapse-id": content.collapse_key,
     }
-    address = push.target if target is None else target
-    addressed: dict[str, Any] = (
-        {"fid": address} if push.target_kind is TargetKind.FID else {"token": address}
-    )
+    addressed: dict[str, Any] = {push.target_kind.value: push.target if target is None else target}
     return messaging.Message(
         notification=messaging.Notification(title=content.title, body=content.body),
         data=content.data,
@@ -85,7 +94,7 @@ class BodyTemplates:
     """Request bodies of a batch of pushes, encoded once per (content, target kind)."""
 
     def __init__(self) -> None:
-        self._templates: dict[tuple[int, TargetKind], tuple[bytes, bytes]] = {}
+        self._templates: dict[tuple[int, Address], tuple[bytes, bytes]] = {}
 
     def bodies(self, pushes: Sequence[OutgoingPush]) -> list[bytes]:
         return [self.body(push) for push in pushes]
@@ -93,6 +102,8 @@ class BodyTemplates:
     def body(self, push: OutgoingPush) -> bytes:
         # Keyed by identity: the dispatcher shares one PushContent per notification and language
         # and keeps it alive for the whole batch.
+        if push.target_kind is Address.TOPIC:  # one request per topic: nothing to reuse
+            return encode(to_message(push))
         key = (id(push.content), push.target_kind)
         template = self._templates.get(key)
         if template is None:

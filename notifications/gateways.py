@@ -18,6 +18,7 @@ from notifications import firebase_private
 from notifications.fcm_body import OutgoingPush, to_message
 from notifications.fcm_http import HttpGateway
 from notifications.outcomes import Outcome, PushResult, classify, parse_retry_after
+from notifications.topics import FirebaseTopics, LogTopics, TopicManager
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,12 @@ def _retry_after(error: Any) -> float | None:
     response = getattr(error, "http_response", None)
     value = response.headers.get("Retry-After") if response is not None else None
     return parse_retry_after(value)
+
+
+def topic_manager_for(credentials_file: Path | None, endpoint: str | None = None) -> TopicManager:
+    if credentials_file is None:
+        return LogTopics()
+    return FirebaseTopics(firebase_app(credentials_file, endpoint))
 
 
 def gateway_for(

@@ -174,8 +174,8 @@ class TopicSubscription(Base):
 
 class Broadcast(IdMixin, CreatedAtMixin, Base):
     """A public alert to everyone in a ward: one FCM request per language topic, no inbox rows.
-    Until `dispatched_at` is set it is an outbox row the sweep re-sends (topics in `sent_topics`
-    are not sent again)."""
+    Until `dispatched_at` is set it is an outbox row the sweep re-sends; a topic whose outcome is
+    recorded is not sent again."""
 
     __tablename__ = "push_broadcasts"
     __table_args__ = (Index(None, "dispatched_at"),)
@@ -190,7 +190,7 @@ class Broadcast(IdMixin, CreatedAtMixin, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON_DOCUMENT)
     collapse_key: Mapped[str | None] = mapped_column(String(64))
     ttl_seconds: Mapped[int] = mapped_column(Integer)
-    sent_topics: Mapped[list[str]] = mapped_column(JSON_DOCUMENT)
+    topic_outcomes: Mapped[dict[str, str]] = mapped_column(JSON_DOCUMENT)  # topic -> outcome
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

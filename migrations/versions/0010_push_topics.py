@@ -74,7 +74,7 @@ def upgrade() -> None:
         sa.Column("data", JSON_DOCUMENT, nullable=False),
         sa.Column("collapse_key", sa.String(64), nullable=True),
         sa.Column("ttl_seconds", sa.Integer(), nullable=False),
-        sa.Column("sent_topics", JSON_DOCUMENT, nullable=False),
+        sa.Column("topic_outcomes", JSON_DOCUMENT, nullable=False),
         sa.Column("dispatched_at", UTCDateTime(), nullable=True),
         sa.Column("lease_owner", sa.String(64), nullable=True),
         sa.Column("lease_until", UTCDateTime(), nullable=True),

@@ -14,7 +14,14 @@ background thread, HTTP/1.1 keep-alive):
   `{"name": "projects/<project_id>/messages/<id>"}`, unless a failure was scripted for the
   message's target (`token` or `fid`) with `fail()`, in which case it answers with FCM v1's error
   body (`google.firebase.fcm.v1.FcmError` detail) so firebase-admin raises its own exception
-  classes (`UnregisteredError`, `QuotaExceededError`, ...).
+  classes (`UnregisteredError`, `QuotaExceededError`, ...). A topic is a target like any other
+  (`sent_to("ward-phu-hoi-vi")`); `delay()` answers late (a read timeout for the client, while
+  the message is delivered all the same).
+* Topic management as firebase-admin >= 7.7 calls it (FCM v1, one request per token; the IID
+  `iid/v1:batchAdd` API is only behind its deprecated `*_legacy` functions):
+  `POST /v1/projects/<p>/registrations/<token>/topicSubscriptions?topic_name=<topic>` and
+  `DELETE …/topicSubscriptions/<topic>`; `subscribers(topic)` shows the result and
+  `fail_topic_management(times)` refuses requests with 429.
 
 Pointing firebase-admin at it takes three steps, which `firebase_app()` performs and undoes:
 
@@ -61,7 +68,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import firebase_admin
 import jwt
@@ -202,12 +209,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/token":
             reply = fake._handle_token(body)
+        elif "/registrations/" in path:
+            reply = fake._handle_topic(self.path, self.headers.get("Authorization"), subscribe=True)
         elif path.startswith("/v1/projects/") and path.endswith("/messages:send"):
             project = path.removeprefix("/v1/projects/").removesuffix("/messages:send")
             reply = fake._handle_send(project, self.headers.get("Authorization"), body)
         else:
             reply = _Reply(404, google_error(404, "NOT_FOUND", f"No such endpoint: {path}"))
         self._reply(reply)
+
+    def do_DELETE(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if "/registrations/" in path:
+            fake = self.server.fake
+            self._reply(
+                fake._handle_topic(path, self.headers.get("Authorization"), subscribe=False)
+            )
+        else:
+            self._reply(_Reply(404, google_error(404, "NOT_FOUND", f"No such endpoint: {path}")))
 
     def do_GET(self) -> None:
         self._reply(_Reply(404, google_error(404, "NOT_FOUND", "Only POST is served.")))
@@ -244,6 +263,9 @@ class FakeFCM:
         self._tokens: set[str] = set()
         self._failures: dict[str, _Failure] = {}
         self._delays: dict[str, float] = {}
+        self._subscribers: dict[str, set[str]] = {}
+        self._topic_failures = 0
+        self._topic_requests = 0
         self._messages: list[dict[str, Any]] = []
         self._attempts: list[Attempt] = []
         self._token_requests = 0
@@ -384,6 +406,12 @@ class FakeFCM:
         with self._lock:
             self._delays[target] = seconds
 
+    def fail_topic_management(self, times: int) -> None:
+        """Refuse the next `times` topic (un)subscription requests with 429 QUOTA_EXCEEDED
+        (a status firebase-admin does not retry by itself)."""
+        with self._lock:
+            self._topic_failures = times
+
     def succeed(self, target: str) -> None:
         """Drop a scripted failure, so the target is delivered again."""
         with self._lock:
@@ -428,6 +456,17 @@ class FakeFCM:
         with self._lock:
             return [m for m in self._messages if _target(m)[1] == target]
 
+    def subscribers(self, topic: str) -> set[str]:
+        """Tokens currently subscribed to `topic`."""
+        with self._lock:
+            return set(self._subscribers.get(topic, ()))
+
+    @property
+    def topic_requests(self) -> int:
+        """Topic (un)subscription requests, one per token, accepted or not."""
+        with self._lock:
+            return self._topic_requests
+
     def attempts_for(self, target: str) -> int:
         with self._lock:
             return sum(1 for a in self._attempts if a.target == target)
@@ -439,6 +478,8 @@ class FakeFCM:
             self._attempts.clear()
             self._failures.clear()
             self._delays.clear()
+            self._subscribers.clear()
+            self._topic_failures = self._topic_requests = 0
             self._token_requests = 0
             self._rejected_token_requests = 0
 
@@ -529,6 +570,32 @@ class FakeFCM:
             )
         return reply
 
+    def _handle_topic(self, path: str, authorization: str | None, *, subscribe: bool) -> _Reply:
+        """FCM v1 topic management, as firebase-admin >= 7.7 calls it, one token per request:
+        POST .../registrations/<token>/topicSubscriptions?topic_name=<topic> and
+        DELETE .../registrations/<token>/topicSubscriptions/<topic>?allow_missing=true."""
+        route, _, query = path.partition("?")
+        token = unquote(route.split("/registrations/", 1)[1].split("/", 1)[0])
+        if subscribe:
+            topic = parse_qs(query).get("topic_name", [""])[0]
+        else:
+            topic = unquote(route.rsplit("/topicSubscriptions/", 1)[-1])
+        scheme, _, bearer = (authorization or "").partition(" ")
+        with self._lock:
+            self._topic_requests += 1
+            if scheme.lower() != "bearer" or bearer not in self._tokens:
+                return _Reply(401, google_error(401, "UNAUTHENTICATED", _UNAUTHENTICATED_MESSAGE))
+            if self._topic_failures > 0:
+                self._topic_failures -= 1
+                http_status, status, message = _ERRORS["QUOTA_EXCEEDED"]
+                return _Reply(http_status, google_error(http_status, status, message))
+            members = self._subscribers.setdefault(topic, set())
+            if subscribe:
+                members.add(token)
+            else:
+                members.discard(token)
+        return _Reply(200, {})
+
     def _take_failure(self, target: str | None) -> _Failure | None:
         """Consume one scripted failure for the target; caller holds the lock."""
         failure = self._failures.get(target) if target is not None else None
@@ -608,6 +675,7 @@ def firebase_app(
     firebase_private.set_fcm_url(fcm.fcm_url)
     try:
         firebase_private.create_messaging_service(app)
+        firebase_private.set_topic_management_origin(app, fcm.base_url)
         if production_pool:
             firebase_private.mount_connection_pool(app, fcm.base_url, retry)
         yield app

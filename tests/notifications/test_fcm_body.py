@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from firebase_admin import messaging
 
-from notifications.fcm_body import BodyTemplates, OutgoingPush, PushContent, to_message
-from notifications.models import TargetKind
+from notifications.fcm_body import Address, BodyTemplates, OutgoingPush, PushContent, to_message
 
 CONTENT = PushContent(
     title='Cảnh báo "lũ" \\ sông Hương',
@@ -22,7 +21,7 @@ CONTENT = PushContent(
 )
 
 
-def push(target: str, kind: TargetKind = TargetKind.TOKEN, content: PushContent = CONTENT) -> Any:
+def push(target: str, kind: Address = Address.TOKEN, content: PushContent = CONTENT) -> Any:
     return OutgoingPush(uuid.uuid4(), uuid.uuid4(), target, kind, content)
 
 
@@ -31,13 +30,13 @@ def firebase_admins_body(message: messaging.Message) -> dict[str, Any]:
     return {"message": messaging._MessagingService.encode_message(message)}
 
 
-@pytest.mark.parametrize("kind", [TargetKind.TOKEN, TargetKind.FID])
+@pytest.mark.parametrize("kind", [Address.TOKEN, Address.FID, Address.TOPIC])
 @pytest.mark.parametrize("target", ["dXk:APA91b-token_1", 'odd"token\\with\u00e9'])
 def test_spliced_body_equals_firebase_admins_encoding(
-    kind: TargetKind, target: str, monkeypatch: pytest.MonkeyPatch
+    kind: Address, target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("time.time", lambda: 1_800_000_000.0)  # apns-expiration is now + ttl
-    outgoing = push(target, kind)
+    outgoing = push("ward-phu-hoi-vi" if kind is Address.TOPIC else target, kind)
 
     body = BodyTemplates().body(outgoing)
 
