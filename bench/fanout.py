@@ -31,6 +31,7 @@ from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.settings import Settings
 from backend.worker.celery_app import create_celery
+from bench import fast_fcm
 from notifications.messages import PushMessage, Text
 from notifications.models import Category
 from notifications.service import notify
@@ -138,6 +139,53 @@ async def enqueue(settings: Settings, users: list[uuid.UUID]) -> float:
     return time.perf_counter() - started
 
 
+def worker_env(url: str, scratch: Path, fcm: dict[str, str]) -> dict[str, str]:
+    """What the benchmark's workers (and its own settings) are configured with."""
+    return {
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CITIZEN_VAR_DIR": str(scratch),
+        "FCM_CREDENTIALS_FILE": fcm["credentials"],
+        "FCM_ENDPOINT": fcm["fcm_url"],
+    }
+
+
+def start_workers(
+    env: dict[str, str], count: int, concurrency: int
+) -> list[subprocess.Popen[bytes]]:
+    return [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "backend.worker.main",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={concurrency}",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"bench{number}@%h",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stderr=subprocess.DEVNULL,
+        )
+        for number in range(count)
+    ]
+
+
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=60)
+
+
 def wait_until_idle(workers: list[subprocess.Popen[bytes]]) -> float:
     """Wait until the workers have started (their CPU stops growing); return that CPU."""
     before = -1.0
@@ -169,58 +217,15 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="citizen-bench-"))
     url = create_postgres_database()
     redis.Redis.from_url(REDIS_URL).flushdb()
-    fake = subprocess.Popen(
-        [sys.executable, "-m", "bench.fast_fcm", str(scratch)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert fake.stdout is not None
-    fcm = json.loads(fake.stdout.readline())
-    settings = Settings(
-        DATABASE_URL=url,
-        CELERY_BROKER_URL=REDIS_URL,
-        CITIZEN_VAR_DIR=scratch,
-        FCM_CREDENTIALS_FILE=fcm["credentials"],
-        FCM_ENDPOINT=fcm["fcm_url"],
-    )
+    fake, fcm = fast_fcm.start(scratch)
+    env = worker_env(url, scratch, fcm)
+    env |= {"PUSH_RATE_PER_SECOND": str(args.rate or 1_000_000), "PUSH_GATEWAY": args.gateway}
+    settings = Settings(**env)
     workers: list[subprocess.Popen[bytes]] = []
     try:
         migrate.upgrade(settings)
         users = asyncio.run(load_people(url, args.devices))
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "CELERY_BROKER_URL": REDIS_URL,
-            "CITIZEN_VAR_DIR": str(scratch),
-            "FCM_CREDENTIALS_FILE": fcm["credentials"],
-            "FCM_ENDPOINT": fcm["fcm_url"],
-            "PUSH_RATE_PER_SECOND": str(args.rate or 1_000_000),
-            "PUSH_GATEWAY": args.gateway,
-        }
-        workers = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "backend.worker.main",
-                    "worker",
-                    "--pool=prefork",
-                    f"--concurrency={args.concurrency}",
-                    "--loglevel=WARNING",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "-n",
-                    f"bench{number}@%h",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-            for number in range(args.workers)
-        ]
+        workers = start_workers(env, args.workers, args.concurrency)
         worker_cpu = wait_until_idle(workers)  # started, imports done: not counted
         enqueue_seconds = asyncio.run(enqueue(settings, users))
         started = time.perf_counter()
@@ -243,14 +248,9 @@ def main() -> None:
             "worker_cpu_ms_per_message": round(1000 * worker_cpu / args.devices, 3),
         }
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=60)
-        fake.terminate()
-        tail = fake.communicate(timeout=60)[0].strip().splitlines()
+        stop_workers(workers)
+        counted = fast_fcm.stop(fake)
         drop_postgres_database(url)
-    counted = json.loads(tail[-1]) if tail else {}
     result["fake_fcm"] = counted
     span = counted["last_message_at"] - counted["first_message_at"]
     result["messages_per_s_first_to_last"] = round(args.devices / span, 1) if span else None

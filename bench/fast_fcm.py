@@ -15,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import uvloop
 
@@ -136,6 +138,26 @@ async def serve(directory: Path) -> None:
     await stop.wait()
     server.close()
     print(json.dumps(counts.summary(time.process_time() - started)), flush=True)
+
+
+def start(directory: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """Run the fake in its own process; return it and its `fcm_url` and `credentials`."""
+    fake = subprocess.Popen(
+        [sys.executable, "-m", "bench.fast_fcm", str(directory)],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert fake.stdout is not None
+    return fake, json.loads(fake.stdout.readline())
+
+
+def stop(fake: subprocess.Popen[str]) -> dict[str, Any]:
+    """Stop the fake and return its counts."""
+    fake.terminate()
+    tail = fake.communicate(timeout=60)[0].strip().splitlines()
+    counts: dict[str, Any] = json.loads(tail[-1]) if tail else {}
+    return counts
 
 
 def main() -> None:

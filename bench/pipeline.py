@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -32,6 +30,7 @@ from backend.db.engine import create_engine, create_session_factory
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.settings import Settings
+from bench import fast_fcm
 from bench.fanout import ALERT, load_people
 from notifications.dispatch import Dispatcher, DispatchReport
 from notifications.fcm_body import OutgoingPush
@@ -151,22 +150,14 @@ def main() -> None:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="citizen-bench-"))
     url = create_postgres_database()
-    fake = subprocess.Popen(
-        [sys.executable, "-m", "bench.fast_fcm", str(scratch)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert fake.stdout is not None
-    fcm = json.loads(fake.stdout.readline())
+    fake, fcm = fast_fcm.start(scratch)
     try:
         migrate.upgrade(Settings(DATABASE_URL=url, CITIZEN_VAR_DIR=scratch))
         result = uvloop.run(run(url, fcm, args.people, args.rounds))
     finally:
-        fake.terminate()
-        tail = fake.communicate(timeout=60)[0].strip().splitlines()
+        counted = fast_fcm.stop(fake)
         drop_postgres_database(url)
-    result["fake_fcm"] = json.loads(tail[-1]) if tail else None
+    result["fake_fcm"] = counted
     print(json.dumps(result, indent=2))
 
 
