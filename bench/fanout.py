@@ -21,9 +21,11 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import redis
+from sqlalchemy import text
 
 from backend.db import migrate
 from backend.db.engine import create_engine, create_session_factory
@@ -130,11 +132,34 @@ async def load_people(url: str, count: int) -> list[uuid.UUID]:
     return users
 
 
+class _Held:
+    """Holds the dispatch tasks of a commit until the new rows are analysed."""
+
+    def __init__(self) -> None:
+        self.tasks: list[tuple[str, Any]] = []
+
+    def send_task(self, name: str, args: Any = None) -> object:
+        self.tasks.append((name, args))
+        return None
+
+
 async def enqueue(settings: Settings, users: list[uuid.UUID]) -> float:
+    """Notify everyone; publish the tasks once PostgreSQL has statistics on the new rows.
+
+    In a fresh database the planner would take 100,000 new notifications for an empty table
+    and claim them with sequential scans (autovacuum analyses it only later): an artefact of
+    the benchmark, not of a production table that holds millions of rows.
+    """
     engine = create_engine(settings)
+    held = _Held()
     started = time.perf_counter()
-    async with UnitOfWork(create_session_factory(engine), create_celery(settings)) as uow:
+    async with UnitOfWork(create_session_factory(engine), held) as uow:
         await notify(uow, user_ids=users, message=ALERT, now=utcnow())
+    async with engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+    celery = create_celery(settings)
+    for name, args in held.tasks:
+        celery.send_task(name, args=args)
     await engine.dispose()
     return time.perf_counter() - started
 
