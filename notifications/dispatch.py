@@ -225,11 +225,9 @@ class Dispatcher:
         if outcome is Outcome.SENT:
             return DeliveryStatus.SENT
         sends = {Outcome.RETRY: self.max_attempts, Outcome.UNKNOWN: UNKNOWN_SENDS}.get(outcome, 0)
-        return (
-            DeliveryStatus.RETRYING
-            if attempts < min(sends, self.max_attempts)
-            else (DeliveryStatus.FAILED)
-        )
+        if attempts < min(sends, self.max_attempts):
+            return DeliveryStatus.RETRYING
+        return DeliveryStatus.FAILED
 
 
 def retry_delay(attempt: int, retry_after: float | None) -> float:
