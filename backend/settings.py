@@ -6,7 +6,7 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     fcm_credentials_file: Path | None = Field(None, alias="FCM_CREDENTIALS_FILE")
     # FCM's HTTP v1 send URL with `{0}` for the project id: for an egress proxy or a test double.
     fcm_endpoint: str | None = Field(None, alias="FCM_ENDPOINT")
+    # `http`: the lean aiohttp sender; `send_each`: firebase-admin's own, kept as a fallback.
+    push_gateway: Literal["http", "send_each"] = Field("http", alias="PUSH_GATEWAY")
     # FCM's default quota is 600,000 messages a minute per project: stay under 10,000/s.
     push_rate_per_second: int | None = Field(8000, alias="PUSH_RATE_PER_SECOND", ge=1)
     # Messages sent (and their delivery records committed) per step: at most this many can be

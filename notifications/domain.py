@@ -10,6 +10,7 @@ DOMAIN = Domain(
     tasks=("notifications.tasks",),
     periodic={
         "sweep-notification-outbox": Periodic("notifications.sweep_outbox", timedelta(minutes=1)),
+        "sync-push-topics": Periodic("notifications.sync_topics", timedelta(minutes=1)),
         "prune-stale-devices": Periodic("notifications.prune_stale_devices", timedelta(hours=24)),
     },
     graphql="backend.graphql_api.notifications.parts",

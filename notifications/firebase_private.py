@@ -15,6 +15,12 @@ name below and fails when an upgrade changes one. Why each is needed:
   reused for that adapter so that retries behave as in production.
 * `App._services` under `messaging._MESSAGING_ATTRIBUTE` – an app's messaging service without
   creating one, to close the session `firebase_admin.delete_app` leaves open.
+* `_MessagingService.encode_message` – firebase-admin's own JSON encoding and validation of a
+  `Message`, which the lean sender (notifications/fcm_body.py) encodes once per content.
+* `_MessagingService._fcm_url` – the send URL an app's service formatted, for the lean sender.
+* `_MessagingService._fcm_topic_url` / `_project_id` – topic (un)subscriptions go to
+  `<_fcm_topic_url>/<token>/topicSubscriptions` (FCM v1; the IID batch API is the deprecated
+  `*_legacy` path). Hard-wired to fcm.googleapis.com; replaced for a proxy or the fake.
 * `_MessagingService.close` – closes the httpx client with `asyncio.run()`, which fails inside
   a running event loop; `delete_app` skips it there.
 """
@@ -81,3 +87,21 @@ def delete_app(app: firebase_admin.App) -> None:
         firebase_admin.delete_app(app)
     if service is not None and service._client.session is not None:
         service._client.session.close()
+
+
+def encode_message(message: messaging.Message) -> dict[str, Any]:
+    """firebase-admin's own JSON encoding (and validation) of a `Message`."""
+    encoded: dict[str, Any] = messaging._MessagingService.encode_message(message)
+    return encoded
+
+
+def set_topic_management_origin(app: firebase_admin.App, origin: str) -> None:
+    """Send topic (un)subscriptions to `origin` instead of https://fcm.googleapis.com."""
+    service = messaging._get_messaging_service(app)
+    service._fcm_topic_url = f"{origin}/v1/projects/{service._project_id}/registrations"
+
+
+def send_url(app: firebase_admin.App) -> str:
+    """The messages:send URL of the app's messaging service (FCM's, or the configured one)."""
+    url: str = messaging._get_messaging_service(app)._fcm_url
+    return url

@@ -72,6 +72,8 @@ class Device(IdMixin, CreatedAtMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     deactivated_reason: Mapped[str | None] = mapped_column(String(64))
+    # The ward whose public alerts this phone receives (a ward slug), through FCM topics.
+    home_ward: Mapped[str | None] = mapped_column(String(64))
 
 
 class NotificationSettings(Base):
@@ -145,3 +147,50 @@ class Delivery(IdMixin, Base):
     message_id: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TopicState(StrEnum):
+    SUBSCRIBE = "subscribe"  # wanted; FCM not yet told
+    SUBSCRIBED = "subscribed"
+    UNSUBSCRIBE = "unsubscribe"  # no longer wanted; FCM not yet told
+
+
+class TopicSubscription(Base):
+    """A device's membership of an FCM topic, as far as FCM has confirmed it: pending rows are
+    sent to FCM in batches of up to 1,000 tokens and stay pending until FCM accepts them."""
+
+    __tablename__ = "push_topic_subscriptions"
+    __table_args__ = (Index(None, "state", "topic"),)
+
+    device_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(128), primary_key=True)
+    state: Mapped[TopicState] = mapped_column(string_enum(TopicState, "topic_state"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Broadcast(IdMixin, CreatedAtMixin, Base):
+    """A public alert to everyone in a ward: one FCM request per language topic, no inbox rows.
+    Until `dispatched_at` is set it is an outbox row the sweep re-sends; a topic whose outcome is
+    recorded is not sent again."""
+
+    __tablename__ = "push_broadcasts"
+    __table_args__ = (Index(None, "dispatched_at"),)
+
+    ward: Mapped[str] = mapped_column(String(64))
+    category: Mapped[Category] = mapped_column(string_enum(Category, "category"))
+    type: Mapped[str] = mapped_column(String(64))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[Translated] = mapped_column(TranslatedText())
+    body: Mapped[Translated] = mapped_column(TranslatedText())
+    deep_link: Mapped[str] = mapped_column(String(256))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON_DOCUMENT)
+    collapse_key: Mapped[str | None] = mapped_column(String(64))
+    ttl_seconds: Mapped[int] = mapped_column(Integer)
+    topic_outcomes: Mapped[dict[str, str]] = mapped_column(JSON_DOCUMENT)  # topic -> outcome
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset
+from backend.db.dialect import upsert_rows
+from backend.i18n import Locale, Translated
 from notifications.models import (
+    Category,
     CategoryPreference,
     Delivery,
+    DeliveryStatus,
     Device,
     Notification,
     NotificationSettings,
+    TargetKind,
 )
 
 
@@ -95,11 +101,6 @@ async def add_device(session: AsyncSession, device: Device) -> None:
     await session.flush()
 
 
-async def active_devices(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> Sequence[Device]:
-    statement = select(Device).where(Device.user_id.in_(user_ids), Device.active.is_(True))
-    return (await session.scalars(statement.order_by(Device.created_at))).all()
-
-
 async def deactivate_devices(
     session: AsyncSession, device_ids: Sequence[uuid.UUID], reason: str
 ) -> None:
@@ -120,15 +121,15 @@ async def deactivate_stale_devices(session: AsyncSession, seen_before: datetime)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def settings_of(session: AsyncSession, user_id: uuid.UUID) -> NotificationSettings | None:
-    return await session.get(NotificationSettings, user_id)
-
-
-async def settings_of_many(
+async def quiet_hours_of(
     session: AsyncSession, user_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, NotificationSettings]:
-    statement = select(NotificationSettings).where(NotificationSettings.user_id.in_(user_ids))
-    return {row.user_id: row for row in (await session.scalars(statement)).all()}
+) -> dict[uuid.UUID, tuple[time | None, time | None]]:
+    statement = select(
+        NotificationSettings.user_id,
+        NotificationSettings.quiet_start,
+        NotificationSettings.quiet_end,
+    ).where(NotificationSettings.user_id.in_(user_ids))
+    return {user_id: (start, end) for user_id, start, end in await session.execute(statement)}
 
 
 async def save_settings(session: AsyncSession, row: NotificationSettings) -> None:
@@ -136,16 +137,53 @@ async def save_settings(session: AsyncSession, row: NotificationSettings) -> Non
     await session.flush()
 
 
-async def category_preferences(
+async def disabled_categories(
     session: AsyncSession, user_ids: Sequence[uuid.UUID]
-) -> Sequence[CategoryPreference]:
-    statement = select(CategoryPreference).where(CategoryPreference.user_id.in_(user_ids))
-    return (await session.scalars(statement)).all()
+) -> list[tuple[uuid.UUID, Category]]:
+    statement = select(CategoryPreference.user_id, CategoryPreference.category).where(
+        CategoryPreference.user_id.in_(user_ids), CategoryPreference.enabled.is_(False)
+    )
+    return [(user_id, category) for user_id, category in await session.execute(statement)]
 
 
 async def save_category_preference(session: AsyncSession, row: CategoryPreference) -> None:
     await session.merge(row)
     await session.flush()
+
+
+class Claimed(NamedTuple):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    category: Category
+    type: str
+    urgent: bool
+    title: Translated
+    body: Translated
+    deep_link: str
+    data: dict[str, Any]
+    collapse_key: str | None
+    ttl_seconds: int
+    send_after: datetime | None
+
+
+class Target(NamedTuple):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    target: str
+    target_kind: TargetKind
+    locale: Locale
+
+
+class DeliveryState(NamedTuple):
+    notification_id: uuid.UUID
+    device_id: uuid.UUID
+    status: DeliveryStatus
+    attempts: int
+
+
+_NOTIFICATIONS = cast(Table, Notification.__table__)
+_DELIVERIES = cast(Table, Delivery.__table__)
+_CLAIMED = [_NOTIFICATIONS.c[name] for name in Claimed._fields]
 
 
 async def claim(
@@ -154,25 +192,62 @@ async def claim(
     owner: str,
     now: datetime,
     until: datetime,
-) -> Sequence[Notification]:
+) -> list[Claimed]:
     """Take the due, undispatched notifications among `ids` that nobody else holds."""
+    n = _NOTIFICATIONS.c
     statement = (
-        update(Notification)
+        update(_NOTIFICATIONS)
         .where(
-            Notification.id.in_(ids),
-            Notification.dispatched_at.is_(None),
-            or_(Notification.send_after.is_(None), Notification.send_after <= now),
-            or_(
-                Notification.lease_until.is_(None),
-                Notification.lease_until < now,
-                Notification.lease_owner == owner,
-            ),
+            n.id.in_(ids),
+            n.dispatched_at.is_(None),
+            or_(n.send_after.is_(None), n.send_after <= now),
+            or_(n.lease_until.is_(None), n.lease_until < now, n.lease_owner == owner),
         )
         .values(lease_owner=owner, lease_until=until)
-        .returning(Notification)
-        .execution_options(synchronize_session=False)
+        .returning(*_CLAIMED)
     )
-    return (await session.scalars(statement)).all()
+    return [Claimed(*row) for row in await session.execute(statement)]
+
+
+async def active_targets(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> list[Target]:
+    statement = (
+        select(Device.id, Device.user_id, Device.target, Device.target_kind, Device.locale)
+        .where(Device.user_id.in_(user_ids), Device.active.is_(True))
+        .order_by(Device.created_at)
+    )
+    return [Target(*row) for row in await session.execute(statement)]
+
+
+async def delivery_states(
+    session: AsyncSession, notification_ids: Sequence[uuid.UUID]
+) -> list[DeliveryState]:
+    statement = select(
+        Delivery.notification_id, Delivery.device_id, Delivery.status, Delivery.attempts
+    ).where(Delivery.notification_id.in_(notification_ids))
+    return [DeliveryState(*row) for row in await session.execute(statement)]
+
+
+async def count_attempt(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
+    if ids:
+        await session.execute(
+            update(_NOTIFICATIONS)
+            .where(_NOTIFICATIONS.c.id.in_(ids))
+            .values(dispatch_attempts=_NOTIFICATIONS.c.dispatch_attempts + 1)
+        )
+
+
+async def defer(session: AsyncSession, ids: Sequence[uuid.UUID], until: datetime) -> None:
+    if ids:
+        await session.execute(
+            update(_NOTIFICATIONS).where(_NOTIFICATIONS.c.id.in_(ids)).values(send_after=until)
+        )
+
+
+async def record_deliveries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """One statement per chunk: new rows inserted, retried ones updated in place."""
+    await upsert_rows(
+        session, _DELIVERIES, rows, key=("notification_id", "device_id"), insert_only=("id",)
+    )
 
 
 async def finish(
@@ -180,8 +255,8 @@ async def finish(
 ) -> None:
     if ids:
         await session.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids), Notification.lease_owner == owner)
+            update(_NOTIFICATIONS)
+            .where(_NOTIFICATIONS.c.id.in_(ids), _NOTIFICATIONS.c.lease_owner == owner)
             .values(dispatched_at=now, lease_owner=None, lease_until=None)
         )
 
@@ -189,22 +264,10 @@ async def finish(
 async def release(session: AsyncSession, ids: Sequence[uuid.UUID], owner: str) -> None:
     if ids:
         await session.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids), Notification.lease_owner == owner)
+            update(_NOTIFICATIONS)
+            .where(_NOTIFICATIONS.c.id.in_(ids), _NOTIFICATIONS.c.lease_owner == owner)
             .values(lease_owner=None, lease_until=None)
         )
-
-
-async def deliveries_of(
-    session: AsyncSession, notification_ids: Sequence[uuid.UUID]
-) -> Sequence[Delivery]:
-    statement = select(Delivery).where(Delivery.notification_id.in_(notification_ids))
-    return (await session.scalars(statement)).all()
-
-
-async def add_deliveries(session: AsyncSession, rows: Sequence[Delivery]) -> None:
-    session.add_all(rows)
-    await session.flush()
 
 
 async def due_undispatched_ids(

@@ -10,10 +10,12 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, NotFound
 from backend.i18n import Locale
-from notifications import repository
+from backend.places.service import ward_exists
+from notifications import repository, topics
 from notifications.messages import PushMessage
 from notifications.models import (
     Category,
@@ -111,6 +113,7 @@ class DeviceRegistration:
     platform: Platform
     locale: Locale
     app_version: str
+    home_ward: str | None = None  # a ward slug: its public alerts come through an FCM topic
 
 
 async def register_device(
@@ -124,6 +127,9 @@ async def register_device(
         raise BadUserInput("input.too_long", field="token", max=MAX_TARGET_LENGTH)
     if not registration.app_version or len(registration.app_version) > MAX_APP_VERSION_LENGTH:
         raise BadUserInput("input.too_long", field="appVersion", max=MAX_APP_VERSION_LENGTH)
+    ward = registration.home_ward
+    if ward is not None and not await ward_exists(uow.session, ward):
+        raise NotFound("not_found", field="homeWard", what="ward")
     device = await repository.device_by_target(uow.session, target, for_update=True)
     if device is None:
         device = Device(id=uuid.uuid4(), target=target, created_at=now)
@@ -138,8 +144,12 @@ async def register_device(
     device.active = True
     device.deactivated_reason = None
     device.last_seen_at = now
+    device.home_ward = ward
     if fresh:
         await repository.add_device(uow.session, device)
+    topic = topics.topic_for(ward, registration.locale) if ward is not None else None
+    if await topics.want(uow.session, device.id, topic, now):
+        uow.enqueue(topics.SYNC_TOPICS_TASK)
     return device
 
 
@@ -151,6 +161,8 @@ async def unregister_device(uow: UnitOfWork, user_id: uuid.UUID, target: str) ->
     if device is None or device.user_id != user_id:
         return False
     await repository.deactivate_devices(uow.session, [device.id], "unregistered")
+    if await topics.want(uow.session, device.id, None, utcnow()):
+        uow.enqueue(topics.SYNC_TOPICS_TASK)
     return True
 
 
@@ -179,16 +191,15 @@ async def preferences(session: AsyncSession, user_id: uuid.UUID) -> Preferences:
 async def preferences_of_many(
     session: AsyncSession, user_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Preferences]:
-    disabled: dict[uuid.UUID, set[Category]] = {user_id: set() for user_id in user_ids}
-    for row in await repository.category_preferences(session, user_ids):
-        if not row.enabled:
-            disabled[row.user_id].add(row.category)
-    quiet = await repository.settings_of_many(session, user_ids)
+    disabled: dict[uuid.UUID, set[Category]] = {}
+    for user_id, category in await repository.disabled_categories(session, user_ids):
+        disabled.setdefault(user_id, set()).add(category)
+    quiet = await repository.quiet_hours_of(session, user_ids)
     return {
         user_id: Preferences(
-            disabled=frozenset(disabled[user_id]),
-            quiet_start=quiet[user_id].quiet_start if user_id in quiet else None,
-            quiet_end=quiet[user_id].quiet_end if user_id in quiet else None,
+            disabled=frozenset(disabled.get(user_id, ())),
+            quiet_start=quiet.get(user_id, (None, None))[0],
+            quiet_end=quiet.get(user_id, (None, None))[1],
         )
         for user_id in user_ids
     }

@@ -15,10 +15,12 @@ from backend.db.types import utcnow
 from backend.db.unit_of_work import TaskSender, UnitOfWork
 from backend.settings import Settings
 from backend.worker.runtime import DomainTask
-from notifications import repository, service
+from notifications import repository, service, topics, topics_repository
+from notifications.broadcasts import BROADCAST_TASK, send_broadcast
 from notifications.dispatch import Dispatcher, retry_delay
-from notifications.gateways import PushGateway, gateway_for
+from notifications.gateways import GatewayKind, PushGateway, gateway_for, topic_manager_for
 from notifications.rate_limiter import RateLimiter, rate_limiter
+from notifications.topics import SYNC_TOPICS_TASK, TopicManager
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +29,13 @@ SWEEP_LIMIT = 50_000
 
 
 @cache
-def _gateway(credentials_file: Path | None, endpoint: str | None) -> PushGateway:
-    return gateway_for(credentials_file, endpoint)
+def _gateway(credentials_file: Path | None, endpoint: str | None, kind: GatewayKind) -> PushGateway:
+    return gateway_for(credentials_file, endpoint, kind)
+
+
+@cache
+def _topics(credentials_file: Path | None, endpoint: str | None) -> TopicManager:
+    return topic_manager_for(credentials_file, endpoint)
 
 
 @cache
@@ -36,13 +43,18 @@ def _limiter(per_second: int | None, redis_url: str | None) -> RateLimiter:
     return rate_limiter(per_second, redis_url)
 
 
-def dispatcher(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Dispatcher:
+def limiter(settings: Settings) -> RateLimiter:
     redis_url = settings.broker_url if (settings.broker_url or "").startswith("redis") else None
+    return _limiter(settings.push_rate_per_second, redis_url)
+
+
+def gateway(settings: Settings) -> PushGateway:
+    return _gateway(settings.fcm_credentials_file, settings.fcm_endpoint, settings.push_gateway)
+
+
+def dispatcher(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Dispatcher:
     return Dispatcher(
-        sessions,
-        _gateway(settings.fcm_credentials_file, settings.fcm_endpoint),
-        _limiter(settings.push_rate_per_second, redis_url),
-        chunk=settings.push_chunk_size,
+        sessions, gateway(settings), limiter(settings), chunk=settings.push_chunk_size
     )
 
 
@@ -59,6 +71,30 @@ def dispatch(self: DomainTask, ids: list[str]) -> dict[str, int]:
     return {"sent": report.sent, "dead": report.dead_targets, "failed": report.failed}
 
 
+@shared_task(name=BROADCAST_TASK, bind=True, base=DomainTask, max_retries=10)
+def broadcast(self: DomainTask, broadcast_id: str) -> None:
+    """Send a public alert to its ward's language topics; retry what FCM did not take."""
+    settings = self.settings
+    retry_in = self.run_async(
+        lambda sessions: send_broadcast(
+            sessions, gateway(settings), limiter(settings), uuid.UUID(broadcast_id), self.request.id
+        )
+    )
+    if retry_in is not None:
+        raise self.retry(countdown=retry_delay(self.request.retries + 1, retry_in))
+
+
+@shared_task(name=SYNC_TOPICS_TASK, bind=True, base=DomainTask, max_retries=5)
+def sync_topics(self: DomainTask) -> int:
+    """Tell FCM which devices joined or left which topics; refused batches are tried again."""
+    settings = self.settings
+    manager = _topics(settings.fcm_credentials_file, settings.fcm_endpoint)
+    still_pending = self.run_async(lambda sessions: topics.sync(sessions, manager, utcnow()))
+    if still_pending:
+        raise self.retry(countdown=retry_delay(self.request.retries + 1, None))
+    return still_pending
+
+
 async def sweep(
     sessions: async_sessionmaker[AsyncSession], tasks: TaskSender, now: datetime
 ) -> int:
@@ -71,6 +107,12 @@ async def sweep(
         for start in range(0, len(ids), service.DISPATCH_BATCH):
             batch = ids[start : start + service.DISPATCH_BATCH]
             uow.enqueue(service.DISPATCH_TASK, [str(i) for i in batch])
+        alerts = await topics_repository.undispatched_broadcasts(
+            uow.session, created_before=now - SWEEP_GRACE, now=now
+        )
+        for alert in alerts:
+            uow.enqueue(BROADCAST_TASK, str(alert))
+    ids = [*ids, *alerts]
     if ids:
         log.info("notifications.sweep_outbox.requeued", extra={"count": len(ids)})
     return len(ids)

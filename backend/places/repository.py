@@ -100,6 +100,10 @@ async def ward_covering(session: AsyncSession, location: Point) -> Ward | None:
     return await session.scalar(statement.limit(1))
 
 
+async def ward_slug_exists(session: AsyncSession, slug: str) -> bool:
+    return await session.scalar(select(Ward.slug).where(Ward.slug == slug)) is not None
+
+
 async def wards_page(
     session: AsyncSession, *, after: tuple[str, uuid.UUID] | None, limit: int
 ) -> Sequence[Ward]:

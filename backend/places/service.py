@@ -71,6 +71,10 @@ async def ward_at(session: AsyncSession, location: Point) -> Ward | None:
     return await repository.ward_covering(session, location)
 
 
+async def ward_exists(session: AsyncSession, slug: str) -> bool:
+    return await repository.ward_slug_exists(session, slug)
+
+
 async def list_wards(
     session: AsyncSession, *, after: tuple[str, uuid.UUID] | None, limit: int
 ) -> Sequence[Ward]:

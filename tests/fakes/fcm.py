@@ -14,7 +14,14 @@ background thread, HTTP/1.1 keep-alive):
   `{"name": "projects/<project_id>/messages/<id>"}`, unless a failure was scripted for the
   message's target (`token` or `fid`) with `fail()`, in which case it answers with FCM v1's error
   body (`google.firebase.fcm.v1.FcmError` detail) so firebase-admin raises its own exception
-  classes (`UnregisteredError`, `QuotaExceededError`, ...).
+  classes (`UnregisteredError`, `QuotaExceededError`, ...). A topic is a target like any other
+  (`sent_to("ward-phu-hoi-vi")`); `delay()` answers late (a read timeout for the client, while
+  the message is delivered all the same).
+* Topic management as firebase-admin >= 7.7 calls it (FCM v1, one request per token; the IID
+  `iid/v1:batchAdd` API is only behind its deprecated `*_legacy` functions):
+  `POST /v1/projects/<p>/registrations/<token>/topicSubscriptions?topic_name=<topic>` and
+  `DELETE …/topicSubscriptions/<topic>`; `subscribers(topic)` shows the result and
+  `fail_topic_management(times)` refuses requests with 429.
 
 Pointing firebase-admin at it takes three steps, which `firebase_app()` performs and undoes:
 
@@ -61,7 +68,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import firebase_admin
 import jwt
@@ -202,6 +209,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/token":
             reply = fake._handle_token(body)
+        elif "/registrations/" in path:
+            reply = fake._handle_topic(self.path, self.headers.get("Authorization"), subscribe=True)
         elif path.startswith("/v1/projects/") and path.endswith("/messages:send"):
             project = path.removeprefix("/v1/projects/").removesuffix("/messages:send")
             reply = fake._handle_send(project, self.headers.get("Authorization"), body)
@@ -209,21 +218,31 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             reply = _Reply(404, google_error(404, "NOT_FOUND", f"No such endpoint: {path}"))
         self._reply(reply)
 
+    def do_DELETE(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if "/registrations/" in path:
+            fake = self.server.fake
+            self._reply(
+                fake._handle_topic(path, self.headers.get("Authorization"), subscribe=False)
+            )
+        else:
+            self._reply(_Reply(404, google_error(404, "NOT_FOUND", f"No such endpoint: {path}")))
+
     def do_GET(self) -> None:
         self._reply(_Reply(404, google_error(404, "NOT_FOUND", "Only POST is served.")))
 
     def _reply(self, reply: _Reply) -> None:
         payload = json.dumps(reply.body).encode()
-        self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.end_headers()
         try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.end_headers()
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client died mid-request: as with the real FCM
+            self.close_connection = True  # the client gave up or died: as with the real FCM
 
 
 class FakeFCM:
@@ -243,6 +262,10 @@ class FakeFCM:
         self._ids = itertools.count(1)
         self._tokens: set[str] = set()
         self._failures: dict[str, _Failure] = {}
+        self._delays: dict[str, float] = {}
+        self._subscribers: dict[str, set[str]] = {}
+        self._topic_failures = 0
+        self._topic_requests = 0
         self._messages: list[dict[str, Any]] = []
         self._attempts: list[Attempt] = []
         self._token_requests = 0
@@ -323,8 +346,10 @@ class FakeFCM:
                 self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             return self._private_key
 
-    def service_account_file(self, directory: Path) -> Path:
-        """Write a service-account JSON whose token_uri is this fake, so google-auth uses it."""
+    def service_account_file(self, directory: Path, token_uri: str | None = None) -> Path:
+        """Write a service-account JSON whose token_uri is this fake (or `token_uri`), so
+        google-auth fetches its access tokens there."""
+        token_uri = token_uri or self.token_uri
         pem = self._key().private_bytes(
             encoding=serialization.Encoding.PEM,
             format=serialization.PrivateFormat.PKCS8,
@@ -338,7 +363,7 @@ class FakeFCM:
             "client_email": self.client_email,
             "client_id": "100000000000000000001",
             "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-            "token_uri": self.token_uri,
+            "token_uri": token_uri,
             "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
             "client_x509_cert_url": (
                 "https://www.googleapis.com/robot/v1/metadata/x509/"
@@ -347,7 +372,8 @@ class FakeFCM:
             "universe_domain": "googleapis.com",
         }
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"fake-fcm-{self.project_id}-{self.port}.json"
+        port = token_uri.rsplit(":", 1)[-1].split("/")[0]
+        path = directory / f"fake-fcm-{self.project_id}-{port}.json"
         path.write_text(json.dumps(info, indent=2))
         return path
 
@@ -373,6 +399,18 @@ class FakeFCM:
             raise ValueError("times must be a positive number of attempts, or None for always")
         with self._lock:
             self._failures[target] = _Failure(error, times, retry_after)
+
+    def delay(self, target: str, seconds: float) -> None:
+        """Answer sends to `target` only after `seconds` (a read timeout on the client's side);
+        the message is still delivered, as FCM may well have done."""
+        with self._lock:
+            self._delays[target] = seconds
+
+    def fail_topic_management(self, times: int) -> None:
+        """Refuse the next `times` topic (un)subscription requests with 429 QUOTA_EXCEEDED
+        (a status firebase-admin does not retry by itself)."""
+        with self._lock:
+            self._topic_failures = times
 
     def succeed(self, target: str) -> None:
         """Drop a scripted failure, so the target is delivered again."""
@@ -418,6 +456,17 @@ class FakeFCM:
         with self._lock:
             return [m for m in self._messages if _target(m)[1] == target]
 
+    def subscribers(self, topic: str) -> set[str]:
+        """Tokens currently subscribed to `topic`."""
+        with self._lock:
+            return set(self._subscribers.get(topic, ()))
+
+    @property
+    def topic_requests(self) -> int:
+        """Topic (un)subscription requests, one per token, accepted or not."""
+        with self._lock:
+            return self._topic_requests
+
     def attempts_for(self, target: str) -> int:
         with self._lock:
             return sum(1 for a in self._attempts if a.target == target)
@@ -428,6 +477,9 @@ class FakeFCM:
             self._messages.clear()
             self._attempts.clear()
             self._failures.clear()
+            self._delays.clear()
+            self._subscribers.clear()
+            self._topic_failures = self._topic_requests = 0
             self._token_requests = 0
             self._rejected_token_requests = 0
 
@@ -478,6 +530,10 @@ class FakeFCM:
         except (ValueError, KeyError, TypeError) as exc:
             return self._record(None, None, False, _invalid(f"Invalid JSON payload: {exc}"))
         field, target = _target(message)
+        with self._lock:
+            delay = self._delays.get(target) if target is not None else None
+        if delay:
+            time.sleep(delay)
         validate_only = bool(request.get("validate_only", False))
         scheme, _, token = (authorization or "").partition(" ")
         with self._lock:
@@ -513,6 +569,32 @@ class FakeFCM:
                 Attempt(target, field, reply.status, time.monotonic(), validate_only)
             )
         return reply
+
+    def _handle_topic(self, path: str, authorization: str | None, *, subscribe: bool) -> _Reply:
+        """FCM v1 topic management, as firebase-admin >= 7.7 calls it, one token per request:
+        POST .../registrations/<token>/topicSubscriptions?topic_name=<topic> and
+        DELETE .../registrations/<token>/topicSubscriptions/<topic>?allow_missing=true."""
+        route, _, query = path.partition("?")
+        token = unquote(route.split("/registrations/", 1)[1].split("/", 1)[0])
+        if subscribe:
+            topic = parse_qs(query).get("topic_name", [""])[0]
+        else:
+            topic = unquote(route.rsplit("/topicSubscriptions/", 1)[-1])
+        scheme, _, bearer = (authorization or "").partition(" ")
+        with self._lock:
+            self._topic_requests += 1
+            if scheme.lower() != "bearer" or bearer not in self._tokens:
+                return _Reply(401, google_error(401, "UNAUTHENTICATED", _UNAUTHENTICATED_MESSAGE))
+            if self._topic_failures > 0:
+                self._topic_failures -= 1
+                http_status, status, message = _ERRORS["QUOTA_EXCEEDED"]
+                return _Reply(http_status, google_error(http_status, status, message))
+            members = self._subscribers.setdefault(topic, set())
+            if subscribe:
+                members.add(token)
+            else:
+                members.discard(token)
+        return _Reply(200, {})
 
     def _take_failure(self, target: str | None) -> _Failure | None:
         """Consume one scripted failure for the target; caller holds the lock."""
@@ -593,6 +675,7 @@ def firebase_app(
     firebase_private.set_fcm_url(fcm.fcm_url)
     try:
         firebase_private.create_messaging_service(app)
+        firebase_private.set_topic_management_origin(app, fcm.base_url)
         if production_pool:
             firebase_private.mount_connection_pool(app, fcm.base_url, retry)
         yield app

@@ -4,7 +4,7 @@ phones."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.i18n import Locale
 from backend.identity.models import User
+from notifications.fcm_http import HttpGateway
 from notifications.messages import PushMessage, Text
 from notifications.models import Category, Platform, TargetKind
 from notifications.service import DeviceRegistration, notify, register_device
@@ -32,6 +33,14 @@ def fcm() -> Iterator[FakeFCM]:
 def fcm_app(fcm: FakeFCM, tmp_path: Path) -> Iterator[App]:
     with firebase_app(fcm, tmp_path, retry=NO_BACKOFF_RETRY) as app:
         yield app
+
+
+@pytest.fixture
+async def gateway(fcm_app: App) -> AsyncIterator[HttpGateway]:
+    """The lean sender on the fake, with a short read timeout for the timeout tests."""
+    sender = HttpGateway(fcm_app, read_timeout=0.5)
+    yield sender
+    await sender.close()
 
 
 async def user_id(api: Any, phone: str) -> uuid.UUID:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import time, timedelta
 from typing import Any
 
+import pytest
 from firebase_admin import App
 from sqlalchemy import select, update
 
@@ -13,7 +14,8 @@ from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.i18n import Locale, Translated
 from notifications.dispatch import Dispatcher, retry_delay
-from notifications.gateways import FcmGateway
+from notifications.fcm_http import HttpGateway
+from notifications.gateways import FcmGateway, PushGateway
 from notifications.models import Category, Delivery, DeliveryStatus, Device, Notification
 from notifications.service import prune_stale_devices, update_preferences
 from tests.fakes.fcm import FakeFCM
@@ -22,8 +24,8 @@ from tests.notifications.conftest import add_device, booked, notify_now, user_id
 RESIDENT = "+84905000001"
 
 
-def dispatcher(api: Any, app: App, **options: Any) -> Dispatcher:
-    return Dispatcher(api.sessions, FcmGateway(app), **options)
+def dispatcher(api: Any, gateway: PushGateway, **options: Any) -> Dispatcher:
+    return Dispatcher(api.sessions, gateway, **options)
 
 
 async def rows(api: Any, model: Any) -> list[Any]:
@@ -31,14 +33,16 @@ async def rows(api: Any, model: Any) -> list[Any]:
         return list((await session.scalars(select(model))).all())
 
 
+@pytest.mark.parametrize("kind", ["http", "send_each"])
 async def test_each_device_gets_its_language_and_only_ids(
-    seeded: Any, fcm: FakeFCM, fcm_app: App
+    seeded: Any, fcm: FakeFCM, fcm_app: App, gateway: HttpGateway, kind: str
 ) -> None:
     await add_device(seeded, RESIDENT, "token-vi")
     await add_device(seeded, RESIDENT, "token-en", locale=Locale.EN)
     [notification_id] = await notify_now(seeded, [RESIDENT], booked("a1"))
 
-    report = await dispatcher(seeded, fcm_app).dispatch([notification_id], owner="task-1")
+    sender = gateway if kind == "http" else FcmGateway(fcm_app)
+    report = await dispatcher(seeded, sender).dispatch([notification_id], owner="task-1")
 
     assert report.sent == 2
     vi, en = fcm.sent_to("token-vi")[0], fcm.sent_to("token-en")[0]
@@ -65,7 +69,7 @@ async def test_each_device_gets_its_language_and_only_ids(
 
 
 async def test_pushes_from_the_catalogue_speak_each_devices_language(
-    seeded: Any, fcm: FakeFCM, fcm_app: App
+    seeded: Any, fcm: FakeFCM, gateway: HttpGateway
 ) -> None:
     for token, locale in (("t-vi", Locale.VI), ("t-fr", Locale.FR), ("t-ja", Locale.JA)):
         await add_device(seeded, RESIDENT, token, locale=locale)
@@ -76,7 +80,7 @@ async def test_pushes_from_the_catalogue_speak_each_devices_language(
     )
     [notification_id] = await notify_now(seeded, [RESIDENT], message)
 
-    report = await dispatcher(seeded, fcm_app).dispatch([notification_id], owner="task-1")
+    report = await dispatcher(seeded, gateway).dispatch([notification_id], owner="task-1")
 
     assert report.sent == 3
     assert fcm.sent_to("t-vi")[0]["notification"] == {
@@ -94,7 +98,7 @@ async def test_pushes_from_the_catalogue_speak_each_devices_language(
 
 
 async def test_dead_tokens_deactivate_their_devices(
-    seeded: Any, fcm: FakeFCM, fcm_app: App
+    seeded: Any, fcm: FakeFCM, gateway: HttpGateway
 ) -> None:
     for token in ("gone", "garbage", "fine"):
         await add_device(seeded, RESIDENT, token)
@@ -102,26 +106,26 @@ async def test_dead_tokens_deactivate_their_devices(
     fcm.fail("garbage", "INVALID_ARGUMENT")
     ids = await notify_now(seeded, [RESIDENT], booked())
 
-    report = await dispatcher(seeded, fcm_app).dispatch(ids, owner="task-1")
+    report = await dispatcher(seeded, gateway).dispatch(ids, owner="task-1")
 
     assert (report.sent, report.dead_targets, report.retry_in) == (1, 2, None)
     active = {d.target: d.active for d in await rows(seeded, Device)}
     assert active == {"gone": False, "garbage": False, "fine": True}
     # The next notification goes to the live phone only.
     more = await notify_now(seeded, [RESIDENT], booked("a2"))
-    await dispatcher(seeded, fcm_app).dispatch(more, owner="task-2")
+    await dispatcher(seeded, gateway).dispatch(more, owner="task-2")
     assert fcm.attempts_for("gone") == 1
     assert len(fcm.sent_to("fine")) == 2
 
 
 async def test_transient_errors_are_retried_then_given_up(
-    seeded: Any, fcm: FakeFCM, fcm_app: App
+    seeded: Any, fcm: FakeFCM, gateway: HttpGateway
 ) -> None:
     await add_device(seeded, RESIDENT, "busy")
     await add_device(seeded, RESIDENT, "fine")
     fcm.fail("busy", "QUOTA_EXCEEDED")
     ids = await notify_now(seeded, [RESIDENT], booked())
-    sending = dispatcher(seeded, fcm_app, max_attempts=3)
+    sending = dispatcher(seeded, gateway, max_attempts=3)
 
     reports = [await sending.dispatch(ids, owner="task-1") for _ in range(4)]
 
@@ -134,12 +138,12 @@ async def test_transient_errors_are_retried_then_given_up(
     assert notification.dispatched_at is not None
 
 
-async def test_retry_after_is_honoured(seeded: Any, fcm: FakeFCM, fcm_app: App) -> None:
+async def test_retry_after_is_honoured(seeded: Any, fcm: FakeFCM, gateway: HttpGateway) -> None:
     await add_device(seeded, RESIDENT, "slow-down")
     fcm.fail("slow-down", "UNAVAILABLE", retry_after=1)
     ids = await notify_now(seeded, [RESIDENT], booked())
 
-    report = await dispatcher(seeded, fcm_app).dispatch(ids, owner="task-1")
+    report = await dispatcher(seeded, gateway).dispatch(ids, owner="task-1")
 
     assert report.retry_in == 1.0
     assert all(retry_delay(attempt, report.retry_in) >= 1.0 for attempt in range(1, 6))
@@ -147,13 +151,13 @@ async def test_retry_after_is_honoured(seeded: Any, fcm: FakeFCM, fcm_app: App) 
 
 
 async def test_apns_credential_problems_are_not_retried(
-    seeded: Any, fcm: FakeFCM, fcm_app: App
+    seeded: Any, fcm: FakeFCM, gateway: HttpGateway
 ) -> None:
     await add_device(seeded, RESIDENT, "iphone")
     fcm.fail("iphone", "THIRD_PARTY_AUTH_ERROR")
     ids = await notify_now(seeded, [RESIDENT], booked())
 
-    report = await dispatcher(seeded, fcm_app).dispatch(ids, owner="task-1")
+    report = await dispatcher(seeded, gateway).dispatch(ids, owner="task-1")
 
     assert (report.failed, report.retry_in) == (1, None)
     [device] = await rows(seeded, Device)
@@ -161,18 +165,18 @@ async def test_apns_credential_problems_are_not_retried(
 
 
 async def test_a_redelivered_task_skips_devices_already_sent(
-    seeded: Any, fcm: FakeFCM, fcm_app: App
+    seeded: Any, fcm: FakeFCM, gateway: HttpGateway
 ) -> None:
     await add_device(seeded, RESIDENT, "one")
     await add_device(seeded, RESIDENT, "two")
     ids = await notify_now(seeded, [RESIDENT], booked())
-    await dispatcher(seeded, fcm_app).dispatch(ids, owner="task-1")
+    await dispatcher(seeded, gateway).dispatch(ids, owner="task-1")
     # The worker died after sending but before marking the notification dispatched.
     async with seeded.sessions() as session:
         await session.execute(update(Notification).values(dispatched_at=None))
         await session.commit()
 
-    report = await dispatcher(seeded, fcm_app).dispatch(ids, owner="task-1")
+    report = await dispatcher(seeded, gateway).dispatch(ids, owner="task-1")
 
     assert report.sent == 0
     assert (len(fcm.sent_to("one")), len(fcm.sent_to("two"))) == (1, 1)
@@ -181,7 +185,7 @@ async def test_a_redelivered_task_skips_devices_already_sent(
 
 
 async def test_another_dispatcher_cannot_take_a_claimed_notification(
-    seeded: Any, fcm: FakeFCM, fcm_app: App
+    seeded: Any, fcm: FakeFCM, gateway: HttpGateway
 ) -> None:
     await add_device(seeded, RESIDENT, "one")
     ids = await notify_now(seeded, [RESIDENT], booked())
@@ -193,14 +197,14 @@ async def test_another_dispatcher_cannot_take_a_claimed_notification(
         )
         await session.commit()
 
-    report = await dispatcher(seeded, fcm_app).dispatch(ids, owner="sweep")
+    report = await dispatcher(seeded, gateway).dispatch(ids, owner="sweep")
 
     assert report.sent == 0
     assert fcm.sent_to("one") == []
 
 
 async def test_switched_off_categories_and_quiet_hours(
-    seeded: Any, fcm: FakeFCM, fcm_app: App
+    seeded: Any, fcm: FakeFCM, gateway: HttpGateway
 ) -> None:
     await add_device(seeded, RESIDENT, "phone")
     owner = await user_id(seeded, RESIDENT)
@@ -225,7 +229,7 @@ async def test_switched_off_categories_and_quiet_hours(
     )
     traffic = await notify_now(seeded, [RESIDENT], incident)
 
-    report = await dispatcher(seeded, fcm_app).dispatch(health + flood + traffic, owner="task-1")
+    report = await dispatcher(seeded, gateway).dispatch(health + flood + traffic, owner="task-1")
 
     sent = [message["data"]["type"] for message in fcm.sent_to("phone")]
     assert sent == ["flood.warning"]  # urgent public safety bypasses quiet hours

@@ -123,3 +123,17 @@ async def test_delete_app_works_inside_a_running_loop(
         firebase_admin.get_app(app.name)
     assert app._services is None
     assert closed == [True]
+
+
+def test_encoder_urls_and_topic_registrations_are_where_assumed(
+    fcm: FakeFCM, app: firebase_admin.App
+) -> None:
+    firebase_private.set_fcm_url(fcm.fcm_url)
+    firebase_private.create_messaging_service(app)
+    message = messaging.Message(token="t", data={"k": "v"})
+
+    assert firebase_private.encode_message(message) == {"token": "t", "data": {"k": "v"}}
+    assert firebase_private.send_url(app) == fcm.fcm_url.format(fcm.project_id)
+    firebase_private.set_topic_management_origin(app, fcm.base_url)
+    service = messaging._get_messaging_service(app)
+    assert service._fcm_topic_url == f"{fcm.base_url}/v1/projects/{fcm.project_id}/registrations"

@@ -49,6 +49,10 @@ class RegisterDeviceInput:
     app_version: str
     token: str | None = None
     fid: str | None = strawberry.field(default=None, description="Firebase installation id.")
+    home_ward: str | None = strawberry.field(
+        default=None,
+        description="Slug of the ward whose public alerts (floods, air quality) this phone gets.",
+    )
 
 
 @strawberry.input
@@ -88,6 +92,7 @@ class NotificationsMutation:
             platform=input.platform,
             locale=input.locale,
             app_version=input.app_version,
+            home_ward=input.home_ward,
         )
         async with info.context.unit_of_work() as uow:
             device = await service.register_device(uow, viewer.id, registration, info.context.now())
