@@ -1,11 +1,12 @@
 // A resident's day in a stock Apollo Client app, one pass/fail line per step; exits 1 on any
 // failure. CITIZEN_API_URL is a production-mode API with the trusted-documents allow-list on.
-import { gql } from "@apollo/client";
+import { CombinedGraphQLErrors, gql } from "@apollo/client";
 import { createApp, documentFor } from "./client.mjs";
 
 const { client, state } = createApp(process.env.CITIZEN_API_URL);
 const CITADEL = { latitude: 16.4698, longitude: 107.5786 };
 const THUY_BANG = { latitude: 16.4, longitude: 107.58 };
+const SPEC = "application/graphql-response+json";
 const RADIUS = 30_000; // both searches find the same facilities, at other distances
 let failed = 0;
 
@@ -145,6 +146,35 @@ await step("refresh the session on UNAUTHENTICATED", async () => {
   check(state.session.refreshToken !== oldRefreshToken, "the refresh token did not rotate");
   check(home.viewer.displayName, "no viewer after the refresh");
   return `waited ${Math.round(wait / 1000)} s for the access token to expire`;
+});
+
+await step("a variable error: 400 without data in the spec's media type, a coded error", async () => {
+  const answered = state.answers.length;
+  const error = await query("HealthFacilities", { near: { latitude: "north" } }).then(
+    () => null,
+    (e) => e,
+  );
+  check(error, "the query succeeded");
+  const [answer] = state.answers.slice(answered);
+  check(answer.status === 400 && answer.type === SPEC && !answer.data, JSON.stringify(answer));
+  check(CombinedGraphQLErrors.is(error), `Apollo reported ${error.name}`);
+  check(error.errors[0].extensions.code === "BAD_USER_INPUT", error.message);
+  return `${answer.status} ${answer.type}, ${error.name}`;
+});
+
+await step("an operation outside the manifest: PersistedQueryNotFound, resent, refused", async () => {
+  const stranger = createApp(process.env.CITIZEN_API_URL, { runtimeIds: true });
+  const error = await stranger.client
+    .query({ query: gql`query Stranger { healthSpecialties { code } }` })
+    .then(() => null, (e) => e);
+  const [notFound, refused] = stranger.state.answers;
+  check(notFound?.codes[0] === "PERSISTED_QUERY_NOT_FOUND", JSON.stringify(notFound));
+  check(notFound.status === 400 && notFound.type === SPEC, JSON.stringify(notFound));
+  check(stranger.state.sentWithText.join() === "Stranger", "Apollo did not resend the text");
+  check(refused?.codes[0] === "OPERATION_NOT_ALLOWED", JSON.stringify(refused));
+  check(CombinedGraphQLErrors.is(error), `Apollo reported ${error?.name}`);
+  check(error.errors[0].extensions.code === "OPERATION_NOT_ALLOWED", error.message);
+  return `${notFound.status} then ${refused.status}, ${error.name}`;
 });
 
 console.log("skipped: a live notification over WebSocket: no subscriptions yet");

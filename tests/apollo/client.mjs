@@ -1,6 +1,7 @@
 // The app's Apollo Client, built as the mobile_contract README tells an app team: documents from
 // mobile_contract/operations, ids from the manifest, the access token on every request, one
 // refresh on UNAUTHENTICATED, and the stock InMemoryCache (no type policies).
+import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -50,12 +51,15 @@ export function documentFor(name) {
   return { kind: Kind.DOCUMENT, definitions: [operation, ...used.values()] };
 }
 
-export function createApp(uri) {
+// `runtimeIds`: hash documents at run time (Apollo's automatic persisted queries) instead of
+// taking ids from the manifest, as a build without the manifest would.
+export function createApp(uri, { runtimeIds = false } = {}) {
   const state = {
     session: null,
     refreshes: 0,
     mismatches: [], // operations whose printed text differs from the manifest's body
     sentWithText: [], // requests that carried a query text instead of an id only
+    answers: [], // {status, type, codes} of every HTTP answer
   };
   const auth = new ApolloLink((operation, forward) => {
     const token = state.session?.accessToken;
@@ -84,7 +88,9 @@ export function createApp(uri) {
     onVerificationFailed: (details) => state.mismatches.push(details),
   });
   const persisted = new PersistedQueryLink(
-    generatePersistedQueryIdsFromManifest({ loadManifest: () => manifest }),
+    runtimeIds
+      ? { sha256: (text) => createHash("sha256").update(text).digest("hex") }
+      : generatePersistedQueryIdsFromManifest({ loadManifest: () => manifest }),
   );
   const http = new HttpLink({
     uri,
@@ -92,12 +98,24 @@ export function createApp(uri) {
       if (typeof init.body === "string" && JSON.parse(init.body).query) {
         state.sentWithText.push(JSON.parse(init.body).operationName);
       }
-      return fetch(url, init);
+      const response = await fetch(url, init);
+      const body = await response.clone().json().catch(() => ({}));
+      state.answers.push({
+        status: response.status,
+        type: response.headers.get("content-type"),
+        data: "data" in body,
+        codes: (body.errors ?? []).map((e) => e.extensions?.code),
+      });
+      return response;
     },
   });
   const client = new ApolloClient({
     cache: new InMemoryCache(),
-    link: ApolloLink.from([refreshOnUnauthenticated, auth, verify, persisted, http]),
+    link: ApolloLink.from(
+      runtimeIds
+        ? [refreshOnUnauthenticated, auth, persisted, http]
+        : [refreshOnUnauthenticated, auth, verify, persisted, http],
+    ),
   });
   return { client, state };
 }
