@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.support.processes import free_port, healthy, write_signing_key
 from tests.support.services import unavailable
 
 HERE = Path(__file__).resolve().parent
@@ -24,20 +21,6 @@ REPOSITORY = HERE.parents[1]
 # The shortest lifetime the settings allow: the refresh step waits for the token to expire.
 ACCESS_TOKEN_TTL_SECONDS = 60
 STARTUP_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-            return int(response.status) == 200
-    except OSError:
-        return False
 
 
 def _citizen(env: dict[str, str], *args: str) -> None:
@@ -60,14 +43,7 @@ def production_api(tmp_path: Path) -> Iterator[str]:
     }
     _citizen(env, "migrate")
     _citizen(env, "seed", "demo")
-    key = tmp_path / "jwt-signing.pem"
-    key.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    key = write_signing_key(tmp_path / "jwt-signing.pem")
     env |= {
         "CITIZEN_ENV": "production",
         "GRAPHQL_TRUSTED_DOCUMENTS_ONLY": "true",
@@ -75,7 +51,7 @@ def production_api(tmp_path: Path) -> Iterator[str]:
         "REFRESH_TOKEN_SECRET": "apollo-client-test-" + "r" * 32,
         "ACCESS_TOKEN_TTL_SECONDS": str(ACCESS_TOKEN_TTL_SECONDS),
     }
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "api.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -88,7 +64,7 @@ def production_api(tmp_path: Path) -> Iterator[str]:
         )
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        while not _healthy(port):
+        while not healthy(port):
             assert process.poll() is None, log.read_text(errors="replace")[-4000:]
             assert time.monotonic() < deadline, "the API did not start"
             time.sleep(0.2)
