@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -280,16 +281,31 @@ def _export_schema(output: Path, *, check: bool) -> int:
 
 
 def _write_manifest(*, check: bool) -> int:
-    from backend.graphql_api.manifest import build_manifest, render
+    """Run Apollo's own generator (mobile_contract/package.json), so the ids are the sha256 of
+    the documents exactly as Apollo Client prints and sends them."""
+    import tempfile
+
     from backend.graphql_api.persisted import MANIFEST
 
-    text = render(build_manifest())
-    if check:
-        if not MANIFEST.exists() or MANIFEST.read_text(encoding="utf-8") != text:
+    contract = MANIFEST.parent
+    npm, npx = shutil.which("npm"), shutil.which("npx")
+    if npm is None or npx is None:
+        print("Node.js (npm, npx) is needed to build the manifest", file=sys.stderr)
+        return 1
+    if not (contract / "node_modules").is_dir():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=contract, check=True)  # noqa: S603 (fixed argv)
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / MANIFEST.name if check else MANIFEST
+        subprocess.run(  # noqa: S603 (fixed argv)
+            [npx, "--no-install", "generate-persisted-query-manifest"],
+            cwd=contract,
+            env={**os.environ, "MANIFEST_OUTPUT": str(output)},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        if check and output.read_bytes() != MANIFEST.read_bytes():
             print(f"{MANIFEST} is stale: run `citizen contract manifest`", file=sys.stderr)
             return 1
-        return 0
-    MANIFEST.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -7,28 +7,22 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
 
 import pytest
 
+from tests.support.processes import free_port, healthy
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 120  # migrations, the demo seed and a cold import on a busy machine
 STOP_SECONDS = 20
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _session_members(session: int) -> list[int]:
@@ -48,14 +42,6 @@ def _session_members(session: int) -> list[int]:
     return members
 
 
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-            return int(response.status) == 200
-    except OSError:
-        return False
-
-
 def _wait(condition: Callable[[], bool], seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -67,7 +53,7 @@ def _wait(condition: Callable[[], bool], seconds: float) -> bool:
 
 @pytest.fixture
 def up(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
-    port = _free_port()
+    port = free_port()
     env = {
         name: value
         for name, value in os.environ.items()
@@ -106,9 +92,9 @@ def test_sigterm_stops_the_api_and_every_worker_process(
     def tail() -> str:
         return log.read_text(errors="replace")[-4000:]
 
-    assert _wait(lambda: _healthy(port) or process.poll() is not None, STARTUP_SECONDS)
+    assert _wait(lambda: healthy(port) or process.poll() is not None, STARTUP_SECONDS)
     assert process.poll() is None, tail()
-    assert _healthy(port), tail()
+    assert healthy(port), tail()
     # The API, the worker and at least one process of the worker's own (pool, beat).
     assert _wait(lambda: len(_session_members(process.pid)) >= 3, STARTUP_SECONDS), tail()
 

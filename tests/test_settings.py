@@ -9,22 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from backend.app import create_app
 from backend.settings import ConfigurationError, Settings
-
-
-def _private_key(path: Path) -> Path:
-    path.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return path
+from tests.support.processes import write_signing_key
 
 
 @pytest.mark.parametrize(
@@ -38,7 +26,7 @@ def _private_key(path: Path) -> Path:
 )
 def test_production_refuses_to_start_without_keys(tmp_path: Path, values: dict[str, str]) -> None:
     resolved = {
-        k: str(_private_key(tmp_path / v)) if k == "JWT_SIGNING_KEY_FILE" else v
+        k: str(write_signing_key(tmp_path / v)) if k == "JWT_SIGNING_KEY_FILE" else v
         for k, v in values.items()
     }
     with pytest.raises(ConfigurationError):
@@ -65,7 +53,7 @@ async def test_production_with_keys_serves_without_introspection_or_ide(tmp_path
         CITIZEN_ENV="production",
         CITIZEN_VAR_DIR=tmp_path,
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/p.db",
-        JWT_SIGNING_KEY_FILE=_private_key(tmp_path / "key.pem"),
+        JWT_SIGNING_KEY_FILE=write_signing_key(tmp_path / "key.pem"),
         REFRESH_TOKEN_SECRET="s" * 40,
     )
     app = create_app(settings)
@@ -95,7 +83,7 @@ def _production(tmp_path: Path, **values: object) -> Settings:
         CITIZEN_ENV="production",
         CITIZEN_VAR_DIR=tmp_path,
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/p.db",
-        JWT_SIGNING_KEY_FILE=_private_key(tmp_path / "key.pem"),
+        JWT_SIGNING_KEY_FILE=write_signing_key(tmp_path / "key.pem"),
         REFRESH_TOKEN_SECRET="s" * 40,
         **values,
     )

@@ -34,6 +34,12 @@ from strawberry.types.unset import UNSET
 from backend.errors import ErrorCode
 from backend.graphql_api.context import Context
 from backend.graphql_api.errors import OUTAGE_RETRY_AFTER_SECONDS, format_error, has_code
+from backend.graphql_api.media_types import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    not_executed,
+    response_media_type,
+)
 from backend.http_headers import ide_content_security_policy
 from backend.i18n import Locale, field_label, negotiate_locale, translate
 
@@ -64,28 +70,35 @@ class Refusal(HTTPException):
         self.field = field
         self.params = params
 
-    def response(self, locale: Locale) -> Response:
+    def response(self, locale: Locale, media_type: str = JSON) -> Response:
         params = dict(self.params)
         extensions: dict[str, Any] = {"code": self.code.value}
         if self.field:
             extensions["field"] = self.field
             params["field"] = field_label(self.field, locale)
         error = {"message": translate(self.message_key, locale, **params), "extensions": extensions}
-        # A refused variable reads like graphql-core's own variable errors (200, data null);
-        # a malformed request never reached GraphQL, so it has no data entry at all.
+        # A refused variable reads like graphql-core's own variable errors (200, data null, or
+        # 400 without data under the spec's media type); a malformed request never reached
+        # GraphQL, so it has no data entry at all.
         body: dict[str, Any] = {"errors": [error]}
-        if self.status_code == 200:
+        status = self.status_code
+        if status == 200 and media_type == GRAPHQL_RESPONSE:
+            status = 400
+        elif status == 200:
             body = {"data": None, **body}
         return Response(
             json.dumps(body, separators=(",", ":")),  # ASCII-escaped: echoed input may be odd
-            status_code=self.status_code,
-            media_type="application/json",
+            status_code=status,
+            media_type=media_type,
             headers={**_NO_STORE, **self.headers},
         )
 
 
 def refusal_response(request: Request | WebSocket, refusal: Refusal) -> Response:
-    return refusal.response(negotiate_locale(request.headers.get("accept-language")))
+    return refusal.response(
+        negotiate_locale(request.headers.get("accept-language")),
+        response_media_type(request.headers.get("accept")),
+    )
 
 
 class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
@@ -138,6 +151,7 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
     async def get_sub_response(self, request: Request) -> Response:
         response = await super().get_sub_response(request)
         response.headers.update(_NO_STORE)  # until a public GET's answer says otherwise
+        response.headers["content-type"] = response_media_type(request.headers.get("accept"))
         return response
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -204,7 +218,7 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
 
     async def answer_post(self, request: Request, context: Context) -> Response:
         """A POST answered by the same steps as `run`, without the framework around them."""
-        sub_response = _private_response()
+        sub_response = _private_response(response_media_type(request.headers.get("accept")))
         context.request = request
         context.response = sub_response
         try:
@@ -268,16 +282,34 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
+        """In the media type negotiated when the request came (carried on `sub_response`)."""
+        media_type = sub_response.headers.get("content-type", JSON)
+        if "content-type" in sub_response.headers:
+            del sub_response.headers["content-type"]
+        body: object = response_data
         if isinstance(response_data, dict) and _failed_by_outage(response_data):
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = str(OUTAGE_RETRY_AFTER_SECONDS)
             sub_response.headers.update(_NO_STORE)
-        return super().create_response(response_data, sub_response)
+        elif (
+            media_type == GRAPHQL_RESPONSE
+            and isinstance(response_data, dict)
+            and not_executed(dict(response_data))
+        ):
+            sub_response.status_code = 400
+            body = {key: value for key, value in response_data.items() if key != "data"}
+        response = Response(
+            self.encode_json(body),
+            media_type=media_type,
+            status_code=sub_response.status_code or 200,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        return response
 
 
-def _private_response() -> Response:
+def _private_response(media_type: str) -> Response:
     """The response a request's headers are gathered on before the answer is written."""
-    response = Response(headers=_NO_STORE)
+    response = Response(headers={**_NO_STORE, "content-type": media_type})
     del response.headers["content-length"]
     return response
 

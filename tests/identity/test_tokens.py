@@ -17,6 +17,7 @@ from backend.app import create_app
 from backend.identity.tokens import key_id
 from backend.settings import Settings
 from tests.support.graphql import VIEWER, data, error_codes, login
+from tests.support.processes import write_signing_key
 
 
 def _b64(raw: bytes) -> str:
@@ -146,14 +147,7 @@ async def test_rotated_out_key_still_verifies_until_removed(
         .public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
-    new_private = tmp_path / "new-private.pem"
-    new_private.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    new_private = write_signing_key(tmp_path / "new-private.pem")
     rotated = Settings(
         DATABASE_URL=settings.database_url,
         CITIZEN_VAR_DIR=settings.var_dir,

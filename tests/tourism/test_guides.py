@@ -41,9 +41,18 @@ async def test_open_now_filters_by_the_hours_in_hue(seeded: Any, clock: Clock) -
 async def test_texts_fall_back_to_english_then_say_their_language(seeded: Any) -> None:
     variables = {"id": attraction_gid("cua-hien-nhon")}
     korean = data(await seeded(ATTRACTION, variables, language="ko"))["attraction"]
-    assert korean["name"] == {"text": "현년문", "language": "KO", "machineTranslated": True}
+    assert korean["name"] == {
+        "text": "현년문",
+        "language": "KO",
+        "machineTranslated": True,
+        "__typename": "LocalizedText",
+    }
     assert korean["accessibility"] is None
-    assert korean["containedInPlace"]["name"] == {"text": "후에 황성", "language": "KO"}
+    assert korean["containedInPlace"]["name"] == {
+        "text": "후에 황성",
+        "language": "KO",
+        "__typename": "LocalizedText",
+    }
     gate = data(await seeded(ATTRACTION, variables, language="de"))["attraction"]
     assert gate["name"]["language"] == "VI"  # German is not offered: the default
     tomb = data(await seeded(ATTRACTION, {"id": attraction_gid("lang-tu-duc")}, language="ja"))[
@@ -71,7 +80,11 @@ async def test_ticket_price_on_a_free_day_and_an_ordinary_one(seeded: Any) -> No
     assert citizen["ticketPrice"]["amount"] == 0
     assert citizen["ticketPrice"]["offer"]["slug"] == "free-days-citizens"
     pagoda = {**ordinary, "site": attraction_gid("chua-thien-mu")}
-    assert data(await seeded(PRICE, pagoda))["ticketPrice"] == {"amount": 0, "offer": None}
+    assert data(await seeded(PRICE, pagoda))["ticketPrice"] == {
+        "amount": 0,
+        "offer": None,
+        "__typename": "TicketQuote",
+    }
 
 
 async def test_the_four_site_combo_is_cheaper_than_single_tickets(seeded: Any) -> None:
