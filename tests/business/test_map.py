@@ -23,12 +23,15 @@ async def test_only_certified_businesses_nearest_first(seeded: Any) -> None:
     assert edges[0]["distanceMeters"] < edges[1]["distanceMeters"]
     restaurant = edges[0]["node"]
     assert restaurant["code"] == "3300912348"
+    # The app's documents carry Apollo's typenames.
     assert restaurant["certificates"] == [
         {
+            "__typename": "Certificate",
             "number": "ATTP-2025-0001DEMO",
             "issuedOn": "2025-03-10",
             "validUntil": "2028-03-09",
             "permitType": {
+                "__typename": "PermitType",
                 "id": restaurant["certificates"][0]["permitType"]["id"],
                 "name": "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
             },

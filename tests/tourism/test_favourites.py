@@ -42,9 +42,12 @@ async def test_saving_twice_keeps_one_favourite_listed_latest_first(seeded: Any)
     first = data(await seeded(ADD, site, token=an))["addFavourite"]
     again = data(await seeded(ADD, site, token=an))["addFavourite"]
     assert again == first
-    assert first["attraction"] == {"id": attraction_gid("chua-thien-mu")}
+    assert first["attraction"] == {
+        "__typename": "Attraction",
+        "id": attraction_gid("chua-thien-mu"),
+    }
     show = data(await seeded(ADD, {"input": {"eventId": event_gid(NIGHT)}}, token=an))
-    assert show["addFavourite"]["event"] == {"id": event_gid(NIGHT)}
+    assert show["addFavourite"]["event"] == {"__typename": "Event", "id": event_gid(NIGHT)}
     assert await count_favourites(seeded) == 2
 
     page = data(await seeded(MINE, {"first": 1}, token=an, language="en"))["viewer"]

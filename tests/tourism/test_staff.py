@@ -141,6 +141,7 @@ async def test_new_content_shows_only_once_published(seeded: Any) -> None:
     assert published["setTourismPublished"] == {"__typename": "Attraction", "id": site["id"]}
     korean = data(await seeded(ATTRACTION, {"id": site["id"]}, language="ko"))["attraction"]
     assert korean["name"] == {
+        "__typename": "LocalizedText",  # the app's documents carry Apollo's typenames
         "text": "안히엔 정원 가옥",
         "language": "KO",
         "machineTranslated": True,
