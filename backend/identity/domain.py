@@ -12,6 +12,9 @@ DOMAIN = Domain(
         "purge-expired-refresh-tokens": Periodic(
             "identity.purge_expired_refresh_tokens", timedelta(hours=6)
         ),
+        "purge-stale-sign-in-state": Periodic(
+            "identity.purge_stale_sign_in_state", timedelta(hours=6)
+        ),
     },
     graphql="backend.graphql_api.identity.parts",
     catalogue="identity",

@@ -70,6 +70,10 @@ class RefreshToken(IdMixin, CreatedAtMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+# The scope of a (account, device) pair that signed in before: exempt from the account's lock.
+KNOWN_SCOPE = "known"
+
+
 class LoginThrottle(IdMixin, Base):
     """Failed sign-ins counted per account (across its phone and email) and per client address."""
 

@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db.dialect import insert_ignoring_conflicts
 from backend.errors import Conflict
 from backend.identity.models import (
+    KNOWN_SCOPE,
     LoginThrottle,
     PhoneVerification,
+    RateCounter,
     RefreshToken,
     Role,
     RoleAssignment,
@@ -103,6 +105,29 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: dateti
 async def delete_refresh_tokens_expired_before(session: AsyncSession, moment: datetime) -> int:
     result = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < moment))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_stale_sign_in_state(
+    session: AsyncSession, *, verifications_before: datetime, counters_before: datetime
+) -> dict[str, int]:
+    """Verifications (a pending sign-up keeps a password hash) that expired, and rate and
+    failure counters idle, before the given moments. Known devices stay: they spare the owner."""
+    statements = {
+        "phone_verifications": delete(PhoneVerification).where(
+            PhoneVerification.expires_at < verifications_before
+        ),
+        "rate_counters": delete(RateCounter).where(RateCounter.window_started_at < counters_before),
+        "login_throttles": delete(LoginThrottle).where(
+            LoginThrottle.scope != KNOWN_SCOPE,
+            LoginThrottle.last_failure_at < counters_before,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < counters_before),
+        ),
+    }
+    deleted = {}
+    for table, statement in statements.items():
+        result = await session.execute(statement)
+        deleted[table] = int(getattr(result, "rowcount", 0) or 0)
+    return deleted
 
 
 async def throttles(

@@ -209,6 +209,15 @@ async def purge_expired_refresh_tokens(session: AsyncSession, now: datetime) -> 
     return await repository.delete_refresh_tokens_expired_before(session, now - timedelta(days=7))
 
 
+async def purge_stale_sign_in_state(session: AsyncSession, now: datetime) -> dict[str, int]:
+    """Expired verification codes (and the pending sign-ups they hold) after a day, and rate
+    and failure counters a day after their last event: all long past any window they serve."""
+    day_ago = now - timedelta(days=1)
+    return await repository.delete_stale_sign_in_state(
+        session, verifications_before=day_ago, counters_before=day_ago
+    )
+
+
 def _check_refresh_token_length(refresh_token: str) -> None:
     if len(refresh_token) > MAX_REFRESH_TOKEN_LENGTH:
         raise BadUserInput("input.too_long", field="refreshToken", max=MAX_REFRESH_TOKEN_LENGTH)

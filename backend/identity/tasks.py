@@ -26,3 +26,16 @@ def purge_expired_refresh_tokens(self: DomainTask) -> int:
     deleted = self.run_async(work)
     log.info("identity.purge_expired_refresh_tokens.done", extra={"deleted": deleted})
     return deleted
+
+
+@shared_task(name="identity.purge_stale_sign_in_state", bind=True, base=DomainTask)
+def purge_stale_sign_in_state(self: DomainTask) -> dict[str, int]:
+    """Delete expired verifications and idle rate and failure counters (idempotent)."""
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+        async with UnitOfWork(sessions) as uow:
+            return await service.purge_stale_sign_in_state(uow.session, utcnow())
+
+    deleted = self.run_async(work)
+    log.info("identity.purge_stale_sign_in_state.done", extra={"deleted": deleted})
+    return deleted

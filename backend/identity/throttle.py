@@ -23,12 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import RateLimited
 from backend.identity import repository
-from backend.identity.models import LoginThrottle
+from backend.identity.models import KNOWN_SCOPE, LoginThrottle
 
 ACCOUNT = "account"
 PAIR = "pair"
 ADDRESS = "address"
-KNOWN = "known"  # a pair that signed in before: exempt from the account's lock
+KNOWN = KNOWN_SCOPE
 MAX_DELAY_SECONDS = 300
 
 
