@@ -111,9 +111,10 @@ class Page(Generic[K]):
         key: Callable[[R], tuple[K, uuid.UUID]],
     ) -> relay.Connection[N]:
         """A Relay connection from the fetched rows; each edge's cursor is its row's key."""
-        page = rows[: self.size]
-        edges = [relay.Edge(node=node(row), cursor=self.keyset.encode(*key(row))) for row in page]
-        return relay.Connection(edges=edges, page_info=self.page_info(rows, edges))
+        edges, page_info = self.edges_of(
+            rows, edge=lambda row, cursor: relay.Edge(node=node(row), cursor=cursor), key=key
+        )
+        return relay.Connection(edges=edges, page_info=page_info)
 
     def edges_of(
         self,
