@@ -63,6 +63,8 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema_converter import GraphQLCoreConverter, get_arguments
 from strawberry.types.field import StrawberryField
 
+from backend.graphql_api.public_answers import selected_operation
+
 if TYPE_CHECKING:
     from strawberry.schema.schema import Schema as StrawberrySchema
 
@@ -283,6 +285,9 @@ class QueryPlans:
         wrapped = middleware is not None and middleware.middlewares
         if shape.switch_variables is None or wrapped or set(rest) - {"operation_extensions"}:
             return execute(schema, document, **general)
+        operation = selected_operation(document, operation_name)
+        if operation is not None and operation.operation is not OperationType.QUERY:
+            return execute(schema, document, **general)  # before building: it would build again
         executor = executor_class.build(
             schema,
             document,
@@ -295,8 +300,6 @@ class QueryPlans:
         )
         if isinstance(executor, list):
             return ExecutionResult(data=None, errors=executor)
-        if executor.operation.operation is not OperationType.QUERY:
-            return execute(schema, document, **general)
         plan = self._plan(shape, executor)
         if plan is None:
             return execute(schema, document, **general)
