@@ -40,7 +40,7 @@ def include_object(
 
 
 POSTGIS_TABLES = {"spatial_ref_sys"}
-# Trigram GIN indexes on `citizen_fold(search_text)`, PostgreSQL only (migrations 0007, 0009).
+# Trigram indexes on `citizen_fold(search_text)`, PostgreSQL only (migrations 0007, 0009, 0017).
 EXPRESSION_INDEXES = {
     "ix_tourism_attractions_search_trgm",
     "ix_tourism_events_search_trgm",

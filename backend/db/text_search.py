@@ -8,6 +8,11 @@ as a registered Python function. Matching is pg_trgm's `strict_word_similarity`:
 similarity between the query and the best run of whole words of the text, so a typo ("thein mu")
 or extra words ("Minh Mang tomb") still match. SQLite computes it in Python over word runs of
 bounded length; both agree on which rows match for the short queries people type.
+
+Ranking reads the best `RELEVANCE_WINDOW` matches nearest first by `1 - similarity` (pg_trgm's
+`<<<->`), which PostgreSQL serves from a GiST trigram index without scoring every match (a KNN
+scan, migration 0017): a common word ("chùa") matches a tenth of a large table, and scoring all
+of those is what made ranking slow.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Float, literal
+from sqlalchemy import Float, Subquery, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
@@ -27,6 +33,9 @@ from sqlalchemy.types import Boolean
 MATCH_THRESHOLD = 0.5
 # Longest query folded and matched; longer input is refused by callers before SQL.
 MAX_QUERY_LENGTH = 100
+# How many of the best matches a ranked list can page through: the candidates are read by a
+# nearest-first index scan whose cost grows with their number, and nobody reads past page three.
+RELEVANCE_WINDOW = 60
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -78,20 +87,35 @@ class Matches(FunctionElement[bool]):
     name = "text_matches"
 
 
-class MatchScore(FunctionElement[float]):
-    """How well the text column matches the query, 0 to 1: the order of search results."""
+class MatchDistance(FunctionElement[float]):
+    """How far the text column is from the query, 0 (a perfect match) to 1: one minus the
+    similarity, nearest first. Ordering by it alone walks PostgreSQL's GiST trigram index."""
 
     type = Float()
     inherit_cache = True
-    name = "text_match_score"
+    name = "text_match_distance"
 
 
 def matches(column: Any, query: str) -> Matches:
     return Matches(column, literal(query))
 
 
-def match_score(column: Any, query: str) -> MatchScore:
-    return MatchScore(column, literal(query))
+def match_distance(column: Any, query: str) -> MatchDistance:
+    return MatchDistance(column, literal(query))
+
+
+def best_matches(row_id: Any, column: Any, query: str, *where: ColumnElement[bool]) -> Subquery:
+    """(id, distance) of the `RELEVANCE_WINDOW` rows matching `query` best among those meeting
+    `where`. The window is the same statement on every page, so pages cut from it by (distance,
+    id) neither repeat nor skip a row, however many rows tie on distance."""
+    distance = match_distance(column, query)
+    return (
+        select(row_id.label("id"), distance.label("distance"))
+        .where(*where, matches(column, query))
+        .order_by(distance)
+        .limit(RELEVANCE_WINDOW)
+        .subquery()
+    )
 
 
 def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> list[str]:
@@ -104,11 +128,11 @@ def _compile_matches_pg(element: Matches, compiler: SQLCompiler, **kw: Any) -> s
     return f"(citizen_fold({query}) <<% citizen_fold({column}))"
 
 
-@compiles(MatchScore, "postgresql")
-def _compile_score_pg(element: MatchScore, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(MatchDistance, "postgresql")
+def _compile_distance_pg(element: MatchDistance, compiler: SQLCompiler, **kw: Any) -> str:
     column, query = _args(compiler, element, **kw)
-    # float8, so that a score read back from a cursor compares equal to the one in SQL.
-    return f"CAST(strict_word_similarity(citizen_fold({query}), citizen_fold({column})) AS float8)"
+    # No cast: the index orders by the operator itself. Its float4 reads back exactly as a float.
+    return f"(citizen_fold({query}) <<<-> citizen_fold({column}))"
 
 
 @compiles(Matches, "sqlite")
@@ -117,10 +141,10 @@ def _compile_matches_sqlite(element: Matches, compiler: SQLCompiler, **kw: Any) 
     return f"(citizen_word_similarity({query}, {column}) >= {MATCH_THRESHOLD})"
 
 
-@compiles(MatchScore, "sqlite")
-def _compile_score_sqlite(element: MatchScore, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(MatchDistance, "sqlite")
+def _compile_distance_sqlite(element: MatchDistance, compiler: SQLCompiler, **kw: Any) -> str:
     column, query = _args(compiler, element, **kw)
-    return f"citizen_word_similarity({query}, {column})"
+    return f"(1.0 - citizen_word_similarity({query}, {column}))"
 
 
 def _sqlite_similarity(query: str | None, text: str | None) -> float | None:

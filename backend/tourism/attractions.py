@@ -28,7 +28,7 @@ OPEN_NOW_BATCH = 100
 @dataclass(frozen=True, slots=True)
 class AttractionHit:
     row: AttractionRow
-    # The sort key: metres from `near`, relevance to the search, or the Vietnamese name.
+    # The sort key: metres from `near`, distance from the search, or the Vietnamese name.
     key: Any
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from backend.db import text_search
+from backend.tourism.models import Attraction
 from tests.support.graphql import data, error_codes, only_error
 from tests.tourism.conftest import OPERATIONS, names
 
@@ -66,3 +70,30 @@ async def test_unusable_search_text_is_bad_user_input(seeded: Any, text: str) ->
     body = await seeded(SEARCH, {"text": text})
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert only_error(body)["extensions"]["field"] == "text"
+
+
+async def test_ranked_pages_neither_repeat_nor_skip_when_matches_tie(seeded: Any) -> None:
+    """65 pagodas with one name match "thien mu" equally well: pages of 20 walk the best 60
+    once each (the ranked window), then stop."""
+    async with seeded.sessions() as session:
+        template = (
+            await session.scalars(select(Attraction).where(Attraction.slug == "chua-thien-mu"))
+        ).one()
+        columns = [column.key for column in Attraction.__table__.columns]
+        for number in range(65):
+            copy = {key: getattr(template, key) for key in columns}
+            copy.update(id=uuid.uuid4(), slug=f"chua-thien-mu-{number}", parent_id=None)
+            copy.update(place_id=None)
+            session.add(Attraction(**copy))
+        await session.commit()
+    seen: list[str] = []
+    after = None
+    for _ in range(5):
+        page = data(await seeded(ATTRACTIONS, {"search": "thien mu", "first": 20, "after": after}))[
+            "attractions"
+        ]
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == text_search.RELEVANCE_WINDOW

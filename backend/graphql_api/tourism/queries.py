@@ -35,11 +35,12 @@ from backend.tourism.repository.attractions import AttractionOrder
 from backend.tourism.tickets import Visitor, VisitorType
 
 ATTRACTIONS_BY_DISTANCE = Keyset("attractions.distance", float, lambda meters: meters >= 0)
-ATTRACTIONS_BY_RELEVANCE = Keyset("attractions.relevance", float, lambda score: 0 <= score <= 1)
+# Relevance lists page by the distance from the search (0 is a perfect match).
+ATTRACTIONS_BY_RELEVANCE = Keyset("attractions.match", float, lambda distance: 0 <= distance <= 1)
 ATTRACTIONS_BY_NAME = Keyset("attractions.name", str)
 EVENTS_BY_START = Keyset("events.start", datetime)
 ITINERARIES_BY_NAME = Keyset("itineraries.name", str)
-SEARCH_BY_RELEVANCE = Keyset("tourism.search", float, lambda score: 0 <= score <= 1)
+SEARCH_BY_RELEVANCE = Keyset("tourism.match", float, lambda distance: 0 <= distance <= 1)
 
 ATTRACTION_ORDERS: dict[AttractionOrder, Keyset[Any]] = {
     AttractionOrder.DISTANCE: ATTRACTIONS_BY_DISTANCE,
@@ -110,7 +111,7 @@ class TourismQuery:
 
     @strawberry.field(
         description="Attractions and events matching what a visitor typed, accents and small "
-        "typos forgiven, best match first."
+        "typos forgiven, best match first: the best 60 attractions and the best 60 events."
     )
     async def tourism_search(
         self, info: Info, text: str, first: int | None = None, after: str | None = None
@@ -135,11 +136,11 @@ class TourismQuery:
                 nodes[event.id] = EventNode.from_row(event)
         edges = [
             TourismSearchEdge(
-                cursor=SEARCH_BY_RELEVANCE.encode(score, row_id),
+                cursor=SEARCH_BY_RELEVANCE.encode(distance, row_id),
                 node=nodes[row_id],
-                score=round(score, 3),
+                score=round(1 - distance, 3),
             )
-            for _kind, row_id, score in shown
+            for _kind, row_id, distance in shown
             if row_id in nodes
         ]
         return TourismSearchConnection(

@@ -10,6 +10,7 @@ from typing import Any
 from shapely.geometry import Point
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from backend.db import keyset, spatial, text_search
 from backend.db.types import in_language
@@ -45,32 +46,29 @@ async def attractions_page(
     limit: int,
 ) -> list[tuple[AttractionRow, Any]]:
     """Published attractions matching every filter given, each with its sort key: metres from
-    `near`, relevance to `search` (best first) or the Vietnamese name."""
-    key: ColumnElement[Any]
-    if order is AttractionOrder.DISTANCE:
-        assert near is not None
-        key = spatial.distance_meters(Attraction.location, near)
-    elif order is AttractionOrder.RELEVANCE:
-        assert search is not None
-        key = text_search.match_score(Attraction.search_text, search)
-    else:
-        key = in_language(Attraction.name, "vi")
-    statement: Select[Any] = select(*rows.ATTRACTION, key.label("sort_key")).where(
-        Attraction.published.is_(True)
-    )
+    `near`, distance from `search` (best match first, within the best matches' window) or the
+    Vietnamese name."""
+    filters: list[ColumnElement[bool]] = [Attraction.published.is_(True)]
     if near is not None and radius_m is not None:
-        statement = statement.where(spatial.within_meters(Attraction.location, near, radius_m))
+        filters.append(spatial.within_meters(Attraction.location, near, radius_m))
     if category is not None:
-        statement = statement.where(Attraction.category == category)
-    if search is not None:
-        statement = statement.where(text_search.matches(Attraction.search_text, search))
-    statement = keyset.page(
-        statement,
-        key=key,
-        row_id=Attraction.id,
-        after=after,
-        limit=limit,
-        descending=order is AttractionOrder.RELEVANCE,
-    )
+        filters.append(Attraction.category == category)
+    key: ColumnElement[Any]
+    row_id: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID] = Attraction.id
+    if order is AttractionOrder.RELEVANCE:
+        assert search is not None
+        best = text_search.best_matches(Attraction.id, Attraction.search_text, search, *filters)
+        key, row_id = best.c.distance, best.c.id
+        statement: Select[Any] = select(*rows.ATTRACTION, key).join(best, row_id == Attraction.id)
+    else:
+        if order is AttractionOrder.DISTANCE:
+            assert near is not None
+            key = spatial.distance_meters(Attraction.location, near)
+        else:
+            key = in_language(Attraction.name, "vi")
+        if search is not None:
+            filters.append(text_search.matches(Attraction.search_text, search))
+        statement = select(*rows.ATTRACTION, key.label("sort_key")).where(*filters)
+    statement = keyset.page(statement, key=key, row_id=row_id, after=after, limit=limit)
     found = (await session.execute(statement)).all()
     return [(AttractionRow.of(row[:-1]), row[-1]) for row in found]

@@ -17,23 +17,21 @@ Kind = Literal["attraction", "event"]
 async def search_hits(
     session: AsyncSession, *, text: str, after: tuple[float, uuid.UUID] | None, limit: int
 ) -> list[tuple[Kind, uuid.UUID, float]]:
-    """(kind, id, score) of published attractions and events matching `text`, best first."""
-    parts = [
-        select(
-            literal(kind, String()).label("kind"),
-            table.id.label("id"),
-            text_search.match_score(table.search_text, text).label("score"),
-        ).where(table.published.is_(True), text_search.matches(table.search_text, text))
-        for kind, table in (("attraction", Attraction), ("event", Event))
-    ]
+    """(kind, id, distance) of published attractions and events matching `text`, best first:
+    each kind's best matches (see `text_search.best_matches`), merged."""
+    parts = []
+    for kind, table in (("attraction", Attraction), ("event", Event)):
+        best = text_search.best_matches(
+            table.id, table.search_text, text, table.published.is_(True)
+        )
+        parts.append(select(literal(kind, String()).label("kind"), best.c.id, best.c.distance))
     hits = union_all(*parts).subquery()
     statement = keyset.page(
-        select(hits.c.kind, hits.c.id, hits.c.score),
-        key=hits.c.score,
+        select(hits.c.kind, hits.c.id, hits.c.distance),
+        key=hits.c.distance,
         row_id=hits.c.id,
         after=after,
         limit=limit,
-        descending=True,
     )
     found = (await session.execute(statement)).all()
-    return [(kind, row_id, float(score)) for kind, row_id, score in found]
+    return [(kind, row_id, float(distance)) for kind, row_id, distance in found]
