@@ -14,6 +14,9 @@ from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.db.engine import create_engine, create_session_factory
+from backend.files import service as files
+from backend.files.http import UPLOAD_BODY_LIMIT, UPLOAD_PATH, file_routes
+from backend.files.storage import file_store_for
 from backend.graphql_api.context import AppServices, Context
 from backend.graphql_api.endpoint import GraphQLPosts
 from backend.graphql_api.http import CitizenGraphQLRouter
@@ -45,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answers=answer_store(settings),
         verification=VerificationPolicy.from_settings(settings),
         sms=gateway_from_settings(settings),
+        files=file_store_for(settings),
+        file_link_key=files.link_key(settings.refresh_secret),
     )
     metrics = Metrics()
 
@@ -75,6 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hide_suggestions=settings.is_production,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(
+        file_routes(services.sessions, services.auth, services.files, services.file_link_key)
+    )
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -104,7 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         GraphQLPosts, router=graphql, context=lambda request: Context.for_request(services, request)
     )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=MAX_BODY_BYTES, larger={UPLOAD_PATH: UPLOAD_BODY_LIMIT}
+    )
     if settings.cors_allowed_origins:
         # Bearer tokens, not cookies: no credentials mode, so no origin ever gets them.
         app.add_middleware(

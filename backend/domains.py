@@ -18,6 +18,7 @@ from functools import cache
 DOMAIN_PACKAGES = (
     "backend.identity",
     "backend.places",
+    "backend.files",
     "backend.health",
     "backend.tourism",
     "backend.business",

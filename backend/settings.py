@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     login_lock_minutes: int = Field(15, alias="LOGIN_LOCK_MINUTES", ge=1)
 
     # Where SMS go: a provider's HTTP API, or (unset, development) the log and var/sms-inbox.jsonl.
+    # Uploaded documents: a folder under var/ by default, or s3://bucket/prefix.
+    file_storage_url: str | None = Field(None, alias="FILE_STORAGE_URL")
+    s3_endpoint_url: str | None = Field(None, alias="S3_ENDPOINT_URL")
+    s3_region: str = Field("us-east-1", alias="S3_REGION")
     sms_gateway_url: str | None = Field(None, alias="SMS_GATEWAY_URL")
     sms_gateway_token: str | None = Field(None, alias="SMS_GATEWAY_TOKEN")
     sms_timeout_seconds: float = Field(5.0, alias="SMS_TIMEOUT_SECONDS", gt=0)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from backend.business import access, notices, permits, workdays
+from backend.business import access, documents, notices, permits, workdays
 from backend.business.access import Right
 from backend.business.models import (
     Application,
@@ -209,6 +209,8 @@ async def move(
         values["form"] = checked_form(form, permit_type, complete=True)
     elif action in (Action.SUBMIT, Action.RESUBMIT):
         checked_form(list(application.form.items()), permit_type, complete=True)
+    if action in (Action.SUBMIT, Action.RESUBMIT):
+        await documents.require_complete(session, application, permit_type)
     if rule.right is None:
         values["officer_note"] = checked_note
     if rule.target in (S.SUBMITTED, S.RESUBMITTED):

@@ -235,6 +235,24 @@ class ApplicationEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ApplicationDocument(Base):
+    """The file given for one of the permit type's required documents; replacing it is
+    detaching the old file and attaching another."""
+
+    __tablename__ = "business_application_documents"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("business_applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    # A `code` of the permit type's `required_documents`.
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("stored_files.id", ondelete="RESTRICT"), unique=True
+    )
+    attached_by: Mapped[uuid.UUID] = mapped_column()
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Permit(CreatedAtMixin, Base):
     __tablename__ = "business_permits"
     __table_args__ = (Index(None, "valid_until"),)

@@ -23,6 +23,7 @@ from backend.db.reads import RequestReads
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import PhoneNotVerified, RateLimited, Unauthenticated
+from backend.files.storage import FileStore
 from backend.graphql_api.loaders import LoaderSet
 from backend.graphql_api.public_answers import AnswerStore
 from backend.http_headers import current_request_id
@@ -50,6 +51,9 @@ class AppServices:
     answers: AnswerStore
     verification: VerificationPolicy
     sms: SmsGateway
+    files: FileStore
+    # Signs the API's own download links (see `backend.files.service.download_url`).
+    file_link_key: bytes
 
 
 class Context(BaseContext):

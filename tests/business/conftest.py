@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from strawberry import relay
 
+from backend.business.models import Application, PermitType
 from backend.graphql_api.persisted import MANIFEST
 from backend.seed.business import NOODLES, RESTAURANT
 from backend.seed.demo import stable_id
 from notifications.models import Notification
+from tests.support.files import uploaded_id
 from tests.support.graphql import data
 
 OPERATIONS: dict[str, str] = {
@@ -71,6 +73,26 @@ async def inbox(api: Any, phone: str) -> list[Notification]:
     )
     async with api.sessions() as session:
         return list((await session.scalars(statement)).all())
+
+
+async def give_documents(api: Any, bearer: str, application: str) -> None:
+    """Upload and attach a file for every document the application's permit type requires."""
+    async with api.sessions() as session:
+        found = await session.get(Application, uuid_of(application))
+        assert found is not None
+        permit_type = await session.get(PermitType, found.permit_type_id)
+        assert permit_type is not None
+    for document in permit_type.required_documents:
+        await ok(
+            api,
+            "AttachBusinessApplicationDocument",
+            {
+                "applicationId": application,
+                "code": document["code"],
+                "fileId": await uploaded_id(api, bearer, name=f"{document['code']}.pdf"),
+            },
+            token=bearer,
+        )
 
 
 def food_form(**values: str) -> list[dict[str, str]]:

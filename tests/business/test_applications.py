@@ -21,6 +21,7 @@ from tests.business.conftest import (
     application_gid,
     business_gid,
     food_form,
+    give_documents,
     inbox,
     ok,
     permit_type_gid,
@@ -85,6 +86,15 @@ async def test_from_draft_to_permit_with_a_push_at_every_step(seeded: Any, clock
     missing = await _move(seeded, owner, app_id, "SUBMIT")
     assert only_error(missing)["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.form"}
     assert await _state(seeded, app_id) == before
+    # …and every required document: the form given with it is not kept either.
+    complete_form = food_form(seats="40", kitchenArea="18")
+    no_documents = await _move(seeded, owner, app_id, "SUBMIT", form=complete_form)
+    assert only_error(no_documents)["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "field": "input.action",
+    }
+    assert await _state(seeded, app_id) == before
+    await give_documents(seeded, owner, app_id)
     submitted = (
         await _move(seeded, owner, app_id, "SUBMIT", form=food_form(seats="40", kitchenArea="18"))
     )["data"]["moveBusinessApplication"]

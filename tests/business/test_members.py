@@ -16,6 +16,7 @@ from tests.business.conftest import (
     RESTAURANT,
     application_gid,
     business_gid,
+    give_documents,
     inbox,
     ok,
     permit_type_gid,
@@ -138,6 +139,7 @@ async def test_staff_rights_are_limited_and_end_when_removed(seeded: Any) -> Non
             token=staff,
         )
     )["createBusinessApplication"]
+    await give_documents(seeded, staff, created["id"])
     submitted = await ok(
         seeded,
         "MoveBusinessApplication",

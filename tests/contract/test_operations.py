@@ -19,6 +19,7 @@ from backend.graphql_api.persisted import MANIFEST
 from backend.settings import Settings
 from backend.sms import INBOX_FILE
 from tests.support.clock import Clock
+from tests.support.files import uploaded_id
 from tests.support.sessions import token
 
 OPERATIONS = json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
@@ -221,6 +222,17 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
             },
         )
     )["createBusinessApplication"]
+    design = {"applicationId": draft["id"], "code": "design"}
+    for _ in range(2):  # given, taken back, given again
+        await app.send(
+            "AttachBusinessApplicationDocument",
+            {**design, "fileId": await uploaded_id(seeded, app.token, name="thiet-ke.pdf")},
+        )
+        await app.send("DetachBusinessApplicationDocument", design)
+    await app.send(
+        "AttachBusinessApplicationDocument",
+        {**design, "fileId": await uploaded_id(seeded, app.token, name="thiet-ke.pdf")},
+    )
     await app.send(
         "MoveBusinessApplication",
         {

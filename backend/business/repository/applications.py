@@ -7,12 +7,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.business.models import (
     Agency,
     Application,
+    ApplicationDocument,
     ApplicationEvent,
     ApplicationStatus,
     Permit,
@@ -22,6 +23,7 @@ from backend.business.models import (
 from backend.business.repository import rows
 from backend.business.repository.rows import (
     AgencyRow,
+    ApplicationDocumentRow,
     ApplicationEventRow,
     ApplicationRow,
     PermitRow,
@@ -144,6 +146,41 @@ async def history(
         event = ApplicationEventRow.of(row)
         found.setdefault(event.application_id, []).append(event)
     return found
+
+
+async def documents(
+    session: AsyncSession, application_ids: Sequence[uuid.UUID]
+) -> Mapping[uuid.UUID, list[ApplicationDocumentRow]]:
+    statement = (
+        select(*rows.APPLICATION_DOCUMENT)
+        .where(ApplicationDocument.application_id.in_(application_ids))
+        .order_by(ApplicationDocument.code)
+    )
+    found: dict[uuid.UUID, list[ApplicationDocumentRow]] = {}
+    for row in (await session.execute(statement)).all():
+        document = ApplicationDocumentRow.of(row)
+        found.setdefault(document.application_id, []).append(document)
+    return found
+
+
+async def document_file(
+    session: AsyncSession, application_id: uuid.UUID, code: str
+) -> uuid.UUID | None:
+    return await session.scalar(
+        select(ApplicationDocument.file_id).where(
+            ApplicationDocument.application_id == application_id,
+            ApplicationDocument.code == code,
+        )
+    )
+
+
+async def remove_document(session: AsyncSession, application_id: uuid.UUID, code: str) -> None:
+    await session.execute(
+        delete(ApplicationDocument).where(
+            ApplicationDocument.application_id == application_id,
+            ApplicationDocument.code == code,
+        )
+    )
 
 
 async def permits_of_businesses(

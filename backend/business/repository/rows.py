@@ -10,6 +10,7 @@ from typing import Any
 from backend.business.models import (
     Agency,
     Application,
+    ApplicationDocument,
     ApplicationEvent,
     ApplicationStatus,
     Business,
@@ -108,6 +109,14 @@ class ApplicationEventRow(Row):
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicationDocumentRow(Row):
+    application_id: uuid.UUID
+    code: str
+    file_id: uuid.UUID
+    attached_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PermitRow(Row):
     id: uuid.UUID
     number: str
@@ -141,6 +150,7 @@ AGENCY = columns(AgencyRow, Agency, {})
 PERMIT_TYPE = columns(PermitTypeRow, PermitType, {})
 APPLICATION = columns(ApplicationRow, Application, {})
 APPLICATION_EVENT = columns(ApplicationEventRow, ApplicationEvent, {})
+APPLICATION_DOCUMENT = columns(ApplicationDocumentRow, ApplicationDocument, {})
 PERMIT = columns(PermitRow, Permit, {})
 # `read_at` comes from the reader's receipt, outer-joined by the statement.
 NOTICE = columns(NoticeRow, Notice, {"read_at": NoticeRead.read_at.expression})

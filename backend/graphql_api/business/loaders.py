@@ -9,15 +9,17 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from backend.business import reads, registry, workdays
+from backend.business import documents, reads, registry, workdays
 from backend.business.repository.rows import (
     AgencyRow,
+    ApplicationDocumentRow,
     ApplicationEventRow,
     BusinessRow,
     PermitRow,
     PermitTypeRow,
 )
 from backend.db.reads import RequestReads
+from backend.files.service import FileInfo
 from backend.graphql_api.loaders import LoaderSet, by_ids, by_keys
 
 
@@ -54,3 +56,6 @@ class BusinessLoaders(LoaderSet):
         self.history_by_application_id: DataLoader[uuid.UUID, list[ApplicationEventRow]] = by_keys(
             reads_, reads.history_of, list
         )
+        self.documents_by_application_id: DataLoader[
+            uuid.UUID, list[tuple[ApplicationDocumentRow, FileInfo]]
+        ] = by_keys(reads_, documents.documents_of, list)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from backend.business import announcements, applications, members
+from backend.business import announcements, applications, documents, members
 from backend.business.applications import Action
 from backend.business.models import Application, Membership
 from backend.business.repository.rows import ApplicationRow, MembershipRow, NoticeRow
 from backend.errors import BadUserInput
+from backend.files.http import UPLOADED_FILE
 from backend.graphql_api.business.types import ApplicationNode, MembershipNode, NoticeNode
 from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import decode_id
@@ -65,6 +66,22 @@ class MoveBusinessApplicationInput:
     form: list[FormValueInput] | None = strawberry.field(
         default=None, description="SUBMIT, RESUBMIT: the form's values, replacing the draft's."
     )
+
+
+@strawberry.input(
+    description="Give an uploaded file (the `id` that POST /files answered) as one of the "
+    "documents the application's permit type requires; it replaces the one given before."
+)
+class AttachBusinessApplicationDocumentInput:
+    application_id: relay.GlobalID
+    code: str = strawberry.field(description="The required document's code.")
+    file_id: relay.GlobalID
+
+
+@strawberry.input
+class DetachBusinessApplicationDocumentInput:
+    application_id: relay.GlobalID
+    code: str
 
 
 @strawberry.input(description="Officers: a notice to businesses; empty filters mean all.")
@@ -234,6 +251,48 @@ class BusinessMutation:
                 action=input.action,
                 note=input.note,
                 form=_form(input.form),
+                now=info.context.now(),
+            )
+        return _application(row)
+
+    @strawberry.mutation(
+        description="While a draft or asked for more information: give a required document."
+    )
+    async def attach_business_application_document(
+        self, info: Info, input: AttachBusinessApplicationDocumentInput
+    ) -> ApplicationNode | None:
+        viewer = await info.context.require_viewer()
+        application_id = decode_id(
+            input.application_id, "BusinessApplication", field="input.applicationId"
+        )
+        file_id = decode_id(input.file_id, UPLOADED_FILE, field="input.fileId")
+        async with info.context.unit_of_work() as uow:
+            row = await documents.attach(
+                uow,
+                user_id=viewer.id,
+                application_id=application_id,
+                code=input.code,
+                file_id=file_id,
+                now=info.context.now(),
+            )
+        return _application(row)
+
+    @strawberry.mutation(
+        description="While a draft or asked for more information: take back a document given."
+    )
+    async def detach_business_application_document(
+        self, info: Info, input: DetachBusinessApplicationDocumentInput
+    ) -> ApplicationNode | None:
+        viewer = await info.context.require_viewer()
+        application_id = decode_id(
+            input.application_id, "BusinessApplication", field="input.applicationId"
+        )
+        async with info.context.unit_of_work() as uow:
+            row = await documents.detach(
+                uow,
+                user_id=viewer.id,
+                application_id=application_id,
+                code=input.code,
                 now=info.context.now(),
             )
         return _application(row)

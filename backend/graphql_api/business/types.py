@@ -30,6 +30,7 @@ from backend.business.models import (
 )
 from backend.business.repository.rows import (
     AgencyRow,
+    ApplicationDocumentRow,
     ApplicationRow,
     BusinessRow,
     MembershipRow,
@@ -37,6 +38,8 @@ from backend.business.repository.rows import (
     PermitRow,
     PermitTypeRow,
 )
+from backend.files import service as files
+from backend.files.service import FileInfo
 from backend.graphql_api.business.loaders import BusinessLoaders
 from backend.graphql_api.context import Info
 from backend.graphql_api.loaders import HasId
@@ -159,6 +162,41 @@ class BusinessEdge(relay.Edge[BusinessNode]):
 @strawberry.type
 class BusinessConnection(relay.Connection[BusinessNode]):
     edges: list[BusinessEdge]  # type: ignore[assignment]  # a Connection of richer edges
+
+
+@strawberry.type(
+    name="BusinessApplicationDocument",
+    description="A file given for one of the documents an application must include.",
+)
+class ApplicationDocument:
+    code: str = strawberry.field(description="The required document's code.")
+    file_name: str
+    media_type: str
+    size: int = strawberry.field(description="Bytes.")
+    sha256: str = strawberry.field(description="Checksum of the file, hex.")
+    attached_at: datetime
+    file: strawberry.Private[FileInfo]
+
+    @classmethod
+    def of(cls, document: ApplicationDocumentRow, file: FileInfo) -> ApplicationDocument:
+        return cls(
+            code=document.code,
+            file_name=file.file_name,
+            media_type=file.media_type,
+            size=file.size,
+            sha256=file.sha256,
+            attached_at=document.attached_at,
+            file=file,
+        )
+
+    @strawberry.field(
+        description="A link to the file that works for ten minutes; ask again for a new one."
+    )
+    def url(self, info: Info) -> str:
+        services = info.context.services
+        return files.download_url(
+            services.files, key=services.file_link_key, file=self.file, now=info.context.now()
+        )
 
 
 @strawberry.type(description="A document an application must include.")
@@ -347,6 +385,11 @@ class ApplicationNode(RowNode):
             )
             for step in steps
         ]
+
+    @strawberry.field(description="The documents given so far, by code.")
+    async def documents(self, info: Info) -> list[ApplicationDocument]:
+        given = await BusinessLoaders.of(info).documents_by_application_id.load(self.row.id)
+        return [ApplicationDocument.of(document, file) for document, file in given]
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
