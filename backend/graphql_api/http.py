@@ -32,7 +32,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
 from backend.errors import ErrorCode
 from backend.graphql_api.context import Context
@@ -173,9 +173,11 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
         response.headers["content-type"] = response_media_type(request.headers.get("accept"))
         return response
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: Context) -> UnsetType:
         """`connection_init` of a socket: the token in its payload (see `websocket`)."""
         await accept_connection(context)
+        acknowledged: UnsetType = UNSET  # an ack without a payload
+        return acknowledged
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """Only for a browser asking for a page: a GET that carries no operation (APQ sends its
