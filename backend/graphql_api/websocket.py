@@ -18,6 +18,7 @@ import contextlib
 from datetime import datetime
 from typing import Any
 
+from graphql import GraphQLError
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -143,6 +144,12 @@ class LiveSocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
         except _OperationStreamClosed:
             return
+        except GraphQLError as refused:
+            # Raised by an extension before parsing (the allow-list): an `error` message, as
+            # the protocol has for an operation refused before it ran.
+            await operation.send_operation_message(
+                {"id": operation.id, "type": "error", "payload": [refused.formatted]}
+            )
         except Exception as error:
             await self.handle_task_exception(error)
             with contextlib.suppress(Exception):
