@@ -95,5 +95,3 @@ def _errors(message: dict[str, Any]) -> list[dict[str, Any]]:
     payload = message["payload"]
     found: list[dict[str, Any]] = payload if isinstance(payload, list) else payload["errors"]
     return found
-
-
