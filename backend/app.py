@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answers=answer_store(settings),
         verification=VerificationPolicy.from_settings(settings),
         sms=gateway_from_settings(settings),
-        live=bus_for(settings.live_events_url),
+        live=bus_for(settings.live_events_url, settings.live_relay_folder),
     )
     install(services.live)  # where this process's committed events go
     metrics = Metrics()

@@ -170,6 +170,11 @@ class Settings(BaseSettings):
         return self.live_redis_url or self.cache_redis_url or fallback
 
     @property
+    def live_relay_folder(self) -> Path:
+        """Where processes of one machine relay live events to each other without Redis."""
+        return self.var_dir / "live"
+
+    @property
     def broker_folder(self) -> Path:
         return self.var_dir / "broker"
 

@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Protocol
 
 import redis
@@ -176,5 +177,13 @@ class RedisBus:
             self._local.deliver(event)
 
 
-def bus_for(redis_url: str | None) -> LiveBus:
-    return RedisBus(redis_url) if redis_url else LocalBus()
+def bus_for(redis_url: str | None, relay_folder: Path | None = None) -> LiveBus:
+    """Redis when configured; else the machine-local relay under `relay_folder` (the embedded
+    mode: API processes and `citizen up`'s worker on one machine); else this process only."""
+    if redis_url:
+        return RedisBus(redis_url)
+    if relay_folder is not None:
+        from backend.live.relay import SocketRelayBus
+
+        return SocketRelayBus(relay_folder)
+    return LocalBus()

@@ -9,4 +9,4 @@ from backend.worker.celery_app import create_celery
 settings = Settings()
 app = create_celery(settings)
 # Events raised by tasks (reminders, imports) reach the API processes through Redis when set.
-install(bus_for(settings.live_events_url))
+install(bus_for(settings.live_events_url, settings.live_relay_folder))
