@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.requests import HTTPConnection
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.db.engine import create_engine, create_session_factory
@@ -19,7 +20,7 @@ from backend.files.http import UPLOAD_BODY_LIMIT, UPLOAD_PATH, file_routes
 from backend.files.storage import file_store_for
 from backend.graphql_api.context import AppServices, Context
 from backend.graphql_api.endpoint import GraphQLPosts
-from backend.graphql_api.http import CitizenGraphQLRouter
+from backend.graphql_api.http import CitizenGraphQLRouter, LiveSocketLimits
 from backend.graphql_api.public_answers import answer_store
 from backend.graphql_api.schema import build_schema
 from backend.http_headers import ResponseHeaders
@@ -27,6 +28,7 @@ from backend.http_limits import BodySizeLimit
 from backend.i18n import messages
 from backend.identity.service import AuthConfig
 from backend.identity.verification import VerificationPolicy
+from backend.live import bus_for, install
 from backend.observability import Metrics, MetricsMiddleware
 from backend.settings import Settings
 from backend.sms import gateway_from_settings
@@ -50,13 +52,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sms=gateway_from_settings(settings),
         files=file_store_for(settings),
         file_link_key=files.link_key(settings.refresh_secret),
+        live=bus_for(settings.live_events_url, settings.live_relay_folder),
     )
+    install(services.live)  # where this process's committed events go
     metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         await services.sms.close()
+        await services.live.close()
         await engine.dispose()
 
     # No OpenAPI document or docs pages: the API is GraphQL, described by its own schema.
@@ -66,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.state.engine = engine
 
-    async def context(request: Request) -> AsyncIterator[Context]:
+    async def context(request: HTTPConnection) -> AsyncIterator[Context]:
         found = Context.for_request(services, request)
         try:
             yield found
@@ -78,6 +83,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         context_getter=context,
         graphql_ide="graphiql" if settings.ide_enabled else None,
         hide_suggestions=settings.is_production,
+        live=LiveSocketLimits(
+            max_subscriptions=settings.graphql_ws_max_subscriptions,
+            init_timeout_seconds=settings.graphql_ws_init_timeout_seconds,
+            max_message_bytes=settings.graphql_ws_max_message_bytes,
+        ),
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(

@@ -118,6 +118,11 @@ def _serve(host: str, port: int, workers: int = 1) -> int:
         port=port,
         workers=workers,
         proxy_headers=False,  # the app trusts only FORWARDED_ALLOW_IPS (backend/app.py)
+        # WebSockets: frames past 1 MiB are never buffered (the app's own limit is lower), and
+        # a peer that stops answering pings for 20 s is dropped (docs/live.md).
+        ws_max_size=1024 * 1024,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
         log_level="info",
     )
     return 0

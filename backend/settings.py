@@ -74,6 +74,18 @@ class Settings(BaseSettings):
     graphql_trusted_documents_only: bool = Field(False, alias="GRAPHQL_TRUSTED_DOCUMENTS_ONLY")
     # Where automatic persisted queries are remembered across API processes (memory if unset).
     cache_redis_url: str | None = Field(None, alias="CACHE_REDIS_URL")
+    # Redis for live events (subscriptions) across processes; unset: CACHE_REDIS_URL, else a
+    # redis:// Celery broker, else in-process only (docs/live.md).
+    live_redis_url: str | None = Field(None, alias="LIVE_REDIS_URL")
+    # Subscriptions over WebSocket (backend/graphql_api/websocket.py): operations one socket may
+    # run at once, seconds to send `connection_init`, the largest message accepted.
+    graphql_ws_max_subscriptions: int = Field(20, alias="GRAPHQL_WS_MAX_SUBSCRIPTIONS", ge=1)
+    graphql_ws_init_timeout_seconds: float = Field(
+        10.0, alias="GRAPHQL_WS_INIT_TIMEOUT_SECONDS", gt=0
+    )
+    graphql_ws_max_message_bytes: int = Field(
+        64 * 1024, alias="GRAPHQL_WS_MAX_MESSAGE_BYTES", ge=1024
+    )
     public_answer_ttl_seconds: float = Field(10.0, ge=0, alias="PUBLIC_ANSWER_TTL_SECONDS")
     # Web origins that may call the API from a browser (the app itself needs none).
     cors_allowed_origins: list[str] = Field([], alias="CORS_ALLOWED_ORIGINS")
@@ -153,6 +165,18 @@ class Settings(BaseSettings):
     def celery_broker_url(self) -> str:
         """Redis (or any kombu URL) when configured; otherwise a broker made of files in var/."""
         return self.broker_url or "filesystem://"
+
+    @property
+    def live_events_url(self) -> str | None:
+        """The Redis that carries live events between processes, if any."""
+        broker = self.broker_url or ""
+        fallback = broker if broker.startswith(("redis://", "rediss://")) else None
+        return self.live_redis_url or self.cache_redis_url or fallback
+
+    @property
+    def live_relay_folder(self) -> Path:
+        """Where processes of one machine relay live events to each other without Redis."""
+        return self.var_dir / "live"
 
     @property
     def broker_folder(self) -> Path:

@@ -14,6 +14,7 @@ from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, NotFound
 from backend.i18n import Locale
+from backend.live import LiveEvent, raise_after_commit
 from backend.places.service import ward_exists
 from notifications import repository, topics
 from notifications.messages import PushMessage
@@ -28,6 +29,8 @@ from notifications.models import (
 )
 
 DISPATCH_TASK = "notifications.dispatch"
+# The live event of a committed inbox entry (`notificationReceived`).
+NOTIFICATION_RECEIVED = "notification.received"
 DISPATCH_BATCH = 500  # notifications per dispatch task; FCM takes at most 500 per call
 MAX_TARGET_LENGTH = 512
 MAX_APP_VERSION_LENGTH = 32
@@ -63,6 +66,9 @@ async def notify(
         for user_id in dict.fromkeys(user_ids)
     ]
     await repository.add_notifications(uow.session, rows)
+    raise_after_commit(
+        uow, (LiveEvent.personal(row.user_id, NOTIFICATION_RECEIVED, row.id) for row in rows)
+    )
     ids = [row.id for row in rows]
     for start in range(0, len(ids), DISPATCH_BATCH):
         uow.enqueue(DISPATCH_TASK, [str(i) for i in ids[start : start + DISPATCH_BATCH]])

@@ -33,6 +33,7 @@ from backend.identity.audit import RequestOrigin
 from backend.identity.models import User
 from backend.identity.service import AuthConfig
 from backend.identity.verification import VerificationPolicy
+from backend.live import LiveBus
 from backend.settings import Settings
 from backend.sms import SmsGateway
 
@@ -54,6 +55,7 @@ class AppServices:
     files: FileStore
     # Signs the API's own download links (see `backend.files.service.download_url`).
     file_link_key: bytes
+    live: LiveBus
 
 
 class Context(BaseContext):
@@ -77,6 +79,9 @@ class Context(BaseContext):
         self._loader_sets: dict[type[LoaderSet], LoaderSet] = {}
         self._viewer: asyncio.Task[User | None] | None = None
         self._password_checked = False
+        # What a WebSocket's `connection_init` carried (set by Strawberry's protocol handler).
+        self.connection_params: dict[str, object] = {}
+        self.token_expires_at: datetime | None = None
 
     @classmethod
     def for_request(cls, services: AppServices, request: HTTPConnection) -> Context:
@@ -91,6 +96,27 @@ class Context(BaseContext):
             access_token=token if scheme.lower() == "bearer" and token else None,
             installation_id=_installation_id(headers.get(INSTALLATION_HEADER)),
         )
+
+    def for_operation(self) -> Context:
+        """A context of its own for one operation of a WebSocket: same person and language,
+        its own loaders and read connection, so operations of one socket never share either."""
+        found = Context(
+            self.services,
+            locale=self.locale,
+            client_address=self.client_address,
+            access_token=self.access_token,
+            installation_id=self.installation_id,
+        )
+        found._viewer = self._viewer
+        found.connection_params = self.connection_params
+        found.request = self.request
+        return found
+
+    async def renew(self) -> None:
+        """Between two events of a subscription: give the read connection back (an idle
+        subscription holds none) and drop loaders, whose cached rows would go stale."""
+        await self.reads.close()
+        self._loader_sets.clear()
 
     @property
     def auth(self) -> AuthConfig:

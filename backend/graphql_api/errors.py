@@ -32,6 +32,9 @@ from backend.graphql_api.parts import field_catalogues
 from backend.i18n import DEFAULT_LOCALE, Locale, field_label, translate
 
 if TYPE_CHECKING:
+    from strawberry.types import ExecutionContext
+    from strawberry.types.execution import StreamExecutionResult
+
     from backend.settings import Settings
 
 # What an outage answer suggests waiting (extensions.retryAfterSeconds, and Retry-After).
@@ -122,17 +125,31 @@ class ErrorFormatter(SchemaExtension):
 
         return ConfiguredErrorFormatter
 
+    def __init__(self, *, execution_context: ExecutionContext | None = None) -> None:
+        super().__init__(execution_context=execution_context)
+        self._formatted: set[int] = set()
+
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
+        self._format(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """Each result of a subscription (WebSocket) is coded like a query's."""
+        self._format(result)
+        yield
+
+    def _format(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        # A stream's first result may also be the operation's: format each result once.
+        if not errors or id(result) in self._formatted:
             return
+        self._formatted.add(id(result))
         context = self.execution_context.context
         locale = getattr(context, "locale", DEFAULT_LOCALE)
         document = self.execution_context.graphql_document
-        result.errors = [
+        result.errors = [  # type: ignore[attr-defined]
             format_error(error, locale, document, hide_suggestions=self.hide_suggestions)
-            for error in result.errors
+            for error in errors
         ]
 
 

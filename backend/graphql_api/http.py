@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, overload
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -27,9 +29,10 @@ from strawberry.http.ides import GraphQL_IDE
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
 from backend.errors import ErrorCode
 from backend.graphql_api.context import Context
@@ -40,6 +43,7 @@ from backend.graphql_api.media_types import (
     not_executed,
     response_media_type,
 )
+from backend.graphql_api.websocket import accept_connection, live_socket_handler
 from backend.http_headers import ide_content_security_policy
 from backend.i18n import Locale, field_label, negotiate_locale, translate
 
@@ -101,6 +105,15 @@ def refusal_response(request: Request | WebSocket, refusal: Refusal) -> Response
     )
 
 
+@dataclass(frozen=True, slots=True)
+class LiveSocketLimits:
+    """Limits of a /graphql WebSocket (settings GRAPHQL_WS_*)."""
+
+    max_subscriptions: int = 20
+    init_timeout_seconds: float = 10.0
+    max_message_bytes: int = 64 * 1024
+
+
 class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
     """Strawberry's FastAPI router, reading requests strictly and answering every refusal coded."""
 
@@ -111,13 +124,19 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
         context_getter: Callable[..., Any],  # a FastAPI dependency; it may yield
         graphql_ide: GraphQL_IDE | None,
         hide_suggestions: bool,
+        live: LiveSocketLimits | None = None,
     ) -> None:
+        live = live or LiveSocketLimits()
         super().__init__(
             schema,
             context_getter=context_getter,
             graphql_ide=graphql_ide,
             multipart_uploads_enabled=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=live.init_timeout_seconds),
+            max_subscriptions_per_connection=live.max_subscriptions,
         )
+        self.graphql_transport_ws_handler_class = live_socket_handler(live.max_message_bytes)
         self.hide_suggestions = hide_suggestions
         self._ide_policy = ide_content_security_policy(self.graphql_ide_html or "")
         self.add_api_route(
@@ -153,6 +172,12 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
         response.headers.update(_NO_STORE)  # until a public GET's answer says otherwise
         response.headers["content-type"] = response_media_type(request.headers.get("accept"))
         return response
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        """`connection_init` of a socket: the token in its payload (see `websocket`)."""
+        await accept_connection(context)
+        acknowledged: UnsetType = UNSET  # an ack without a payload
+        return acknowledged
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """Only for a browser asking for a page: a GET that carries no operation (APQ sends its

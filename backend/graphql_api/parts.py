@@ -20,6 +20,8 @@ class GraphQLParts:
 
     query: type | None = None
     mutation: type | None = None
+    # Fields of `Subscription`: async generators over the domain's live events (backend/live).
+    subscription: type | None = None
     viewer: type | None = None
     # The node type a role of this domain is scoped to, e.g. {"health_staff": "HealthFacility"}.
     role_scopes: dict[str, str] = field(default_factory=dict)
@@ -51,7 +53,7 @@ def field_catalogues() -> dict[str, str]:
     names = NameConverter()
     found: dict[str, str] = {}
     for domain, parts in parts_by_domain():
-        for part in (parts.query, parts.mutation, parts.viewer):
+        for part in (parts.query, parts.mutation, parts.subscription, parts.viewer):
             definition = getattr(part, "__strawberry_definition__", None)
             if definition is None or domain.catalogue is None:
                 continue

@@ -156,7 +156,7 @@ def _shareable(context: ExecutionContext) -> bool:
     """An anonymous GET of a document that selects only public fields (never `viewer`)."""
     request = getattr(context.context, "request", None)
     document = context.graphql_document
-    if request is None or document is None or request.method != "GET":
+    if request is None or document is None or getattr(request, "method", None) != "GET":
         return False
     if "authorization" in request.headers or getattr(context.context, "access_token", None):
         return False

@@ -41,6 +41,7 @@ class NodeQuery:
 
 Query = compose("Query", [NodeQuery, *(p.query for p in domain_parts() if p.query)])
 Mutation = compose("Mutation", [p.mutation for p in domain_parts() if p.mutation])
+Subscription = compose("Subscription", [p.subscription for p in domain_parts() if p.subscription])
 
 
 class CitizenSchema(strawberry.Schema):
@@ -77,6 +78,7 @@ def build_schema(settings: Settings, answers: AnswerStore | None = None) -> Citi
     return CitizenSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         query_plans=settings.graphql_query_plans,
     )

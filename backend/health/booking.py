@@ -23,6 +23,7 @@ from backend.errors import BadUserInput, Conflict, NotFound
 from backend.free_text import check_printable
 from backend.health import access, notices, reminders
 from backend.health.insurance import normalize_card_number
+from backend.health.live import appointments_changed
 from backend.health.localtime import local_day
 from backend.health.models import (
     AccessAction,
@@ -96,6 +97,7 @@ async def book(
         now=now,
     )
     await notify(uow, user_ids=[account_id], message=notices.booked(appointment), now=now)
+    appointments_changed(uow, [appointment])
     return appointment
 
 
@@ -144,6 +146,7 @@ async def cancel(
     if cancelled is None:
         raise Conflict("health.status_transition", field="appointmentId")
     await slot_rows.release_seat(session, cancelled.slot_id)
+    appointments_changed(uow, [cancelled])
     if by is CancelledBy.FACILITY:
         await access.record(session, actor_id, [cancelled], AccessAction.CANCEL, now)
         await notify(
@@ -217,6 +220,7 @@ async def reschedule(
         raise Conflict("health.status_transition", field="appointmentId")
     await slot_rows.release_seat(session, old.slot_id)
     await notify(uow, user_ids=[account_id], message=notices.rescheduled(new), now=now)
+    appointments_changed(uow, [moved, new])
     return new
 
 

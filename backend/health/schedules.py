@@ -19,6 +19,7 @@ from backend.errors import BadUserInput, Conflict, NotFound
 from backend.free_text import check_printable
 from backend.health import access, notices
 from backend.health.facilities import specialty_id_of
+from backend.health.live import appointments_changed
 from backend.health.localtime import MINUTES_PER_DAY, at_local_minute, local_day, local_days
 from backend.health.models import (
     AccessAction,
@@ -191,6 +192,7 @@ async def add_closure(
             cancelled.append(row)
     await slot_rows.block_slots(session, slot_ids)
     await access.record(session, staff_id, cancelled, AccessAction.CANCEL, now)
+    appointments_changed(uow, cancelled)
     for appointment in cancelled:
         await notify(
             uow,

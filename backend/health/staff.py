@@ -14,6 +14,7 @@ from typing import Protocol
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import Conflict, NotFound
 from backend.health import access
+from backend.health.live import appointments_changed
 from backend.health.models import AccessAction, Appointment, AppointmentStatus
 from backend.health.repository import appointments as appointment_rows
 
@@ -147,4 +148,5 @@ async def _move(
     if moved is None:
         raise Conflict("health.status_transition", field="appointmentId")
     await access.record(session, staff_id, [moved], action, now)
+    appointments_changed(uow, [moved])
     return moved

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from backend.live import bus_for, install
 from backend.settings import Settings
 from backend.worker.celery_app import create_celery
 
-app = create_celery(Settings())
+settings = Settings()
+app = create_celery(settings)
+# Events raised by tasks (reminders, imports) reach the API processes through Redis when set.
+install(bus_for(settings.live_events_url, settings.live_relay_folder))

@@ -3,7 +3,7 @@
 import { CombinedGraphQLErrors, gql } from "@apollo/client";
 import { createApp, documentFor } from "./client.mjs";
 
-const { client, state } = createApp(process.env.CITIZEN_API_URL);
+const { client, state, sockets } = createApp(process.env.CITIZEN_API_URL);
 const CITADEL = { latitude: 16.4698, longitude: 107.5786 };
 const THUY_BANG = { latitude: 16.4, longitude: 107.58 };
 const SPEC = "application/graphql-response+json";
@@ -136,6 +136,36 @@ await step("read a notification; the unread count drops in the cache", async () 
   return `${count} → ${count - 1}`;
 });
 
+await step("a live notification over the subscription; the cached unread count rises", async () => {
+  const before = cached("Home", { near: CITADEL }).viewer.unreadNotificationCount;
+  const received = [];
+  let stopListening;
+  const ready = new Promise((resolve) => {
+    stopListening = sockets.on("connected", resolve);
+  });
+  const subscription = client
+    .subscribe({ query: documentFor("NotificationReceived") })
+    .subscribe({ next: (result) => received.push(result), error: (e) => received.push({ e }) });
+  await ready;
+  stopListening();
+  // The protocol has no "subscribed" answer: give the server a moment to start listening.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // A booking confirmation lands in the inbox (the slot the reschedule freed).
+  await mutate("BookAppointment", { input: { slotId: slots[0].id, patient: { self: true } } });
+  const deadline = Date.now() + 10_000;
+  while (!received.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  subscription.unsubscribe();
+  await sockets.dispose();
+  check(received.length === 1, `received ${JSON.stringify(received)}`);
+  const event = received[0].data?.notificationReceived;
+  check(event?.notification.type === "appointment.booked", JSON.stringify(received[0]));
+  const after = cached("Home", { near: CITADEL }).viewer.unreadNotificationCount;
+  check(after === before + 1, `the cached count went ${before} → ${after}`);
+  return `${event.notification.type}; cached count ${before} → ${after}`;
+});
+
 await step("refresh the session on UNAUTHENTICATED", async () => {
   const expires = new Date(state.session.accessTokenExpiresAt).getTime();
   const wait = Math.max(0, expires - Date.now() + 1500);
@@ -176,8 +206,6 @@ await step("an operation outside the manifest: PersistedQueryNotFound, resent, r
   check(error.errors[0].extensions.code === "OPERATION_NOT_ALLOWED", error.message);
   return `${notFound.status} then ${refused.status}, ${error.name}`;
 });
-
-console.log("skipped: a live notification over WebSocket: no subscriptions yet");
 
 await step("every document sent is the manifest's, by id only", async () => {
   check(state.mismatches.length === 0, JSON.stringify(state.mismatches.map((m) => m.reason)));

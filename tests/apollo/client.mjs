@@ -12,6 +12,10 @@ import {
   InMemoryCache,
 } from "@apollo/client";
 import { ErrorLink } from "@apollo/client/link/error";
+import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
+import { getMainDefinition } from "@apollo/client/utilities";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 import {
   createPersistedQueryManifestVerificationLink,
@@ -51,6 +55,11 @@ export function documentFor(name) {
   return { kind: Kind.DOCUMENT, definitions: [operation, ...used.values()] };
 }
 
+const isSubscription = ({ query }) => {
+  const definition = getMainDefinition(query);
+  return definition.kind === Kind.OPERATION_DEFINITION && definition.operation === "subscription";
+};
+
 // `runtimeIds`: hash documents at run time (Apollo's automatic persisted queries) instead of
 // taking ids from the manifest, as a build without the manifest would.
 export function createApp(uri, { runtimeIds = false } = {}) {
@@ -60,6 +69,7 @@ export function createApp(uri, { runtimeIds = false } = {}) {
     mismatches: [], // operations whose printed text differs from the manifest's body
     sentWithText: [], // requests that carried a query text instead of an id only
     answers: [], // {status, type, codes} of every HTTP answer
+    socketClosures: [], // close codes the server sent on the live socket
   };
   const auth = new ApolloLink((operation, forward) => {
     const token = state.session?.accessToken;
@@ -109,13 +119,31 @@ export function createApp(uri, { runtimeIds = false } = {}) {
       return response;
     },
   });
+  // Subscriptions go over WebSocket (graphql-transport-ws) with the document's text, which the
+  // server checks against the manifest; the token goes in connection_init, refreshed first when
+  // it has run out, so a socket closed with 4403 reconnects signed in.
+  const sockets = createClient({
+    url: uri.replace(/^http/, "ws"),
+    webSocketImpl: WebSocket,
+    lazy: true,
+    connectionParams: async () => {
+      if (!state.session) return {};
+      if (new Date(state.session.accessTokenExpiresAt).getTime() - Date.now() < 5000) {
+        await refresh();
+      }
+      return { Authorization: `Bearer ${state.session.accessToken}` };
+    },
+    on: { closed: (event) => state.socketClosures.push(event?.code) },
+  });
+  const live = new GraphQLWsLink(sockets);
+  const overHttp = ApolloLink.from(runtimeIds ? [persisted, http] : [verify, persisted, http]);
   const client = new ApolloClient({
     cache: new InMemoryCache(),
-    link: ApolloLink.from(
-      runtimeIds
-        ? [refreshOnUnauthenticated, auth, persisted, http]
-        : [refreshOnUnauthenticated, auth, verify, persisted, http],
-    ),
+    link: ApolloLink.from([
+      refreshOnUnauthenticated,
+      auth,
+      ApolloLink.split(isSubscription, runtimeIds ? live : ApolloLink.from([verify, live]), overHttp),
+    ]),
   });
-  return { client, state };
+  return { client, state, sockets };
 }
