@@ -41,6 +41,7 @@ from backend.graphql_api.media_types import (
     GRAPHQL_RESPONSE,
     JSON,
     not_executed,
+    prefers_html,
     response_media_type,
 )
 from backend.graphql_api.websocket import accept_connection, live_socket_handler
@@ -181,13 +182,13 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """Only for a browser asking for a page: a GET that carries no operation (APQ sends its
-        hash in `extensions`) from a client that lists text/html (Apollo accepts `*/*`)."""
+        hash in `extensions`) from a client that prefers text/html (Apollo accepts `*/*`)."""
         params = request.query_params
         return (
             request.method == "GET"
             and params.get("query") is None
             and params.get("extensions") is None
-            and "text/html" in request.headers.get("accept", "")
+            and prefers_html(request.headers.get("accept"))
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:

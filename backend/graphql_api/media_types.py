@@ -41,6 +41,20 @@ def response_media_type(accept: str | None) -> str:
     return GRAPHQL_RESPONSE if spec > 0 and spec >= json else JSON
 
 
+def prefers_html(accept: str | None) -> bool:
+    """A browser asking for a page: text/html listed by name, at least as wanted as JSON."""
+    html = json = 0.0
+    for item in (accept or "").split(",")[:32]:
+        media, *parameters = item.split(";")
+        media = media.strip().lower()
+        quality = _quality(parameters)
+        if media == "text/html":
+            html = max(html, quality)
+        elif media in (GRAPHQL_RESPONSE, JSON):
+            json = max(json, quality)
+    return html > 0 and html >= json
+
+
 def not_executed(response: dict[str, Any]) -> bool:
     """No data and no error at a path: the operation did not run (its errors are the request's)."""
     errors = response.get("errors")

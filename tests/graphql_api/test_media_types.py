@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from backend.graphql_api.media_types import response_media_type
+from backend.graphql_api.media_types import prefers_html, response_media_type
 from tests.support.graphql import only_error
 
 SPEC = "application/graphql-response+json"
@@ -31,6 +31,27 @@ WARDS = "{ wards(first: 1) { edges { cursor } } }"
 )
 def test_the_media_type_follows_the_clients_preference(accept: str | None, expected: str) -> None:
     assert response_media_type(accept) == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "page"),
+    [
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", True),  # a browser
+        ("text/html", True),
+        ("*/*", False),  # Apollo Client
+        ("application/json, text/html;q=0.5", False),
+        ("application/graphql-response+json, text/html", True),
+        ("text/html;q=0", False),
+        (None, False),
+    ],
+)
+async def test_the_ide_page_only_for_a_client_preferring_html(
+    api: Any, accept: str | None, page: bool
+) -> None:
+    assert prefers_html(accept) is page
+    headers = {"accept": accept} if accept is not None else {}
+    response = await api.client.get("/graphql", headers=headers)
+    assert response.headers["content-type"].startswith("text/html") is page
 
 
 async def post(api: Any, body: dict[str, Any] | str, accept: str) -> Any:
