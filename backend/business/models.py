@@ -76,6 +76,13 @@ class ApplicationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ReportCategory(StrEnum):
+    FOOD_SAFETY = "food_safety"
+    PRICES = "prices"  # prices not listed, or not those charged
+    HYGIENE = "hygiene"
+    OTHER = "other"
+
+
 class PermitStatus(StrEnum):
     VALID = "valid"
     REVOKED = "revoked"
@@ -334,3 +341,28 @@ class NoticeRead(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     read_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Report(Base):
+    """A citizen's report of a problem with a business on the public map, for the agency that
+    certified it; who reported is for that agency's officers only."""
+
+    __tablename__ = "business_reports"
+    __table_args__ = (
+        Index(None, "agency_id", "created_at"),
+        Index(None, "reporter_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    business_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+    )
+    agency_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("business_agencies.id", ondelete="RESTRICT")
+    )
+    reporter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    category: Mapped[ReportCategory] = mapped_column(
+        string_enum(ReportCategory, "business_report_category")
+    )
+    description: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

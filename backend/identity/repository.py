@@ -28,6 +28,13 @@ async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
+async def names_and_phones(
+    session: AsyncSession, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str | None]]:
+    statement = select(User.id, User.display_name, User.phone).where(User.id.in_(user_ids))
+    return {row[0]: (row[1], row[2]) for row in await session.execute(statement)}
+
+
 async def user_by_contact(session: AsyncSession, kind: str, value: str) -> User | None:
     column = User.email if kind == "email" else User.phone
     return await session.scalar(select(User).where(column == value))

@@ -204,6 +204,13 @@ async def active_user_by_phone(session: AsyncSession, phone: str) -> User | None
     return user if user is not None and user.is_active else None
 
 
+async def names_and_phones(
+    session: AsyncSession, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str | None]]:
+    """Who these accounts are, for staff who must be able to reach them."""
+    return await repository.names_and_phones(session, user_ids) if user_ids else {}
+
+
 async def purge_expired_refresh_tokens(session: AsyncSession, now: datetime) -> int:
     """Expired tokens can never be presented again; keep a week for reuse forensics."""
     return await repository.delete_refresh_tokens_expired_before(session, now - timedelta(days=7))

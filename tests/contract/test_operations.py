@@ -269,6 +269,17 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
         },
     )
     app.token = await token(seeded, "+84905000001")
+    await app.send(
+        "ReportBusinessProblem",
+        {"businessId": restaurant, "category": "PRICES", "description": "Giá không niêm yết"},
+    )
+    app.token = await token(seeded, "+84905000003")
+    food_agency = next(a for a in agencies if "thực phẩm" in a["name"].lower())
+    reports = (await app.send("BusinessReports", {"agencyId": food_agency["id"]}))[
+        "businessReports"
+    ]["edges"]
+    assert [edge["node"]["description"] for edge in reports] == ["Giá không niêm yết"]
+    app.token = await token(seeded, "+84905000001")
     claim = (
         await app.send("ClaimBusiness", {"code": "3301023454", "certificateNumber": "GCN-01"})
     )["claimBusiness"]

@@ -6,13 +6,19 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from backend.business import announcements, applications, documents, members
+from backend.business import announcements, applications, documents, members, reports, workdays
 from backend.business.applications import Action
-from backend.business.models import Application, Membership
+from backend.business.models import Application, Membership, ReportCategory
 from backend.business.repository.rows import ApplicationRow, MembershipRow, NoticeRow
 from backend.errors import BadUserInput
 from backend.files.http import UPLOADED_FILE
-from backend.graphql_api.business.types import ApplicationNode, MembershipNode, NoticeNode
+from backend.graphql_api.business.types import (
+    ApplicationNode,
+    BusinessReport,
+    MembershipNode,
+    NoticeNode,
+    report_from,
+)
 from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import decode_id
 
@@ -82,6 +88,13 @@ class AttachBusinessApplicationDocumentInput:
 class DetachBusinessApplicationDocumentInput:
     application_id: relay.GlobalID
     code: str
+
+
+@strawberry.input(description="A problem with a business on the map, for its certifying agency.")
+class ReportBusinessProblemInput:
+    business_id: relay.GlobalID
+    category: ReportCategory
+    description: str = strawberry.field(description="What happened; at most 1,000 characters.")
 
 
 @strawberry.input(description="Officers: a notice to businesses; empty filters mean all.")
@@ -254,6 +267,28 @@ class BusinessMutation:
                 now=info.context.now(),
             )
         return _application(row)
+
+    @strawberry.mutation(
+        description="Report a problem with a business on the certified-business map (verified "
+        "phone needed; five a day). Only the agency that certified it sees who reported."
+    )
+    async def report_business_problem(
+        self, info: Info, input: ReportBusinessProblemInput
+    ) -> BusinessReport | None:
+        viewer = await info.context.require_verified_viewer()
+        business_id = decode_id(input.business_id, "Business", field="input.businessId")
+        now = info.context.now()
+        async with info.context.unit_of_work() as uow:
+            row = await reports.report(
+                uow,
+                user_id=viewer.id,
+                business_id=business_id,
+                category=input.category,
+                description=input.description,
+                now=now,
+                today=workdays.local_day(now),
+            )
+        return report_from(row)
 
     @strawberry.mutation(
         description="While a draft or asked for more information: give a required document."

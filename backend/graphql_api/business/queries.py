@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from backend.business import reads, registry, workdays
+from backend.business import reads, registry, reports, workdays
 from backend.business.repository.businesses import DirectoryOrder
 from backend.graphql_api.business.types import (
     Agency,
@@ -17,11 +17,15 @@ from backend.graphql_api.business.types import (
     BusinessConnection,
     BusinessEdge,
     BusinessNode,
+    BusinessReport,
+    BusinessReporter,
     MembershipNode,
     PermitTypeNode,
     agency_from,
+    report_from,
 )
 from backend.graphql_api.context import Info
+from backend.graphql_api.nodes import decode_id
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPointInput
 from backend.identity.models import User
@@ -33,6 +37,7 @@ PERMIT_TYPES_BY_NAME = Keyset("business.permit_types.name", str)
 QUEUE_BY_DUE = Keyset("business.queue.due", datetime)
 CLAIMS_BY_TIME = Keyset("business.claims.created", datetime)
 MEMBERSHIPS_BY_TIME = Keyset("business.memberships.created", datetime)
+REPORTS_BY_TIME = Keyset("business.reports.created", datetime)
 
 DIRECTORY_ORDERS: dict[DirectoryOrder, Keyset[Any]] = {
     DirectoryOrder.DISTANCE: BUSINESSES_BY_DISTANCE,
@@ -113,6 +118,32 @@ class BusinessQuery:
             rows,
             node=ApplicationNode.from_row,
             key=lambda row: (row.due_at, row.id),  # type: ignore[arg-type,return-value]
+        )
+
+    @strawberry.field(
+        description="Officers: citizens' reports about businesses your agency certified, newest "
+        "first, with who sent them."
+    )
+    async def business_reports(
+        self,
+        info: Info,
+        agency_id: relay.GlobalID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[BusinessReport]:
+        viewer = await info.context.require_viewer()
+        agency = decode_id(agency_id, "Agency", field="agencyId")
+        page = REPORTS_BY_TIME.page(first, after)
+        async with info.context.read() as session:
+            rows = await reports.reports_for_agency(
+                session, user_id=viewer.id, agency_id=agency, after=page.after, limit=page.limit
+            )
+        return page.connection(
+            rows,
+            node=lambda row: report_from(
+                row, reporter=BusinessReporter(name=row.reporter_name, phone=row.reporter_phone)
+            ),
+            key=lambda row: (row.created_at, row.id),
         )
 
     @strawberry.field(description="Operators: claims waiting for verification, oldest first.")

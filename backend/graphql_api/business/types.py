@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Self, TypeVar
 
@@ -27,7 +28,10 @@ from backend.business.models import (
     MemberRole,
     MembershipStatus,
     PermitStatus,
+    Report,
+    ReportCategory,
 )
+from backend.business.reports import ReportRow
 from backend.business.repository.rows import (
     AgencyRow,
     ApplicationDocumentRow,
@@ -58,6 +62,7 @@ strawberry.enum(MemberRole, name="BusinessMemberRole")
 strawberry.enum(MembershipStatus, name="BusinessMembershipStatus")
 strawberry.enum(ApplicationStatus, name="BusinessApplicationStatus")
 strawberry.enum(PermitStatus, name="PermitStatus")
+strawberry.enum(ReportCategory, name="BusinessReportCategory")
 strawberry.enum(
     Action,
     name="BusinessApplicationAction",
@@ -496,3 +501,59 @@ class MembershipNode(RowNode):
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
         return await visible_nodes(info, ids, reads.own_memberships, cls.from_row)
+
+
+@strawberry.type(description="Who sent a report: for the certifying agency's officers only.")
+class BusinessReporter:
+    name: str
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    id: uuid.UUID
+    business_id: uuid.UUID
+    category: ReportCategory
+    description: str
+    created_at: datetime
+    reporter: BusinessReporter | None
+
+
+@strawberry.type(description="A citizen's report of a problem with a business on the map.")
+class BusinessReport(RowNode):
+    row: strawberry.Private[ReportView]
+
+    @strawberry.field
+    def category(self) -> ReportCategory:
+        return self.row.category
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row.description
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    async def business(self, info: Info) -> BusinessNode | None:
+        loader = BusinessLoaders.of(info).business_by_id
+        return await node_from(loader, self.row.business_id, BusinessNode.from_row)
+
+    @strawberry.field(description="Null except in your agency's list of reports.")
+    def reporter(self) -> BusinessReporter | None:
+        return self.row.reporter
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        """Reports are read in the agency's list only, never by id."""
+        return [None for _ in ids]
+
+
+def report_from(
+    row: Report | ReportRow, *, reporter: BusinessReporter | None = None
+) -> BusinessReport:
+    view = ReportView(
+        row.id, row.business_id, row.category, row.description, row.created_at, reporter
+    )
+    return BusinessReport(row=view)
