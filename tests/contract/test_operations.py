@@ -263,8 +263,33 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     app.token = await token(seeded, "+84905000007")
     await app.send("BusinessClaims")
     await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
+    await traffic_day(app, seeded)
 
     assert app.used == set(BY_NAME)
+
+
+async def traffic_day(app: App, api: Any) -> None:
+    """Traffic: incidents for anyone; an operator publishes, updates and closes one."""
+    app.token = None
+    near = (await app.send("TrafficIncidents", {"near": NEAR}))["trafficIncidents"]["edges"]
+    await app.send("TrafficIncident", {"id": near[0]["node"]["id"]})
+    app.token = await token(api, "+84905000003")
+    spot = {"latitude": 16.4700, "longitude": 107.5950}
+    created = (
+        await app.send(
+            "CreateTrafficIncident",
+            {
+                "input": {
+                    "type": "ACCIDENT",
+                    "path": [spot],
+                    "descriptionVi": "Va chạm nhẹ.",
+                    "descriptionEn": "Minor collision.",
+                }
+            },
+        )
+    )["createTrafficIncident"]
+    await app.send("UpdateTrafficIncident", {"input": {"id": created["id"], "severity": "WARNING"}})
+    await app.send("CloseTrafficIncident", {"input": {"id": created["id"]}})
 
 
 async def test_the_home_screen_takes_a_bounded_number_of_statements(seeded: Any) -> None:

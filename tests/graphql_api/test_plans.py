@@ -97,6 +97,14 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             "id": str(relay.GlobalID("BusinessNotice", str(stable_id("notice", "flood-season"))))
         },
         "MyAgencies": {},
+        "TrafficIncidents": {"near": NEAR, "radiusMeters": 5000},
+        "TrafficIncident": {
+            "id": str(
+                relay.GlobalID(
+                    "TrafficIncident", str(stable_id("traffic-incident", "congestion-hung-vuong"))
+                )
+            )
+        },
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 
