@@ -14,6 +14,7 @@ from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.db.engine import create_engine, create_session_factory
+from backend.domains import domain_routers
 from backend.graphql_api.context import AppServices, Context
 from backend.graphql_api.endpoint import GraphQLPosts
 from backend.graphql_api.http import CitizenGraphQLRouter
@@ -75,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hide_suggestions=settings.is_production,
     )
     app.include_router(graphql, prefix="/graphql")
+    for router in domain_routers():
+        app.include_router(router)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -9,4 +9,5 @@ DOMAIN = Domain(
     graphql="backend.graphql_api.traffic.parts",
     catalogue="traffic",
     seed="backend.seed.traffic:seed_traffic",
+    http="backend.traffic.feed:router",
 )

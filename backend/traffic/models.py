@@ -262,3 +262,16 @@ class AccessLog(Base):
     plate: Mapped[str] = mapped_column(String(16))
     purpose: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FeedKey(CreatedAtMixin, Base):
+    """An API key of a system that sends us data (the police violation feed). Only the HMAC of
+    the key under the server's feed secret is kept: a high-entropy key needs no slow hash, and
+    a stolen table without the secret gives nothing to try offline."""
+
+    __tablename__ = "traffic_feed_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -221,10 +221,22 @@ def upgrade() -> None:
     )
     _index("traffic_access_log", "actor_id", "at")
     _index("traffic_access_log", "plate")
+    op.create_table(
+        "traffic_feed_keys",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("key_hash", sa.String(64), nullable=False),
+        sa.Column("revoked_at", UTCDateTime(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        _pk("traffic_feed_keys", "id"),
+        sa.UniqueConstraint("name", name=op.f("uq_traffic_feed_keys_name")),
+        sa.UniqueConstraint("key_hash", name=op.f("uq_traffic_feed_keys_key_hash")),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "traffic_feed_keys",
         "traffic_access_log",
         "traffic_violations",
         "traffic_vehicles",

@@ -10,8 +10,8 @@ from strawberry.dataloader import DataLoader
 
 from backend.db.reads import RequestReads
 from backend.graphql_api.loaders import LoaderSet, by_ids
-from backend.traffic import incidents
-from backend.traffic.repository.rows import IncidentRow, RoadRow
+from backend.traffic import incidents, vehicles
+from backend.traffic.repository.rows import IncidentRow, RoadRow, VehicleRow
 
 
 class TrafficLoaders(LoaderSet):
@@ -22,4 +22,14 @@ class TrafficLoaders(LoaderSet):
         )
         self.road_by_id: DataLoader[uuid.UUID, RoadRow | None] = by_ids(
             reads_, incidents.roads_by_ids
+        )
+
+        async def summaries(keys: list[VehicleRow]) -> list[tuple[int, int]]:
+            async with reads_.session() as session:
+                found = await vehicles.summaries_of(session, keys)
+            return [found.get(key.id, (0, 0)) for key in keys]
+
+        # Callers pass vehicles reached through the owner's own links.
+        self.summary_by_vehicle: DataLoader[VehicleRow, tuple[int, int]] = DataLoader(
+            load_fn=summaries
         )

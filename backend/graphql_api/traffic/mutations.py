@@ -11,8 +11,8 @@ from strawberry import relay
 from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import decode_id
 from backend.graphql_api.places.types import GeoPointInput
-from backend.graphql_api.traffic.types import IncidentNode
-from backend.traffic import incidents
+from backend.graphql_api.traffic.types import IncidentNode, RegistrationNode, VehicleNode
+from backend.traffic import incidents, vehicles
 from backend.traffic.incidents import Coordinates, IncidentChanges
 from backend.traffic.models import (
     Incident,
@@ -21,8 +21,11 @@ from backend.traffic.models import (
     IncidentSeverity,
     IncidentSource,
     IncidentType,
+    PlateColour,
+    Vehicle,
+    VehicleType,
 )
-from backend.traffic.repository.rows import IncidentRow
+from backend.traffic.repository.rows import IncidentRow, VehicleRow
 
 
 @strawberry.input(description="Traffic operators: a new incident.")
@@ -67,6 +70,24 @@ class CloseTrafficIncidentInput:
     id: relay.GlobalID
 
 
+@strawberry.input(description="Your vehicle, with the number of its registration certificate.")
+class RegisterVehicleInput:
+    plate: str = strawberry.field(description="As printed: 75A-123.45, 75-B1 234.56, …")
+    plate_colour: PlateColour
+    vehicle_type: VehicleType
+    certificate_number: str = strawberry.field(
+        description="The number of the registration certificate (giấy đăng ký xe), for traffic "
+        "police to check."
+    )
+
+
+@strawberry.input
+class DecideVehicleRegistrationInput:
+    registration_id: relay.GlobalID
+    approve: bool
+    reason: str | None = strawberry.field(default=None, description="Required to reject.")
+
+
 def _path(points: list[GeoPointInput] | None) -> list[Coordinates] | None:
     if points is None:
         return None
@@ -93,6 +114,21 @@ def _incident(row: Incident) -> IncidentNode:
             closed_at=row.closed_at,
             updated_at=row.updated_at,
         )
+    )
+
+
+def _vehicle(row: Vehicle) -> VehicleRow:
+    return VehicleRow(
+        id=row.id,
+        owner_id=row.owner_id,
+        plate=row.plate,
+        plate_colour=row.plate_colour,
+        vehicle_type=row.vehicle_type,
+        certificate_number=row.certificate_number,
+        status=row.status,
+        decision_note=row.decision_note,
+        created_at=row.created_at,
+        decided_at=row.decided_at,
     )
 
 
@@ -178,3 +214,43 @@ class TrafficMutation:
                 uow, operator_id=viewer.id, incident_id=incident_id, now=info.context.now()
             )
         return _incident(row)
+
+    @strawberry.mutation(
+        description="Register your vehicle; it shows its violations once traffic police "
+        "verified the registration certificate."
+    )
+    async def register_vehicle(self, info: Info, input: RegisterVehicleInput) -> VehicleNode | None:
+        viewer = await info.context.require_verified_viewer()
+        async with info.context.unit_of_work() as uow:
+            row = await vehicles.register(
+                uow,
+                owner_id=viewer.id,
+                plate=input.plate,
+                plate_colour=input.plate_colour,
+                vehicle_type=input.vehicle_type,
+                certificate_number=input.certificate_number,
+                now=info.context.now(),
+            )
+        return VehicleNode.from_row(_vehicle(row))
+
+    @strawberry.mutation(
+        description="Traffic police: verify a registration (ending any previous owner's link: a "
+        "transfer) or reject it with a reason. Deciding twice is CONFLICT."
+    )
+    async def decide_vehicle_registration(
+        self, info: Info, input: DecideVehicleRegistrationInput
+    ) -> RegistrationNode | None:
+        viewer = await info.context.require_viewer()
+        vehicle_id = decode_id(
+            input.registration_id, "VehicleRegistration", field="input.registrationId"
+        )
+        async with info.context.unit_of_work() as uow:
+            row = await vehicles.decide(
+                uow,
+                police_id=viewer.id,
+                vehicle_id=vehicle_id,
+                approve=input.approve,
+                reason=input.reason,
+                now=info.context.now(),
+            )
+        return RegistrationNode.from_row(_vehicle(row))

@@ -62,6 +62,7 @@ class VehicleRow(Row):
     plate: str
     plate_colour: PlateColour
     vehicle_type: VehicleType
+    certificate_number: str
     status: VehicleStatus
     decision_note: str | None
     created_at: datetime
