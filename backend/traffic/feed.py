@@ -1,7 +1,7 @@
 """The police violation feed over HTTP: `POST /traffic/violations` with `Authorization: Bearer
-<key>` and `{"violations": [ {<violations.FIELDS>}, … ]}` (at most 500; the API takes bodies up to 256 KB). The answer counts what
-was added, updated and left unchanged, or names the first refused record by index and field;
-a refused batch writes nothing.
+<key>` and `{"violations": [ {<violations.FIELDS>}, … ]}` (at most 500: the API takes bodies up
+to 256 KB). The answer counts what was added, updated and left unchanged, or names the first
+refused record by index and field; a refused batch writes nothing.
 
 Keys are created with `citizen traffic feed-key NAME` and stored as an HMAC-SHA256 under the
 server's feed secret (`FEED_KEY_SECRET`)."""
