@@ -268,21 +268,22 @@ async def _alert_ward(
     there instead of this plain ward push."""
     if ward_slug is None:
         return
-    await notify_area(
-        uow,
-        ward=ward_slug,
-        message=PushMessage(
-            category=Category.TRAFFIC,
-            type="traffic_incident.severe",
-            title=Text.from_catalogue(f"traffic.push.incident.{incident.type.value}"),
-            body=incident.description,
-            deep_link=f"citizenhub://traffic/incidents/{incident.id}",
-            data={"incidentId": str(incident.id)},
-            urgent=True,
-            collapse_key=f"traffic-incident-{incident.id}",
-            ttl="short",
-        ),
-        now=now,
+    await notify_area(uow, ward=ward_slug, message=severe_alert(incident), now=now)
+
+
+def severe_alert(incident: Incident) -> PushMessage:
+    """The ward push of a severe incident: its type as the title, its description as the body
+    (public information), the incident's id."""
+    return PushMessage(
+        category=Category.TRAFFIC,
+        type="traffic_incident.severe",
+        title=Text.from_catalogue(f"traffic.push.incident.{incident.type.value}"),
+        body=incident.description,
+        deep_link=f"citizenhub://traffic/incidents/{incident.id}",
+        data={"incidentId": str(incident.id)},
+        urgent=True,
+        collapse_key=f"traffic-incident-{incident.id}",
+        ttl="short",
     )
 
 

@@ -122,18 +122,18 @@ async def decide(
     await notify(
         uow,
         user_ids=[vehicle.owner_id],
-        message=_pushed(vehicle, "verified" if approve else "rejected"),
+        message=pushed(vehicle, "verified" if approve else "rejected"),
         now=now,
     )
     if previous is not None:
         await access.audit(
             session, "vehicle.ended", subject_id=previous.id, actor_id=police_id, now=now
         )
-        await notify(uow, user_ids=[previous.owner_id], message=_pushed(previous, "ended"), now=now)
+        await notify(uow, user_ids=[previous.owner_id], message=pushed(previous, "ended"), now=now)
     return vehicle
 
 
-def _pushed(vehicle: Vehicle, outcome: str) -> PushMessage:
+def pushed(vehicle: Vehicle, outcome: str) -> PushMessage:
     """Ids and the outcome only: the plate stays on the server."""
     return PushMessage(
         category=Category.TRAFFIC,

@@ -105,6 +105,19 @@ async def test_every_contract_query_answers_as_graphql_core_does(
                 )
             )
         },
+        "MyVehicles": {},
+        "VehicleViolations": {
+            "vehicleId": str(relay.GlobalID("Vehicle", str(stable_id("vehicle", "75-B1 234.56"))))
+        },
+        "TrafficViolation": {
+            "id": str(relay.GlobalID("TrafficViolation", str(stable_id("violation", "red-light"))))
+        },
+        "TrafficVehicleRegistrations": {},
+        "TrafficPlateLookup": {
+            "plate": "75-B1 234.56",
+            "plateColour": "WHITE",
+            "vehicleType": "MOTORBIKE",
+        },
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 
