@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.spatial import haversine_m
@@ -22,6 +23,7 @@ from backend.places import service as places
 from backend.seed.demo import stable_id
 from backend.traffic.incidents import anchor
 from backend.traffic.models import (
+    Count,
     Incident,
     IncidentCause,
     IncidentEffect,
@@ -30,7 +32,11 @@ from backend.traffic.models import (
     IncidentType,
     PlateColour,
     Road,
+    SpeedSample,
+    Station,
+    StationKind,
     Vehicle,
+    VehicleClass,
     VehicleStatus,
     VehicleType,
     Violation,
@@ -178,6 +184,19 @@ INCIDENTS = (
     ),
 )
 
+# (slug, road, kind, lat, lon, busyness): a day and a half of 15-minute counts each.
+STATIONS = (
+    ("le-loi-quoc-hoc", "le-loi", StationKind.CAMERA, 16.4638, 107.5862, 1.0),
+    ("le-loi-ga-hue", "le-loi", StationKind.LOOP, 16.4590, 107.5808, 0.7),
+    ("hung-vuong-nga-sau", "hung-vuong", StationKind.CAMERA, 16.4630, 107.5975, 1.3),
+    ("tran-hung-dao-dong-ba", "tran-hung-dao", StationKind.CAMERA, 16.4740, 107.5902, 0.9),
+)
+COUNT_HOURS = 36
+INTERVAL = timedelta(minutes=15)
+# Vehicles per 15 minutes at the busiest hour, by class (Huế traffic is mostly motorbikes).
+PEAK = {"motorbike": 240, "car": 40, "bus": 4, "truck": 6, "bicycle": 12}
+FREE_FLOW_KMH = {VehicleClass.MOTORBIKE: 38.0, VehicleClass.CAR: 42.0}
+
 # (slug, minutes ago, place, offence, status, fine range)
 VIOLATIONS = (
     (
@@ -285,7 +304,66 @@ async def seed_traffic(session: AsyncSession) -> dict[str, int]:
             )
             added["violations"] += 1
     await session.flush()
+    added["counting stations"] = 0
+    for station in STATIONS:
+        if await session.get(Station, stable_id("station", station[0])) is None:
+            await _station(session, station, now)
+            added["counting stations"] += 1
     return added
+
+
+def _daily_shape(hour: int) -> float:
+    """Share of the peak in a local hour: morning and evening peaks, quiet nights."""
+    profile = (0.05, 0.03, 0.03, 0.04, 0.1, 0.35, 0.8, 1.0, 0.85, 0.6, 0.55, 0.65,
+               0.7, 0.6, 0.55, 0.6, 0.8, 1.0, 0.9, 0.7, 0.5, 0.35, 0.2, 0.1)  # fmt: skip
+    return profile[hour % 24]
+
+
+async def _station(
+    session: AsyncSession, seed: tuple[str, str, StationKind, float, float, float], now: datetime
+) -> None:
+    slug, road, kind, lat, lon, busyness = seed
+    station_id = stable_id("station", slug)
+    location = Point(lon, lat)
+    ward = await places.ward_at(session, location)
+    session.add(
+        Station(
+            id=station_id,
+            slug=slug,
+            name=Translated.of(f"Trạm đếm {slug}", f"Counting station {slug}"),
+            kind=kind,
+            road_id=stable_id("road", road),
+            ward_id=None if ward is None else ward.id,
+            location=location,
+            created_at=now,
+        )
+    )
+    await session.flush()
+    end = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    counts, speeds = [], []
+    for step in range(COUNT_HOURS * 4):
+        starts_at = end - (step + 1) * INTERVAL
+        share = _daily_shape((starts_at + timedelta(hours=7)).hour) * busyness
+        wobble = 0.9 + 0.2 * ((step * 7919 + len(slug)) % 11) / 10
+        counts.append(
+            {
+                "station_id": station_id,
+                "starts_at": starts_at,
+                "seconds": 900,
+                **{name: round(peak * share * wobble) for name, peak in PEAK.items()},
+            }
+        )
+        for vehicle_class, free_flow in FREE_FLOW_KMH.items():
+            speeds.append(
+                {
+                    "station_id": station_id,
+                    "measured_at": starts_at,
+                    "vehicle_class": vehicle_class,
+                    "speed_kmh": round(free_flow * (1.1 - 0.5 * share) * wobble, 1),
+                }
+            )
+    await session.execute(insert(Count), counts)
+    await session.execute(insert(SpeedSample), speeds)
 
 
 async def _incident(

@@ -4,7 +4,9 @@ to 256 KB). The answer counts what was added, updated and left unchanged, or nam
 refused record by index and field; a refused batch writes nothing.
 
 Keys are created with `citizen traffic feed-key NAME` and stored as an HMAC-SHA256 under the
-server's feed secret (`FEED_KEY_SECRET`)."""
+server's feed secret (`FEED_KEY_SECRET`). Counting stations send `POST /traffic/readings` with
+the same keys: counts by class per interval and speed samples, keyed so a re-sent batch changes
+nothing."""
 
 from __future__ import annotations
 
@@ -22,11 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
-from backend.errors import BadUserInput
-from backend.traffic import violations
+from backend.errors import BadUserInput, DomainError
+from backend.traffic import statistics, violations
 from backend.traffic.models import FeedKey
 
 KEY_PREFIX = "tfk_"
+MAX_READINGS = 1000
 
 
 def key_hash(secret: bytes, key: str) -> str:
@@ -61,18 +64,16 @@ def _problem(status: int, code: str, **extra: Any) -> JSONResponse:
 
 
 def router() -> APIRouter:
+    """The feeds, and the planners' CSV exports."""
+    from backend.traffic.export import router as exports
+
     routes = APIRouter()
+    routes.include_router(exports())
 
     @routes.post("/traffic/violations")
     async def receive(request: Request) -> JSONResponse:
         services = request.app.state.services
-        authorization = request.headers.get("authorization", "")
-        scheme, _, key = authorization.partition(" ")
-        async with services.sessions() as session:
-            allowed = scheme.lower() == "bearer" and await key_is_valid(
-                session, services.settings.feed_secret, key.strip()
-            )
-        if not allowed:
+        if not await _authorized(request):
             return _problem(401, "UNAUTHENTICATED")
         try:
             body = await request.json()
@@ -101,4 +102,49 @@ def router() -> APIRouter:
             {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}
         )
 
+    @routes.post("/traffic/readings")
+    async def readings(request: Request) -> JSONResponse:
+        """Counting stations: `{"counts": [...], "speeds": [...]}`, at most 1,000 of each."""
+        services = request.app.state.services
+        if not await _authorized(request):
+            return _problem(401, "UNAUTHENTICATED")
+        try:
+            body = await request.json()
+        except ValueError:
+            return _problem(400, "BAD_REQUEST")
+        if not isinstance(body, dict):
+            return _problem(400, "BAD_REQUEST")
+        counts, speeds = body.get("counts", []), body.get("speeds", [])
+        for name, items in (("counts", counts), ("speeds", speeds)):
+            if not isinstance(items, list) or len(items) > MAX_READINGS:
+                return _problem(400, "BAD_USER_INPUT", field=name, max=MAX_READINGS)
+            if not all(isinstance(item, dict) for item in items):
+                return _problem(400, "BAD_USER_INPUT", field=name)
+        try:
+            async with UnitOfWork(services.sessions) as uow:
+                saved_counts, saved_speeds = await statistics.save_readings(uow, counts, speeds)
+        except DomainError as refusal:
+            return _problem(
+                400, refusal.code.value, field=refusal.field, reason=refusal.message_key
+            )
+        return JSONResponse(
+            {
+                "counts": _report(saved_counts),
+                "speeds": _report(saved_speeds),
+            }
+        )
+
     return routes
+
+
+def _report(report: statistics.SaveReport) -> dict[str, int]:
+    return {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}
+
+
+async def _authorized(request: Request) -> bool:
+    services = request.app.state.services
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    async with services.sessions() as session:
+        return await key_is_valid(session, services.settings.feed_secret, key.strip())

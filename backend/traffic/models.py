@@ -11,9 +11,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, CreatedAtMixin
@@ -103,6 +114,21 @@ class VehicleStatus(StrEnum):
 class ViolationStatus(StrEnum):
     UNHANDLED = "unhandled"  # chưa xử phạt
     HANDLED = "handled"  # đã xử phạt
+
+
+class StationKind(StrEnum):
+    CAMERA = "camera"
+    LOOP = "loop"  # an inductive loop in the road
+
+
+class VehicleClass(StrEnum):
+    """The classes counting stations report."""
+
+    MOTORBIKE = "motorbike"
+    CAR = "car"
+    BUS = "bus"
+    TRUCK = "truck"
+    BICYCLE = "bicycle"
 
 
 class Road(CreatedAtMixin, Base):
@@ -275,3 +301,59 @@ class FeedKey(CreatedAtMixin, Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Station(CreatedAtMixin, Base):
+    """A counting station (a camera or a loop) on a road."""
+
+    __tablename__ = "traffic_stations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    kind: Mapped[StationKind] = mapped_column(string_enum(StationKind, "traffic_station_kind"))
+    road_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_roads.id", ondelete="CASCADE"), index=True
+    )
+    ward_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("wards.id", ondelete="SET NULL"), index=True
+    )
+    location: Mapped[Point] = mapped_column(Geography("POINT"))
+
+
+class Count(Base):
+    """Vehicles a station counted in one interval, by class: one row per station and interval
+    (its natural key), so a re-sent reading replaces itself."""
+
+    __tablename__ = "traffic_counts"
+    __table_args__ = (PrimaryKeyConstraint("station_id", "starts_at"), Index(None, "starts_at"))
+
+    station_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_stations.id", ondelete="CASCADE")
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seconds: Mapped[int] = mapped_column(Integer())
+    motorbike: Mapped[int] = mapped_column(Integer())
+    car: Mapped[int] = mapped_column(Integer())
+    bus: Mapped[int] = mapped_column(Integer())
+    truck: Mapped[int] = mapped_column(Integer())
+    bicycle: Mapped[int] = mapped_column(Integer())
+
+
+class SpeedSample(Base):
+    """One measured speed at a station (a vehicle's spot speed, or an interval's sample)."""
+
+    __tablename__ = "traffic_speeds"
+    __table_args__ = (
+        PrimaryKeyConstraint("station_id", "measured_at", "vehicle_class"),
+        Index(None, "measured_at"),
+    )
+
+    station_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_stations.id", ondelete="CASCADE")
+    )
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    vehicle_class: Mapped[VehicleClass] = mapped_column(
+        string_enum(VehicleClass, "traffic_vehicle_class")
+    )
+    speed_kmh: Mapped[float] = mapped_column(Float())

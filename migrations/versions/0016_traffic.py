@@ -67,6 +67,7 @@ PLATE_COLOURS = ("white", "yellow", "blue", "red")
 VEHICLE_TYPES = ("car", "motorbike", "e_bike")
 VEHICLE_STATUSES = ("pending", "verified", "rejected", "ended")
 VIOLATION_STATUSES = ("unhandled", "handled")
+VEHICLE_CLASSES = ("motorbike", "car", "bus", "truck", "bicycle")
 
 
 def _enum(name: str, *values: str) -> sa.Enum:
@@ -232,10 +233,52 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_traffic_feed_keys_name")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_traffic_feed_keys_key_hash")),
     )
+    op.create_table(
+        "traffic_stations",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("slug", sa.String(64), nullable=False),
+        sa.Column("name", TranslatedText(), nullable=False),
+        sa.Column("kind", _enum("traffic_station_kind", "camera", "loop"), nullable=False),
+        sa.Column("road_id", sa.Uuid(), nullable=False),
+        sa.Column("ward_id", sa.Uuid(), nullable=True),
+        sa.Column("location", Geography("POINT"), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        _pk("traffic_stations", "id"),
+        _fk("traffic_stations", "road_id", "traffic_roads", "CASCADE"),
+        _fk("traffic_stations", "ward_id", "wards", "SET NULL"),
+        sa.UniqueConstraint("slug", name=op.f("uq_traffic_stations_slug")),
+    )
+    _index("traffic_stations", "road_id")
+    _index("traffic_stations", "ward_id")
+    op.create_table(
+        "traffic_counts",
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.Column("starts_at", UTCDateTime(), nullable=False),
+        sa.Column("seconds", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in VEHICLE_CLASSES),
+        _pk("traffic_counts", "station_id", "starts_at"),
+        _fk("traffic_counts", "station_id", "traffic_stations", "CASCADE"),
+    )
+    _index("traffic_counts", "starts_at")
+    op.create_table(
+        "traffic_speeds",
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.Column("measured_at", UTCDateTime(), nullable=False),
+        sa.Column(
+            "vehicle_class", _enum("traffic_vehicle_class", *VEHICLE_CLASSES), nullable=False
+        ),
+        sa.Column("speed_kmh", sa.Float(), nullable=False),
+        _pk("traffic_speeds", "station_id", "measured_at", "vehicle_class"),
+        _fk("traffic_speeds", "station_id", "traffic_stations", "CASCADE"),
+    )
+    _index("traffic_speeds", "measured_at")
 
 
 def downgrade() -> None:
     for table in (
+        "traffic_speeds",
+        "traffic_counts",
+        "traffic_stations",
         "traffic_feed_keys",
         "traffic_access_log",
         "traffic_violations",

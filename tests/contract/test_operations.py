@@ -318,6 +318,12 @@ async def traffic_day(app: App, api: Any) -> None:
         "TrafficPlateLookup",
         {"plate": "75-C1 456.78", "plateColour": "WHITE", "vehicleType": "MOTORBIKE"},
     )
+    await app.send("TrafficOperationsSummary")
+    now = utcnow()
+    await app.send(
+        "TrafficStatistics",
+        {"from": (now - timedelta(days=1)).isoformat(), "to": now.isoformat()},
+    )
 
 
 async def test_the_home_screen_takes_a_bounded_number_of_statements(seeded: Any) -> None:

@@ -113,6 +113,11 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             "id": str(relay.GlobalID("TrafficViolation", str(stable_id("violation", "red-light"))))
         },
         "TrafficVehicleRegistrations": {},
+        "TrafficOperationsSummary": {},
+        "TrafficStatistics": {
+            "from": (now - timedelta(days=2)).isoformat(),
+            "to": now.isoformat(),
+        },
         "TrafficPlateLookup": {
             "plate": "75-B1 234.56",
             "plateColour": "WHITE",
