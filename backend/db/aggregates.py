@@ -62,7 +62,8 @@ def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> li
 @compiles(HourStart, "postgresql")
 def _hour_pg(element: HourStart, compiler: SQLCompiler, **kw: Any) -> str:
     (column,) = _args(compiler, element, **kw)
-    return f"date_trunc('hour', {column} AT TIME ZONE 'UTC')"
+    # Truncated in UTC and turned back into a timestamptz, whatever the session's time zone.
+    return f"(date_trunc('hour', {column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
 
 
 @compiles(HourStart, "sqlite")

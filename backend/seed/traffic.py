@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
@@ -42,6 +43,7 @@ from backend.traffic.models import (
     Violation,
     ViolationStatus,
 )
+from backend.traffic.repository import statistics
 
 STAFF_PHONE = "+84905000003"
 RESIDENT_PHONE = "+84905000001"
@@ -340,7 +342,8 @@ async def _station(
     )
     await session.flush()
     end = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
-    counts, speeds = [], []
+    counts: list[dict[str, Any]] = []
+    speeds: list[dict[str, Any]] = []
     for step in range(COUNT_HOURS * 4):
         starts_at = end - (step + 1) * INTERVAL
         share = _daily_shape((starts_at + timedelta(hours=7)).hour) * busyness
@@ -364,6 +367,8 @@ async def _station(
             )
     await session.execute(insert(Count), counts)
     await session.execute(insert(SpeedSample), speeds)
+    hours = {(station_id, row["starts_at"].replace(minute=0)) for row in counts}
+    await statistics.rebuild_hours(session, hours)
 
 
 async def _incident(

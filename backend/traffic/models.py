@@ -340,6 +340,25 @@ class Count(Base):
     bicycle: Mapped[int] = mapped_column(Integer())
 
 
+class HourlyCount(Base):
+    """The counts of a station summed by hour (UTC), kept by the ingestion beside the raw rows:
+    a month of minute readings of a road's stations is tens of thousands of these instead of
+    millions of rows to sum per question."""
+
+    __tablename__ = "traffic_counts_hourly"
+    __table_args__ = (PrimaryKeyConstraint("station_id", "hour"),)
+
+    station_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_stations.id", ondelete="CASCADE")
+    )
+    hour: Mapped[datetime] = mapped_column(UTCDateTime())
+    motorbike: Mapped[int] = mapped_column(BigInteger())
+    car: Mapped[int] = mapped_column(BigInteger())
+    bus: Mapped[int] = mapped_column(BigInteger())
+    truck: Mapped[int] = mapped_column(BigInteger())
+    bicycle: Mapped[int] = mapped_column(BigInteger())
+
+
 class SpeedSample(Base):
     """One measured speed at a station (a vehicle's spot speed, or an interval's sample)."""
 
@@ -347,6 +366,8 @@ class SpeedSample(Base):
     __table_args__ = (
         PrimaryKeyConstraint("station_id", "measured_at", "vehicle_class"),
         Index(None, "measured_at"),
+        # A station's samples of a period read from the index alone (PostgreSQL's INCLUDE).
+        Index(None, "station_id", "measured_at", postgresql_include=["speed_kmh"]),
     )
 
     station_id: Mapped[uuid.UUID] = mapped_column(

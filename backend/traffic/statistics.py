@@ -195,6 +195,7 @@ async def _save_counts(
 ) -> SaveReport:
     known = await repository.existing_counts(session, list(found))
     added = updated = 0
+    touched: set[tuple[uuid.UUID, datetime]] = set()
     for (station, starts_at), values in found.items():
         row = known.get((station, starts_at))
         if row is None:
@@ -204,7 +205,11 @@ async def _save_counts(
             for name, value in values.items():
                 setattr(row, name, value)
             updated += 1
+        else:
+            continue
+        touched.add((station, starts_at.replace(minute=0, second=0, microsecond=0)))
     await session.flush()
+    await repository.rebuild_hours(session, touched)
     return SaveReport(added, updated, len(found) - added - updated)
 
 

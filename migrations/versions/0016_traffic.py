@@ -84,7 +84,7 @@ def _fk(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyCon
     )
 
 
-def _index(table: str, *columns: str, **kw: str) -> None:
+def _index(table: str, *columns: str, **kw: object) -> None:
     op.create_index(op.f(f"ix_{table}_{'_'.join(columns)}"), table, list(columns), **kw)
 
 
@@ -261,6 +261,14 @@ def upgrade() -> None:
     )
     _index("traffic_counts", "starts_at")
     op.create_table(
+        "traffic_counts_hourly",
+        sa.Column("station_id", sa.Uuid(), nullable=False),
+        sa.Column("hour", UTCDateTime(), nullable=False),
+        *(sa.Column(name, sa.BigInteger(), nullable=False) for name in VEHICLE_CLASSES),
+        _pk("traffic_counts_hourly", "station_id", "hour"),
+        _fk("traffic_counts_hourly", "station_id", "traffic_stations", "CASCADE"),
+    )
+    op.create_table(
         "traffic_speeds",
         sa.Column("station_id", sa.Uuid(), nullable=False),
         sa.Column("measured_at", UTCDateTime(), nullable=False),
@@ -272,11 +280,13 @@ def upgrade() -> None:
         _fk("traffic_speeds", "station_id", "traffic_stations", "CASCADE"),
     )
     _index("traffic_speeds", "measured_at")
+    _index("traffic_speeds", "station_id", "measured_at", postgresql_include=["speed_kmh"])
 
 
 def downgrade() -> None:
     for table in (
         "traffic_speeds",
+        "traffic_counts_hourly",
         "traffic_counts",
         "traffic_stations",
         "traffic_feed_keys",

@@ -52,7 +52,10 @@ class TrafficStatistics:
     stats: strawberry.Private[statistics.Statistics]
     road_length_meters: int
 
-    @strawberry.field(description="Hours with counts, each with every class; oldest first.")
+    @strawberry.field(
+        description="Hours starting within the period that have counts, each with every class; "
+        "oldest first."
+    )
     async def volume_by_hour(self, info: Info) -> list[HourlyVolume]:
         async with info.context.read() as session:
             rows = await statistics.volume(session, self.stats)

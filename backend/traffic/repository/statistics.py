@@ -6,15 +6,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, delete, func, insert, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.aggregates import hour_start, percentile_cont, seconds_between
 from backend.traffic.models import (
     Count,
+    HourlyCount,
     Incident,
     IncidentType,
     Road,
@@ -60,24 +61,57 @@ def _stations(scope: Scope) -> Select[Any]:
 async def volume_by_hour(
     session: AsyncSession, scope: Scope, start: datetime, end: datetime
 ) -> list[tuple[datetime, VehicleClass, int]]:
-    """(hour, class, vehicles) for hours with counts, in hour then class order."""
-    hour = hour_start(Count.starts_at).label("hour")
-    sums = [func.sum(getattr(Count, kind.value)) for kind in VehicleClass]
+    """(hour, class, vehicles) for the hours starting in the period that have counts, from the
+    hourly sums, in hour then class order."""
+    sums = [func.sum(getattr(HourlyCount, kind.value)) for kind in VehicleClass]
     statement = (
-        select(hour, *sums)
+        select(HourlyCount.hour, *sums)
         .where(
-            Count.station_id.in_(_stations(scope).scalar_subquery()),
-            Count.starts_at >= start,
-            Count.starts_at < end,
+            HourlyCount.station_id.in_(_stations(scope).scalar_subquery()),
+            HourlyCount.hour >= start,
+            HourlyCount.hour < end,
         )
-        .group_by(hour)
-        .order_by(hour)
+        .group_by(HourlyCount.hour)
+        .order_by(HourlyCount.hour)
     )
     found = []
     for row in (await session.execute(statement)).all():
         for kind, total in zip(VehicleClass, row[1:], strict=True):
             found.append((row[0], kind, int(total or 0)))
     return found
+
+
+async def rebuild_hours(session: AsyncSession, hours: set[tuple[uuid.UUID, datetime]]) -> None:
+    """Recompute the hourly sums from the raw counts: for each station, every hour from the
+    first to the last of these (a batch is usually one stretch of time)."""
+    spans: dict[uuid.UUID, tuple[datetime, datetime]] = {}
+    for station_id, hour in hours:
+        first, last = spans.get(station_id, (hour, hour))
+        spans[station_id] = (min(first, hour), max(last, hour))
+    for station_id, (first, last) in sorted(spans.items()):
+        end = last + timedelta(hours=1)
+        await session.execute(
+            delete(HourlyCount).where(
+                HourlyCount.station_id == station_id,
+                HourlyCount.hour >= first,
+                HourlyCount.hour < end,
+            )
+        )
+        bucket = hour_start(Count.starts_at)
+        summed = (
+            select(
+                Count.station_id,
+                bucket,
+                *(func.sum(getattr(Count, kind.value)) for kind in VehicleClass),
+            )
+            .where(Count.station_id == station_id, Count.starts_at >= first, Count.starts_at < end)
+            .group_by(Count.station_id, bucket)
+        )
+        await session.execute(
+            insert(HourlyCount).from_select(
+                ["station_id", "hour", *(kind.value for kind in VehicleClass)], summed
+            )
+        )
 
 
 async def speed(session: AsyncSession, scope: Scope, start: datetime, end: datetime) -> SpeedRow:
