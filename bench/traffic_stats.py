@@ -63,7 +63,9 @@ HOURLY = """
 INSERT INTO traffic_counts_hourly (station_id, hour, motorbike, car, bus, truck, bicycle)
 SELECT station_id, date_trunc('hour', starts_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
   sum(motorbike), sum(car), sum(bus), sum(truck), sum(bicycle)
-FROM traffic_counts GROUP BY 1, 2
+FROM traffic_counts
+WHERE station_id IN (SELECT id FROM traffic_stations WHERE slug LIKE 'bench-%')
+GROUP BY 1, 2
 """
 SPEEDS = """
 INSERT INTO traffic_speeds (station_id, measured_at, vehicle_class, speed_kmh)

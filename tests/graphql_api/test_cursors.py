@@ -36,6 +36,12 @@ from backend.graphql_api.tourism.queries import (
     ITINERARIES_BY_NAME,
     SEARCH_BY_RELEVANCE,
 )
+from backend.graphql_api.traffic.queries import (
+    INCIDENTS_BY_START,
+    REGISTRATIONS_BY_TIME,
+    VEHICLES_BY_TIME,
+)
+from backend.graphql_api.traffic.types import VIOLATIONS_BY_TIME
 from backend.settings import Settings
 from tests.health.conftest import CENTRAL, DUNG, NEAR_BRIDGE, facility_gid
 from tests.support.sessions import token
@@ -153,6 +159,29 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),
         DUNG,
         INBOX_BY_TIME,
+    ),
+    ("Query", "trafficIncidents"): (
+        _query(f"trafficIncidents(after: $after) {{ {EDGES} }}"),
+        None,
+        INCIDENTS_BY_START,
+    ),
+    ("Query", "trafficVehicleRegistrations"): (
+        _query(f"trafficVehicleRegistrations(after: $after) {{ {EDGES} }}"),
+        "+84905000003",
+        REGISTRATIONS_BY_TIME,
+    ),
+    ("User", "vehicles"): (
+        _query(f"viewer {{ vehicles(after: $after) {{ {EDGES} }} }}"),
+        "+84905000001",
+        VEHICLES_BY_TIME,
+    ),
+    ("Vehicle", "violations"): (
+        _query(
+            "viewer { vehicles { edges { node { "
+            f"violations(after: $after) {{ {EDGES} }} }} }} }} }}"
+        ),
+        "+84905000001",
+        VIOLATIONS_BY_TIME,
     ),
 }
 
