@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.db.engine import create_engine, create_session_factory
+from backend.domains import domain_routers
 from backend.files import service as files
 from backend.files.http import UPLOAD_BODY_LIMIT, UPLOAD_PATH, file_routes
 from backend.files.storage import file_store_for
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(
         file_routes(services.sessions, services.auth, services.files, services.file_link_key)
     )
+    for router in domain_routers():
+        app.include_router(router)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

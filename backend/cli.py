@@ -69,6 +69,17 @@ def main(argv: list[str] | None = None) -> int:
         help="write the valid rows and report the others (default: write nothing if any fails)",
     )
 
+    violations = load_commands.add_parser(
+        "violations", help="camera-detected violations from the police system (CSV)"
+    )
+    violations.add_argument("file", type=Path, help="CSV, UTF-8 (see backend/traffic/importer.py)")
+    traffic = commands.add_parser("traffic", help="traffic tools")
+    traffic_commands = traffic.add_subparsers(dest="traffic_command", required=True)
+    feed_key = traffic_commands.add_parser(
+        "feed-key", help="create an API key for the police violation feed (printed once)"
+    )
+    feed_key.add_argument("name", help="who the key is for, e.g. csgt-hue")
+
     up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")
     _serve_options(up)
 
@@ -88,6 +99,14 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate(args.revision, down=args.down)
         case "seed":
             return _seed_demo()
+        case "import" if args.import_command == "violations":
+            from backend.traffic.cli import import_violations
+
+            return import_violations(args.file)
+        case "traffic":
+            from backend.traffic.cli import create_feed_key
+
+            return create_feed_key(args.name)
         case "import" if args.import_command == "businesses":
             return _import_businesses(args.file, skip_invalid=args.skip_invalid)
         case "schema":

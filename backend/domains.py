@@ -9,10 +9,11 @@ process imports only what it needs: the worker never loads Strawberry, Alembic n
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
+from typing import Any, cast
 
 # Order matters where data depends on other data: the demo seed runs in this order.
 DOMAIN_PACKAGES = (
@@ -22,6 +23,7 @@ DOMAIN_PACKAGES = (
     "backend.health",
     "backend.tourism",
     "backend.business",
+    "backend.traffic",
     "notifications",
 )
 
@@ -48,6 +50,8 @@ class Domain:
     catalogue: str | None = None
     # "module:function", an async function (AsyncSession) -> Mapping[str, int] of rows added.
     seed: str | None = None
+    # "module:function" returning a FastAPI APIRouter: HTTP endpoints for other systems (feeds).
+    http: str | None = None
 
 
 @cache
@@ -92,3 +96,12 @@ def import_attribute(path: str) -> object:
     """Import `module:attribute`."""
     module, _, attribute = path.partition(":")
     return getattr(importlib.import_module(module), attribute)
+
+
+def domain_routers() -> list[Any]:
+    """Every domain's HTTP router (FastAPI `APIRouter`s), in declaration order."""
+    return [
+        cast(Callable[[], Any], import_attribute(domain.http))()
+        for domain in all_domains()
+        if domain.http is not None
+    ]

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     refresh_token_ttl_days: int = Field(30, alias="REFRESH_TOKEN_TTL_DAYS", ge=1)
     refresh_reuse_grace_seconds: int = Field(10, alias="REFRESH_REUSE_GRACE_SECONDS", ge=0)
     refresh_token_secret: str | None = Field(None, alias="REFRESH_TOKEN_SECRET")
+    # Key of the HMAC under which ingestion API keys (the police violation feed) are stored.
+    feed_key_secret: str | None = Field(None, alias="FEED_KEY_SECRET")
 
     fcm_credentials_file: Path | None = Field(None, alias="FCM_CREDENTIALS_FILE")
     # FCM's HTTP v1 send URL with `{0}` for the project id: for an egress proxy or a test double.
@@ -211,6 +213,17 @@ class Settings(BaseSettings):
         if self.refresh_token_secret:
             return self.refresh_token_secret.encode()
         path = self.var_dir / "keys" / "refresh-token-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(path, secrets.token_urlsafe(48).encode())
+        return path.read_bytes().strip()
+
+    @cached_property
+    def feed_secret(self) -> bytes:
+        """Key of the HMAC that stores ingestion API keys; development makes one under var/."""
+        if self.feed_key_secret:
+            return self.feed_key_secret.encode()
+        path = self.var_dir / "keys" / "feed-key-secret"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_private(path, secrets.token_urlsafe(48).encode())

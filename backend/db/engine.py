@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from backend.db import spatial, text_search
+from backend.db import aggregates, spatial, text_search
 from backend.settings import Settings
 
 
@@ -48,6 +48,7 @@ def _ensure_parent(database: str) -> None:
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     spatial.register_sqlite_functions(dbapi_connection)
+    aggregates.register_sqlite_functions(dbapi_connection)
     text_search.register_sqlite_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import shapely
+import shapely.ops
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Float, literal
@@ -186,9 +187,23 @@ def _sqlite_distance_m(left: str | None, right: str | None) -> float | None:
     if left is None or right is None:
         return None
     a, b = _parse(left), _parse(right)
-    if not (isinstance(a, Point) and isinstance(b, Point)):
-        raise sqlite3.ProgrammingError("citizen_distance_m supports points only")
-    return haversine_m(a, b)
+    if isinstance(a, Point) and isinstance(b, Point):
+        return haversine_m(a, b)
+    if isinstance(b, Point):
+        a, b = b, a
+    if not isinstance(a, Point):
+        raise sqlite3.ProgrammingError("citizen_distance_m needs a point on one side")
+    return haversine_m(a, _nearest_on(b, a))
+
+
+def _nearest_on(geometry: BaseGeometry, origin: Point) -> Point:
+    """The point of `geometry` nearest to `origin`, found on a plane scaled at the origin's
+    latitude (longitude degrees shrink by cos φ): within a city this picks the same point of a
+    road as the sphere does, and the distance is then a haversine like PostGIS'."""
+    scale = math.cos(math.radians(origin.y))
+    flat = shapely.transform(geometry, lambda xy: xy * [scale, 1.0])
+    _, nearest = shapely.ops.nearest_points(Point(origin.x * scale, origin.y), flat)
+    return Point(nearest.x / scale, nearest.y)
 
 
 def _sqlite_covers(polygon: str | None, geometry: str | None) -> int | None:

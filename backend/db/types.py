@@ -69,7 +69,10 @@ class Geography(TypeDecorator[BaseGeometry]):
     spatial_index = False
     srid = SRID
 
-    def __init__(self, geometry_type: Literal["POINT", "POLYGON", "MULTIPOLYGON"]) -> None:
+    def __init__(
+        self,
+        geometry_type: Literal["POINT", "LINESTRING", "POLYGON", "MULTIPOLYGON", "GEOMETRY"],
+    ) -> None:
         super().__init__()
         self.geometry_type = geometry_type
 
@@ -83,7 +86,8 @@ class Geography(TypeDecorator[BaseGeometry]):
     def process_bind_param(self, value: BaseGeometry | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        if value.geom_type.upper() != self.geometry_type:
+        # GEOMETRY holds any kind (a point or a line along a road).
+        if self.geometry_type != "GEOMETRY" and value.geom_type.upper() != self.geometry_type:
             raise ValueError(f"expected {self.geometry_type}, got {value.geom_type}")
         if dialect.name == "postgresql":
             return WKTElement(value.wkt, srid=SRID)

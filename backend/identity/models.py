@@ -24,6 +24,11 @@ class Role(StrEnum):
     TOURISM_STAFF = "tourism_staff"
     SCHOOL_STAFF = "school_staff"
     BUSINESS_OWNER = "business_owner"
+    # Traffic, each over the whole city (no scope id): creates and closes incidents; verifies
+    # vehicle ownership and looks plates up; reads the statistics.
+    TRAFFIC_OPERATOR = "traffic_operator"
+    TRAFFIC_POLICE = "traffic_police"
+    TRAFFIC_PLANNER = "traffic_planner"
     ADMIN = "admin"
 
 

@@ -5,7 +5,7 @@ common word matched a tenth of a large table. A GiST trigram index serves both t
 (`<<%`) and the order (`<<<->`, a KNN scan that stops at the window's size).
 
 Revision ID: 0017
-Revises: 0010
+Revises: 0016
 Create Date: 2026-11-29
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0010"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

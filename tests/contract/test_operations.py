@@ -286,9 +286,68 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     app.token = await token(seeded, "+84905000007")
     await app.send("BusinessClaims")
     await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
+    await traffic_day(app, seeded)
 
     # Subscriptions run over WebSocket, not HTTP: tests/live runs them (by the manifest's text).
     assert app.used == {name for name, op in BY_NAME.items() if op["type"] != "subscription"}
+
+
+async def traffic_day(app: App, api: Any) -> None:
+    """Traffic: incidents for anyone; an operator publishes, updates and closes one; vehicles,
+    violations and the police side of registrations."""
+    app.token = None
+    near = (await app.send("TrafficIncidents", {"near": NEAR}))["trafficIncidents"]["edges"]
+    await app.send("TrafficIncident", {"id": near[0]["node"]["id"]})
+    app.token = await token(api, "+84905000003")
+    spot = {"latitude": 16.4700, "longitude": 107.5950}
+    created = (
+        await app.send(
+            "CreateTrafficIncident",
+            {
+                "input": {
+                    "type": "ACCIDENT",
+                    "path": [spot],
+                    "descriptionVi": "Va chạm nhẹ.",
+                    "descriptionEn": "Minor collision.",
+                }
+            },
+        )
+    )["createTrafficIncident"]
+    await app.send("UpdateTrafficIncident", {"input": {"id": created["id"], "severity": "WARNING"}})
+    await app.send("CloseTrafficIncident", {"input": {"id": created["id"]}})
+    # A resident's vehicles and violations; another registers a bike, police verify it.
+    app.token = await token(api, "+84905000001")
+    bike = (await app.send("MyVehicles"))["viewer"]["vehicles"]["edges"][0]["node"]
+    await app.send("VehicleViolations", {"vehicleId": bike["id"]})
+    await app.send("TrafficViolation", {"id": bike["violations"]["edges"][0]["node"]["id"]})
+    app.token = await token(api, "+84905000002")
+    await app.send(
+        "RegisterVehicle",
+        {
+            "input": {
+                "plate": "75-C1 456.78",
+                "plateColour": "WHITE",
+                "vehicleType": "MOTORBIKE",
+                "certificateNumber": "075000111",
+            }
+        },
+    )
+    app.token = await token(api, "+84905000003")
+    queue = (await app.send("TrafficVehicleRegistrations"))["trafficVehicleRegistrations"]
+    await app.send(
+        "DecideVehicleRegistration",
+        {"input": {"registrationId": queue["edges"][0]["node"]["id"], "approve": True}},
+    )
+    await app.send(
+        "TrafficPlateLookup",
+        {"plate": "75-C1 456.78", "plateColour": "WHITE", "vehicleType": "MOTORBIKE"},
+    )
+    await app.send("TrafficOperationsSummary")
+    now = utcnow()
+    await app.send(
+        "TrafficStatistics",
+        {"from": (now - timedelta(days=1)).isoformat(), "to": now.isoformat()},
+    )
 
 
 async def test_the_home_screen_takes_a_bounded_number_of_statements(seeded: Any) -> None:

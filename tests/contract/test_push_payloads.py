@@ -74,6 +74,7 @@ def every_push() -> list[PushMessage]:
         notices.reminder(booked, ReminderKind.DAY_BEFORE),
         notices.reminder(booked, ReminderKind.SOON),
         *business_pushes(),
+        *traffic_pushes(),
     ]
 
 
@@ -97,6 +98,39 @@ def business_pushes() -> list[PushMessage]:
                 title=Text.of("Chuẩn bị phòng chống lụt bão", "Prepare for the flood season"),
             )
         ),
+    ]
+
+
+def traffic_pushes() -> list[PushMessage]:
+    """A new violation (never its plate or offence), each vehicle decision, a severe incident."""
+    from backend.traffic import incidents, vehicles, violations
+    from backend.traffic.models import (
+        Incident,
+        IncidentSeverity,
+        IncidentType,
+        Vehicle,
+        VehicleStatus,
+        Violation,
+    )
+
+    decided = [
+        vehicles.pushed(Vehicle(id=uuid.uuid4(), status=status), outcome)
+        for status, outcome in (
+            (VehicleStatus.VERIFIED, "verified"),
+            (VehicleStatus.REJECTED, "rejected"),
+            (VehicleStatus.ENDED, "ended"),
+        )
+    ]
+    incident = Incident(
+        id=uuid.uuid4(),
+        type=IncidentType.FLOODED_ROAD,
+        severity=IncidentSeverity.SEVERE,
+        description=Text.of("Ngập sâu 50 cm", "50 cm of water"),
+    )
+    return [
+        violations.pushed(uuid.uuid4(), Violation(id=uuid.uuid4(), plate="75-B1 234.56")),
+        *decided,
+        incidents.severe_alert(incident),
     ]
 
 

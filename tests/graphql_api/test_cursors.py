@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
+from strawberry import relay
 
 from backend.graphql_api.business.queries import (
     BUSINESSES_BY_NAME,
@@ -17,6 +18,7 @@ from backend.graphql_api.business.queries import (
     MEMBERSHIPS_BY_TIME,
     PERMIT_TYPES_BY_NAME,
     QUEUE_BY_DUE,
+    REPORTS_BY_TIME,
 )
 from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE, NOTICES_BY_TIME
 from backend.graphql_api.health.queries import (
@@ -36,6 +38,13 @@ from backend.graphql_api.tourism.queries import (
     ITINERARIES_BY_NAME,
     SEARCH_BY_RELEVANCE,
 )
+from backend.graphql_api.traffic.queries import (
+    INCIDENTS_BY_START,
+    REGISTRATIONS_BY_TIME,
+    VEHICLES_BY_TIME,
+)
+from backend.graphql_api.traffic.types import VIOLATIONS_BY_TIME
+from backend.seed.demo import stable_id
 from backend.settings import Settings
 from tests.health.conftest import CENTRAL, DUNG, NEAR_BRIDGE, facility_gid
 from tests.support.sessions import token
@@ -47,6 +56,7 @@ EDGES = "edges { cursor }"
 FACILITY = facility_gid(CENTRAL)
 NEAR = f"{{latitude: {NEAR_BRIDGE['latitude']}, longitude: {NEAR_BRIDGE['longitude']}}}"
 DAY = 'from: "2030-01-01T00:00:00Z", to: "2030-01-02T00:00:00Z"'
+FOOD_AGENCY = '"' + str(relay.GlobalID("Agency", str(stable_id("agency", "chi-cuc-attp")))) + '"'
 
 
 def _query(selection: str) -> str:
@@ -128,6 +138,11 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         "+84905000007",
         CLAIMS_BY_TIME,
     ),
+    ("Query", "businessReports"): (
+        _query(f"businessReports(agencyId: {FOOD_AGENCY}, after: $after) {{ {EDGES} }}"),
+        "+84905000003",
+        REPORTS_BY_TIME,
+    ),
     ("User", "businessMemberships"): (
         _query(f"viewer {{ businessMemberships(after: $after) {{ {EDGES} }} }}"),
         "+84905000006",
@@ -153,6 +168,29 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),
         DUNG,
         INBOX_BY_TIME,
+    ),
+    ("Query", "trafficIncidents"): (
+        _query(f"trafficIncidents(after: $after) {{ {EDGES} }}"),
+        None,
+        INCIDENTS_BY_START,
+    ),
+    ("Query", "trafficVehicleRegistrations"): (
+        _query(f"trafficVehicleRegistrations(after: $after) {{ {EDGES} }}"),
+        "+84905000003",
+        REGISTRATIONS_BY_TIME,
+    ),
+    ("User", "vehicles"): (
+        _query(f"viewer {{ vehicles(after: $after) {{ {EDGES} }} }}"),
+        "+84905000001",
+        VEHICLES_BY_TIME,
+    ),
+    ("Vehicle", "violations"): (
+        _query(
+            "viewer { vehicles { edges { node { "
+            f"violations(after: $after) {{ {EDGES} }} }} }} }} }}"
+        ),
+        "+84905000001",
+        VIOLATIONS_BY_TIME,
     ),
 }
 

@@ -100,6 +100,32 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         "BusinessReports": {
             "agencyId": str(relay.GlobalID("Agency", str(stable_id("agency", "chi-cuc-attp"))))
         },
+        "TrafficIncidents": {"near": NEAR, "radiusMeters": 5000},
+        "TrafficIncident": {
+            "id": str(
+                relay.GlobalID(
+                    "TrafficIncident", str(stable_id("traffic-incident", "congestion-hung-vuong"))
+                )
+            )
+        },
+        "MyVehicles": {},
+        "VehicleViolations": {
+            "vehicleId": str(relay.GlobalID("Vehicle", str(stable_id("vehicle", "75-B1 234.56"))))
+        },
+        "TrafficViolation": {
+            "id": str(relay.GlobalID("TrafficViolation", str(stable_id("violation", "red-light"))))
+        },
+        "TrafficVehicleRegistrations": {},
+        "TrafficOperationsSummary": {},
+        "TrafficStatistics": {
+            "from": (now - timedelta(days=2)).isoformat(),
+            "to": now.isoformat(),
+        },
+        "TrafficPlateLookup": {
+            "plate": "75-B1 234.56",
+            "plateColour": "WHITE",
+            "vehicleType": "MOTORBIKE",
+        },
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 

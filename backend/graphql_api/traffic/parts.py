@@ -1,0 +1,13 @@
+"""The traffic domain's share of the schema."""
+
+from backend.graphql_api.parts import GraphQLParts, compose
+from backend.graphql_api.traffic.mutations import TrafficMutation
+from backend.graphql_api.traffic.queries import TrafficQuery, TrafficStaffQuery, TrafficViewerFields
+from backend.graphql_api.traffic.statistics import TrafficStatisticsQuery
+
+PARTS = GraphQLParts(
+    query=compose("TrafficQueries", [TrafficQuery, TrafficStaffQuery, TrafficStatisticsQuery]),
+    mutation=TrafficMutation,
+    viewer=TrafficViewerFields,
+    public_fields=frozenset({"trafficIncidents", "trafficIncident"}),
+)
