@@ -181,6 +181,11 @@ async def logout(
         )
 
 
+async def end_session_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+    """End a session from another domain (a card withdrawn): its refresh stops at once."""
+    await repository.revoke_family(session, family_id, now)
+
+
 async def authenticated_user(session: AsyncSession, claims: AccessClaims, now: datetime) -> User:
     user = await repository.active_user_in_session(session, claims.user_id, claims.session_id, now)
     if user is None:
@@ -201,6 +206,11 @@ async def active_user_by_phone(session: AsyncSession, phone: str) -> User | None
     """The active account holding a phone number already normalised to E.164 (another domain
     adding someone by number, e.g. a business its staff)."""
     user = await repository.user_by_contact(session, "phone", phone)
+    return user if user is not None and user.is_active else None
+
+
+async def active_user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    user = await repository.user_by_id(session, user_id)
     return user if user is not None and user.is_active else None
 
 

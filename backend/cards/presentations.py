@@ -1,0 +1,146 @@
+"""Presentations the server itself checks: signing in with a civil-servant card, and verifying
+for a verifier app online. Both use the verifier rules of `verify` with trust read fresh from
+the database; server nonces are single use and short-lived."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.cards import keys, repository, status, verify
+from backend.cards.issuing import Issuer
+from backend.cards.models import Card, CardKind, CardSession, CardStatus, Nonce
+from backend.db.unit_of_work import UnitOfWork
+from backend.errors import Unauthenticated
+from backend.identity import service as identity
+from backend.identity.service import AuthConfig, Session
+
+NONCE_TTL = timedelta(minutes=2)
+SIGN_IN = "sign_in"
+PRESENT = "present"
+SEEN = "seen"
+
+
+def sign_in_audience(issuer: Issuer) -> str:
+    return f"{issuer.url}/sign-in"
+
+
+def verifier_audience(issuer: Issuer) -> str:
+    return f"{issuer.url}/verifier"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedNonce:
+    value: str
+    audience: str
+    expires_at: datetime
+
+
+async def new_nonce(uow: UnitOfWork, issuer: Issuer, *, purpose: str, now: datetime) -> IssuedNonce:
+    value = secrets.token_urlsafe(24)
+    expires = now + NONCE_TTL
+    await repository.add(
+        uow.session,
+        Nonce(id=uuid.uuid4(), value=value, purpose=purpose, expires_at=expires),
+    )
+    audience = sign_in_audience(issuer) if purpose == SIGN_IN else verifier_audience(issuer)
+    return IssuedNonce(value, audience, expires)
+
+
+async def current_trust(session: AsyncSession, issuer: Issuer, now: datetime) -> verify.Trust:
+    """What a verifier would have fetched this instant: the JWKS and every kind's list."""
+    lists = {
+        issuer.status_uri(kind): await status.status_list_token(session, issuer, kind, now)
+        for kind in CardKind
+    }
+    at = int(now.timestamp())
+    return verify.Trust.from_documents(issuer.url, await keys.jwks(session, now), lists, at)
+
+
+async def check_presentation(
+    uow: UnitOfWork, issuer: Issuer, *, presentation: str, now: datetime
+) -> verify.Outcome:
+    """A verifier app's online check: a nonce we issued (used once) or a time-based one (each
+    presentation accepted once while its nonce is current)."""
+    session = uow.session
+    trust = await current_trust(session, issuer, now)
+    at = int(now.timestamp())
+    pending: list[Nonce] = []
+
+    def nonce_ok(nonce: str, binding: dict[str, Any]) -> str | None:
+        if nonce.startswith(verify.OFFLINE_PREFIX):
+            reason = verify.offline_nonce_reason(nonce, at)
+            if reason is None:
+                seen = hashlib.sha256(str(binding["sd_hash"]).encode() + nonce.encode())
+                pending.append(
+                    Nonce(
+                        id=uuid.uuid4(),
+                        value=seen.hexdigest(),
+                        purpose=SEEN,
+                        expires_at=now + 2 * timedelta(seconds=verify.OFFLINE_STEP),
+                        used_at=now,
+                    )
+                )
+            return reason
+        pending.append(Nonce(id=uuid.uuid4(), value=nonce, purpose=PRESENT, expires_at=now))
+        return None
+
+    outcome = verify.check(
+        presentation, trust, audience=verifier_audience(issuer), nonce_ok=nonce_ok, now=at
+    )
+    if not outcome.valid:
+        return outcome
+    for marker in pending:
+        if marker.purpose == SEEN:
+            if await repository.nonce_exists(session, marker.value):
+                return verify.Outcome(False, "replayed", card_id=outcome.card_id)
+            await repository.add(session, marker)
+        elif not await repository.use_nonce(session, marker.value, PRESENT, now):
+            reason = "replayed" if await repository.nonce_used(session, marker.value) else None
+            return verify.Outcome(False, reason or "nonce_invalid", card_id=outcome.card_id)
+    return outcome
+
+
+async def sign_in_with_card(
+    uow: UnitOfWork, auth: AuthConfig, issuer: Issuer, *, presentation: str, now: datetime
+) -> tuple[Session, Card]:
+    """A civil-servant card presented over a sign-in nonce opens a session for its holder."""
+    session = uow.session
+    trust = await current_trust(session, issuer, now)
+    nonces: list[str] = []
+
+    def nonce_ok(nonce: str, _: dict[str, Any]) -> str | None:
+        nonces.append(nonce)
+        return None
+
+    outcome = verify.check(
+        presentation,
+        trust,
+        audience=sign_in_audience(issuer),
+        nonce_ok=nonce_ok,
+        now=int(now.timestamp()),
+    )
+    if not outcome.valid:
+        raise Unauthenticated(f"cards.refused.{outcome.reason}", reason=outcome.reason)
+    if outcome.vct != issuer.vct(CardKind.CIVIL_SERVANT):
+        raise Unauthenticated("cards.refused.wrong_kind", reason="wrong_kind")
+    if not await repository.use_nonce(session, nonces[0], SIGN_IN, now):
+        reason = "replayed" if await repository.nonce_used(session, nonces[0]) else "nonce_invalid"
+        raise Unauthenticated(f"cards.refused.{reason}", reason=reason)
+    index = int(outcome.payload["status"]["status_list"]["idx"])
+    card = await repository.card_in_slot(session, CardKind.CIVIL_SERVANT, index)
+    if card is None or card.status != CardStatus.VALID:
+        raise Unauthenticated("cards.refused.revoked", reason="revoked")
+    holder = await identity.active_user_by_id(session, card.holder_id)
+    if holder is None:
+        raise Unauthenticated("cards.refused.revoked", reason="revoked")
+    opened = await identity.open_session(session, auth, holder, now)
+    family_id = auth.keyring.verify(opened.access_token).session_id
+    await repository.add(session, CardSession(card_id=card.id, family_id=family_id))
+    return opened, card
