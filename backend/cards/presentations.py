@@ -22,6 +22,19 @@ from backend.identity import service as identity
 from backend.identity.service import AuthConfig, Session
 
 NONCE_TTL = timedelta(minutes=2)
+
+
+class CardRefused(Unauthenticated):
+    """A sign-in with a card refused; `extensions.reason` is the verifier's reason code."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"cards.refused.{reason}", reason=reason)
+        self.reason = reason
+
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions(), "reason": self.reason}
+
+
 SIGN_IN = "sign_in"
 PRESENT = "present"
 SEEN = "seen"
@@ -127,19 +140,19 @@ async def sign_in_with_card(
         now=int(now.timestamp()),
     )
     if not outcome.valid:
-        raise Unauthenticated(f"cards.refused.{outcome.reason}", reason=outcome.reason)
+        raise CardRefused(str(outcome.reason))
     if outcome.vct != issuer.vct(CardKind.CIVIL_SERVANT):
-        raise Unauthenticated("cards.refused.wrong_kind", reason="wrong_kind")
+        raise CardRefused("wrong_kind")
     if not await repository.use_nonce(session, nonces[0], SIGN_IN, now):
         reason = "replayed" if await repository.nonce_used(session, nonces[0]) else "nonce_invalid"
-        raise Unauthenticated(f"cards.refused.{reason}", reason=reason)
+        raise CardRefused(reason)
     index = int(outcome.payload["status"]["status_list"]["idx"])
     card = await repository.card_in_slot(session, CardKind.CIVIL_SERVANT, index)
     if card is None or card.status != CardStatus.VALID:
-        raise Unauthenticated("cards.refused.revoked", reason="revoked")
+        raise CardRefused("revoked")
     holder = await identity.active_user_by_id(session, card.holder_id)
     if holder is None:
-        raise Unauthenticated("cards.refused.revoked", reason="revoked")
+        raise CardRefused("revoked")
     opened = await identity.open_session(session, auth, holder, now)
     family_id = auth.keyring.verify(opened.access_token).session_id
     await repository.add(session, CardSession(card_id=card.id, family_id=family_id))

@@ -165,7 +165,13 @@ def verify(
             parsed.issuer_jwt,
             key,
             algorithms=[str(header["alg"])],
-            options={"verify_exp": False, "require": ["iss", "iat", "exp", "vct"]},
+            # Times are checked below against `now`: a verifier's clock, not this process's.
+            options={
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "require": ["iss", "iat", "exp", "vct"],
+            },
         )
     except jwt.InvalidSignatureError as exc:
         raise Refused("signature_invalid") from exc
@@ -208,7 +214,13 @@ def _verify_key_binding(
             parsed.kb_jwt,
             holder.key,
             algorithms=[str(header["alg"])],
-            options={"verify_aud": False, "require": ["iat", "aud", "nonce", "sd_hash"]},
+            options={
+                "verify_aud": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "verify_exp": False,
+                "require": ["iat", "aud", "nonce", "sd_hash"],
+            },
         )
     except jwt.InvalidSignatureError as exc:
         raise Refused("key_binding_invalid") from exc
