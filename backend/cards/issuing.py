@@ -45,10 +45,19 @@ class Issuer:
     url: str
     secret: bytes
     status_ttl: int = 300
+    # Development: replace an issuer key sealed under another secret (see keys.signing_key).
+    recover_keys: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Issuer:
-        return cls(url=settings.jwt_issuer.rstrip("/"), secret=settings.card_key_secret)
+        return cls(
+            url=settings.jwt_issuer.rstrip("/"),
+            secret=settings.card_key_secret,
+            recover_keys=not settings.is_production,
+        )
+
+    async def signing_key(self, session: AsyncSession, now: datetime) -> keys.SigningKey:
+        return await keys.signing_key(session, self.secret, now, recover=self.recover_keys)
 
     def vct(self, kind: CardKind) -> str:
         return f"{self.url}/vct/{VCT_PATHS[kind]}"
@@ -264,7 +273,7 @@ async def mint(
     if device is None:
         raise Conflict("cards.no_device_key")
     index = await _free_index(session, kind)
-    signer = await keys.signing_key(session, issuer.secret, now)
+    signer = await issuer.signing_key(session, now)
     card_id = card_id or uuid.uuid4()
     issued_at = int(now.timestamp())
     claims: dict[str, Any] = {

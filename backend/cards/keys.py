@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -23,6 +25,7 @@ from backend.cards.models import IssuerKey
 from backend.cards.sdjwt import PrivateKey, b64url
 
 ALGORITHMS = ("EdDSA", "ES256")
+log = logging.getLogger(__name__)
 
 
 def public_jwk(key: PrivateKey) -> dict[str, Any]:
@@ -78,21 +81,36 @@ class SigningKey:
     key: PrivateKey
 
 
-async def signing_key(session: AsyncSession, secret: bytes, now: datetime) -> SigningKey:
-    """The current key; the first call makes one (Ed25519)."""
+async def signing_key(
+    session: AsyncSession, secret: bytes, now: datetime, *, recover: bool = False
+) -> SigningKey:
+    """The current key; the first call makes one (Ed25519). With `recover` (development), a key
+    sealed under another secret (a fresh var/, a copied database) is retired, still published
+    for the cards it signed, and a new one signs from now on; production refuses instead."""
     current = await repository.current_issuer_key(session)
     if current is None:
         current = await _add(session, secret, "EdDSA", now)
-    return SigningKey(current.kid, unseal(current.private_key, secret, current.kid))
+    try:
+        return SigningKey(current.kid, unseal(current.private_key, secret, current.kid))
+    except InvalidTag:
+        if not recover:
+            raise
+    log.warning("cards.issuer_key.unreadable", extra={"kid": current.kid})
+    fresh = await _rotate(session, secret, "EdDSA", now)
+    return SigningKey(fresh.kid, unseal(fresh.private_key, secret, fresh.kid))
 
 
 async def rotate(session: AsyncSession, secret: bytes, algorithm: str, now: datetime) -> str:
     """A new signing key; the old one is retired and published until its cards expire."""
+    return (await _rotate(session, secret, algorithm, now)).kid
+
+
+async def _rotate(session: AsyncSession, secret: bytes, algorithm: str, now: datetime) -> IssuerKey:
     current = await repository.current_issuer_key(session)
     if current is not None:
         current.retired_at = now
         current.publish_until = await repository.last_expiry_signed_by(session, current.kid)
-    return (await _add(session, secret, algorithm, now)).kid
+    return await _add(session, secret, algorithm, now)
 
 
 async def _add(session: AsyncSession, secret: bytes, algorithm: str, now: datetime) -> IssuerKey:

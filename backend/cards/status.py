@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.cards import keys, repository, statuslist
+from backend.cards import repository, statuslist
 from backend.cards.issuing import Issuer, is_operator
 from backend.cards.models import Card, CardKind, CardStatus
 from backend.cards.pushes import Event, card_message
@@ -56,7 +56,7 @@ async def status_list_token(
     session: AsyncSession, issuer: Issuer, kind: CardKind, now: datetime
 ) -> str:
     """The signed list as published: every card's 2 bits, valid ones implied by zeros."""
-    signer = await keys.signing_key(session, issuer.secret, now)
+    signer = await issuer.signing_key(session, now)
     return statuslist.sign(
         uri=issuer.status_uri(kind),
         issuer=issuer.url,

@@ -115,7 +115,7 @@ async def seed_cards(session: AsyncSession) -> dict[str, int]:
         await session.flush()
     for phone in (CIVIL_SERVANT, RESIDENT, PARENT, OWNER):
         await _device(session, settings.var_dir, phone, now)
-    await keys.signing_key(session, issuer.secret, now)
+    await issuer.signing_key(session, now)
     today = now.date()
     if await session.get(Card, card_id("civil-servant")) is None:
         _, name, unit, position, number = STAFF[0]

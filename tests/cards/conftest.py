@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -12,10 +13,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 from strawberry import relay
 
-from backend.cards import sdjwt
+from backend.cards import keys, sdjwt
 from backend.graphql_api.persisted import MANIFEST
 from backend.seed.cards import (
     ADMIN,
+    AGENCY_SLUG,
     CIVIL_SERVANT,
     OWNER,
     PARENT,
@@ -38,7 +40,7 @@ SIGN_IN = f"{ISSUER}/sign-in"
 # The demo seed ran with the default settings: its issuer key is sealed with their secret.
 DEFAULTS = Settings()
 
-__all__ = ["ADMIN", "CIVIL_SERVANT", "OWNER", "PARENT", "RESIDENT"]
+__all__ = ["ADMIN", "AGENCY_SLUG", "CIVIL_SERVANT", "OWNER", "PARENT", "RESIDENT"]
 
 
 @pytest.fixture
@@ -108,3 +110,20 @@ async def inbox(api: Any, phone: str) -> list[Notification]:
     )
     async with api.sessions() as session:
         return list((await session.scalars(statement)).all())
+
+
+def card_presentation(
+    credential: str, phone: str, nonce: dict[str, Any], reveal: Sequence[str] = ()
+) -> str:
+    """What the app sends for a `requestCardNonce` answer, with the demo holder's device key."""
+    return present(
+        credential,
+        list(reveal),
+        key=device_key(phone),
+        nonce=nonce["nonce"],
+        audience=nonce["audience"],
+    )
+
+
+def card_public_jwk(phone: str) -> str:
+    return json.dumps(keys.public_jwk(device_key(phone)))

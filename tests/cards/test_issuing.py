@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import jwt
+import pytest
 from jwcrypto.jwk import JWK
 from sd_jwt.verifier import SDJWTVerifier
 from sqlalchemy import func, select
@@ -268,3 +269,22 @@ async def test_device_keys_must_be_public_ed25519_or_p256(seeded: Any) -> None:
             "code": "BAD_USER_INPUT",
             "field": "input.publicJwk",
         }
+
+
+@pytest.mark.parametrize("settings_overrides", [{"CARDS_KEY_SECRET": "another-secret-" * 3}])
+async def test_under_another_secret_development_starts_a_new_key_and_old_cards_still_verify(
+    seeded: Any,
+) -> None:
+    before = {k["kid"] for k in (await _metadata(seeded))["jwks"]["keys"]}
+    status = await seeded.client.get("/cards/status/citizen-card")
+    new_kid = jwt.get_unverified_header(status.text)["kid"]
+    assert new_kid not in before
+    after = {k["kid"] for k in (await _metadata(seeded))["jwks"]["keys"]}
+    assert after == before | {new_kid}
+    card = await my_card(seeded, await token(seeded, RESIDENT), "CITIZEN")
+    nonce = (await ok(seeded, "RequestCardNonce", {"purpose": "PRESENTATION"}))["requestCardNonce"]
+    presentation = present(
+        card["credential"], ["photo_ref"], key=device_key(RESIDENT), nonce=nonce["nonce"]
+    )
+    checked = await ok(seeded, "VerifyPresentation", {"presentation": presentation})
+    assert checked["verifyPresentation"]["valid"] is True
