@@ -1,0 +1,31 @@
+"""Celery tasks of the cards domain: purging nonces past their use."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend.cards import repository
+from backend.db.types import utcnow
+from backend.db.unit_of_work import UnitOfWork
+from backend.worker.runtime import DomainTask
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="cards.purge_nonces", bind=True, base=DomainTask)
+def purge_nonces(self: DomainTask) -> int:
+    """Nonces and replay markers an hour past expiry can never be accepted again."""
+    app = self.app
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
+        async with UnitOfWork(sessions, app) as uow:
+            moment = utcnow() - timedelta(hours=1)
+            return await repository.delete_nonces_expired_before(uow.session, moment)
+
+    purged = self.run_async(work)
+    log.info("cards.purge_nonces.done", extra={"purged": purged})
+    return purged
