@@ -140,3 +140,18 @@ class CardSession(Base):
         ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True
     )
     family_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class DesktopSignIn(IdMixin, Base):
+    """A desktop waiting for a civil servant to approve its QR challenge with the card; the
+    desktop collects the session once with its poll secret (only its hash is kept)."""
+
+    __tablename__ = "card_desktop_sign_ins"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    challenge: Mapped[str] = mapped_column(String(64), unique=True)
+    poll_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -120,11 +120,11 @@ async def check_presentation(
     return outcome
 
 
-async def sign_in_with_card(
-    uow: UnitOfWork, auth: AuthConfig, issuer: Issuer, *, presentation: str, now: datetime
-) -> tuple[Session, Card]:
-    """A civil-servant card presented over a sign-in nonce opens a session for its holder."""
-    session = uow.session
+async def civil_servant_card(
+    session: AsyncSession, issuer: Issuer, *, presentation: str, audience: str, now: datetime
+) -> tuple[Card, str]:
+    """The valid civil-servant card a presentation proves possession of, and its nonce (not
+    yet checked: each flow knows its own)."""
     trust = await current_trust(session, issuer, now)
     nonces: list[str] = []
 
@@ -133,27 +133,42 @@ async def sign_in_with_card(
         return None
 
     outcome = verify.check(
-        presentation,
-        trust,
-        audience=sign_in_audience(issuer),
-        nonce_ok=nonce_ok,
-        now=int(now.timestamp()),
+        presentation, trust, audience=audience, nonce_ok=nonce_ok, now=int(now.timestamp())
     )
     if not outcome.valid:
         raise CardRefused(str(outcome.reason))
     if outcome.vct != issuer.vct(CardKind.CIVIL_SERVANT):
         raise CardRefused("wrong_kind")
-    if not await repository.use_nonce(session, nonces[0], SIGN_IN, now):
-        reason = "replayed" if await repository.nonce_used(session, nonces[0]) else "nonce_invalid"
-        raise CardRefused(reason)
     index = int(outcome.payload["status"]["status_list"]["idx"])
     card = await repository.card_in_slot(session, CardKind.CIVIL_SERVANT, index)
     if card is None or card.status != CardStatus.VALID:
         raise CardRefused("revoked")
+    return card, nonces[0]
+
+
+async def sign_in_with_card(
+    uow: UnitOfWork, auth: AuthConfig, issuer: Issuer, *, presentation: str, now: datetime
+) -> tuple[Session, Card]:
+    """A civil-servant card presented over a sign-in nonce opens a session for its holder."""
+    session = uow.session
+    card, nonce = await civil_servant_card(
+        session, issuer, presentation=presentation, audience=sign_in_audience(issuer), now=now
+    )
+    if not await repository.use_nonce(session, nonce, SIGN_IN, now):
+        reason = "replayed" if await repository.nonce_used(session, nonce) else "nonce_invalid"
+        raise CardRefused(reason)
+    return await open_card_session(session, auth, card, now), card
+
+
+async def open_card_session(
+    session: AsyncSession, auth: AuthConfig, card: Card, now: datetime
+) -> Session:
+    """The holder's usual session, remembered against the card so that withdrawing the card
+    ends it."""
     holder = await identity.active_user_by_id(session, card.holder_id)
     if holder is None:
         raise CardRefused("revoked")
     opened = await identity.open_session(session, auth, holder, now)
     family_id = auth.keyring.verify(opened.access_token).session_id
     await repository.add(session, CardSession(card_id=card.id, family_id=family_id))
-    return opened, card
+    return opened

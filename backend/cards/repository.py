@@ -16,6 +16,7 @@ from backend.cards.models import (
     CardKind,
     CardSession,
     CardStatus,
+    DesktopSignIn,
     DeviceKey,
     IssuerKey,
     Nonce,
@@ -215,4 +216,18 @@ async def sessions_of_card(session: AsyncSession, card_id: uuid.UUID) -> list[uu
 
 async def delete_nonces_expired_before(session: AsyncSession, moment: datetime) -> int:
     result = await session.execute(delete(Nonce).where(Nonce.expires_at < moment))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def desktop_sign_in(
+    session: AsyncSession, challenge: str, *, for_update: bool = False
+) -> DesktopSignIn | None:
+    statement = select(DesktopSignIn).where(DesktopSignIn.challenge == challenge)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.scalars(statement)).first()
+
+
+async def delete_desktop_sign_ins_expired_before(session: AsyncSession, moment: datetime) -> int:
+    result = await session.execute(delete(DesktopSignIn).where(DesktopSignIn.expires_at < moment))
     return int(getattr(result, "rowcount", 0) or 0)

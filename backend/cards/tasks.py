@@ -18,13 +18,16 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="cards.purge_nonces", bind=True, base=DomainTask)
 def purge_nonces(self: DomainTask) -> int:
-    """Nonces and replay markers an hour past expiry can never be accepted again."""
+    """Nonces, replay markers and desktop challenges an hour past expiry: never accepted again."""
     app = self.app
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
         async with UnitOfWork(sessions, app) as uow:
             moment = utcnow() - timedelta(hours=1)
-            return await repository.delete_nonces_expired_before(uow.session, moment)
+            nonces = await repository.delete_nonces_expired_before(uow.session, moment)
+            return nonces + await repository.delete_desktop_sign_ins_expired_before(
+                uow.session, moment
+            )
 
     purged = self.run_async(work)
     log.info("cards.purge_nonces.done", extra={"purged": purged})

@@ -160,10 +160,25 @@ def upgrade() -> None:
         ),
         _pk("card_sessions", "card_id", "family_id"),
     )
+    op.create_table(
+        "card_desktop_sign_ins",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("challenge", sa.String(64), nullable=False),
+        sa.Column("poll_hash", sa.String(64), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("card_id", sa.Uuid(), nullable=True),
+        sa.Column("approved_at", UTCDateTime(), nullable=True),
+        sa.Column("completed_at", UTCDateTime(), nullable=True),
+        _fk("card_desktop_sign_ins", "card_id", "cards", "CASCADE"),
+        _pk("card_desktop_sign_ins", "id"),
+        _unique("card_desktop_sign_ins", "challenge"),
+    )
+    _index("card_desktop_sign_ins", "expires_at")
 
 
 def downgrade() -> None:
     for table in (
+        "card_desktop_sign_ins",
         "card_sessions",
         "card_nonces",
         "cards",

@@ -22,7 +22,7 @@ from backend.seed.cards import AGENCY_SLUG as CARD_AGENCY
 from backend.seed.demo import stable_id
 from backend.settings import Settings
 from backend.sms import INBOX_FILE
-from tests.cards.conftest import card_presentation, card_public_jwk
+from tests.cards.conftest import ISSUER, card_presentation, card_public_jwk
 from tests.support.clock import Clock
 from tests.support.sessions import token
 
@@ -30,6 +30,7 @@ OPERATIONS = json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
 BY_NAME = {operation["name"]: operation for operation in OPERATIONS}
 SCHEMA = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 NEAR = {"latitude": 16.4637, "longitude": 107.5909}
+DESKTOP_AUDIENCE = f"{ISSUER}/desktop-sign-in"
 
 
 def test_the_manifest_is_current() -> None:
@@ -282,6 +283,13 @@ async def _cards(app: App, seeded: Any) -> None:
     presentation = card_presentation(card["credential"], "+84905000003", nonce)
     signed_in = await app.send("SignInWithCard", {"presentation": presentation})
     app.token = signed_in["signInWithCard"]["accessToken"]
+    desktop = (await app.send("StartDesktopCardSignIn"))["startDesktopCardSignIn"]
+    challenge = {"nonce": desktop["challenge"], "audience": DESKTOP_AUDIENCE}
+    approval = card_presentation(card["credential"], "+84905000003", challenge)
+    await app.send("ApproveDesktopCardSignIn", {"presentation": approval})
+    polled = {"challenge": desktop["challenge"], "pollSecret": desktop["pollSecret"]}
+    collected = (await app.send("CollectDesktopCardSignIn", polled))["collectDesktopCardSignIn"]
+    assert collected["state"] == "SIGNED_IN"
     key = card_public_jwk("+84905000003")
     await app.send("RegisterCardDeviceKey", {"publicJwk": key})
     app.token = None

@@ -9,7 +9,7 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from backend.cards import issuing, presentations, staff, status
+from backend.cards import desktop, issuing, presentations, staff, status
 from backend.cards.issuing import Issuer, kind_of_path
 from backend.cards.models import CardKind, CardStatus
 from backend.errors import BadUserInput
@@ -20,6 +20,9 @@ from backend.graphql_api.cards.types import (
     CardNonce,
     CardRow,
     CardSignInPayload,
+    DesktopCardSignIn,
+    DesktopCardSignInResult,
+    DesktopStateValue,
     DisclosedClaim,
     PresentationVerification,
     StaffListImport,
@@ -101,6 +104,12 @@ class ChangeCardStatusInput:
 @strawberry.input
 class RequestCardNonceInput:
     purpose: CardNoncePurpose
+
+
+@strawberry.input
+class CollectDesktopCardSignInInput:
+    challenge: str
+    poll_secret: str
 
 
 @strawberry.input
@@ -282,4 +291,52 @@ class CardsMutation:
                 DisclosedClaim(name=name, value=json.dumps(value, ensure_ascii=False))
                 for name, value in sorted(outcome.disclosed.items())
             ],
+        )
+
+    @strawberry.mutation(
+        description="Desktop consoles: start a QR sign-in (a one-time challenge, one minute)."
+    )
+    async def start_desktop_card_sign_in(self, info: Info) -> DesktopCardSignIn:
+        async with info.context.unit_of_work() as uow:
+            started = await desktop.start(uow, now=info.context.now())
+        return DesktopCardSignIn(
+            challenge=started.challenge,
+            poll_secret=started.poll_secret,
+            qr_text=started.qr_text,
+            expires_at=started.expires_at,
+        )
+
+    @strawberry.mutation(
+        description="The civil servant's app: approve a desktop's challenge by presenting the "
+        "card with the challenge as nonce (audience `<issuer>/desktop-sign-in`)."
+    )
+    async def approve_desktop_card_sign_in(
+        self, info: Info, input: PresentationInput
+    ) -> bool | None:
+        async with info.context.unit_of_work() as uow:
+            await desktop.approve(
+                uow, issuer_of(info), presentation=input.presentation, now=info.context.now()
+            )
+        return True
+
+    @strawberry.mutation(description="Desktop consoles: poll a QR sign-in; tokens come once.")
+    async def collect_desktop_card_sign_in(
+        self, info: Info, input: CollectDesktopCardSignInInput
+    ) -> DesktopCardSignInResult | None:
+        context = info.context
+        async with context.unit_of_work() as uow:
+            state, opened = await desktop.collect(
+                uow,
+                context.auth,
+                challenge=input.challenge,
+                poll_secret=input.poll_secret,
+                now=context.now(),
+            )
+        if opened is None:
+            return DesktopCardSignInResult(state=DesktopStateValue(state.value))
+        return DesktopCardSignInResult(
+            state=DesktopStateValue(state.value),
+            access_token=opened.access_token,
+            access_token_expires_at=opened.access_token_expires_at,
+            refresh_token=opened.refresh_token,
         )

@@ -131,3 +131,29 @@ class PresentationVerification:
 class StaffListImport:
     agency_id: strawberry.ID
     staff_count: int
+
+
+@strawberry.type(
+    description="Show `qrText` as a QR for the civil servant's app; poll with `challenge` and "
+    "`pollSecret` (keep it on this desktop) until SIGNED_IN or EXPIRED."
+)
+class DesktopCardSignIn:
+    challenge: str
+    poll_secret: str
+    qr_text: str
+    expires_at: datetime
+
+
+@strawberry.enum(name="DesktopCardSignInState")
+class DesktopStateValue(Enum):
+    PENDING = "pending"
+    SIGNED_IN = "signed_in"
+    EXPIRED = "expired"
+
+
+@strawberry.type(description="The tokens come once, with SIGNED_IN.")
+class DesktopCardSignInResult:
+    state: DesktopStateValue
+    access_token: str | None = None
+    access_token_expires_at: datetime | None = None
+    refresh_token: str | None = None
