@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.cards import keys, repository, status, verify
+from backend.cards import keys, repository, statuslist, verify
 from backend.cards.issuing import Issuer
 from backend.cards.models import Card, CardKind, CardSession, CardStatus, Nonce
 from backend.db.unit_of_work import UnitOfWork
@@ -67,13 +67,16 @@ async def new_nonce(uow: UnitOfWork, issuer: Issuer, *, purpose: str, now: datet
 
 
 async def current_trust(session: AsyncSession, issuer: Issuer, now: datetime) -> verify.Trust:
-    """What a verifier would have fetched this instant: the JWKS and every kind's list."""
-    lists = {
-        issuer.status_uri(kind): await status.status_list_token(session, issuer, kind, now)
-        for kind in CardKind
-    }
+    """What a verifier would have fetched this instant: the published keys and every kind's
+    statuses, read straight from the tables (no list to sign for ourselves)."""
     at = int(now.timestamp())
-    return verify.Trust.from_documents(issuer.url, await keys.jwks(session, now), lists, at)
+    trust = verify.Trust.from_documents(issuer.url, await keys.jwks(session, now), {}, at)
+    for kind in CardKind:
+        lst = statuslist.encode(await repository.statuses(session, kind))
+        trust.lists[issuer.status_uri(kind)] = verify.CachedList(
+            lst, statuslist.BITS, issuer.status_ttl, at
+        )
+    return trust
 
 
 async def check_presentation(

@@ -288,3 +288,12 @@ async def test_under_another_secret_development_starts_a_new_key_and_old_cards_s
     )
     checked = await ok(seeded, "VerifyPresentation", {"presentation": presentation})
     assert checked["verifyPresentation"]["valid"] is True
+
+
+async def test_my_cards_reads_in_a_bounded_number_of_statements(seeded: Any) -> None:
+    owner = await token(seeded, OWNER)
+    seeded.sql.clear()
+    cards = (await ok(seeded, "MyCards", token=owner))["viewer"]["cards"]["edges"]
+    assert [edge["node"]["kind"] for edge in cards] == ["BUSINESS"]
+    # The viewer (with its session) and one page of cards.
+    assert seeded.sql.count <= 3, seeded.sql.statements
