@@ -307,3 +307,24 @@ async def test_a_rotated_key_keeps_the_old_one_published_until_its_cards_expire(
         far = utcnow() + timedelta(days=366 * 6)
         assert {k["kid"] for k in (await keys.jwks(session, far))["keys"]} == {new_kid}
     assert CardKind.CITIZEN.value == "citizen"
+
+
+async def test_the_cli_verifies_a_scanned_qr_offline_with_exit_status(
+    seeded: Any, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from backend.cli import main as citizen
+
+    trust = tmp_path / "trust"
+    await cache_trust(settings, trust)
+    card = await my_card(seeded, await token(seeded, RESIDENT), "CITIZEN")
+    shown = present(
+        card["credential"],
+        ["age_over_18"],
+        key=device_key(RESIDENT),
+        nonce=verify.offline_nonce(int(time.time())),
+    )
+    scanned = _decode(qr.png(shown))
+    assert citizen(["card", "verify", scanned, "--trust", str(trust)]) == 0
+    assert json.loads(capsys.readouterr().out)["claims"] == {"age_over_18": True}
+    assert citizen(["card", "verify", scanned, "--trust", str(trust)]) == 1
+    assert json.loads(capsys.readouterr().out)["reason"] == "replayed"

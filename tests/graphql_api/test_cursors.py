@@ -19,6 +19,7 @@ from backend.graphql_api.business.queries import (
     QUEUE_BY_DUE,
 )
 from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE, NOTICES_BY_TIME
+from backend.graphql_api.cards.queries import CARDS_BY_TIME
 from backend.graphql_api.health.queries import (
     APPOINTMENTS_BY_START,
     FACILITIES_BY_DISTANCE,
@@ -153,6 +154,11 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ notifications(after: $after) {{ {EDGES} }} }}"),
         DUNG,
         INBOX_BY_TIME,
+    ),
+    ("User", "cards"): (
+        _query(f"viewer {{ cards(after: $after) {{ {EDGES} }} }}"),
+        "+84905000003",
+        CARDS_BY_TIME,
     ),
 }
 
