@@ -79,6 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         "feed-key", help="create an API key for the police violation feed (printed once)"
     )
     feed_key.add_argument("name", help="who the key is for, e.g. csgt-hue")
+    card = commands.add_parser("card", help="digital cards: verify, cache trust, rotate key")
+    card_commands = card.add_subparsers(dest="card_command", required=True)
+    check = card_commands.add_parser("verify", help="verify a presentation (a QR's text)")
+    check.add_argument("text", help="the presentation, or - to read it from stdin")
+    check.add_argument("--trust", type=Path, help="verify offline from this trust folder")
+    check.add_argument("--audience", help="this verifier's identifier (default: the issuer's)")
+    cache = card_commands.add_parser("cache", help="download issuer keys and status lists")
+    cache.add_argument("--trust", type=Path, required=True)
+    rotate = card_commands.add_parser("rotate-key", help="start signing with a new issuer key")
+    rotate.add_argument("--algorithm", choices=("EdDSA", "ES256"), default="EdDSA")
 
     up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")
     _serve_options(up)
@@ -115,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
             return _write_manifest(check=args.check)
         case "import":
             return _import_attractions(args.file, skip_invalid=args.skip_invalid)
+        case "card":
+            from backend.cards.cli import run
+
+            return run(args)
         case "up":
             return _up(args.host, args.port)
     return 2

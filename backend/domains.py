@@ -24,6 +24,7 @@ DOMAIN_PACKAGES = (
     "backend.tourism",
     "backend.business",
     "backend.traffic",
+    "backend.cards",
     "notifications",
 )
 

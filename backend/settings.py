@@ -124,6 +124,9 @@ class Settings(BaseSettings):
     sms_per_device_per_hour: int = Field(10, alias="SMS_PER_DEVICE_PER_HOUR", ge=1)
     sms_per_address_per_hour: int = Field(30, alias="SMS_PER_ADDRESS_PER_HOUR", ge=1)
 
+    # Encrypts the card issuer's private keys in the database (development: var/keys/).
+    cards_key_secret: str | None = Field(None, alias="CARDS_KEY_SECRET")
+
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Self:
         if self.env is Environment.PRODUCTION:
@@ -224,6 +227,19 @@ class Settings(BaseSettings):
         if self.feed_key_secret:
             return self.feed_key_secret.encode()
         path = self.var_dir / "keys" / "feed-key-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(path, secrets.token_urlsafe(48).encode())
+        return path.read_bytes().strip()
+
+    @cached_property
+    def card_key_secret(self) -> bytes:
+        """Key material that encrypts the card issuer's private keys at rest."""
+        if self.cards_key_secret:
+            return self.cards_key_secret.encode()
+        if self.is_production:
+            raise ConfigurationError("issuing cards in production needs CARDS_KEY_SECRET")
+        path = self.var_dir / "keys" / "cards-key-secret"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_private(path, secrets.token_urlsafe(48).encode())

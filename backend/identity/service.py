@@ -181,6 +181,11 @@ async def logout(
         )
 
 
+async def end_session_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+    """End a session from another domain (a card withdrawn): its refresh stops at once."""
+    await repository.revoke_family(session, family_id, now)
+
+
 async def authenticated_user(session: AsyncSession, claims: AccessClaims, now: datetime) -> User:
     user = await repository.active_user_in_session(session, claims.user_id, claims.session_id, now)
     if user is None:
@@ -209,6 +214,11 @@ async def names_and_phones(
 ) -> dict[uuid.UUID, tuple[str, str | None]]:
     """Who these accounts are, for staff who must be able to reach them."""
     return await repository.names_and_phones(session, user_ids) if user_ids else {}
+
+
+async def active_user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    user = await repository.user_by_id(session, user_id)
+    return user if user is not None and user.is_active else None
 
 
 async def purge_expired_refresh_tokens(session: AsyncSession, now: datetime) -> int:

@@ -12,12 +12,17 @@ from typing import Any
 import pytest
 from graphql import build_schema, parse, validate
 from sqlalchemy import event
+from strawberry import relay
 
 from backend.cli import main as citizen
 from backend.db.types import utcnow
 from backend.graphql_api.persisted import MANIFEST
+from backend.seed.business import RESTAURANT
+from backend.seed.cards import AGENCY_SLUG as CARD_AGENCY
+from backend.seed.demo import stable_id
 from backend.settings import Settings
 from backend.sms import INBOX_FILE
+from tests.cards.conftest import ISSUER, card_presentation, card_public_jwk
 from tests.support.clock import Clock
 from tests.support.files import uploaded_id
 from tests.support.sessions import token
@@ -26,6 +31,7 @@ OPERATIONS = json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
 BY_NAME = {operation["name"]: operation for operation in OPERATIONS}
 SCHEMA = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 NEAR = {"latitude": 16.4637, "longitude": 107.5909}
+DESKTOP_AUDIENCE = f"{ISSUER}/desktop-sign-in"
 
 
 def test_the_manifest_is_current() -> None:
@@ -287,6 +293,7 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     await app.send("BusinessClaims")
     await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
     await traffic_day(app, seeded)
+    await _cards(app, seeded)
 
     # Subscriptions run over WebSocket, not HTTP: tests/live runs them (by the manifest's text).
     assert app.used == {name for name, op in BY_NAME.items() if op["type"] != "subscription"}
@@ -348,6 +355,65 @@ async def traffic_day(app: App, api: Any) -> None:
         "TrafficStatistics",
         {"from": (now - timedelta(days=1)).isoformat(), "to": now.isoformat()},
     )
+
+
+async def _cards(app: App, seeded: Any) -> None:
+    """A civil servant signs in with the card, a resident shows a card to a verifier app,
+    the agency reissues a card from its staff list, an operator issues and withdraws cards."""
+    app.token = await token(seeded, "+84905000003")
+    card = (await app.send("MyCards"))["viewer"]["cards"]["edges"][0]["node"]
+    nonce = (await app.send("RequestCardNonce", {"purpose": "SIGN_IN"}))["requestCardNonce"]
+    presentation = card_presentation(card["credential"], "+84905000003", nonce)
+    signed_in = await app.send("SignInWithCard", {"presentation": presentation})
+    app.token = signed_in["signInWithCard"]["accessToken"]
+    desktop = (await app.send("StartDesktopCardSignIn"))["startDesktopCardSignIn"]
+    challenge = {"nonce": desktop["challenge"], "audience": DESKTOP_AUDIENCE}
+    approval = card_presentation(card["credential"], "+84905000003", challenge)
+    await app.send("ApproveDesktopCardSignIn", {"presentation": approval})
+    polled = {"challenge": desktop["challenge"], "pollSecret": desktop["pollSecret"]}
+    collected = (await app.send("CollectDesktopCardSignIn", polled))["collectDesktopCardSignIn"]
+    assert collected["state"] == "SIGNED_IN"
+    key = card_public_jwk("+84905000003")
+    await app.send("RegisterCardDeviceKey", {"publicJwk": key})
+    app.token = None
+    resident = (await token(seeded, "+84905000001"), "+84905000001")
+    app.token = resident[0]
+    citizen = (await app.send("MyCards"))["viewer"]["cards"]["edges"][0]["node"]
+    nonce = (await app.send("RequestCardNonce", {"purpose": "PRESENTATION"}))["requestCardNonce"]
+    shown = card_presentation(citizen["credential"], resident[1], nonce, ["age_over_18"])
+    checked = (await app.send("VerifyPresentation", {"presentation": shown}))["verifyPresentation"]
+    assert checked["valid"] is True
+
+    app.token = await token(seeded, "+84905000007")
+    staff = "phone,full_name,employing_unit,position,card_number\n0905000003,A,B,C,HUE-1\n"
+    agency = str(relay.GlobalID("CardAgency", str(stable_id("card-agency", CARD_AGENCY))))
+    await app.send("ImportCardStaffList", {"agencyId": agency, "csv": staff})
+    for held in (card["id"], str(relay.GlobalID("Card", str(stable_id("card", "business"))))):
+        await app.send("ChangeCardStatus", {"cardId": held, "change": "REVOKE"})
+    await app.send(
+        "IssueCivilServantCard",
+        {
+            "agencyId": agency,
+            "phone": "0905000003",
+            "photoRef": "photo:HUE-1",
+            "validFrom": "2026-12-01",
+            "validTo": "2028-12-31",
+        },
+    )
+    await app.send(
+        "IssueCitizenCard",
+        {
+            "phone": "0905000002",
+            "fullName": "Hoàng Thị Huynh",
+            "birthDate": "1985-09-02",
+            "personalId": "046185000002",
+            "address": "Huế",
+            "photoRef": "photo:1",
+        },
+    )
+    app.token = await token(seeded, "+84905000006")
+    restaurant = str(relay.GlobalID("Business", str(stable_id("business", RESTAURANT))))
+    await app.send("RequestBusinessCard", {"businessId": restaurant})
 
 
 async def test_the_home_screen_takes_a_bounded_number_of_statements(seeded: Any) -> None:

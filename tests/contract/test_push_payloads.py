@@ -22,6 +22,8 @@ from backend.business.models import (
     Notice,
     Permit,
 )
+from backend.cards.models import Card, CardKind
+from backend.cards.pushes import card_message
 from backend.health import notices
 from backend.health.models import Appointment, ReminderKind
 from backend.i18n import Translated
@@ -75,7 +77,14 @@ def every_push() -> list[PushMessage]:
         notices.reminder(booked, ReminderKind.SOON),
         *business_pushes(),
         *traffic_pushes(),
+        *card_pushes(),
     ]
+
+
+def card_pushes() -> list[PushMessage]:
+    card = Card(id=uuid.uuid4(), kind=CardKind.CIVIL_SERVANT, card_number="HUE-000301")
+    events = ("issued", "suspended", "revoked", "reinstated")
+    return [card_message(card, event) for event in events]  # type: ignore[arg-type]
 
 
 def business_pushes() -> list[PushMessage]:

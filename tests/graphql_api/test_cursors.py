@@ -21,6 +21,7 @@ from backend.graphql_api.business.queries import (
     REPORTS_BY_TIME,
 )
 from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE, NOTICES_BY_TIME
+from backend.graphql_api.cards.queries import CARDS_BY_TIME
 from backend.graphql_api.health.queries import (
     APPOINTMENTS_BY_START,
     FACILITIES_BY_DISTANCE,
@@ -191,6 +192,11 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         ),
         "+84905000001",
         VIOLATIONS_BY_TIME,
+    ),
+    ("User", "cards"): (
+        _query(f"viewer {{ cards(after: $after) {{ {EDGES} }} }}"),
+        "+84905000003",
+        CARDS_BY_TIME,
     ),
 }
 
