@@ -1,0 +1,15 @@
+"""The alerts domain: CAP 1.2 public alerts, their approval, delivery to wards and open data."""
+
+from datetime import timedelta
+
+from backend.domains import Domain, Periodic
+
+DOMAIN = Domain(
+    name="alerts",
+    models=("backend.alerts.models",),
+    tasks=("backend.alerts.tasks",),
+    periodic={
+        "deliver-issued-alerts": Periodic("alerts.sweep_deliveries", timedelta(minutes=5)),
+    },
+    catalogue="alerts",
+)
