@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from backend.alerts import open_data as alerts_open_data
 from backend.db.engine import create_engine, create_session_factory
 from backend.graphql_api.context import AppServices, Context
 from backend.graphql_api.endpoint import GraphQLPosts
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hide_suggestions=settings.is_production,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(alerts_open_data.router)  # CAP documents and their Atom feed
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -115,3 +116,26 @@ def circle_shape(circle: Circle) -> Polygon:
         )
         points.append((math.degrees(lon2), math.degrees(lat2)))
     return Polygon(points)
+
+
+def geojson_of(area: Area) -> str | None:
+    """The area's shapes as a GeoJSON FeatureCollection ([lon, lat], as RFC 7946 orders them)."""
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [[[lon, lat] for lat, lon in ring]]},
+            "properties": {},
+        }
+        for ring in area.polygons
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+            "properties": {"radiusKm": c.radius_km},
+        }
+        for c in area.circles
+    ]
+    if not features:
+        return None
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 
 from shapely.geometry import Point
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.alerts import repository
 from backend.alerts.areas import Area, circle_shape, polygon_shape
@@ -44,10 +45,11 @@ def is_urgent(alert: Alert) -> bool:
     return alert.urgency is Urgency.IMMEDIATE or alert.severity is Severity.EXTREME
 
 
-async def resolve_wards(uow: UnitOfWork, alert: Alert) -> list[str]:
+async def resolve_wards(session: AsyncSession, alert: Alert) -> list[str]:
+    """The wards an alert's areas touch (polygons, circles, ward codes)."""
     areas = [Area.from_json(area) for area in alert.areas]
     return await wards_touching(
-        uow.session,
+        session,
         polygons=[polygon_shape(ring) for area in areas for ring in area.polygons],
         circles=[
             (Point(c.lon, c.lat), c.radius_km * 1000.0, circle_shape(c))
@@ -67,7 +69,7 @@ def push_message(alert: Alert) -> PushMessage:
         title=alert.headline,
         body=type(alert.instruction)(body),
         deep_link=f"citizenhub://alerts/{alert.id}",
-        data={"alert_id": str(alert.id), "severity": alert.severity.value},
+        data={"alertId": str(alert.id), "severity": alert.severity.value},
         urgent=is_urgent(alert),
         ttl="day",
     )
@@ -78,7 +80,7 @@ async def deliver_to_wards(uow: UnitOfWork, alert_id: uuid.UUID, now: datetime) 
     alert = await repository.alert_for_update(uow.session, alert_id)
     if alert is None or alert.sent is None or alert.delivered_at is not None:
         return False
-    wards = await resolve_wards(uow, alert)
+    wards = await resolve_wards(uow.session, alert)
     public = is_public(alert)
     await repository.add_wards(uow.session, alert.id, wards, public)
     if public:

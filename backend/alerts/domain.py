@@ -11,5 +11,7 @@ DOMAIN = Domain(
     periodic={
         "deliver-issued-alerts": Periodic("alerts.sweep_deliveries", timedelta(minutes=5)),
     },
+    graphql="backend.graphql_api.alerts.parts",
     catalogue="alerts",
+    seed="backend.seed.alerts:seed_alerts",
 )

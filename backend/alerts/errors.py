@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.errors import BadUserInput, Conflict, Forbidden
+from backend.errors import BadUserInput, Conflict, Forbidden, NotFound
 
 
 class _WithReason:
@@ -26,3 +26,7 @@ class AlertForbidden(_WithReason, Forbidden):
 
 class AlertInvalid(_WithReason, BadUserInput):
     """An area, a text or a time that CAP or this service does not accept."""
+
+
+class AlertNotFound(_WithReason, NotFound):
+    """No such alert, or one the viewer may not see."""
