@@ -129,7 +129,7 @@ async def test_delivering_twice_sends_nothing_twice(seeded: Any) -> None:
 
 @pytest.mark.parametrize("status", [Status.EXERCISE, Status.TEST])
 async def test_exercises_and_tests_reach_no_phone(seeded: Any, status: Status) -> None:
-    owner = await home_device(seeded, "+84905000001", "tok-2", "dong-ba")
+    await home_device(seeded, "+84905000001", "tok-2", "dong-ba")
     alert_id = await _issued(
         seeded,
         _content(
