@@ -138,3 +138,13 @@ async def test_the_public_list_is_cacheable_by_get(seeded: Any) -> None:
     assert response.status_code == 200
     assert len(response.json()["data"]["alerts"]["edges"]) == 1
     assert response.headers["cache-control"] == "public, max-age=60"
+
+
+async def test_the_public_list_is_one_statement_whatever_its_length(seeded: Any) -> None:
+    seeded.sql.clear()
+    await ok(seeded, "Alerts", {"active": False})
+    everything = seeded.sql.count
+    seeded.sql.clear()
+    await ok(seeded, "Alerts", {"ward": "kim-long"})
+
+    assert (everything, seeded.sql.count) == (1, 1)
