@@ -4,12 +4,13 @@ topics are pushed once even when delivery runs twice; exercises reach no phone."
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from backend.alerts import delivery
+from backend.alerts import delivery, repository
 from backend.alerts.areas import Area, Circle
 from backend.alerts.automatic import raise_automatic
 from backend.alerts.content import AlertContent
@@ -167,3 +168,16 @@ async def test_an_urgent_automatic_alert_bypasses_quiet_hours(seeded: Any) -> No
     async with seeded.sessions() as session:
         pushed = (await session.scalars(select(Broadcast))).all()
     assert [(b.ward, b.urgent, b.type) for b in pushed] == [("kim-long", True, "alert.issued")]
+
+
+async def test_the_sweep_finds_alerts_whose_delivery_never_ran(seeded: Any) -> None:
+    alert_id = await _issued(seeded, _content(Area(HERE, wards=("dong-ba",))))
+    grace = timedelta(minutes=1)  # what the periodic sweep leaves to the queued task
+    later = utcnow() + timedelta(minutes=2)
+
+    async with seeded.sessions() as session:
+        assert await repository.undelivered_ids(session, utcnow() - grace, 100) == []
+        assert await repository.undelivered_ids(session, later, 100) == [alert_id]
+    await _deliver(seeded, alert_id)
+    async with seeded.sessions() as session:
+        assert await repository.undelivered_ids(session, later, 100) == []
