@@ -14,6 +14,7 @@ from sqlalchemy import text
 from starlette.requests import HTTPConnection
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from backend.alerts import open_data as alerts_open_data
 from backend.cards.http import cards_router
 from backend.db.engine import create_engine, create_session_factory
 from backend.domains import domain_routers
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in domain_routers():
         app.include_router(router)
     app.include_router(cards_router())
+    app.include_router(alerts_open_data.router)  # CAP documents and their Atom feed
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -25,6 +25,7 @@ DOMAIN_PACKAGES = (
     "backend.business",
     "backend.traffic",
     "backend.cards",
+    "backend.alerts",
     "notifications",
 )
 

@@ -29,6 +29,8 @@ class Role(StrEnum):
     TRAFFIC_OPERATOR = "traffic_operator"
     TRAFFIC_POLICE = "traffic_police"
     TRAFFIC_PLANNER = "traffic_planner"
+    # Drafts, approves and issues public alerts (alerts domain); not scoped.
+    CIVIL_DEFENCE_OPERATOR = "civil_defence_operator"
     ADMIN = "admin"
 
 

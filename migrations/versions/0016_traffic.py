@@ -29,6 +29,7 @@ ROLES_BEFORE = (
     "tourism_staff",
     "school_staff",
     "business_owner",
+    "civil_defence_operator",  # 0011
     "admin",
 )
 ROLES_AFTER = (*ROLES_BEFORE[:-1], "traffic_operator", "traffic_police", "traffic_planner", "admin")

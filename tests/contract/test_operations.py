@@ -294,6 +294,7 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
     await traffic_day(app, seeded)
     await _cards(app, seeded)
+    await _alerts_day(app, seeded)
 
     # Subscriptions run over WebSocket, not HTTP: tests/live runs them (by the manifest's text).
     assert app.used == {name for name, op in BY_NAME.items() if op["type"] != "subscription"}
@@ -414,6 +415,37 @@ async def _cards(app: App, seeded: Any) -> None:
     app.token = await token(seeded, "+84905000006")
     restaurant = str(relay.GlobalID("Business", str(stable_id("business", RESTAURANT))))
     await app.send("RequestBusinessCard", {"businessId": restaurant})
+
+
+async def _alerts_day(app: App, seeded: Any) -> None:
+    """Public alerts: anyone reads what is in force; two operators draft, approve and issue,
+    then prepare an update and a cancel."""
+    app.token = None
+    in_force = (await app.send("Alerts", {"near": NEAR}))["alerts"]["edges"]
+    await app.send("Alert", {"id": in_force[0]["node"]["id"]})
+    texts = {"vi": "Ngập", "en": "Flooding"}
+    alert = {
+        "category": "MET",
+        "event": texts,
+        "urgency": "EXPECTED",
+        "severity": "MODERATE",
+        "certainty": "LIKELY",
+        "headline": texts,
+        "description": texts,
+        "instruction": texts,
+        "areas": [{"description": texts, "wards": ["phu-hoi"]}],
+    }
+    app.token = await token(seeded, "+84905000003")
+    drafted = (await app.send("DraftAlert", {"input": alert}))["draftAlert"]
+    await app.send("EditAlert", {"id": drafted["id"], "input": {**alert, "severity": "SEVERE"}})
+    spare = (await app.send("DraftAlert", {"input": alert}))["draftAlert"]
+    await app.send("DiscardAlert", {"id": spare["id"]})
+    app.token = await token(seeded, "+84905000021")
+    await app.send("OperatorAlerts", {"stages": ["DRAFT"]})
+    await app.send("ApproveAlert", {"id": drafted["id"]})
+    await app.send("IssueAlert", {"id": drafted["id"]})
+    await app.send("UpdateAlert", {"id": drafted["id"], "input": alert})
+    await app.send("CancelAlert", {"id": drafted["id"]})
 
 
 async def test_the_home_screen_takes_a_bounded_number_of_statements(seeded: Any) -> None:

@@ -12,6 +12,7 @@ import pytest
 from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
 from strawberry import relay
 
+from backend.graphql_api.alerts.queries import ALERTS_BY_CHANGE, ALERTS_BY_SENT
 from backend.graphql_api.business.queries import (
     BUSINESSES_BY_NAME,
     CLAIMS_BY_TIME,
@@ -143,6 +144,12 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"businessReports(agencyId: {FOOD_AGENCY}, after: $after) {{ {EDGES} }}"),
         "+84905000003",
         REPORTS_BY_TIME,
+    ),
+    ("Query", "alerts"): (_query(f"alerts(after: $after) {{ {EDGES} }}"), None, ALERTS_BY_SENT),
+    ("Query", "operatorAlerts"): (
+        _query(f"operatorAlerts(after: $after) {{ {EDGES} }}"),
+        "+84905000003",
+        ALERTS_BY_CHANGE,
     ),
     ("User", "businessMemberships"): (
         _query(f"viewer {{ businessMemberships(after: $after) {{ {EDGES} }} }}"),

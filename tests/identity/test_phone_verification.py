@@ -14,7 +14,7 @@ from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.identity.models import PhoneVerification, SecurityEvent, User
 from backend.seed.demo import stable_id
-from backend.seed.hue import DEMO_PASSWORD
+from backend.seed.hue import ACCOUNTS, DEMO_PASSWORD
 from tests.fakes.sms import FakeSMS
 from tests.support.clock import Clock
 from tests.support.graphql import (
@@ -82,13 +82,13 @@ def _parse(text: str) -> datetime:
 
 async def test_register_then_the_code_creates_a_verified_account(seeded: Any, sms: FakeSMS) -> None:
     started = await start(seeded)
-    assert await count(seeded, User) == 7  # the demo's: nothing before the code
+    assert await count(seeded, User) == len(ACCOUNTS)  # the demo's: nothing before the code
     code = sms.last_code(NEW_PHONE)
 
     signed_in = data(await seeded(VERIFY_PHONE, {"id": started["verificationId"], "code": code}))
 
     assert signed_in["verifyPhone"]["user"]["phoneVerified"] is True
-    assert await count(seeded, User) == 8
+    assert await count(seeded, User) == len(ACCOUNTS) + 1
     # Only a keyed hash of the code was stored, and the pending password hash is gone.
     async with seeded.sessions() as session:
         row = await session.get(PhoneVerification, uuid.UUID(started["verificationId"]))
@@ -126,7 +126,7 @@ async def test_register_answers_alike_for_a_number_that_has_an_account(
     for guess in ("000000", "123456"):
         body = await seeded(VERIFY_PHONE, {"id": taken["verificationId"], "code": guess})
         assert error_codes(body) == ["VERIFICATION_CODE_INVALID"]
-    assert await count(seeded, User) == 7
+    assert await count(seeded, User) == len(ACCOUNTS)
     # The owner's password still works.
     assert (await login(seeded, "0905000001", DEMO_PASSWORD))["user"]["phone"] == DEMO_PHONE
 
