@@ -14,6 +14,7 @@ from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from backend.db.engine import create_engine, create_session_factory
+from backend.environment.http_ingest import ingest_router
 from backend.graphql_api.context import AppServices, Context
 from backend.graphql_api.endpoint import GraphQLPosts
 from backend.graphql_api.http import CitizenGraphQLRouter
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hide_suggestions=settings.is_production,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(ingest_router(services))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     # Where automatic persisted queries are remembered across API processes (memory if unset).
     cache_redis_url: str | None = Field(None, alias="CACHE_REDIS_URL")
     public_answer_ttl_seconds: float = Field(10.0, ge=0, alias="PUBLIC_ANSWER_TTL_SECONDS")
+    # Environment sensors: the MQTT broker `citizen mqtt` (and a worker) subscribes to, e.g.
+    # mqtt://127.0.0.1:1883 (unset: no subscription); the key of station keys' HMAC.
+    mqtt_url: str | None = Field(None, alias="MQTT_URL")
+    station_key_secret: str | None = Field(None, alias="STATION_KEY_SECRET")
     # Web origins that may call the API from a browser (the app itself needs none).
     cors_allowed_origins: list[str] = Field([], alias="CORS_ALLOWED_ORIGINS")
     # Bearer token /metrics requires; without one, production does not serve /metrics.
@@ -183,6 +187,17 @@ class Settings(BaseSettings):
         if self.refresh_token_secret:
             return self.refresh_token_secret.encode()
         path = self.var_dir / "keys" / "refresh-token-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(path, secrets.token_urlsafe(48).encode())
+        return path.read_bytes().strip()
+
+    @cached_property
+    def station_key_pepper(self) -> bytes:
+        """Key of the HMAC-SHA256 under which stations' ingest keys are stored."""
+        if self.station_key_secret:
+            return self.station_key_secret.encode()
+        path = self.var_dir / "keys" / "station-key-secret"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_private(path, secrets.token_urlsafe(48).encode())
