@@ -15,6 +15,7 @@ from contextlib import suppress
 from pathlib import Path
 from types import FrameType
 
+from backend.environment import commands as environment_commands
 from backend.http_headers import RequestIdLogFilter
 from backend.settings import Environment, Settings
 
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         help="write the valid rows and report the others (default: write nothing if any fails)",
     )
 
+    environment_commands.add_commands(commands, load_commands)
+
     up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")
     _serve_options(up)
 
@@ -79,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RequestIdLogFilter())
+    handled = environment_commands.run(args)
+    if handled is not None:
+        return handled
     match args.command:
         case "serve":
             return _serve(args.host, args.port, args.workers)

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     # Environment sensors: the MQTT broker `citizen mqtt` (and a worker) subscribes to, e.g.
     # mqtt://127.0.0.1:1883 (unset: no subscription); the key of station keys' HMAC.
     mqtt_url: str | None = Field(None, alias="MQTT_URL")
+    # Put before SensorThings' topics (`<prefix>v1.1/Datastreams(<id>)/Observations`).
+    mqtt_topic_prefix: str = Field("", alias="MQTT_TOPIC_PREFIX")
     station_key_secret: str | None = Field(None, alias="STATION_KEY_SECRET")
     # Web origins that may call the API from a browser (the app itself needs none).
     cors_allowed_origins: list[str] = Field([], alias="CORS_ALLOWED_ORIGINS")
