@@ -97,6 +97,16 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             "id": str(relay.GlobalID("BusinessNotice", str(stable_id("notice", "flood-season"))))
         },
         "MyAgencies": {},
+        "Stations": {"near": NEAR},
+        "Station": {
+            "id": str(relay.GlobalID("Station", str(stable_id("env-thing", "TV-KIM-LONG")))),
+            "property": "water_level",
+            "from": (now - timedelta(days=3)).isoformat(),
+            "to": now.isoformat(),
+            "interval": "HOUR",
+        },
+        "AirQuality": {"near": NEAR},
+        "FloodSituation": {},
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 
