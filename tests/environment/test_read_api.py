@@ -58,7 +58,7 @@ async def test_stations_nearest_first_by_kind_and_paged(seeded: Any) -> None:
     names = [e["node"]["name"] for e in gauges["stations"]["edges"]]
     assert names == ["Trạm thủy văn Kim Long", "Trạm thủy văn Phú Ốc"]
 
-    query = "query($after: String) { stations(first: 4, after: $after) { edges { node { code } } pageInfo { hasNextPage endCursor } } }"  # noqa: E501
+    query = "query($after: String) { stations(first: 4, after: $after) { edges { node { code } } pageInfo { hasNextPage endCursor } } }"
     codes: list[str] = []
     after = None
     while True:
