@@ -73,7 +73,7 @@ class Device(IdMixin, CreatedAtMixin, Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     deactivated_reason: Mapped[str | None] = mapped_column(String(64))
     # The ward whose public alerts this phone receives (a ward slug), through FCM topics.
-    home_ward: Mapped[str | None] = mapped_column(String(64))
+    home_ward: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class NotificationSettings(Base):

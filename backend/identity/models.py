@@ -24,6 +24,8 @@ class Role(StrEnum):
     TOURISM_STAFF = "tourism_staff"
     SCHOOL_STAFF = "school_staff"
     BUSINESS_OWNER = "business_owner"
+    # Drafts, approves and issues public alerts (alerts domain); not scoped.
+    CIVIL_DEFENCE_OPERATOR = "civil_defence_operator"
     ADMIN = "admin"
 
 

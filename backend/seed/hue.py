@@ -197,7 +197,10 @@ ACCOUNTS = (
         "0905000002", "phuhuynh@demo.hue.vn", "Trần Thị Bình", (Role.RESIDENT, Role.PARENT)
     ),
     AccountSeed(
-        "0905000003", "congchuc@demo.hue.vn", "Lê Minh Châu", (Role.RESIDENT, Role.CIVIL_SERVANT)
+        "0905000003",
+        "congchuc@demo.hue.vn",
+        "Lê Minh Châu",
+        (Role.RESIDENT, Role.CIVIL_SERVANT, Role.CIVIL_DEFENCE_OPERATOR),
     ),
     AccountSeed(
         "0905000004",
@@ -220,4 +223,11 @@ ACCOUNTS = (
         (Role.RESIDENT, Role.BUSINESS_OWNER),
     ),
     AccountSeed("0905000007", "quantri@demo.hue.vn", "Đặng Thu Giang", (Role.ADMIN,)),
+    # The second civil-defence operator: alerts need two people (one drafts, one approves).
+    AccountSeed(
+        "0905000021",
+        "phongthu@demo.hue.vn",
+        "Trương Văn Hải",
+        (Role.RESIDENT, Role.CIVIL_DEFENCE_OPERATOR),
+    ),
 )

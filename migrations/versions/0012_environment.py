@@ -7,7 +7,7 @@ migration creates the partitions from two months back to three ahead, and the pe
 `environment.create_partitions` (with ingest, for late data) adds the others.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-29
 """
 
@@ -21,7 +21,7 @@ from backend.db.types import Geography, TranslatedText, UTCDateTime
 from backend.environment import partitions
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

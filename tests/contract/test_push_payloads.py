@@ -12,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from backend.alerts.delivery import push_message
+from backend.alerts.models import Alert, MsgType, Severity, Urgency
 from backend.business import announcements
 from backend.business import notices as business_notices
 from backend.business.models import (
@@ -74,6 +76,25 @@ def every_push() -> list[PushMessage]:
         notices.reminder(booked, ReminderKind.DAY_BEFORE),
         notices.reminder(booked, ReminderKind.SOON),
         *business_pushes(),
+        *alert_pushes(),
+    ]
+
+
+def alert_pushes() -> list[PushMessage]:
+    """An issued alert, an Update and an all-clear Cancel."""
+    texts = Text.of("Lũ trên sông Hương", "Flood on the Huong River")
+    return [
+        push_message(
+            Alert(
+                id=uuid.uuid4(),
+                msg_type=kind,
+                headline=texts,
+                instruction=texts,
+                urgency=Urgency.IMMEDIATE,
+                severity=Severity.EXTREME,
+            )
+        )
+        for kind in MsgType
     ]
 
 

@@ -107,6 +107,9 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         },
         "AirQuality": {"near": NEAR},
         "FloodSituation": {},
+        "Alerts": {"active": False},
+        "Alert": {"id": str(relay.GlobalID("Alert", str(stable_id("alert", "flood-huong"))))},
+        "OperatorAlerts": {},
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 
