@@ -70,16 +70,23 @@ def _import(path: Path) -> int:
     from backend.db.engine import create_engine, create_session_factory
     from backend.db.types import utcnow
     from backend.environment.history import HistoryFileError, Outcome, import_history
+    from backend.worker.celery_app import create_celery
 
     def progress(outcome: Outcome) -> None:
         print(f"\r{outcome.rows} rows read, {outcome.report.accepted} stored", end="", flush=True)
 
     async def main() -> int:
-        engine = create_engine(Settings())
+        settings = Settings()
+        engine = create_engine(settings)
         try:
             with path.open(encoding="utf-8-sig", newline="") as source:
                 outcome = await import_history(
-                    engine, create_session_factory(engine), source, now=utcnow(), progress=progress
+                    engine,
+                    create_session_factory(engine),
+                    source,
+                    now=utcnow(),
+                    tasks=create_celery(settings),
+                    progress=progress,
                 )
         except (OSError, UnicodeDecodeError, HistoryFileError) as exc:
             print(f"{path}: {exc}", file=sys.stderr)

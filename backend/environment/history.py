@@ -13,7 +13,7 @@ from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from backend.db.unit_of_work import UnitOfWork
+from backend.db.unit_of_work import TaskSender, UnitOfWork
 from backend.environment import ingest
 
 COLUMNS = ("datastream", "phenomenon_time", "result")
@@ -64,6 +64,7 @@ async def import_history(
     source: TextIO,
     *,
     now: datetime,
+    tasks: TaskSender | None = None,
     progress: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
     reader = csv.DictReader(source)
@@ -72,8 +73,8 @@ async def import_history(
     ingestor = ingest.Ingestor(engine)
     outcome = Outcome()
     for chunk in _chunks(reader, ingest.MAX_BATCH):
-        async with UnitOfWork(sessions) as uow:
-            report = await ingestor.ingest(uow.session, chunk, station=None, now=now)
+        async with UnitOfWork(sessions, tasks) as uow:
+            report = await ingestor.ingest(uow, chunk, station=None, now=now)
         # Line 1 is the header.
         outcome.refused_lines.extend(
             (outcome.rows + r.index + 2, r.code.value) for r in report.refused

@@ -55,8 +55,8 @@ def ingest_router(services: AppServices) -> APIRouter:
         if len(rows) > ingest.MAX_BATCH:
             return _problem(413, "BATCH_TOO_LARGE", locale, max=ingest.MAX_BATCH)
         readings = [ingest.parse_row(row) for row in rows]
-        async with UnitOfWork(services.sessions) as uow:
-            report = await ingestor.ingest(uow.session, readings, station=station, now=now)
+        async with UnitOfWork(services.sessions, services.celery) as uow:
+            report = await ingestor.ingest(uow, readings, station=station, now=now)
         return JSONResponse(
             {
                 "accepted": report.accepted,

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from backend.environment import partitions
+from backend.db.unit_of_work import UnitOfWork
+from backend.environment import partitions, rules
 from backend.environment.models import Datastream, Quality
 from backend.environment.repository import observations
 from backend.environment.repository.observations import Checked
@@ -179,13 +180,15 @@ class Ingestor:
 
     async def ingest(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         readings: Sequence[Reading | RowError],
         *,
         station: uuid.UUID | None,
         now: datetime,
     ) -> Report:
-        """Check and store one batch in the caller's transaction (the caller commits)."""
+        """Check and store one batch in the caller's unit of work (which commits), then run
+        the threshold rules of the datastreams it touched."""
+        session = uow.session
         ids = [r.datastream_id for r in readings if isinstance(r, Reading)]
         streams = await stream_info(session, ids)
         kept, refused = check(readings, streams, station=station, now=now)
@@ -193,6 +196,7 @@ class Ingestor:
             self._engine, {partitions.month_of(row.phenomenon_time) for row in kept}
         )
         inserted = await observations.store(session, kept, now)
+        await rules.evaluate(uow, kept, now)
         return Report(
             accepted=inserted,
             duplicates=len(kept) - inserted,

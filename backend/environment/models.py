@@ -15,6 +15,7 @@ from enum import StrEnum
 from shapely.geometry import Point
 from sqlalchemy import (
     JSON,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -175,7 +176,12 @@ class ThresholdRule(CreatedAtMixin, Base):
     hysteresis: Mapped[float] = mapped_column(Float())
     hold_minutes: Mapped[int] = mapped_column(Integer())
     title: Mapped[Translated] = mapped_column(TranslatedText())
-    # Ward codes an automatic alert is raised for.
+    instruction: Mapped[Translated] = mapped_column(TranslatedText())
+    # CAP severity of the alert it raises (Extreme, Severe, Moderate, Minor).
+    severity: Mapped[str] = mapped_column(String(16))
+    # Issue the alert at once; otherwise it waits as a draft for a civil-defence operator.
+    auto_issue: Mapped[bool] = mapped_column(Boolean())
+    # Ward slugs the automatic alert is raised for.
     ward_codes: Mapped[list[str]] = mapped_column(JSON())
     state: Mapped[RuleState] = mapped_column(string_enum(RuleState, "env_rule_state"))
     # When the value first reached the threshold in the current episode.

@@ -25,6 +25,7 @@ from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.environment import ingest
 from backend.settings import Settings
+from backend.worker.celery_app import create_celery
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +86,13 @@ async def subscribe(
     engine = create_engine(settings)
     sessions = create_session_factory(engine)
     ingestor = ingest.Ingestor(engine)
+    # Alerts a rule raises are delivered by the workers.
+    celery = create_celery(settings)
     totals = Totals()
 
     async def flush(batch: list[ingest.Reading | ingest.RowError]) -> None:
-        async with UnitOfWork(sessions) as uow:
-            report = await ingestor.ingest(uow.session, batch, station=None, now=utcnow())
+        async with UnitOfWork(sessions, celery) as uow:
+            report = await ingestor.ingest(uow, batch, station=None, now=utcnow())
         totals.batches += 1
         totals.report.add(report)
         for refused in report.refused:

@@ -103,7 +103,6 @@ async def air_quality(session: AsyncSession, near: Point, now: datetime) -> AirQ
     if not nearest:
         return None
     station = nearest[0][0]
-    streams = {s.id: s.property_code for s in await rows.streams_of(session, [station.id])}
     latest = [
         row
         for row in await rows.latest_of_things(session, [station.id])
@@ -114,6 +113,18 @@ async def air_quality(session: AsyncSession, near: Point, now: datetime) -> AirQ
     hour = max(row.phenomenon_time for row in latest).replace(minute=0, second=0, microsecond=0)
     if now - hour > AQI_STALE_AFTER:
         return None
+    found = await hourly_index_at(session, station.id, hour)
+    if found is None:
+        return None
+    return AirQuality(station, hour, *found)
+
+
+async def hourly_index_at(
+    session: AsyncSession, station_id: uuid.UUID, hour: datetime
+) -> tuple[aqi.Index, dict[aqi.Pollutant, float]] | None:
+    """A station's hourly VN_AQI for the hour starting at `hour`, from the hourly means of the
+    12 hours up to it (database aggregation), with the concentrations used."""
+    streams = {s.id: s.property_code for s in await rows.streams_of(session, [station_id])}
     start = hour - timedelta(hours=aqi.NOWCAST_HOURS - 1)
     means: dict[str, dict[datetime, float]] = defaultdict(dict)
     for bucket in await rows.buckets(
@@ -149,9 +160,7 @@ async def air_quality(session: AsyncSession, near: Point, now: datetime) -> AirQ
         aqi.Pollutant.SO2: now_value("so2"),
         aqi.Pollutant.NO2: now_value("no2"),
     }
-    return AirQuality(
-        station, hour, index, {p: c for p, c in concentrations.items() if c is not None}
-    )
+    return index, {p: c for p, c in concentrations.items() if c is not None}
 
 
 @dataclass(frozen=True, slots=True)

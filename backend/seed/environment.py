@@ -224,6 +224,14 @@ def _add_rules(session: AsyncSession, now: datetime) -> None:
                 "Sông Hương tại Kim Long vượt báo động II",
                 "Hương river at Kim Long above alarm level II",
             ),
+            instruction=Translated.of(
+                "Theo dõi tin lũ, chuẩn bị di dời tài sản khỏi vùng trũng, không đi qua "
+                "đường ngập.",
+                "Follow flood bulletins, move belongings out of low-lying areas and do not "
+                "cross flooded roads.",
+            ),
+            severity="Severe",
+            auto_issue=True,
             ward_codes=["kim-long", "thuan-hoa", "phu-hoi", "vinh-ninh"],
             state=RuleState.CLEAR,
             since=None,
@@ -239,11 +247,19 @@ def _add_rules(session: AsyncSession, now: datetime) -> None:
             metric="vn_aqi_hourly",
             threshold=151.0,
             hysteresis=10.0,
-            hold_minutes=120,
+            hold_minutes=60,
             title=Translated.of(
                 "Chất lượng không khí Huế ở mức xấu (VN_AQI trên 150)",
                 "Huế air quality bad (VN_AQI above 150)",
             ),
+            instruction=Translated.of(
+                "Hạn chế hoạt động ngoài trời; người nhạy cảm nên ở trong nhà, ra ngoài thì đeo "
+                "khẩu trang đạt tiêu chuẩn.",
+                "Limit outdoor activity; sensitive people should stay indoors and wear a "
+                "certified mask outside.",
+            ),
+            severity="Moderate",
+            auto_issue=False,
             ward_codes=["thuan-hoa", "dong-ba", "vinh-ninh", "phu-hoi"],
             state=RuleState.CLEAR,
             since=None,
