@@ -16,6 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from backend.alerts import open_data as alerts_open_data
 from backend.db.engine import create_engine, create_session_factory
 from backend.environment.http_ingest import ingest_router
+from backend.environment.sta import sta_router
 from backend.graphql_api.context import AppServices, Context
 from backend.graphql_api.endpoint import GraphQLPosts
 from backend.graphql_api.http import CitizenGraphQLRouter
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(ingest_router(services))
+    app.include_router(sta_router(services))  # SensorThings read-only subset
     app.include_router(alerts_open_data.router)  # CAP documents and their Atom feed
 
     @app.get("/healthz")

@@ -22,6 +22,8 @@ T0 = datetime(2026, 11, 1, tzinfo=UTC)
 def settings_overrides() -> dict[str, Any]:
     """Public answers are cached for seconds; these tests read alerts right after a change."""
     return {"PUBLIC_ANSWER_TTL_SECONDS": 0}
+
+
 KIM_LONG_RULE = "Sông Hương tại Kim Long vượt báo động II"
 
 
