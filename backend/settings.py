@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     # Put before SensorThings' topics (`<prefix>v1.1/Datastreams(<id>)/Observations`).
     mqtt_topic_prefix: str = Field("", alias="MQTT_TOPIC_PREFIX")
     station_key_secret: str | None = Field(None, alias="STATION_KEY_SECRET")
+    # How long an API process trusts a key it verified (a rotation's end reaches it this late).
+    station_key_cache_seconds: float = Field(60.0, ge=0, alias="STATION_KEY_CACHE_SECONDS")
     # Web origins that may call the API from a browser (the app itself needs none).
     cors_allowed_origins: list[str] = Field([], alias="CORS_ALLOWED_ORIGINS")
     # Bearer token /metrics requires; without one, production does not serve /metrics.

@@ -29,6 +29,7 @@ def _problem(status: int, code: str, locale: Locale, **params: Any) -> JSONRespo
 def ingest_router(services: AppServices) -> APIRouter:
     router = APIRouter()
     ingestor = ingest.Ingestor(services.engine)
+    verified = keys.KeyCache(services.settings.station_key_cache_seconds)
 
     @router.post("/sta/v1.1/ingest")
     async def receive(request: Request) -> JSONResponse:
@@ -37,15 +38,20 @@ def ingest_router(services: AppServices) -> APIRouter:
         now = utcnow()
         if scheme.lower() != "bearer" or not presented:
             return _problem(401, "UNAUTHENTICATED", locale)
-        async with services.sessions() as session:
-            station = await keys.station_of(
-                session,
-                pepper=services.settings.station_key_pepper,
-                presented=presented.strip(),
-                now=now,
-            )
+        presented = presented.strip()
+        station = verified.get(presented, now)
         if station is None:
-            return _problem(401, "UNAUTHENTICATED", locale)
+            async with services.sessions() as session:
+                found = await keys.station_of(
+                    session,
+                    pepper=services.settings.station_key_pepper,
+                    presented=presented,
+                    now=now,
+                )
+            if found is None:
+                return _problem(401, "UNAUTHENTICATED", locale)
+            station = found[0]
+            verified.put(presented, *found)
         try:
             rows = ingest.as_rows(json.loads(await request.body()))
         except (ValueError, UnicodeDecodeError):

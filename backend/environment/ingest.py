@@ -5,6 +5,7 @@ range are kept flagged, late readings are welcome and repeated ones ignored."""
 from __future__ import annotations
 
 import math
+import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from backend.environment.repository import observations
 from backend.environment.repository.observations import Checked
 
 MAX_BATCH = 1000
+STREAM_CACHE_SECONDS = 60.0
 # Clocks of field stations drift: a reading up to this far ahead is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -172,11 +174,33 @@ def check(
 
 
 class Ingestor:
-    """Stores batches; one per process (it remembers which monthly partitions exist)."""
+    """Stores batches; one per process. It remembers which monthly partitions exist, and each
+    datastream's station and range for `STREAM_CACHE_SECONDS` (a changed range applies after
+    that), sparing a round trip per batch."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._partitions = partitions.Partitions()
+        self._streams: dict[int, tuple[float, StreamInfo]] = {}
+
+    async def _stream_info(
+        self, session: AsyncSession, ids: Iterable[int]
+    ) -> dict[int, StreamInfo]:
+        clock = time.monotonic()
+        found: dict[int, StreamInfo] = {}
+        missing = []
+        for stream in set(ids):
+            cached = self._streams.get(stream)
+            if cached is not None and clock - cached[0] < STREAM_CACHE_SECONDS:
+                found[stream] = cached[1]
+            else:
+                missing.append(stream)
+        if missing:
+            fresh = await stream_info(session, missing)
+            for stream, info in fresh.items():
+                self._streams[stream] = (clock, info)
+            found.update(fresh)
+        return found
 
     async def ingest(
         self,
@@ -190,7 +214,7 @@ class Ingestor:
         the threshold rules of the datastreams it touched."""
         session = uow.session
         ids = [r.datastream_id for r in readings if isinstance(r, Reading)]
-        streams = await stream_info(session, ids)
+        streams = await self._stream_info(session, ids)
         kept, refused = check(readings, streams, station=station, now=now)
         await self._partitions.ensure(
             self._engine, {partitions.month_of(row.phenomenon_time) for row in kept}

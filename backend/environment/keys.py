@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -71,8 +72,8 @@ async def issue(
 
 async def station_of(
     session: AsyncSession, *, pepper: bytes, presented: str, now: datetime
-) -> uuid.UUID | None:
-    """The station a presented key belongs to, if it is valid now."""
+) -> tuple[uuid.UUID, datetime | None] | None:
+    """The station a presented key belongs to and the key's expiry, if it is valid now."""
     key_id, dot, secret = presented.partition(".")
     if not dot or not key_id or not secret or len(key_id) > 32:
         return None
@@ -90,4 +91,31 @@ async def station_of(
         return None
     if expires_at is not None and expires_at <= now:
         return None
-    return thing_id
+    return thing_id, expires_at
+
+
+class KeyCache:
+    """Keys verified recently, per process, for `seconds`: a station posting every few seconds
+    costs no lookup each time. A key's expiry is still honoured to the second; a key expired
+    early by a rotation stops working here within `seconds`."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        self._seconds = seconds
+        self._found: dict[str, tuple[float, uuid.UUID, datetime | None]] = {}
+
+    def get(self, presented: str, now: datetime) -> uuid.UUID | None:
+        entry = self._found.get(presented)
+        if entry is None:
+            return None
+        cached_at, thing_id, expires_at = entry
+        if time.monotonic() - cached_at > self._seconds or (
+            expires_at is not None and expires_at <= now
+        ):
+            del self._found[presented]
+            return None
+        return thing_id
+
+    def put(self, presented: str, thing_id: uuid.UUID, expires_at: datetime | None) -> None:
+        if len(self._found) > 10_000:
+            self._found.clear()
+        self._found[presented] = (time.monotonic(), thing_id, expires_at)

@@ -11,10 +11,11 @@ stream."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -33,6 +34,7 @@ TOPIC = re.compile(r"v1\.1/Datastreams\((\d{1,10})\)/Observations")
 MAX_BATCH = 1000
 FLUSH_SECONDS = 0.2
 SHARE_GROUP = "citizen-hub"
+RECONNECT_SECONDS = 2.0
 
 
 def subscription(prefix: str) -> str:
@@ -100,23 +102,51 @@ async def subscribe(
         batch.clear()
 
     try:
-        async with aiomqtt.Client(host, port, identifier=None) as client:
-            await client.subscribe(subscription(prefix), qos=1)
-            if ready is not None:
-                ready()
-            batch: list[ingest.Reading | ingest.RowError] = []
-            messages = client.messages
-            loop = asyncio.get_running_loop()
-            # A batch is stored at the latest FLUSH_SECONDS after its first message arrived.
-            deadline = 0.0
+        while not stop.is_set():
+            try:
+                await _receive(host, port, prefix, stop, ready, flush)
+            except aiomqtt.MqttError as exc:
+                # The broker restarted or the network blinked: subscribe again shortly.
+                log.warning("environment.mqtt.disconnected", extra={"error": str(exc)})
+                ready = None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=RECONNECT_SECONDS)
+    finally:
+        await engine.dispose()
+    return totals
+
+
+async def _receive(
+    host: str,
+    port: int,
+    prefix: str,
+    stop: asyncio.Event,
+    ready: Callable[[], None] | None,
+    flush: Callable[[list[ingest.Reading | ingest.RowError]], Awaitable[None]],
+) -> None:
+    """One connection's life: gather messages into batches until `stop` or a disconnect."""
+    async with aiomqtt.Client(host, port) as client:
+        await client.subscribe(subscription(prefix), qos=1)
+        if ready is not None:
+            ready()
+        batch: list[ingest.Reading | ingest.RowError] = []
+        loop = asyncio.get_running_loop()
+        # A batch is stored at the latest FLUSH_SECONDS after its first message arrived.
+        deadline = 0.0
+        # The next message, awaited across timeouts: cancelling a receive that has just taken
+        # a message off the queue would lose it.
+        incoming: asyncio.Task[aiomqtt.Message] | None = None
+        try:
             while not stop.is_set():
+                if incoming is None:
+                    incoming = asyncio.ensure_future(client.messages.__anext__())
                 wait = max(deadline - loop.time(), 0.0) if batch else 0.5
-                try:
-                    message = await asyncio.wait_for(messages.__anext__(), timeout=wait)
-                except TimeoutError:
+                done, _ = await asyncio.wait({incoming}, timeout=wait)
+                if not done:
                     if batch:
                         await flush(batch)
                     continue
+                message, incoming = incoming.result(), None
                 if not batch:
                     deadline = loop.time() + FLUSH_SECONDS
                 payload = message.payload
@@ -125,8 +155,10 @@ async def subscribe(
                 batch.extend(readings_of(message.topic.value, bytes(payload), prefix))
                 if len(batch) >= MAX_BATCH or loop.time() >= deadline:
                     await flush(batch)
+        finally:
+            if incoming is not None:
+                incoming.cancel()
+                with contextlib.suppress(asyncio.CancelledError, aiomqtt.MqttError):
+                    await incoming
             if batch:
                 await flush(batch)
-    finally:
-        await engine.dispose()
-    return totals

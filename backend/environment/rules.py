@@ -112,18 +112,39 @@ async def _values(
     )
     if rule.metric != VN_AQI_HOURLY or not mine:
         return mine
-    # One value per hour the batch touched: the station's index for that hour.
+    # One value per completed hour: an hour's index is taken once a reading of a later hour
+    # arrived, so each hour is computed once rather than at every batch inside it.
+    newest_hour = _hour(mine[-1][0])
+    hours = sorted(
+        {
+            _hour(at)
+            for at, _ in mine
+            if _hour(at) < newest_hour and (rule.last_time is None or _hour(at) > rule.last_time)
+        }
+        | ({newest_hour - timedelta(hours=1)} if _due(rule, newest_hour) else set())
+    )
+    if not hours:
+        return []
     station = await uow.session.scalar(
         select(Datastream.thing_id).where(Datastream.id == rule.datastream_id)
     )
     assert station is not None
-    hours = sorted({at.replace(minute=0, second=0, microsecond=0) for at, _ in mine})
     found = []
     for hour in hours:
         index = await reads.hourly_index_at(uow.session, station, hour)
         if index is not None:
             found.append((hour, float(index[0].value)))
     return found
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _due(rule: ThresholdRule, newest_hour: datetime) -> bool:
+    """The hour before the newest is complete and not yet evaluated."""
+    previous = newest_hour - timedelta(hours=1)
+    return rule.last_time is None or previous > rule.last_time
 
 
 async def _record(

@@ -264,6 +264,23 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     await app.send("BusinessClaims")
     await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
 
+    # Anyone: stations near by, a gauge's last day, the air quality, the flood situation.
+    app.token = None
+    stations = (await app.send("Stations", {"near": NEAR, "kind": "RIVER_GAUGE"}))["stations"]
+    now = utcnow()
+    await app.send(
+        "Station",
+        {
+            "id": stations["edges"][0]["node"]["id"],
+            "property": "water_level",
+            "from": (now - timedelta(days=1)).isoformat(),
+            "to": now.isoformat(),
+            "interval": "HOUR",
+        },
+    )
+    await app.send("AirQuality", {"near": NEAR})
+    await app.send("FloodSituation")
+
     assert app.used == set(BY_NAME)
 
 

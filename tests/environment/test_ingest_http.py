@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from backend.db.types import utcnow
@@ -106,6 +107,7 @@ async def test_unknown_or_missing_keys_are_refused_and_store_nothing(seeded: Any
     assert await count(seeded) == before
 
 
+@pytest.mark.parametrize("settings_overrides", [{"STATION_KEY_CACHE_SECONDS": 0}])
 async def test_a_rotated_key_works_until_its_overlap_ends(seeded: Any) -> None:
     rows = [{"datastream": PM25, "phenomenonTime": iso(utcnow()), "result": 12.0}]
     old = await issue_key(seeded, AIR_STATION)
