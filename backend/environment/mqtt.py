@@ -149,10 +149,11 @@ async def _receive(
                 message, incoming = incoming.result(), None
                 if not batch:
                     deadline = loop.time() + FLUSH_SECONDS
-                payload = message.payload
-                if not isinstance(payload, bytes | bytearray):
-                    payload = str(payload).encode()
-                batch.extend(readings_of(message.topic.value, bytes(payload), prefix))
+                batch.extend(_readings(message, prefix))
+                # Take what is already queued without a wait per message (a get from a
+                # non-empty queue returns at once).
+                for _ in range(min(len(client.messages), MAX_BATCH - len(batch))):
+                    batch.extend(_readings(await client.messages.__anext__(), prefix))
                 if len(batch) >= MAX_BATCH or loop.time() >= deadline:
                     await flush(batch)
         finally:
@@ -162,3 +163,10 @@ async def _receive(
                     await incoming
             if batch:
                 await flush(batch)
+
+
+def _readings(message: aiomqtt.Message, prefix: str) -> list[ingest.Reading | ingest.RowError]:
+    payload = message.payload
+    if not isinstance(payload, bytes | bytearray):
+        payload = str(payload).encode()
+    return readings_of(message.topic.value, bytes(payload), prefix)
