@@ -109,3 +109,36 @@ async def test_kim_long_past_alarm_ii_raises_one_alert_and_then_the_all_clear(
         rule = await session.get(ThresholdRule, stable_id("env-rule", "kim-long-alarm-2"))
     assert rule is not None
     assert rule.state is RuleState.CLEAR
+
+
+async def test_a_haze_fires_the_air_quality_rule_once_per_completed_hour_as_a_draft(
+    seeded: Any,
+) -> None:
+    key = await issue_key(seeded, "KK-TTH01")
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    rows = [
+        {
+            "datastream": 1,
+            "phenomenonTime": (hour - timedelta(hours=h, minutes=30)).isoformat(),
+            "result": 900.0,
+        }
+        for h in (4, 3, 2, 1)
+    ]
+    assert (await post(seeded, key, rows)).json()["accepted"] == 4
+    rule_id = stable_id("env-rule", "hue-aqi-150")
+    async with seeded.sessions() as session:
+        found = await session.execute(
+            select(RuleTransition.to_state, RuleTransition.at).where(
+                RuleTransition.rule_id == rule_id
+            )
+        )
+        moved = [(row[0], row[1]) for row in found]
+        rule = await session.get(ThresholdRule, rule_id)
+    # Hours −4 and −3 above 150: fired at the second; the newest hour is not complete yet.
+    assert moved == [(RuleState.FIRING, hour - timedelta(hours=3))]
+    assert rule is not None
+    assert rule.last_time == hour - timedelta(hours=2)
+    # Left as a draft for an operator: nothing public yet.
+    answer = await seeded(OPERATIONS["Alerts"], {"active": True}, language="en")
+    events = [e["node"]["event"] for e in data(answer)["alerts"]["edges"]]
+    assert "Huế air quality bad (VN_AQI above 150)" not in events
