@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,7 +23,6 @@ from notifications.dispatch import DEFAULT_BACKOFF, MAX_INLINE_WAIT, content_for
 from notifications.fcm_body import Address, OutgoingPush
 from notifications.gateways import PushGateway
 from notifications.messages import InvalidPayload, PushMessage
-from notifications.models import Broadcast
 from notifications.outcomes import Outcome
 from notifications.rate_limiter import RateLimiter
 from notifications.topics import WARD_SLUG, topic_for
@@ -36,27 +36,70 @@ async def notify_area(
     uow: UnitOfWork, *, ward: str, message: PushMessage, now: datetime
 ) -> uuid.UUID:
     """Alert everyone whose phone has `ward` (a ward slug) as its home ward, in their language."""
+    (row_id,) = await notify_areas(uow, wards=[ward], message=message, now=now)
+    return row_id
+
+
+async def notify_areas(
+    uow: UnitOfWork, *, wards: Sequence[str], message: PushMessage, now: datetime
+) -> list[uuid.UUID]:
+    """`notify_area` for many wards in one write (an alert over a large area): one broadcast
+    per ward, each dispatched by its own task after commit."""
     message.validate()
-    if not WARD_SLUG.match(ward):
-        raise InvalidPayload(f"bad ward slug {ward!r}")
-    row = Broadcast(
-        id=uuid.uuid4(),
-        ward=ward,
-        category=message.category,
-        type=message.type,
-        urgent=message.urgent,
-        title=message.title,
-        body=message.body,
-        deep_link=message.deep_link,
-        data=dict(message.data),
-        collapse_key=message.collapse_key,
-        ttl_seconds=message.ttl_seconds,
-        topic_outcomes={},
-        created_at=now,
+    for ward in wards:
+        if not WARD_SLUG.match(ward):
+            raise InvalidPayload(f"bad ward slug {ward!r}")
+    ids = [uuid.uuid4() for _ in wards]
+    shared = {
+        "category": message.category,
+        "type": message.type,
+        "urgent": message.urgent,
+        "title": message.title,
+        "body": message.body,
+        "deep_link": message.deep_link,
+        "data": dict(message.data),
+        "collapse_key": message.collapse_key,
+        "ttl_seconds": message.ttl_seconds,
+        "topic_outcomes": {},
+        "created_at": now,
+    }
+    await repository.insert_broadcasts(
+        uow.session,
+        [{"id": row_id, "ward": ward, **shared} for row_id, ward in zip(ids, wards, strict=True)],
     )
-    await repository.add_broadcast(uow.session, row)
-    uow.enqueue(BROADCAST_TASK, str(row.id))
-    return row.id
+    for row_id in ids:
+        uow.enqueue(BROADCAST_TASK, str(row_id))
+    return ids
+
+
+async def file_in_inboxes(
+    uow: UnitOfWork, *, user_ids: Sequence[uuid.UUID], message: PushMessage, now: datetime
+) -> int:
+    """Put a public alert in the inboxes of people living in its wards, without a second push:
+    their phones got it through the ward topic. The entries are stored as already dispatched,
+    so neither a dispatch task nor the sweep sends them."""
+    message.validate()
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "user_id": user_id,
+            "category": message.category,
+            "type": message.type,
+            "urgent": message.urgent,
+            "title": message.title,
+            "body": message.body,
+            "deep_link": message.deep_link,
+            "data": dict(message.data),
+            "collapse_key": message.collapse_key,
+            "ttl_seconds": message.ttl_seconds,
+            "dispatched_at": now,
+            "dispatch_attempts": 0,
+            "created_at": now,
+        }
+        for user_id in dict.fromkeys(user_ids)
+    ]
+    await repository.insert_inbox_entries(uow.session, rows)
+    return len(rows)
 
 
 async def send_broadcast(

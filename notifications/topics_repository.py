@@ -7,12 +7,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.dialect import upsert_rows
 from backend.i18n import Translated
-from notifications.models import Broadcast, Category, Device, TopicState, TopicSubscription
+from notifications.models import (
+    Broadcast,
+    Category,
+    Device,
+    Notification,
+    TopicState,
+    TopicSubscription,
+)
 
 _SUBSCRIPTIONS = cast(Table, TopicSubscription.__table__)
 _BROADCASTS = cast(Table, Broadcast.__table__)
@@ -23,6 +30,9 @@ class Pending(NamedTuple):
     state: TopicState
     device_id: uuid.UUID
     target: str
+
+
+INSERT_BATCH = 5000
 
 
 async def subscriptions_of(session: AsyncSession, device_id: uuid.UUID) -> dict[str, TopicState]:
@@ -126,6 +136,18 @@ class ClaimedBroadcast(NamedTuple):
 async def add_broadcast(session: AsyncSession, row: Broadcast) -> None:
     session.add(row)
     await session.flush()
+
+
+async def insert_inbox_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Inbox entries in batches of one statement each (Core: no entity per row)."""
+    for start in range(0, len(rows), INSERT_BATCH):
+        await session.execute(insert(Notification), list(rows[start : start + INSERT_BATCH]))
+
+
+async def insert_broadcasts(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Many broadcasts in one statement (Core: no entity per row)."""
+    if rows:
+        await session.execute(insert(Broadcast), list(rows))
 
 
 async def claim_broadcast(

@@ -1,5 +1,6 @@
 """Delivery of an issued alert: resolve the wards its areas touch, push each ward's topics, then
-write inbox entries for the people who live there.
+write inbox entries for the people who live there (stored as dispatched: their phones already
+got the alert through the ward topic, so it is not pushed twice).
 
 Two steps, each idempotent by its own stamp: the topic pushes (what most people receive, and
 what must leave within a second) commit first; the inbox entries, which grow with the number of
@@ -21,11 +22,10 @@ from backend.alerts.lifecycle import audit
 from backend.alerts.models import Alert, AlertAction, MsgType, Scope, Severity, Status, Urgency
 from backend.db.unit_of_work import UnitOfWork
 from backend.places.matching import wards_touching
-from notifications.broadcasts import notify_area
+from notifications.broadcasts import file_in_inboxes, notify_areas
 from notifications.messages import PushMessage
 from notifications.models import Category
 from notifications.residents import users_at_home_in
-from notifications.service import notify
 
 PUSH_TYPES = {
     MsgType.ALERT: "alert.issued",
@@ -83,10 +83,8 @@ async def deliver_to_wards(uow: UnitOfWork, alert_id: uuid.UUID, now: datetime) 
     wards = await resolve_wards(uow.session, alert)
     public = is_public(alert)
     await repository.add_wards(uow.session, alert.id, wards, public)
-    if public:
-        message = push_message(alert)
-        for ward in wards:
-            await notify_area(uow, ward=ward, message=message, now=now)
+    if public and wards:
+        await notify_areas(uow, wards=wards, message=push_message(alert), now=now)
     alert.delivered_at = now
     await audit(
         uow, alert.id, AlertAction.DELIVERED, actor=None, now=now, wards=len(wards), public=public
@@ -104,6 +102,4 @@ async def deliver_to_inboxes(uow: UnitOfWork, alert_id: uuid.UUID, now: datetime
         return 0
     wards = await repository.wards_of(uow.session, alert.id)
     users = await users_at_home_in(uow.session, wards)
-    if users:
-        await notify(uow, user_ids=users, message=push_message(alert), now=now)
-    return len(users)
+    return await file_in_inboxes(uow, user_ids=users, message=push_message(alert), now=now)

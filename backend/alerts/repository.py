@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.alerts.models import Alert, AlertEvent, AlertWard, MsgType, Stage
@@ -44,8 +44,9 @@ async def rule_alert_for_update(session: AsyncSession, rule: str) -> Alert | Non
 async def add_wards(
     session: AsyncSession, alert_id: uuid.UUID, wards: Sequence[str], public: bool
 ) -> None:
-    session.add_all([AlertWard(alert_id=alert_id, ward=ward, public=public) for ward in wards])
-    await session.flush()
+    if wards:
+        rows = [{"alert_id": alert_id, "ward": ward, "public": public} for ward in wards]
+        await session.execute(insert(AlertWard), rows)
 
 
 async def mark_delivered(session: AsyncSession, alert_id: uuid.UUID, now: datetime) -> None:

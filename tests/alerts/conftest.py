@@ -10,9 +10,13 @@ from sqlalchemy import select
 from strawberry import relay
 
 from backend.alerts.models import Alert, AlertEvent
+from backend.db.types import utcnow
+from backend.db.unit_of_work import UnitOfWork
 from backend.graphql_api.persisted import MANIFEST
-from backend.i18n import Translated
+from backend.i18n import Locale, Translated
 from backend.seed.demo import stable_id
+from notifications.models import Platform, TargetKind
+from notifications.service import DeviceRegistration, register_device
 from tests.support.graphql import data, login
 
 FLOOD = Translated.of("Lũ trên sông Hương", "Flood on the Huong River")
@@ -123,3 +127,23 @@ def alert_input(**changes: Any) -> dict[str, Any]:
         ],
         **changes,
     }
+
+
+async def home_device(api: Any, phone: str, token: str, ward: str) -> uuid.UUID:
+    """A signed-in phone of `phone`'s account whose home ward is `ward`; the account's id."""
+    owner = stable_id("user", phone)
+    async with UnitOfWork(api.sessions, Tasks()) as uow:
+        await register_device(
+            uow,
+            owner,
+            DeviceRegistration(
+                target=token,
+                target_kind=TargetKind.TOKEN,
+                platform=Platform.ANDROID,
+                locale=Locale.VI,
+                app_version="1.0.0",
+                home_ward=ward,
+            ),
+            utcnow(),
+        )
+    return owner
