@@ -20,6 +20,11 @@ def add_commands(commands: Any, imports: Any) -> None:
         "observations", help="historical observations from CSV: datastream,phenomenon_time,result"
     )
     observations.add_argument("file", type=Path)
+    simulate = commands.add_parser("simulate", help="replay a demo episode through MQTT")
+    simulate.add_argument("episode", choices=["flood"])
+    simulate.add_argument(
+        "--step", type=float, default=1.0, help="seconds per simulated hour (default 1)"
+    )
     sensors = commands.add_parser("sensors", help="environment stations")
     sensor_commands = sensors.add_subparsers(dest="sensors_command", required=True)
     key = sensor_commands.add_parser(
@@ -37,7 +42,21 @@ def run(args: argparse.Namespace) -> int | None:
         return _import(args.file)
     if args.command == "sensors":
         return _issue_key(args.station, timedelta(hours=args.overlap_hours))
+    if args.command == "simulate":
+        return _simulate(args.step)
     return None
+
+
+def _simulate(step: float) -> int:
+    from backend.environment.simulate import replay_flood
+
+    settings = Settings()
+    if not settings.mqtt_url:
+        print("MQTT_URL is not set: nothing to publish to", file=sys.stderr)
+        return 1
+    sent = asyncio.run(replay_flood(settings, step=step))
+    print(f"{sent} observations published")
+    return 0
 
 
 def _mqtt() -> int:

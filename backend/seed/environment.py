@@ -109,6 +109,20 @@ def _curves() -> dict[int, Curve]:
     }
 
 
+# The datastreams a flood replay publishes: both gauges' levels and rainfall, the flood points.
+FLOOD_STREAMS = (7, 8, 9, 10, 20, 21, 22, 23, 24)
+
+
+def flood_episode(hours: int = 48) -> list[dict[int, float]]:
+    """The demo flood hour by hour (the `hours` around its crest): values by datastream."""
+    curves = _curves()
+    first = FLOOD_CREST + hours // 2
+    return [
+        {s: round(max(curves[s](age, 12), 0.0), 2) for s in FLOOD_STREAMS}
+        for age in range(first, first - hours, -1)
+    ]
+
+
 def readings(end: datetime, hours: int = HOURS) -> list[Checked]:
     """Every datastream's hourly readings for `hours` hours up to `end` (an o'clock instant)."""
     rows: list[Checked] = []

@@ -15,9 +15,11 @@ import aiomqtt
 import pytest
 from sqlalchemy import func, select
 
+from backend.cli import main as citizen
 from backend.db.types import utcnow
 from backend.environment import mqtt
-from backend.environment.models import LatestObservation, Observation
+from backend.environment.models import LatestObservation, Observation, RuleState, RuleTransition
+from backend.seed.demo import stable_id
 from backend.settings import Settings
 from tests.environment.conftest import KIM_LONG_LEVEL, PM25
 from tests.support.services import unavailable
@@ -156,3 +158,33 @@ async def test_a_subscriber_refuses_what_it_cannot_read(
 
 
 FLUSH_GRACE = 3 * mqtt.FLUSH_SECONDS
+
+
+async def test_a_replayed_flood_raises_and_clears_the_kim_long_alert(
+    seeded: Any,
+    subscriber: asyncio.Task[mqtt.Totals],
+    prefix: str,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MQTT_URL", "mqtt://127.0.0.1:1883")
+    monkeypatch.setenv("MQTT_TOPIC_PREFIX", prefix)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("CITIZEN_VAR_DIR", str(settings.var_dir))
+    before = await count(seeded, KIM_LONG_LEVEL)
+    assert await asyncio.to_thread(citizen, ["simulate", "flood", "--step", "0"]) == 0
+    assert "432 observations published" in capsys.readouterr().out
+    await eventually(lambda: count(seeded, KIM_LONG_LEVEL), before + 48)
+    rule_id = stable_id("env-rule", "kim-long-alarm-2")
+
+    async def transitions() -> list[RuleState]:
+        async with seeded.sessions() as session:
+            found = await session.scalars(
+                select(RuleTransition.to_state)
+                .where(RuleTransition.rule_id == rule_id)
+                .order_by(RuleTransition.at)
+            )
+            return list(found)
+
+    await eventually(transitions, [RuleState.FIRING, RuleState.CLEAR])
