@@ -18,6 +18,8 @@ from backend.alerts import open_data as alerts_open_data
 from backend.cards.http import cards_router
 from backend.db.engine import create_engine, create_session_factory
 from backend.domains import domain_routers
+from backend.environment.http_ingest import ingest_router
+from backend.environment.sta import sta_router
 from backend.files import service as files
 from backend.files.http import UPLOAD_BODY_LIMIT, UPLOAD_PATH, file_routes
 from backend.files.storage import file_store_for
@@ -99,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in domain_routers():
         app.include_router(router)
     app.include_router(cards_router())
+    app.include_router(ingest_router(services))
+    app.include_router(sta_router(services))  # SensorThings read-only subset
     app.include_router(alerts_open_data.router)  # CAP documents and their Atom feed
 
     @app.get("/healthz")

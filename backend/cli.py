@@ -15,6 +15,7 @@ from contextlib import suppress
 from pathlib import Path
 from types import FrameType
 
+from backend.environment import commands as environment_commands
 from backend.http_headers import RequestIdLogFilter
 from backend.settings import Environment, Settings
 
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     cache.add_argument("--trust", type=Path, required=True)
     rotate = card_commands.add_parser("rotate-key", help="start signing with a new issuer key")
     rotate.add_argument("--algorithm", choices=("EdDSA", "ES256"), default="EdDSA")
+    environment_commands.add_commands(commands, load_commands)
 
     up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")
     _serve_options(up)
@@ -100,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RequestIdLogFilter())
+    handled = environment_commands.run(args)
+    if handled is not None:
+        return handled
     match args.command:
         case "serve":
             return _serve(args.host, args.port, args.workers)

@@ -26,6 +26,7 @@ DOMAIN_PACKAGES = (
     "backend.traffic",
     "backend.cards",
     "backend.alerts",
+    "backend.environment",
     "notifications",
 )
 

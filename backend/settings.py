@@ -89,6 +89,14 @@ class Settings(BaseSettings):
         64 * 1024, alias="GRAPHQL_WS_MAX_MESSAGE_BYTES", ge=1024
     )
     public_answer_ttl_seconds: float = Field(10.0, ge=0, alias="PUBLIC_ANSWER_TTL_SECONDS")
+    # Environment sensors: the MQTT broker `citizen mqtt` (and a worker) subscribes to, e.g.
+    # mqtt://127.0.0.1:1883 (unset: no subscription); the key of station keys' HMAC.
+    mqtt_url: str | None = Field(None, alias="MQTT_URL")
+    # Put before SensorThings' topics (`<prefix>v1.1/Datastreams(<id>)/Observations`).
+    mqtt_topic_prefix: str = Field("", alias="MQTT_TOPIC_PREFIX")
+    station_key_secret: str | None = Field(None, alias="STATION_KEY_SECRET")
+    # How long an API process trusts a key it verified (a rotation's end reaches it this late).
+    station_key_cache_seconds: float = Field(60.0, ge=0, alias="STATION_KEY_CACHE_SECONDS")
     # Web origins that may call the API from a browser (the app itself needs none).
     cors_allowed_origins: list[str] = Field([], alias="CORS_ALLOWED_ORIGINS")
     # Bearer token /metrics requires; without one, production does not serve /metrics.
@@ -240,6 +248,17 @@ class Settings(BaseSettings):
         if self.is_production:
             raise ConfigurationError("issuing cards in production needs CARDS_KEY_SECRET")
         path = self.var_dir / "keys" / "cards-key-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(path, secrets.token_urlsafe(48).encode())
+        return path.read_bytes().strip()
+
+    @cached_property
+    def station_key_pepper(self) -> bytes:
+        """Key of the HMAC-SHA256 under which stations' ingest keys are stored."""
+        if self.station_key_secret:
+            return self.station_key_secret.encode()
+        path = self.var_dir / "keys" / "station-key-secret"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_private(path, secrets.token_urlsafe(48).encode())

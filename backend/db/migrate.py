@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,10 +37,17 @@ def include_object(
     """Leave PostGIS' own tables, and the indexes models cannot declare, out of drift checks."""
     if type_ == "index" and name in EXPRESSION_INDEXES:
         return False
-    return not (type_ == "table" and name in POSTGIS_TABLES)
+    return not (type_ == "table" and (name in POSTGIS_TABLES or is_partition(name)))
+
+
+def is_partition(name: str | None) -> bool:
+    """A monthly partition of a partitioned table (its parent is the model's table)."""
+    return name is not None and PARTITION.match(name) is not None
 
 
 POSTGIS_TABLES = {"spatial_ref_sys"}
+# Monthly partitions of env_observations (migration 0012, backend/environment/partitions.py).
+PARTITION = re.compile(r"^env_observations_y\d{4}m\d{2}$")
 # Trigram indexes on `citizen_fold(search_text)`, PostgreSQL only (migrations 0007, 0009, 0017).
 EXPRESSION_INDEXES = {
     "ix_tourism_attractions_search_trgm",

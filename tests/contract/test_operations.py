@@ -296,6 +296,23 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     await _cards(app, seeded)
     await _alerts_day(app, seeded)
 
+    # Anyone: stations near by, a gauge's last day, the air quality, the flood situation.
+    app.token = None
+    stations = (await app.send("Stations", {"near": NEAR, "kind": "RIVER_GAUGE"}))["stations"]
+    now = utcnow()
+    await app.send(
+        "Station",
+        {
+            "id": stations["edges"][0]["node"]["id"],
+            "property": "water_level",
+            "from": (now - timedelta(days=1)).isoformat(),
+            "to": now.isoformat(),
+            "interval": "HOUR",
+        },
+    )
+    await app.send("AirQuality", {"near": NEAR})
+    await app.send("FloodSituation")
+
     # Subscriptions run over WebSocket, not HTTP: tests/live runs them (by the manifest's text).
     assert app.used == {name for name, op in BY_NAME.items() if op["type"] != "subscription"}
 

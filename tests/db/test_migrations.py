@@ -50,7 +50,8 @@ async def _inspect(settings: Settings) -> tuple[set[str], list[Any]]:
                 context = MigrationContext.configure(
                     sync, opts={"compare_type": True, "include_object": migrate.include_object}
                 )
-                tables = set(inspect(sync).get_table_names()) - migrate.POSTGIS_TABLES
+                names = inspect(sync).get_table_names()
+                tables = {n for n in names if not migrate.is_partition(n)} - migrate.POSTGIS_TABLES
                 return tables, compare_metadata(context, Base.metadata)
 
             return await connection.run_sync(read)

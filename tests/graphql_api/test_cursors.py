@@ -23,6 +23,7 @@ from backend.graphql_api.business.queries import (
 )
 from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE, NOTICES_BY_TIME
 from backend.graphql_api.cards.queries import CARDS_BY_TIME
+from backend.graphql_api.environment.queries import STATIONS_BY_CODE
 from backend.graphql_api.health.queries import (
     APPOINTMENTS_BY_START,
     FACILITIES_BY_DISTANCE,
@@ -150,6 +151,11 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"operatorAlerts(after: $after) {{ {EDGES} }}"),
         "+84905000003",
         ALERTS_BY_CHANGE,
+    ),
+    ("Query", "stations"): (
+        _query(f"stations(after: $after) {{ {EDGES} }}"),
+        None,
+        STATIONS_BY_CODE,
     ),
     ("User", "businessMemberships"): (
         _query(f"viewer {{ businessMemberships(after: $after) {{ {EDGES} }} }}"),

@@ -1,0 +1,236 @@
+"""Ingest readings from any channel (HTTP batches, MQTT, CSV files): each row is checked on its
+own, refused rows get a code while good ones are kept, values outside a datastream's plausible
+range are kept flagged, late readings are welcome and repeated ones ignored."""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from backend.db.unit_of_work import UnitOfWork
+from backend.environment import partitions, rules
+from backend.environment.models import Datastream, Quality
+from backend.environment.repository import observations
+from backend.environment.repository.observations import Checked
+
+MAX_BATCH = 1000
+STREAM_CACHE_SECONDS = 60.0
+# Clocks of field stations drift: a reading up to this far ahead is accepted.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class RowError(StrEnum):
+    INVALID_ROW = "INVALID_ROW"
+    UNKNOWN_DATASTREAM = "UNKNOWN_DATASTREAM"
+    NOT_YOUR_DATASTREAM = "NOT_YOUR_DATASTREAM"
+    INVALID_TIME = "INVALID_TIME"
+    TIME_IN_FUTURE = "TIME_IN_FUTURE"
+    INVALID_RESULT = "INVALID_RESULT"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A reading as sent, before checks: the datastream, the time and the result."""
+
+    datastream_id: int
+    phenomenon_time: datetime
+    result: float
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    index: int
+    code: RowError
+
+
+@dataclass(slots=True)
+class Report:
+    accepted: int = 0
+    duplicates: int = 0
+    flagged: int = 0
+    refused: list[Refused] = field(default_factory=list)
+
+    def add(self, other: Report, offset: int = 0) -> None:
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.flagged += other.flagged
+        self.refused.extend(Refused(r.index + offset, r.code) for r in other.refused)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamInfo:
+    thing_id: uuid.UUID
+    valid_min: float | None
+    valid_max: float | None
+
+    def quality(self, value: float) -> Quality:
+        if (self.valid_min is not None and value < self.valid_min) or (
+            self.valid_max is not None and value > self.valid_max
+        ):
+            return Quality.OUT_OF_RANGE
+        return Quality.OK
+
+
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 instant with an offset (or Z), as UTC; None if it is not one."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(UTC)
+
+
+def parse_result(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def parse_datastream(value: object) -> int | None:
+    # SensorThings writes a link as {"@iot.id": 12}; a bare id is accepted as well.
+    if isinstance(value, dict):
+        value = value.get("@iot.id")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        return None
+    return value
+
+
+def parse_row(row: object, datastream_id: int | None = None) -> Reading | RowError:
+    """One JSON observation: `{"datastream": 12, "phenomenonTime": "…", "result": 1.5}` (or
+    SensorThings' `"Datastream": {"@iot.id": 12}`); MQTT gives the datastream by topic."""
+    if not isinstance(row, dict):
+        return RowError.INVALID_ROW
+    if datastream_id is None:
+        datastream_id = parse_datastream(row.get("datastream", row.get("Datastream")))
+        if datastream_id is None:
+            return RowError.UNKNOWN_DATASTREAM
+    moment = parse_time(row.get("phenomenonTime"))
+    if moment is None:
+        return RowError.INVALID_TIME
+    result = parse_result(row.get("result"))
+    if result is None:
+        return RowError.INVALID_RESULT
+    return Reading(datastream_id, moment, result)
+
+
+async def stream_info(session: AsyncSession, ids: Iterable[int]) -> dict[int, StreamInfo]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(
+            Datastream.id, Datastream.thing_id, Datastream.valid_min, Datastream.valid_max
+        ).where(Datastream.id.in_(wanted))
+    )
+    return {row[0]: StreamInfo(row[1], row[2], row[3]) for row in rows}
+
+
+def check(
+    readings: Sequence[Reading | RowError],
+    streams: Mapping[int, StreamInfo],
+    *,
+    station: uuid.UUID | None,
+    now: datetime,
+) -> tuple[list[Checked], list[Refused]]:
+    """Readings to store and those refused, by index. `station`: the only station whose
+    datastreams the sender may write (None: any, for operators' imports and the broker)."""
+    kept: list[Checked] = []
+    refused: list[Refused] = []
+    for index, reading in enumerate(readings):
+        if isinstance(reading, RowError):
+            refused.append(Refused(index, reading))
+            continue
+        info = streams.get(reading.datastream_id)
+        if info is None:
+            refused.append(Refused(index, RowError.UNKNOWN_DATASTREAM))
+        elif station is not None and info.thing_id != station:
+            refused.append(Refused(index, RowError.NOT_YOUR_DATASTREAM))
+        elif reading.phenomenon_time > now + CLOCK_SKEW:
+            refused.append(Refused(index, RowError.TIME_IN_FUTURE))
+        else:
+            kept.append(
+                Checked(
+                    reading.datastream_id,
+                    reading.phenomenon_time,
+                    reading.result,
+                    info.quality(reading.result),
+                )
+            )
+    return kept, refused
+
+
+class Ingestor:
+    """Stores batches; one per process. It remembers which monthly partitions exist, and each
+    datastream's station and range for `STREAM_CACHE_SECONDS` (a changed range applies after
+    that), sparing a round trip per batch."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._partitions = partitions.Partitions()
+        self._streams: dict[int, tuple[float, StreamInfo]] = {}
+
+    async def _stream_info(
+        self, session: AsyncSession, ids: Iterable[int]
+    ) -> dict[int, StreamInfo]:
+        clock = time.monotonic()
+        found: dict[int, StreamInfo] = {}
+        missing = []
+        for stream in set(ids):
+            cached = self._streams.get(stream)
+            if cached is not None and clock - cached[0] < STREAM_CACHE_SECONDS:
+                found[stream] = cached[1]
+            else:
+                missing.append(stream)
+        if missing:
+            fresh = await stream_info(session, missing)
+            for stream, info in fresh.items():
+                self._streams[stream] = (clock, info)
+            found.update(fresh)
+        return found
+
+    async def ingest(
+        self,
+        uow: UnitOfWork,
+        readings: Sequence[Reading | RowError],
+        *,
+        station: uuid.UUID | None,
+        now: datetime,
+    ) -> Report:
+        """Check and store one batch in the caller's unit of work (which commits), then run
+        the threshold rules of the datastreams it touched."""
+        session = uow.session
+        ids = [r.datastream_id for r in readings if isinstance(r, Reading)]
+        streams = await self._stream_info(session, ids)
+        kept, refused = check(readings, streams, station=station, now=now)
+        await self._partitions.ensure(
+            self._engine, {partitions.month_of(row.phenomenon_time) for row in kept}
+        )
+        inserted = await observations.store(session, kept, now)
+        await rules.evaluate(uow, kept, now)
+        return Report(
+            accepted=inserted,
+            duplicates=len(kept) - inserted,
+            flagged=sum(row.quality is Quality.OUT_OF_RANGE for row in kept),
+            refused=refused,
+        )
+
+
+def as_rows(batch: Any) -> list[Any] | None:
+    """The rows of a JSON batch: an array, or SensorThings' `{"value": [...]}`."""
+    if isinstance(batch, dict):
+        batch = batch.get("value")
+    return batch if isinstance(batch, list) else None

@@ -1,0 +1,172 @@
+"""`citizen mqtt`: subscribe to SensorThings' MQTT topics and store what stations publish.
+
+A station publishes an Observation (or an array of them) as JSON to
+`v1.1/Datastreams(<id>)/Observations`, after the optional `MQTT_TOPIC_PREFIX`. Messages are
+gathered into batches (up to `MAX_BATCH`, or whatever arrived within `FLUSH_SECONDS`) and stored
+in one transaction each, through the same checks as HTTP batches. Who may publish to which
+datastream is the broker's to enforce (per-station accounts and topic ACLs); refused rows are
+logged with their code. The subscription is shared (`$share/…`), so several processes split the
+stream."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import aiomqtt
+
+from backend.db.engine import create_engine, create_session_factory
+from backend.db.types import utcnow
+from backend.db.unit_of_work import UnitOfWork
+from backend.environment import ingest
+from backend.settings import Settings
+from backend.worker.celery_app import create_celery
+
+log = logging.getLogger(__name__)
+
+TOPIC = re.compile(r"v1\.1/Datastreams\((\d{1,10})\)/Observations")
+MAX_BATCH = 1000
+FLUSH_SECONDS = 0.2
+SHARE_GROUP = "citizen-hub"
+RECONNECT_SECONDS = 2.0
+
+
+def subscription(prefix: str) -> str:
+    return f"$share/{SHARE_GROUP}/{prefix}v1.1/+/Observations"
+
+
+def datastream_of(topic: str, prefix: str) -> int | None:
+    if not topic.startswith(prefix):
+        return None
+    found = TOPIC.fullmatch(topic[len(prefix) :])
+    return int(found.group(1)) if found else None
+
+
+def readings_of(topic: str, payload: bytes, prefix: str) -> list[ingest.Reading | ingest.RowError]:
+    """The readings of one message (an Observation or an array of them)."""
+    datastream = datastream_of(topic, prefix)
+    if datastream is None or not 0 < datastream < 2**31:
+        return [ingest.RowError.UNKNOWN_DATASTREAM]
+    try:
+        body = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        return [ingest.RowError.INVALID_ROW]
+    rows = body if isinstance(body, list) else [body]
+    return [ingest.parse_row(row, datastream) for row in rows[: ingest.MAX_BATCH]]
+
+
+def broker_address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
+        raise ValueError(f"MQTT_URL must look like mqtt://host:1883, not {url!r}")
+    return parts.hostname, parts.port or 1883
+
+
+@dataclass(slots=True)
+class Totals:
+    batches: int = 0
+    report: ingest.Report = field(default_factory=ingest.Report)
+
+
+async def subscribe(
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    ready: Callable[[], None] | None = None,
+) -> Totals:
+    """Store what arrives until `stop` is set; returns what was stored."""
+    if not settings.mqtt_url:
+        raise ValueError("MQTT_URL is not set: nothing to subscribe to")
+    host, port = broker_address(settings.mqtt_url)
+    prefix = settings.mqtt_topic_prefix
+    engine = create_engine(settings)
+    sessions = create_session_factory(engine)
+    ingestor = ingest.Ingestor(engine)
+    # Alerts a rule raises are delivered by the workers.
+    celery = create_celery(settings)
+    totals = Totals()
+
+    async def flush(batch: list[ingest.Reading | ingest.RowError]) -> None:
+        async with UnitOfWork(sessions, celery) as uow:
+            report = await ingestor.ingest(uow, batch, station=None, now=utcnow())
+        totals.batches += 1
+        totals.report.add(report)
+        for refused in report.refused:
+            log.warning("environment.mqtt.refused", extra={"code": refused.code.value})
+        batch.clear()
+
+    try:
+        while not stop.is_set():
+            try:
+                await _receive(host, port, prefix, stop, ready, flush)
+            except aiomqtt.MqttError as exc:
+                # The broker restarted or the network blinked: subscribe again shortly.
+                log.warning("environment.mqtt.disconnected", extra={"error": str(exc)})
+                ready = None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=RECONNECT_SECONDS)
+    finally:
+        await engine.dispose()
+    return totals
+
+
+async def _receive(
+    host: str,
+    port: int,
+    prefix: str,
+    stop: asyncio.Event,
+    ready: Callable[[], None] | None,
+    flush: Callable[[list[ingest.Reading | ingest.RowError]], Awaitable[None]],
+) -> None:
+    """One connection's life: gather messages into batches until `stop` or a disconnect."""
+    async with aiomqtt.Client(host, port) as client:
+        await client.subscribe(subscription(prefix), qos=1)
+        if ready is not None:
+            ready()
+        batch: list[ingest.Reading | ingest.RowError] = []
+        loop = asyncio.get_running_loop()
+        # A batch is stored at the latest FLUSH_SECONDS after its first message arrived.
+        deadline = 0.0
+        # The next message, awaited across timeouts: cancelling a receive that has just taken
+        # a message off the queue would lose it.
+        incoming: asyncio.Task[aiomqtt.Message] | None = None
+        try:
+            while not stop.is_set():
+                if incoming is None:
+                    incoming = asyncio.ensure_future(client.messages.__anext__())
+                wait = max(deadline - loop.time(), 0.0) if batch else 0.5
+                done, _ = await asyncio.wait({incoming}, timeout=wait)
+                if not done:
+                    if batch:
+                        await flush(batch)
+                    continue
+                message, incoming = incoming.result(), None
+                if not batch:
+                    deadline = loop.time() + FLUSH_SECONDS
+                batch.extend(_readings(message, prefix))
+                # Take what is already queued without a wait per message (a get from a
+                # non-empty queue returns at once).
+                for _ in range(min(len(client.messages), MAX_BATCH - len(batch))):
+                    batch.extend(_readings(await client.messages.__anext__(), prefix))
+                if len(batch) >= MAX_BATCH or loop.time() >= deadline:
+                    await flush(batch)
+        finally:
+            if incoming is not None:
+                incoming.cancel()
+                with contextlib.suppress(asyncio.CancelledError, aiomqtt.MqttError):
+                    await incoming
+            if batch:
+                await flush(batch)
+
+
+def _readings(message: aiomqtt.Message, prefix: str) -> list[ingest.Reading | ingest.RowError]:
+    payload = message.payload
+    if not isinstance(payload, bytes | bytearray):
+        payload = str(payload).encode()
+    return readings_of(message.topic.value, bytes(payload), prefix)

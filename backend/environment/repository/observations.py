@@ -1,0 +1,124 @@
+"""Writing observations: one statement for a batch, duplicates ignored, and the latest value of
+each datastream moved forward only by a newer reading."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.environment.models import LatestObservation, Quality
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A reading ready to store."""
+
+    datastream_id: int
+    phenomenon_time: datetime
+    result: float
+    quality: Quality
+
+
+# unnest of one array per column: the same statement for any batch size, prepared once.
+_INSERT_PG = text(
+    "INSERT INTO env_observations "
+    "(datastream_id, phenomenon_time, result, quality, received_at) "
+    "SELECT d, t, r, q, :received FROM unnest("
+    "CAST(:d AS INTEGER[]), CAST(:t AS TIMESTAMPTZ[]), CAST(:r AS FLOAT8[]), "
+    "CAST(:q AS VARCHAR[])) AS u(d, t, r, q) "
+    "ON CONFLICT DO NOTHING"
+)
+_LATEST_PG = text(
+    "INSERT INTO env_latest_observations (datastream_id, phenomenon_time, result, quality) "
+    "SELECT * FROM unnest(CAST(:d AS INTEGER[]), CAST(:t AS TIMESTAMPTZ[]), "
+    "CAST(:r AS FLOAT8[]), CAST(:q AS VARCHAR[])) "
+    "ON CONFLICT (datastream_id) DO UPDATE SET phenomenon_time = excluded.phenomenon_time, "
+    "result = excluded.result, quality = excluded.quality "
+    "WHERE env_latest_observations.phenomenon_time < excluded.phenomenon_time"
+)
+
+
+_INSERT_SQLITE = text(
+    "INSERT INTO env_observations "
+    "(datastream_id, phenomenon_time, result, quality, received_at) "
+    "VALUES (:d, :t, :r, :q, :received) ON CONFLICT DO NOTHING"
+)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _arrays(rows: Sequence[Checked]) -> dict[str, list[object]]:
+    return {
+        "d": [row.datastream_id for row in rows],
+        "t": [row.phenomenon_time for row in rows],
+        "r": [row.result for row in rows],
+        "q": [row.quality.value for row in rows],
+    }
+
+
+def newest_per_datastream(rows: Sequence[Checked]) -> list[Checked]:
+    newest: dict[int, Checked] = {}
+    for row in rows:
+        kept = newest.get(row.datastream_id)
+        if kept is None or row.phenomenon_time > kept.phenomenon_time:
+            newest[row.datastream_id] = row
+    # In id order, so that concurrent batches lock latest rows in the same order.
+    return [newest[key] for key in sorted(newest)]
+
+
+async def store(session: AsyncSession, rows: Sequence[Checked], received_at: datetime) -> int:
+    """Insert the readings not already stored; returns how many were new."""
+    if not rows:
+        return 0
+    latest = newest_per_datastream(rows)
+    if session.get_bind().dialect.name == "postgresql":
+        result = await session.execute(_INSERT_PG, {**_arrays(rows), "received": received_at})
+        await session.execute(_LATEST_PG, _arrays(latest))
+        return int(getattr(result, "rowcount", 0))
+    # One prepared statement run for every row (executemany): SQLAlchemy's per-value
+    # processing of a multi-row VALUES cost more than the insert. Times in the exact text
+    # UTCDateTime stores on SQLite, so equal instants compare equal.
+    result = await session.execute(
+        _INSERT_SQLITE,
+        [
+            {
+                "d": row.datastream_id,
+                "t": _sqlite_time(row.phenomenon_time),
+                "r": row.result,
+                "q": row.quality.value,
+                "received": _sqlite_time(received_at),
+            }
+            for row in rows
+        ],
+    )
+    inserted = int(getattr(result, "rowcount", 0))
+    upsert = sqlite.insert(LatestObservation).values(
+        [
+            {
+                "datastream_id": row.datastream_id,
+                "phenomenon_time": row.phenomenon_time,
+                "result": row.result,
+                "quality": row.quality,
+            }
+            for row in latest
+        ]
+    )
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["datastream_id"],
+            set_={
+                "phenomenon_time": upsert.excluded.phenomenon_time,
+                "result": upsert.excluded.result,
+                "quality": upsert.excluded.quality,
+            },
+            where=LatestObservation.phenomenon_time < upsert.excluded.phenomenon_time,
+        )
+    )
+    return inserted

@@ -1,0 +1,297 @@
+"""Ingestion of environment readings into PostgreSQL: the HTTP batch endpoint and the MQTT
+subscriber against a raw asyncpg COPY of as many rows, in one run on one fresh database.
+
+    python -m bench.environment_ingest --rows 100000
+
+HTTP: one `citizen serve` process; 4 concurrent clients post batches of 1,000 readings of one
+station with its key. MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own;
+one SensorThings Observation per message (QoS 1, `mosquitto_pub -l` per datastream), then 100
+per message (paho), and the clock stops when the last row is in the table. COPY:
+`copy_records_to_table` into the partitioned table (no conflict check, no latest-value upkeep,
+no rules: the floor). Rows of each path are new (distinct times)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from paho.mqtt import client as mqtt_client
+from sqlalchemy.engine import make_url
+
+from backend.db import migrate
+from backend.db.engine import create_engine, create_session_factory
+from backend.db.unit_of_work import UnitOfWork
+from backend.environment import keys
+from backend.seed.environment import seed_environment
+from backend.seed.environment_data import THINGS
+from backend.settings import Settings
+from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.processes import free_port, healthy
+
+# A Mosquitto of the bench's own: the shared one keeps Mosquitto's default queue of 1,000
+# messages per client, and drops what a burst puts beyond it (see docs/environment.md).
+BROKER_PORT = free_port()
+BROKER_CONFIG = f"""listener {BROKER_PORT} 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+max_inflight_messages 0
+"""
+STREAMS = {s.id: t.code for t in THINGS for s in t.streams}
+# Values inside every stream's range and below every rule's threshold.
+VALUE = 1.0
+
+
+def readings(count: int, start: datetime) -> list[tuple[int, datetime, float]]:
+    """`count` readings spread over every datastream, one second apart per stream."""
+    ids = sorted(STREAMS)
+    return [
+        (ids[i % len(ids)], start + timedelta(seconds=i // len(ids)), VALUE) for i in range(count)
+    ]
+
+
+async def prepare(settings: Settings) -> dict[str, str]:
+    engine = create_engine(settings)
+    try:
+        sessions = create_session_factory(engine)
+        async with UnitOfWork(sessions) as uow:
+            await seed_environment(uow.session)
+        issued = {}
+        async with UnitOfWork(sessions) as uow:
+            for thing in THINGS:
+                key = await keys.issue(
+                    uow.session,
+                    pepper=settings.station_key_pepper,
+                    station_code=thing.code,
+                    now=datetime.now(UTC),
+                    overlap=timedelta(0),
+                )
+                issued[thing.code] = key.key
+        return issued
+    finally:
+        await engine.dispose()
+
+
+async def count_rows(dsn: str) -> int:
+    connection = await asyncpg.connect(dsn)
+    try:
+        return int(await connection.fetchval("SELECT count(*) FROM env_observations"))
+    finally:
+        await connection.close()
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", *args],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=open(f"/tmp/bench-{args[0]}.log", "wb"),  # noqa: S108
+    )
+
+
+async def http_path(
+    port: int, rows: list[tuple[int, datetime, float]], issued: dict[str, str]
+) -> float:
+    batches: list[tuple[str, list[dict[str, Any]]]] = []
+    by_station: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for stream, moment, value in rows:
+        by_station[STREAMS[stream]].append(
+            {"datastream": stream, "phenomenonTime": moment.isoformat(), "result": value}
+        )
+    for code, station_rows in by_station.items():
+        for i in range(0, len(station_rows), 1000):
+            batches.append((issued[code], station_rows[i : i + 1000]))
+    queue: asyncio.Queue[tuple[str, list[dict[str, Any]]]] = asyncio.Queue()
+    for batch in batches:
+        queue.put_nowait(batch)
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            while not queue.empty():
+                key, body = queue.get_nowait()
+                response = await http.post(
+                    "/sta/v1.1/ingest",
+                    content=json.dumps(body),
+                    headers={"Authorization": f"Bearer {key}"},
+                )
+                assert response.status_code == 200, response.text
+                assert response.json()["accepted"] == len(body), response.text
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(4)))
+    return len(rows) / (time.perf_counter() - began)
+
+
+def publish(prefix: str, rows: list[tuple[int, datetime, float]], per_message: int) -> None:
+    """Publish with paho's own client (QoS 1, many messages in flight), then wait for the acks."""
+    client = mqtt_client.Client(mqtt_client.CallbackAPIVersion.VERSION2)
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", BROKER_PORT)
+    client.loop_start()
+    try:
+        last = None
+        by_stream: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
+        for stream, moment, value in rows:
+            by_stream[stream].append((moment, value))
+        for stream, own in by_stream.items():
+            for i in range(0, len(own), per_message):
+                chunk = own[i : i + per_message]
+                body: Any = [{"phenomenonTime": m.isoformat(), "result": v} for m, v in chunk]
+                if per_message == 1:
+                    body = body[0]
+                last = client.publish(
+                    f"{prefix}v1.1/Datastreams({stream})/Observations", json.dumps(body), qos=1
+                )
+        if last is not None:
+            last.wait_for_publish(timeout=120)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+def publish_lines(prefix: str, rows: list[tuple[int, datetime, float]]) -> None:
+    """One Observation per message from `mosquitto_pub -l` (C, one process per datastream's
+    topic, a line a message): a Python publisher would be slower than the subscriber."""
+    lines: dict[int, list[str]] = defaultdict(list)
+    for stream, moment, value in rows:
+        lines[stream].append(json.dumps({"phenomenonTime": moment.isoformat(), "result": value}))
+    publishers = []
+    for stream, own in lines.items():
+        topic = f"{prefix}v1.1/Datastreams({stream})/Observations"
+        publisher = subprocess.Popen(
+            [
+                "mosquitto_pub",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(BROKER_PORT),
+                "-q",
+                "1",
+                "-l",
+                "-t",
+                topic,
+            ],
+            stdin=subprocess.PIPE,
+        )
+        publishers.append((publisher, "\n".join(own) + "\n"))
+    for publisher, text in publishers:
+        assert publisher.stdin is not None
+        publisher.stdin.write(text.encode())
+        publisher.stdin.close()
+    for publisher, _ in publishers:
+        publisher.wait(timeout=120)
+
+
+async def mqtt_path(
+    dsn: str, prefix: str, rows: list[tuple[int, datetime, float]], per_message: int
+) -> float:
+    """Readings stored per second, from the first publish to the last row in the table."""
+    before = await count_rows(dsn)
+    began = time.perf_counter()
+    if per_message == 1:
+        await asyncio.to_thread(publish_lines, prefix, rows)
+    else:
+        await asyncio.to_thread(publish, prefix, rows, per_message)
+    published = time.perf_counter() - began
+    deadline = time.perf_counter() + 60
+    while (stored := await count_rows(dsn) - before) < len(rows):
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"{stored} of {len(rows)} stored ({published:.1f}s to publish)")
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - began
+    print(f"  MQTT, {per_message}/message: published in {published:.1f}s, stored in {elapsed:.1f}s")
+    return len(rows) / elapsed
+
+
+async def copy_path(dsn: str, rows: list[tuple[int, datetime, float]]) -> float:
+    connection = await asyncpg.connect(dsn)
+    now = datetime.now(UTC)
+    records = [(stream, moment, value, "ok", now) for stream, moment, value in rows]
+    try:
+        began = time.perf_counter()
+        await connection.copy_records_to_table(
+            "env_observations",
+            records=records,
+            columns=["datastream_id", "phenomenon_time", "result", "quality", "received_at"],
+        )
+        return len(rows) / (time.perf_counter() - began)
+    finally:
+        await connection.close()
+
+
+async def run(rows: int, settings: Settings, port: int, issued: dict[str, str]) -> None:
+    url = make_url(settings.database_url)
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    # Half-second times never meet the seeded o'clock readings.
+    now = datetime.now(UTC).replace(microsecond=500_000)
+    span = timedelta(seconds=rows // len(STREAMS) + 1)
+    windows = [readings(rows, now - k * span - timedelta(minutes=1)) for k in (1, 2, 3, 4)]
+    prefix = os.environ["MQTT_TOPIC_PREFIX"]
+    results = {
+        "COPY (asyncpg)": await copy_path(dsn, windows[0]),
+        "HTTP batches of 1,000": await http_path(port, windows[1], issued),
+        "MQTT, 1 observation/message": await mqtt_path(dsn, prefix, windows[2], 1),
+        "MQTT, 100 observations/message": await mqtt_path(dsn, prefix, windows[3], 100),
+    }
+    print(f"rows per path: {rows:,}")
+    copy = results["COPY (asyncpg)"]
+    for name, rate in results.items():
+        print(f"{name:32} {rate:10,.0f} readings/s  {rate / copy:.2f}x COPY")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    url = create_postgres_database()
+    var = Path(tempfile.mkdtemp(prefix="citizen-bench-"))
+    prefix = f"bench-{uuid.uuid4().hex[:8]}/"
+    env = {
+        "DATABASE_URL": url,
+        "CITIZEN_VAR_DIR": str(var),
+        "CITIZEN_ENV": "development",
+        "MQTT_URL": f"mqtt://127.0.0.1:{BROKER_PORT}",
+        "MQTT_TOPIC_PREFIX": prefix,
+    }
+    os.environ.update(env)
+    settings = Settings()
+    processes: list[subprocess.Popen[bytes]] = []
+    config = var / "mosquitto.conf"
+    config.write_text(BROKER_CONFIG)
+    processes.append(subprocess.Popen(["mosquitto", "-c", str(config)]))
+    try:
+        migrate.upgrade(settings)
+        issued = asyncio.run(prepare(settings))
+        port = free_port()
+        processes.append(start(["serve", "--port", str(port)], env))
+        processes.append(start(["mqtt"], env))
+        deadline = time.monotonic() + 30
+        while not healthy(port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the API did not start")
+            time.sleep(0.2)
+        time.sleep(1)  # the subscriber connects
+        asyncio.run(run(args.rows, settings, port, issued))
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
+        drop_postgres_database(url)
+
+
+if __name__ == "__main__":
+    main()

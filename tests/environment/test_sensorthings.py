@@ -1,0 +1,119 @@
+"""The read-only SensorThings subset, read by a third-party client (FROST's Python client,
+`frost-sta-client`) from the API served over a real socket, and over plain HTTP for the
+options the client does not send."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import frost_sta_client as fsc
+import pytest
+import uvicorn
+
+from backend.app import create_app
+from backend.settings import Settings
+from tests.support.processes import free_port, healthy
+
+KIM_LONG_LEVEL = 7
+
+
+@pytest.fixture
+def served(seeded: Any, settings: Settings) -> Iterator[str]:
+    """The app on a port of its own, in a thread (it has its own engine and event loop)."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not healthy(port):
+        assert time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/sta/v1.1"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def read_with_frost(base: str) -> dict[str, Any]:
+    service = fsc.SensorThingsService(base)
+    things = list(service.things().query().top(4).list())
+    kim_long = next(t for t in things if t.properties["code"] == "TV-KIM-LONG")
+    streams = list(service.datastreams().query().top(5).list())
+    one = service.datastreams().find(KIM_LONG_LEVEL)
+    day_ago = (datetime.now(UTC) - timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    observations = list(
+        service.observations()
+        .query()
+        .filter(f"phenomenonTime ge {day_ago}")
+        .orderby("phenomenonTime", "ASC")
+        .top(7)
+        .list()
+    )
+    return {
+        "things": things,
+        "kim_long": kim_long,
+        "streams": streams,
+        "one": one,
+        "observations": observations,
+    }
+
+
+async def test_the_frost_client_lists_things_datastreams_and_observations_across_pages(
+    served: str,
+) -> None:
+    found = await asyncio.to_thread(read_with_frost, served)
+    codes = [t.properties["code"] for t in found["things"]]
+    # Four a page, every one of the 11 stations reached by following @iot.nextLink.
+    assert len(codes) == 11
+    assert codes == sorted(codes)
+    assert found["kim_long"].properties["alarm_2"] == 2.0
+    assert [s.id for s in found["streams"]] == list(range(1, 25))
+    assert found["one"].unit_of_measurement.symbol == "m"
+    times = [o.phenomenon_time for o in found["observations"]]
+    assert times == sorted(times)
+    # All datastreams' readings of the last 24 hours, ascending, 7 a page.
+    assert len(times) == 24 * 24
+
+
+async def test_plain_http_navigation_filters_and_refusals(seeded: Any) -> None:
+    client = seeded.client
+    base = "/sta/v1.1"
+    page = (await client.get(f"{base}/Datastreams({KIM_LONG_LEVEL})/Observations?$top=3")).json()
+    times = [o["phenomenonTime"] for o in page["value"]]
+    assert times == sorted(times, reverse=True)
+    assert "$skip=3" in page["@iot.nextLink"]
+    second = (await client.get(page["@iot.nextLink"])).json()
+    assert second["value"][0]["phenomenonTime"] < times[-1]
+
+    newest = datetime.fromisoformat(times[0].replace("Z", "+00:00"))
+    window = f"phenomenonTime gt {(newest - timedelta(hours=2)).isoformat()} and phenomenonTime le {newest.isoformat()}"
+    filtered = await client.get(
+        f"{base}/Datastreams({KIM_LONG_LEVEL})/Observations",
+        params={"$filter": window, "$orderby": "phenomenonTime asc"},
+    )
+    assert [o["phenomenonTime"] for o in filtered.json()["value"]] == list(reversed(times[:2]))
+
+    counted = (await client.get(f"{base}/Things", params={"$count": "true", "$top": "2"})).json()
+    assert counted["@iot.count"] == 11
+    thing = counted["value"][0]
+    navigated = (await client.get(thing["Datastreams@iot.navigationLink"])).json()
+    assert navigated["value"]
+    assert all(d["Thing@iot.navigationLink"] == thing["@iot.selfLink"] for d in navigated["value"])
+
+    for query, status in (
+        ("/Observations?$filter=result gt 3", 400),
+        ("/Observations?$count=true", 400),
+        ("/Observations?$top=5000", 400),
+        ("/Observations?$expand=Datastream", 400),
+        ("/Things('nope')", 404),
+        ("/Datastreams(999)", 404),
+    ):
+        response = await client.get(base + query)
+        assert response.status_code == status, query
+        assert response.json()["code"] in ("BAD_REQUEST", "NOT_FOUND")
