@@ -21,6 +21,7 @@ DOMAIN_PACKAGES = (
     "backend.health",
     "backend.tourism",
     "backend.business",
+    "backend.schools",
     "notifications",
 )
 

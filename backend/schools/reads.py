@@ -1,0 +1,28 @@
+"""What the API reads of students, with who may see it decided here: a parent sees only the
+students they hold a live link to; nobody else sees any."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.schools.repository import links as link_rows
+from backend.schools.repository.rows import StudentRow
+
+
+async def children_of(
+    session: AsyncSession, user_id: uuid.UUID, *, after: tuple[Any, uuid.UUID] | None, limit: int
+) -> list[StudentRow]:
+    return await link_rows.children_of(session, user_id, after=after, limit=limit)
+
+
+async def visible_students(
+    session: AsyncSession, viewer_id: uuid.UUID | None, ids: Sequence[uuid.UUID]
+) -> list[StudentRow]:
+    """The students among `ids` the viewer is a linked parent of."""
+    if viewer_id is None or not ids:
+        return []
+    return await link_rows.linked_students(session, viewer_id, ids)

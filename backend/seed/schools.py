@@ -1,0 +1,312 @@
+"""The schools demo: Quốc Học and Hai Bà Trưng upper-secondary schools (places of the Huế
+demo), a lower-secondary, a primary school and a kindergarten (added as places here; their
+addresses and positions are approximate and unconfirmed), with fees, admission zones and intake
+places for 2026–2027; students with their guardians' phones; the parent demo account linked to
+two children in different schools, and the resident demo account to a third. Fees and places are
+illustrative, not published figures. Idempotent: rows are keyed by stable ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from shapely.geometry import Point
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.types import utcnow
+from backend.i18n import Translated
+from backend.places import service as places
+from backend.places.models import Place, PlaceKind
+from backend.schools.models import (
+    AdmissionZoneWard,
+    FeePeriod,
+    Guardian,
+    Intake,
+    Ownership,
+    ParentLink,
+    School,
+    SchoolFee,
+    SchoolLevel,
+    Student,
+)
+from backend.seed.demo import stable_id
+
+YEAR = "2026-2027"
+PARENT_PHONE = "+84905000002"
+RESIDENT_PHONE = "+84905000001"
+
+
+@dataclass(frozen=True, slots=True)
+class NewPlace:
+    """A school the places demo does not hold yet."""
+
+    name_vi: str
+    name_en: str
+    address: str
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolSeed:
+    slug: str
+    level: SchoolLevel
+    ownership: Ownership
+    phone: str | None
+    website: str | None
+    grades: tuple[int, ...]
+    programmes: tuple[str, ...]
+    # (name vi, name en, VND, period)
+    fees: tuple[tuple[str, str, int, FeePeriod], ...]
+    zone: tuple[str, ...]  # ward slugs
+    intake: tuple[tuple[int, int], ...]  # (entry grade, places)
+    place: NewPlace | None = None
+
+
+TUITION = ("Học phí", "Tuition")
+MEALS = ("Tiền ăn bán trú", "School meals")
+INSURANCE = ("Bảo hiểm y tế học sinh", "Student health insurance")
+
+SCHOOLS = (
+    SchoolSeed(
+        "thpt-chuyen-quoc-hoc",
+        SchoolLevel.UPPER_SECONDARY,
+        Ownership.PUBLIC,
+        "0234 3823 146",
+        "https://quochoc.edu.vn",
+        (10, 11, 12),
+        ("gifted", "standard"),
+        ((*TUITION, 0, FeePeriod.MONTH), (*INSURANCE, 884_520, FeePeriod.YEAR)),
+        (),  # a gifted school admits from the whole city by examination
+        ((10, 420),),
+    ),
+    SchoolSeed(
+        "thpt-hai-ba-trung",
+        SchoolLevel.UPPER_SECONDARY,
+        Ownership.PUBLIC,
+        "0234 3822 417",
+        None,
+        (10, 11, 12),
+        ("standard",),
+        ((*TUITION, 0, FeePeriod.MONTH), (*INSURANCE, 884_520, FeePeriod.YEAR)),
+        ("vinh-ninh", "phu-hoi", "truong-an"),
+        ((10, 540),),
+    ),
+    SchoolSeed(
+        "thcs-nguyen-tri-phuong",
+        SchoolLevel.LOWER_SECONDARY,
+        Ownership.PUBLIC,
+        None,
+        None,
+        (6, 7, 8, 9),
+        ("standard", "bilingual"),
+        ((*TUITION, 0, FeePeriod.MONTH), (*INSURANCE, 884_520, FeePeriod.YEAR)),
+        ("thuan-hoa", "dong-ba"),
+        ((6, 315),),
+        NewPlace(
+            "Trường THCS Nguyễn Tri Phương",
+            "Nguyen Tri Phuong Lower Secondary School",
+            "Nguyễn Trường Tộ, Huế",
+            16.4600,
+            107.5900,
+        ),
+    ),
+    SchoolSeed(
+        "tieu-hoc-le-loi",
+        SchoolLevel.PRIMARY,
+        Ownership.PUBLIC,
+        None,
+        None,
+        (1, 2, 3, 4, 5),
+        ("standard",),
+        ((*MEALS, 750_000, FeePeriod.MONTH), (*INSURANCE, 884_520, FeePeriod.YEAR)),
+        ("vinh-ninh", "phu-hoi"),
+        ((1, 175),),
+        NewPlace(
+            "Trường Tiểu học Lê Lợi", "Le Loi Primary School", "Lê Lợi, Huế", 16.4620, 107.5870
+        ),
+    ),
+    SchoolSeed(
+        "mam-non-hoa-sen",
+        SchoolLevel.KINDERGARTEN,
+        Ownership.PRIVATE,
+        None,
+        None,
+        (0,),
+        ("standard", "bilingual"),
+        ((*TUITION, 2_500_000, FeePeriod.MONTH), (*MEALS, 900_000, FeePeriod.MONTH)),
+        ("phu-hoi", "vinh-ninh", "truong-an"),
+        ((0, 60),),
+        NewPlace(
+            "Trường Mầm non Hoa Sen (demo)",
+            "Hoa Sen Kindergarten (demo)",
+            "Phú Hội, Huế",
+            16.4640,
+            107.5950,
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StudentSeed:
+    identifier: str
+    school: str
+    full_name: str
+    born: date
+    grade: int
+    class_name: str
+    guardians: tuple[tuple[str, str], ...]  # (phone, name)
+    linked: tuple[str, ...]  # phones of accounts already linked
+
+
+# Identifiers: 046 (Thừa Thiên Huế), century/sex digit, year of birth, 6 invented digits.
+STUDENTS = (
+    StudentSeed(
+        "046309001234",
+        "thpt-chuyen-quoc-hoc",
+        "Nguyễn Minh Khang",
+        date(2009, 9, 14),
+        11,
+        "11 Toán",
+        ((PARENT_PHONE, "Trần Thị Bình"),),
+        (PARENT_PHONE,),
+    ),
+    StudentSeed(
+        "046218005678",
+        "tieu-hoc-le-loi",
+        "Nguyễn Ngọc Lan",
+        date(2018, 3, 2),
+        3,
+        "3A",
+        ((PARENT_PHONE, "Trần Thị Bình"),),
+        (PARENT_PHONE,),
+    ),
+    StudentSeed(
+        "046210004321",
+        "thpt-chuyen-quoc-hoc",
+        "Nguyễn Văn Bảo",
+        date(2010, 1, 20),
+        10,
+        "10 Lý",
+        ((RESIDENT_PHONE, "Nguyễn Văn An"),),
+        (RESIDENT_PHONE,),
+    ),
+    StudentSeed(
+        "046311002468",
+        "thpt-chuyen-quoc-hoc",
+        "Trần Gia Huy",
+        date(2011, 5, 5),
+        10,
+        "10 Anh",
+        ((PARENT_PHONE, "Trần Thị Bình"),),
+        (),
+    ),
+)
+
+
+async def seed_schools(session: AsyncSession) -> dict[str, int]:
+    added = {"schools": 0, "students": 0}
+    now = utcnow()
+    for seed in SCHOOLS:
+        school_id = stable_id("place", seed.slug)
+        if await session.get(School, school_id) is not None:
+            continue
+        if seed.place is not None:
+            location = Point(seed.place.lng, seed.place.lat)
+            ward = await places.ward_at(session, location)
+            session.add(
+                Place(
+                    id=school_id,
+                    slug=seed.slug,
+                    kind=PlaceKind.SCHOOL,
+                    name=Translated.of(seed.place.name_vi, seed.place.name_en),
+                    address=seed.place.address,
+                    location=location,
+                    ward_id=None if ward is None else ward.id,
+                    created_at=now,
+                )
+            )
+            await session.flush()
+        session.add(
+            School(
+                id=school_id,
+                level=seed.level,
+                ownership=seed.ownership,
+                phone=seed.phone,
+                website=seed.website,
+                grades=list(seed.grades),
+                programmes=list(seed.programmes),
+                current_year=YEAR,
+                created_at=now,
+            )
+        )
+        await session.flush()
+        session.add_all(
+            SchoolFee(
+                id=stable_id("school-fee", f"{seed.slug}:{YEAR}:{index}"),
+                school_id=school_id,
+                school_year=YEAR,
+                name=Translated.of(vi, en),
+                amount_vnd=amount,
+                period=period,
+                created_at=now,
+            )
+            for index, (vi, en, amount, period) in enumerate(seed.fees)
+        )
+        session.add_all(
+            AdmissionZoneWard(school_id=school_id, ward_id=stable_id("ward", ward_slug))
+            for ward_slug in seed.zone
+        )
+        session.add_all(
+            Intake(
+                id=stable_id("school-intake", f"{seed.slug}:{YEAR}:{grade}"),
+                school_id=school_id,
+                school_year=YEAR,
+                grade=grade,
+                places=count,
+                created_at=now,
+            )
+            for grade, count in seed.intake
+        )
+        added["schools"] += 1
+    await session.flush()
+    for student in STUDENTS:
+        student_id = stable_id("student", student.identifier)
+        if await session.get(Student, student_id) is not None:
+            continue
+        session.add(
+            Student(
+                id=student_id,
+                school_id=stable_id("place", student.school),
+                identifier=student.identifier,
+                full_name=student.full_name,
+                date_of_birth=student.born,
+                grade=student.grade,
+                class_name=student.class_name,
+                created_at=now,
+            )
+        )
+        await session.flush()
+        session.add_all(
+            Guardian(
+                id=stable_id("guardian", f"{student.identifier}:{phone}"),
+                student_id=student_id,
+                phone=phone,
+                name=name,
+                created_at=now,
+            )
+            for phone, name in student.guardians
+        )
+        session.add_all(
+            ParentLink(
+                id=stable_id("school-link", f"{student.identifier}:{phone}"),
+                student_id=student_id,
+                user_id=stable_id("user", phone),
+                created_at=now,
+            )
+            for phone in student.linked
+        )
+        added["students"] += 1
+    await session.flush()
+    return added
