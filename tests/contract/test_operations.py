@@ -263,6 +263,25 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     app.token = await token(seeded, "+84905000007")
     await app.send("BusinessClaims")
     await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
+    # Schools: the directory for anyone; a parent's children; linking one with the school's code.
+    app.token = await token(seeded, "+84905000002")
+    schools = (await app.send("Schools", {"near": NEAR}))["schools"]["edges"]
+    await app.send("School", {"id": schools[0]["node"]["id"]})
+    await app.send("SchoolsForAddress", {"ward": schools[0]["node"]["ward"]["id"]})
+    children = (await app.send("MySchoolChildren"))["viewer"]["schoolChildren"]["edges"]
+    await app.send("SchoolStudent", {"id": children[0]["node"]["id"]})
+    quoc_hoc = children[0]["node"]["school"]["id"]
+    app.token = await token(seeded, "+84905000005")  # Quốc Học's staff
+    code = (
+        await app.send("IssueSchoolLinkCode", {"schoolId": quoc_hoc, "identifier": "046311002468"})
+    )["issueSchoolLinkCode"]["code"]
+    app.token = await token(seeded, "+84905000002")
+    await app.send("LinkSchoolChild", {"identifier": "046311002468", "code": code})
+    app.token = await token(seeded, "+84905000005")
+    await app.send(
+        "RevokeSchoolLink",
+        {"schoolId": quoc_hoc, "identifier": "046311002468", "parentPhone": "0905000002"},
+    )
 
     assert app.used == set(BY_NAME)
 

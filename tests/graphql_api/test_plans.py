@@ -97,6 +97,15 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             "id": str(relay.GlobalID("BusinessNotice", str(stable_id("notice", "flood-season"))))
         },
         "MyAgencies": {},
+        "Schools": {"near": NEAR},
+        "School": {"id": str(relay.GlobalID("School", str(stable_id("place", "tieu-hoc-le-loi"))))},
+        "SchoolsForAddress": {
+            "ward": str(relay.GlobalID("Ward", str(stable_id("ward", "phu-hoi"))))
+        },
+        "MySchoolChildren": {},
+        "SchoolStudent": {
+            "id": str(relay.GlobalID("SchoolStudent", str(stable_id("student", "046210004321"))))
+        },
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 
