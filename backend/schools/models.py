@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     UniqueConstraint,
 )
@@ -116,6 +117,214 @@ class Intake(CreatedAtMixin, Base):
     places: Mapped[int] = mapped_column(Integer())
 
 
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    EXCUSED = "excused"  # vắng có phép
+    UNEXCUSED = "unexcused"  # vắng không phép
+    LATE = "late"
+
+
+class DaySession(StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+
+class AssessmentType(StrEnum):
+    ORAL = "oral"  # miệng
+    FIFTEEN_MINUTES = "fifteen_minutes"  # 15 phút
+    ONE_PERIOD = "one_period"  # 1 tiết (regular test)
+    MIDTERM = "midterm"  # giữa kỳ
+    SEMESTER = "semester"  # cuối kỳ
+
+
+class ConductRating(StrEnum):
+    # Circular 22/2021: Tốt, Khá, Đạt, Chưa đạt.
+    GOOD = "good"
+    FAIR = "fair"
+    SATISFACTORY = "satisfactory"
+    FAIL = "fail"
+
+
+class CalendarKind(StrEnum):
+    HOLIDAY = "holiday"
+    EXAM = "exam"
+    EVENT = "event"
+
+
+class StaffAccess(StrEnum):
+    READ_STUDENT = "read_student"
+
+
+class Term(CreatedAtMixin, Base):
+    """A term of a school year (học kỳ I, II)."""
+
+    __tablename__ = "school_terms"
+    __table_args__ = (Index(None, "school_id", "starts_on"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    school_year: Mapped[str] = mapped_column(String(9))
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    starts_on: Mapped[date] = mapped_column(Date())
+    ends_on: Mapped[date] = mapped_column(Date())
+
+
+class CalendarEntry(CreatedAtMixin, Base):
+    """A holiday, an exam or an event on the school's calendar."""
+
+    __tablename__ = "school_calendar_entries"
+    __table_args__ = (Index(None, "school_id", "starts_on"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    kind: Mapped[CalendarKind] = mapped_column(string_enum(CalendarKind, "school_calendar_kind"))
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    starts_on: Mapped[date] = mapped_column(Date())
+    ends_on: Mapped[date] = mapped_column(Date())
+    # Exams of one grade only; null: the whole school.
+    grade: Mapped[int | None] = mapped_column(Integer())
+
+
+class SchoolClass(CreatedAtMixin, Base):
+    """A homeroom class of a school year."""
+
+    __tablename__ = "school_classes"
+    __table_args__ = (UniqueConstraint("school_id", "school_year", "name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    school_year: Mapped[str] = mapped_column(String(9))
+    name: Mapped[str] = mapped_column(String(40))
+    grade: Mapped[int] = mapped_column(Integer())
+    room: Mapped[str | None] = mapped_column(String(40))
+    homeroom_teacher: Mapped[str | None] = mapped_column(String(120))
+
+
+class Subject(Base):
+    """A subject by code (`math`, `literature`, …), named in every language."""
+
+    __tablename__ = "school_subjects"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+
+
+class TimetableEntry(CreatedAtMixin, Base):
+    """A period of a class's weekly timetable."""
+
+    __tablename__ = "school_timetable"
+    __table_args__ = (UniqueConstraint("class_id", "weekday", "period"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    class_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(Integer())  # ISO: 1 Monday … 7 Sunday
+    period: Mapped[int] = mapped_column(Integer())
+    session: Mapped[DaySession] = mapped_column(string_enum(DaySession, "school_day_session"))
+    # Local time (Asia/Ho_Chi_Minh), minutes after midnight.
+    starts_minute: Mapped[int] = mapped_column(Integer())
+    ends_minute: Mapped[int] = mapped_column(Integer())
+    subject_code: Mapped[str] = mapped_column(ForeignKey("school_subjects.code"))
+    teacher: Mapped[str | None] = mapped_column(String(120))
+
+
+class Attendance(CreatedAtMixin, Base):
+    """A student's attendance for one session of a school day."""
+
+    __tablename__ = "school_attendance"
+    __table_args__ = (UniqueConstraint("student_id", "day", "session"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_students.id", ondelete="CASCADE")
+    )
+    day: Mapped[date] = mapped_column(Date())
+    session: Mapped[DaySession] = mapped_column(string_enum(DaySession, "school_day_session"))
+    status: Mapped[AttendanceStatus] = mapped_column(
+        string_enum(AttendanceStatus, "school_attendance_status")
+    )
+    note: Mapped[str | None] = mapped_column(String(300))
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column()
+
+
+class Assessment(CreatedAtMixin, Base):
+    """A score (0–10) or a text assessment of a subject in a term, with the teacher's comment."""
+
+    __tablename__ = "school_assessments"
+    __table_args__ = (
+        Index(None, "student_id", "term_id"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 10)", name="score_range"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_students.id", ondelete="CASCADE")
+    )
+    term_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("school_terms.id", ondelete="CASCADE"))
+    subject_code: Mapped[str] = mapped_column(ForeignKey("school_subjects.code"))
+    kind: Mapped[AssessmentType] = mapped_column(
+        string_enum(AssessmentType, "school_assessment_type")
+    )
+    # Exact to two decimals in the database; read as a float (SQLite has no decimals).
+    score: Mapped[float | None] = mapped_column(Numeric(4, 2, asdecimal=False))
+    # Text assessments (primary school: "Hoàn thành tốt", …) where there is no score.
+    text_score: Mapped[str | None] = mapped_column(String(60))
+    comment: Mapped[str | None] = mapped_column(String(500))
+    assessed_on: Mapped[date] = mapped_column(Date())
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column()
+
+
+class Conduct(CreatedAtMixin, Base):
+    """A student's conduct (hạnh kiểm / rèn luyện) for a term."""
+
+    __tablename__ = "school_conduct"
+    __table_args__ = (UniqueConstraint("student_id", "term_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_students.id", ondelete="CASCADE")
+    )
+    term_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("school_terms.id", ondelete="CASCADE"))
+    rating: Mapped[ConductRating] = mapped_column(
+        string_enum(ConductRating, "school_conduct_rating")
+    )
+    comment: Mapped[str | None] = mapped_column(String(500))
+
+
+class FeeCharge(CreatedAtMixin, Base):
+    """A fee a student owes: due, and paid when the school recorded the payment."""
+
+    __tablename__ = "school_fee_charges"
+    __table_args__ = (Index(None, "student_id", "due_on"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_students.id", ondelete="CASCADE")
+    )
+    name: Mapped[Translated] = mapped_column(TranslatedText())
+    amount_vnd: Mapped[int] = mapped_column(Integer())
+    due_on: Mapped[date] = mapped_column(Date())
+    paid_vnd: Mapped[int] = mapped_column(Integer())
+    paid_on: Mapped[date | None] = mapped_column(Date())
+
+
+class StaffAccessEntry(Base):
+    """Every read of a student's record by school staff."""
+
+    __tablename__ = "school_access_log"
+    __table_args__ = (Index(None, "student_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_students.id", ondelete="CASCADE")
+    )
+    action: Mapped[StaffAccess] = mapped_column(string_enum(StaffAccess, "school_staff_access"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Student(CreatedAtMixin, Base):
     """A student as the school recorded them; the identifier is the 12-digit personal number."""
 
@@ -129,7 +338,10 @@ class Student(CreatedAtMixin, Base):
     full_name: Mapped[str] = mapped_column(String(120))
     date_of_birth: Mapped[date] = mapped_column(Date())
     grade: Mapped[int] = mapped_column(Integer())
-    class_name: Mapped[str | None] = mapped_column(String(40))
+    # The homeroom class (lớp chủ nhiệm) of the current school year.
+    class_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("school_classes.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Guardian(CreatedAtMixin, Base):

@@ -1,5 +1,6 @@
 """What the API reads of students, with who may see it decided here: a parent sees only the
-students they hold a live link to; nobody else sees any."""
+students they hold a live link to; school staff the students of their school (every such read
+is logged, `backend.schools.records`); nobody else sees any."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.schools import access
 from backend.schools.repository import links as link_rows
 from backend.schools.repository.rows import StudentRow
 
@@ -26,3 +28,15 @@ async def visible_students(
     if viewer_id is None or not ids:
         return []
     return await link_rows.linked_students(session, viewer_id, ids)
+
+
+async def students_for_staff(
+    session: AsyncSession, staff_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> list[StudentRow]:
+    """The students among `ids` at a school the account works for (callers log the read)."""
+    schools = await access.staff_schools(session, staff_id)
+    if not schools or not ids:
+        return []
+    return [
+        row for row in await link_rows.students_by_ids(session, ids) if row.school_id in schools
+    ]

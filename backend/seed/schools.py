@@ -29,6 +29,7 @@ from backend.schools.models import (
     SchoolLevel,
     Student,
 )
+from backend.seed import school_life
 from backend.seed.demo import stable_id
 
 YEAR = "2026-2027"
@@ -155,7 +156,7 @@ class StudentSeed:
     full_name: str
     born: date
     grade: int
-    class_name: str
+    class_name: str  # the homeroom class (backend.seed.school_life.CLASSES)
     guardians: tuple[tuple[str, str], ...]  # (phone, name)
     linked: tuple[str, ...]  # phones of accounts already linked
 
@@ -271,6 +272,7 @@ async def seed_schools(session: AsyncSession) -> dict[str, int]:
         )
         added["schools"] += 1
     await session.flush()
+    await school_life.seed_school_structure(session, [seed.slug for seed in SCHOOLS])
     for student in STUDENTS:
         student_id = stable_id("student", student.identifier)
         if await session.get(Student, student_id) is not None:
@@ -283,7 +285,7 @@ async def seed_schools(session: AsyncSession) -> dict[str, int]:
                 full_name=student.full_name,
                 date_of_birth=student.born,
                 grade=student.grade,
-                class_name=student.class_name,
+                class_id=school_life.class_of(student.school, student.class_name),
                 created_at=now,
             )
         )
@@ -309,4 +311,9 @@ async def seed_schools(session: AsyncSession) -> dict[str, int]:
         )
         added["students"] += 1
     await session.flush()
+    await school_life.seed_children_records(
+        session,
+        stable_id("student", STUDENTS[0].identifier),
+        stable_id("student", STUDENTS[1].identifier),
+    )
     return added

@@ -1,6 +1,8 @@
 """Schools: profiles on top of places (level, ownership, grades, programmes), fees per school
 year, admission zones (wards) and intake places; students with their guardians' phones, one-time
-link codes (hashed), parents' links and the link log.
+link codes (hashed), parents' links and the link log; classes, subjects, weekly timetables,
+terms and the calendar, attendance by session, assessments, conduct, fee charges, and the log of
+staff reads of student records.
 
 Revision ID: 0014
 Revises: 0010
@@ -21,6 +23,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "school_subjects",
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("name", TranslatedText(), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_school_subjects")),
+    )
     op.create_table(
         "schools",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -63,6 +71,66 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_schools")),
     )
     op.create_index(op.f("ix_schools_level"), "schools", ["level"], unique=False)
+    op.create_table(
+        "school_calendar_entries",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("school_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "holiday",
+                "exam",
+                "event",
+                name="school_calendar_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("name", TranslatedText(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("grade", sa.Integer(), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_school_calendar_entries_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_calendar_entries")),
+    )
+    op.create_index(
+        op.f("ix_school_calendar_entries_school_id_starts_on"),
+        "school_calendar_entries",
+        ["school_id", "starts_on"],
+        unique=False,
+    )
+    op.create_table(
+        "school_classes",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("school_id", sa.Uuid(), nullable=False),
+        sa.Column("school_year", sa.String(length=9), nullable=False),
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("grade", sa.Integer(), nullable=False),
+        sa.Column("room", sa.String(length=40), nullable=True),
+        sa.Column("homeroom_teacher", sa.String(length=120), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_school_classes_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_classes")),
+        sa.UniqueConstraint(
+            "school_id",
+            "school_year",
+            "name",
+            name=op.f("uq_school_classes_school_id_school_year_name"),
+        ),
+    )
     op.create_table(
         "school_fees",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -123,26 +191,27 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
-        "school_students",
+        "school_terms",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("school_id", sa.Uuid(), nullable=False),
-        sa.Column("identifier", sa.String(length=12), nullable=False),
-        sa.Column("full_name", sa.String(length=120), nullable=False),
-        sa.Column("date_of_birth", sa.Date(), nullable=False),
-        sa.Column("grade", sa.Integer(), nullable=False),
-        sa.Column("class_name", sa.String(length=40), nullable=True),
+        sa.Column("school_year", sa.String(length=9), nullable=False),
+        sa.Column("name", TranslatedText(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["school_id"],
             ["schools.id"],
-            name=op.f("fk_school_students_school_id_schools"),
+            name=op.f("fk_school_terms_school_id_schools"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_students")),
-        sa.UniqueConstraint("identifier", name=op.f("uq_school_students_identifier")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_terms")),
     )
     op.create_index(
-        op.f("ix_school_students_school_id"), "school_students", ["school_id"], unique=False
+        op.f("ix_school_terms_school_id_starts_on"),
+        "school_terms",
+        ["school_id", "starts_on"],
+        unique=False,
     )
     op.create_table(
         "school_zone_wards",
@@ -164,6 +233,292 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_school_zone_wards_ward_id"), "school_zone_wards", ["ward_id"], unique=False
+    )
+    op.create_table(
+        "school_students",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("school_id", sa.Uuid(), nullable=False),
+        sa.Column("identifier", sa.String(length=12), nullable=False),
+        sa.Column("full_name", sa.String(length=120), nullable=False),
+        sa.Column("date_of_birth", sa.Date(), nullable=False),
+        sa.Column("grade", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["class_id"],
+            ["school_classes.id"],
+            name=op.f("fk_school_students_class_id_school_classes"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_school_students_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_students")),
+        sa.UniqueConstraint("identifier", name=op.f("uq_school_students_identifier")),
+    )
+    op.create_index(
+        op.f("ix_school_students_class_id"), "school_students", ["class_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_school_students_school_id"), "school_students", ["school_id"], unique=False
+    )
+    op.create_table(
+        "school_timetable",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("class_id", sa.Uuid(), nullable=False),
+        sa.Column("weekday", sa.Integer(), nullable=False),
+        sa.Column("period", sa.Integer(), nullable=False),
+        sa.Column(
+            "session",
+            sa.Enum(
+                "morning",
+                "afternoon",
+                name="school_day_session",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("starts_minute", sa.Integer(), nullable=False),
+        sa.Column("ends_minute", sa.Integer(), nullable=False),
+        sa.Column("subject_code", sa.String(length=32), nullable=False),
+        sa.Column("teacher", sa.String(length=120), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["class_id"],
+            ["school_classes.id"],
+            name=op.f("fk_school_timetable_class_id_school_classes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["subject_code"],
+            ["school_subjects.code"],
+            name=op.f("fk_school_timetable_subject_code_school_subjects"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_timetable")),
+        sa.UniqueConstraint(
+            "class_id",
+            "weekday",
+            "period",
+            name=op.f("uq_school_timetable_class_id_weekday_period"),
+        ),
+    )
+    op.create_table(
+        "school_access_log",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("staff_user_id", sa.Uuid(), nullable=False),
+        sa.Column("school_id", sa.Uuid(), nullable=False),
+        sa.Column("student_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "action",
+            sa.Enum(
+                "read_student",
+                name="school_staff_access",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_school_access_log_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_user_id"],
+            ["users.id"],
+            name=op.f("fk_school_access_log_staff_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["school_students.id"],
+            name=op.f("fk_school_access_log_student_id_school_students"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_access_log")),
+    )
+    op.create_index(
+        op.f("ix_school_access_log_staff_user_id"),
+        "school_access_log",
+        ["staff_user_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_school_access_log_student_id_at"),
+        "school_access_log",
+        ["student_id", "at"],
+        unique=False,
+    )
+    op.create_table(
+        "school_assessments",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("student_id", sa.Uuid(), nullable=False),
+        sa.Column("term_id", sa.Uuid(), nullable=False),
+        sa.Column("subject_code", sa.String(length=32), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "oral",
+                "fifteen_minutes",
+                "one_period",
+                "midterm",
+                "semester",
+                name="school_assessment_type",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("score", sa.Numeric(precision=4, scale=2, asdecimal=False), nullable=True),
+        sa.Column("text_score", sa.String(length=60), nullable=True),
+        sa.Column("comment", sa.String(length=500), nullable=True),
+        sa.Column("assessed_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by", sa.Uuid(), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "score IS NULL OR (score >= 0 AND score <= 10)",
+            name=op.f("ck_school_assessments_score_range"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["school_students.id"],
+            name=op.f("fk_school_assessments_student_id_school_students"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["subject_code"],
+            ["school_subjects.code"],
+            name=op.f("fk_school_assessments_subject_code_school_subjects"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["term_id"],
+            ["school_terms.id"],
+            name=op.f("fk_school_assessments_term_id_school_terms"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_assessments")),
+    )
+    op.create_index(
+        op.f("ix_school_assessments_student_id_term_id"),
+        "school_assessments",
+        ["student_id", "term_id"],
+        unique=False,
+    )
+    op.create_table(
+        "school_attendance",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("student_id", sa.Uuid(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column(
+            "session",
+            sa.Enum(
+                "morning",
+                "afternoon",
+                name="school_day_session",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "present",
+                "excused",
+                "unexcused",
+                "late",
+                name="school_attendance_status",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("note", sa.String(length=300), nullable=True),
+        sa.Column("recorded_by", sa.Uuid(), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["school_students.id"],
+            name=op.f("fk_school_attendance_student_id_school_students"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_attendance")),
+        sa.UniqueConstraint(
+            "student_id", "day", "session", name=op.f("uq_school_attendance_student_id_day_session")
+        ),
+    )
+    op.create_table(
+        "school_conduct",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("student_id", sa.Uuid(), nullable=False),
+        sa.Column("term_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "rating",
+            sa.Enum(
+                "good",
+                "fair",
+                "satisfactory",
+                "fail",
+                name="school_conduct_rating",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("comment", sa.String(length=500), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["school_students.id"],
+            name=op.f("fk_school_conduct_student_id_school_students"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["term_id"],
+            ["school_terms.id"],
+            name=op.f("fk_school_conduct_term_id_school_terms"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_conduct")),
+        sa.UniqueConstraint(
+            "student_id", "term_id", name=op.f("uq_school_conduct_student_id_term_id")
+        ),
+    )
+    op.create_table(
+        "school_fee_charges",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("student_id", sa.Uuid(), nullable=False),
+        sa.Column("name", TranslatedText(), nullable=False),
+        sa.Column("amount_vnd", sa.Integer(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("paid_vnd", sa.Integer(), nullable=False),
+        sa.Column("paid_on", sa.Date(), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["school_students.id"],
+            name=op.f("fk_school_fee_charges_student_id_school_students"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_fee_charges")),
+    )
+    op.create_index(
+        op.f("ix_school_fee_charges_student_id_due_on"),
+        "school_fee_charges",
+        ["student_id", "due_on"],
+        unique=False,
     )
     op.create_table(
         "school_guardians",
@@ -296,12 +651,31 @@ def downgrade() -> None:
     op.drop_table("school_link_codes")
     op.drop_index(op.f("ix_school_guardians_phone"), table_name="school_guardians")
     op.drop_table("school_guardians")
+    op.drop_index(op.f("ix_school_fee_charges_student_id_due_on"), table_name="school_fee_charges")
+    op.drop_table("school_fee_charges")
+    op.drop_table("school_conduct")
+    op.drop_table("school_attendance")
+    op.drop_index(op.f("ix_school_assessments_student_id_term_id"), table_name="school_assessments")
+    op.drop_table("school_assessments")
+    op.drop_index(op.f("ix_school_access_log_student_id_at"), table_name="school_access_log")
+    op.drop_index(op.f("ix_school_access_log_staff_user_id"), table_name="school_access_log")
+    op.drop_table("school_access_log")
+    op.drop_table("school_timetable")
+    op.drop_index(op.f("ix_school_students_school_id"), table_name="school_students")
+    op.drop_index(op.f("ix_school_students_class_id"), table_name="school_students")
+    op.drop_table("school_students")
     op.drop_index(op.f("ix_school_zone_wards_ward_id"), table_name="school_zone_wards")
     op.drop_table("school_zone_wards")
-    op.drop_index(op.f("ix_school_students_school_id"), table_name="school_students")
-    op.drop_table("school_students")
+    op.drop_index(op.f("ix_school_terms_school_id_starts_on"), table_name="school_terms")
+    op.drop_table("school_terms")
     op.drop_table("school_intakes")
     op.drop_index(op.f("ix_school_fees_school_id_school_year"), table_name="school_fees")
     op.drop_table("school_fees")
+    op.drop_table("school_classes")
+    op.drop_index(
+        op.f("ix_school_calendar_entries_school_id_starts_on"), table_name="school_calendar_entries"
+    )
+    op.drop_table("school_calendar_entries")
     op.drop_index(op.f("ix_schools_level"), table_name="schools")
     op.drop_table("schools")
+    op.drop_table("school_subjects")

@@ -52,7 +52,7 @@ async def test_a_parent_sees_two_children_in_different_schools(seeded: Any) -> N
     parent = await token(seeded, PARENT)
     answer = await ok(seeded, "MySchoolChildren", token=parent)
     children = [edge["node"] for edge in answer["viewer"]["schoolChildren"]["edges"]]
-    assert [(c["fullName"], c["school"]["name"], c["className"]) for c in children] == [
+    assert [(c["fullName"], c["school"]["name"], c["homeroom"]["name"]) for c in children] == [
         ("Nguyễn Minh Khang", "Trường THPT chuyên Quốc Học", "11 Toán"),
         ("Nguyễn Ngọc Lan", "Trường Tiểu học Lê Lợi", "3A"),
     ]

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from strawberry.dataloader import DataLoader
 
 from backend.db.reads import RequestReads
 from backend.graphql_api.loaders import LoaderSet, by_ids, by_keys
-from backend.schools import directory
-from backend.schools.repository.rows import FeeRow, IntakeRow, SchoolRow
+from backend.i18n import Translated
+from backend.schools import directory, records
+from backend.schools.repository.rows import (
+    AssessmentRow,
+    AttendanceRow,
+    CalendarRow,
+    ChargeRow,
+    ClassRow,
+    ConductRow,
+    FeeRow,
+    IntakeRow,
+    PeriodRow,
+    SchoolRow,
+    TermRow,
+)
 
 
 class SchoolsLoaders(LoaderSet):
@@ -28,4 +41,33 @@ class SchoolsLoaders(LoaderSet):
         )
         self.zone_by_school_id: DataLoader[uuid.UUID, list[uuid.UUID]] = by_keys(
             reads, directory.zone_wards_of, list
+        )
+        # Student records: callers hold a node the viewer may see (a linked parent's child, or
+        # a student of the staff member's school, logged).
+        self.class_by_id: DataLoader[uuid.UUID, ClassRow | None] = by_ids(
+            reads, records.classes_by_ids
+        )
+        self.timetable_by_class_id: DataLoader[uuid.UUID, list[PeriodRow]] = by_keys(
+            reads, records.timetables, list
+        )
+        self.subject_by_code: DataLoader[str, Translated | None] = by_keys(
+            reads, records.subjects, lambda: None
+        )
+        self.attendance_by_range: DataLoader[tuple[uuid.UUID, date, date], list[AttendanceRow]] = (
+            by_keys(reads, records.attendance, list)
+        )
+        self.terms_by_school_id: DataLoader[uuid.UUID, list[TermRow]] = by_keys(
+            reads, records.terms, list
+        )
+        self.assessments_by_student_id: DataLoader[uuid.UUID, list[AssessmentRow]] = by_keys(
+            reads, records.assessments, list
+        )
+        self.conduct_by_student_id: DataLoader[uuid.UUID, list[ConductRow]] = by_keys(
+            reads, records.conduct, list
+        )
+        self.charges_by_student_id: DataLoader[uuid.UUID, list[ChargeRow]] = by_keys(
+            reads, records.charges, list
+        )
+        self.calendar_by_school_id: DataLoader[uuid.UUID, list[CalendarRow]] = by_keys(
+            reads, records.calendars, list
         )

@@ -41,7 +41,7 @@ def _student(row: Student) -> StudentNode:
             full_name=row.full_name,
             date_of_birth=row.date_of_birth,
             grade=row.grade,
-            class_name=row.class_name,
+            class_id=row.class_id,
         )
     )
 
