@@ -75,3 +75,12 @@ async def issue_code(api: Any, staff: str, school: str, identifier: str) -> str:
     answer = data(await api(ISSUE_CODE, {"school": school, "identifier": identifier}, token=staff))
     code: str = answer["issueSchoolLinkCode"]["code"]
     return code
+
+
+def plain(value: Any) -> Any:
+    """An answer without the `__typename`s the app's documents ask for."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if k != "__typename"}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
