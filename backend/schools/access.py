@@ -1,4 +1,5 @@
-"""Who may act for a school: school staff roles are scoped to one school each."""
+"""Who may act for a school. The school-staff role is scoped to one school; within it a school
+administrator acts for every class, a teacher only for the classes they teach."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import Forbidden
+from backend.errors import Forbidden, NotFound
 from backend.identity import service as identity
 from backend.identity.models import Role
+from backend.schools.models import SchoolClass, StaffRole
+from backend.schools.repository import staff as rows
 
 
 async def staff_schools(session: AsyncSession, user_id: uuid.UUID) -> set[uuid.UUID]:
@@ -23,3 +26,19 @@ async def staff_schools(session: AsyncSession, user_id: uuid.UUID) -> set[uuid.U
 async def require_staff(session: AsyncSession, user_id: uuid.UUID, school_id: uuid.UUID) -> None:
     if school_id not in await staff_schools(session, user_id):
         raise Forbidden("forbidden")
+
+
+async def require_class(
+    session: AsyncSession, user_id: uuid.UUID, class_id: uuid.UUID, *, field: str
+) -> SchoolClass:
+    """The class, if the account may act for it: its school's administrator or its teacher."""
+    found = await rows.class_by_id(session, class_id)
+    if found is None:
+        raise NotFound("school.class_not_found", field=field)
+    await require_staff(session, user_id, found.school_id)
+    role = await rows.staff_role(session, found.school_id, user_id)
+    if role is StaffRole.ADMINISTRATOR:
+        return found
+    if role is StaffRole.TEACHER and await rows.teaches(session, class_id, user_id):
+        return found
+    raise Forbidden("school.not_your_class", field=field)

@@ -408,3 +408,47 @@ class LinkEvent(Base):
     action: Mapped[LinkAction] = mapped_column(string_enum(LinkAction, "school_link_action"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     details: Mapped[dict[str, str]] = mapped_column(JSON())
+
+
+class StaffRole(StrEnum):
+    ADMINISTRATOR = "administrator"  # acts for every class of the school
+    TEACHER = "teacher"  # acts for the classes they teach
+
+
+class StaffMember(CreatedAtMixin, Base):
+    """What an account with the school-staff role may do at its school."""
+
+    __tablename__ = "school_staff_members"
+
+    school_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[StaffRole] = mapped_column(string_enum(StaffRole, "school_staff_role"))
+
+
+class ClassTeacher(Base):
+    """A teacher's class: where a teacher may record attendance and grades."""
+
+    __tablename__ = "school_class_teachers"
+
+    class_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class AbsenceAlert(Base):
+    """An unexcused absence already pushed to the parents: once per student and day."""
+
+    __tablename__ = "school_absence_alerts"
+
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_students.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date(), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -19,11 +19,14 @@ from backend.schools.models import (
     AttendanceStatus,
     CalendarEntry,
     CalendarKind,
+    ClassTeacher,
     Conduct,
     ConductRating,
     DaySession,
     FeeCharge,
     SchoolClass,
+    StaffMember,
+    StaffRole,
     Subject,
     Term,
     TimetableEntry,
@@ -31,6 +34,7 @@ from backend.schools.models import (
 from backend.seed.demo import stable_id
 
 YEAR = "2026-2027"
+TEACHER_PHONE = "+84905000005"
 ATTENDANCE_WEEK = date(2026, 11, 23)  # a Monday
 
 SUBJECTS = {
@@ -70,8 +74,10 @@ PRIMARY_WEEK = {
 MORNING_STARTS = [420, 470, 525, 575, 625]  # 07:00, 07:50, 08:45, 09:35, 10:25
 AFTERNOON_STARTS = [840, 890]  # 14:00, 14:50
 
-TERMS = (("Học kỳ I", "Semester 1", date(2026, 9, 5), date(2027, 1, 16)),)
-TERMS += (("Học kỳ II", "Semester 2", date(2027, 1, 18), date(2027, 5, 25)),)
+TERMS = (
+    ("Học kỳ I", "Semester 1", date(2026, 9, 5), date(2027, 1, 16)),
+    ("Học kỳ II", "Semester 2", date(2027, 1, 18), date(2027, 5, 25)),
+)
 
 CALENDAR = (
     (
@@ -110,7 +116,7 @@ def term_of(school: str, index: int) -> uuid.UUID:
     return _term_id(school, index)
 
 
-def _timetable(class_id: uuid.UUID, school: str, week: Any, primary: bool) -> list[Any]:
+def _timetable(class_id: uuid.UUID, week: Any, primary: bool) -> list[Any]:
     entries: list[Any] = []
     teachers = {"math": "Hoàng Thị Em", "literature": "Trần Văn Quang", "english": "Ngô Thị Hạnh"}
     for weekday, plan in week.items():
@@ -185,9 +191,19 @@ async def seed_school_structure(session: AsyncSession, schools: list[str]) -> No
         )
         await session.flush()
         primary = grade <= 5
-        session.add_all(
-            _timetable(class_id, school, PRIMARY_WEEK if primary else UPPER_WEEK, primary)
+        session.add_all(_timetable(class_id, PRIMARY_WEEK if primary else UPPER_WEEK, primary))
+    # The teacher demo account teaches (and is homeroom teacher of) 11 Toán at Quốc Học.
+    teacher_id = stable_id("user", TEACHER_PHONE)
+    session.add(
+        StaffMember(
+            school_id=stable_id("place", "thpt-chuyen-quoc-hoc"),
+            user_id=teacher_id,
+            role=StaffRole.TEACHER,
         )
+    )
+    session.add(
+        ClassTeacher(class_id=_class_id("thpt-chuyen-quoc-hoc", "11 Toán"), user_id=teacher_id)
+    )
     await session.flush()
 
 

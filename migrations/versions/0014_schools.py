@@ -1,8 +1,8 @@
 """Schools: profiles on top of places (level, ownership, grades, programmes), fees per school
 year, admission zones (wards) and intake places; students with their guardians' phones, one-time
 link codes (hashed), parents' links and the link log; classes, subjects, weekly timetables,
-terms and the calendar, attendance by session, assessments, conduct, fee charges, and the log of
-staff reads of student records.
+terms and the calendar, attendance by session, assessments, conduct, fee charges, the log of
+staff reads of student records; staff roles and teachers' classes; absence alerts sent.
 
 Revision ID: 0014
 Revises: 0010
@@ -191,6 +191,40 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "school_staff_members",
+        sa.Column("school_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "role",
+            sa.Enum(
+                "administrator",
+                "teacher",
+                name="school_staff_role",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_school_staff_members_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_school_staff_members_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("school_id", "user_id", name=op.f("pk_school_staff_members")),
+    )
+    op.create_index(
+        op.f("ix_school_staff_members_user_id"), "school_staff_members", ["user_id"], unique=False
+    )
+    op.create_table(
         "school_terms",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("school_id", sa.Uuid(), nullable=False),
@@ -233,6 +267,27 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_school_zone_wards_ward_id"), "school_zone_wards", ["ward_id"], unique=False
+    )
+    op.create_table(
+        "school_class_teachers",
+        sa.Column("class_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["class_id"],
+            ["school_classes.id"],
+            name=op.f("fk_school_class_teachers_class_id_school_classes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_school_class_teachers_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("class_id", "user_id", name=op.f("pk_school_class_teachers")),
+    )
+    op.create_index(
+        op.f("ix_school_class_teachers_user_id"), "school_class_teachers", ["user_id"], unique=False
     )
     op.create_table(
         "school_students",
@@ -306,6 +361,19 @@ def upgrade() -> None:
             "period",
             name=op.f("uq_school_timetable_class_id_weekday_period"),
         ),
+    )
+    op.create_table(
+        "school_absence_alerts",
+        sa.Column("student_id", sa.Uuid(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["school_students.id"],
+            name=op.f("fk_school_absence_alerts_student_id_school_students"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("student_id", "day", name=op.f("pk_school_absence_alerts")),
     )
     op.create_table(
         "school_access_log",
@@ -660,14 +728,19 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_school_access_log_student_id_at"), table_name="school_access_log")
     op.drop_index(op.f("ix_school_access_log_staff_user_id"), table_name="school_access_log")
     op.drop_table("school_access_log")
+    op.drop_table("school_absence_alerts")
     op.drop_table("school_timetable")
     op.drop_index(op.f("ix_school_students_school_id"), table_name="school_students")
     op.drop_index(op.f("ix_school_students_class_id"), table_name="school_students")
     op.drop_table("school_students")
+    op.drop_index(op.f("ix_school_class_teachers_user_id"), table_name="school_class_teachers")
+    op.drop_table("school_class_teachers")
     op.drop_index(op.f("ix_school_zone_wards_ward_id"), table_name="school_zone_wards")
     op.drop_table("school_zone_wards")
     op.drop_index(op.f("ix_school_terms_school_id_starts_on"), table_name="school_terms")
     op.drop_table("school_terms")
+    op.drop_index(op.f("ix_school_staff_members_user_id"), table_name="school_staff_members")
+    op.drop_table("school_staff_members")
     op.drop_table("school_intakes")
     op.drop_index(op.f("ix_school_fees_school_id_school_year"), table_name="school_fees")
     op.drop_table("school_fees")

@@ -25,6 +25,7 @@ from backend.business.models import (
 from backend.health import notices
 from backend.health.models import Appointment, ReminderKind
 from backend.i18n import Translated
+from backend.schools import notices as school_notices
 from backend.tourism import notices as tourism_notices
 from backend.tourism.models import EventCategory, EventStatus
 from backend.tourism.repository.rows import EventRow
@@ -74,6 +75,7 @@ def every_push() -> list[PushMessage]:
         notices.reminder(booked, ReminderKind.DAY_BEFORE),
         notices.reminder(booked, ReminderKind.SOON),
         *business_pushes(),
+        school_notices.unexcused_absence(uuid.uuid4(), date(2026, 11, 25)),
     ]
 
 

@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from strawberry import relay
 
+from backend.errors import BadUserInput
 from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import decode_id
 from backend.graphql_api.schools.types import SchoolLinkCode, StudentNode
-from backend.schools import links
-from backend.schools.models import Student
+from backend.schools import attendance, links
+from backend.schools.models import AttendanceStatus, DaySession, Student
 from backend.schools.repository.rows import StudentRow
+
+
+@strawberry.input(description="One student's attendance for the session.")
+class AttendanceMarkInput:
+    student_id: relay.GlobalID
+    status: AttendanceStatus
+    note: str | None = None
+
+
+@strawberry.input
+class RecordSchoolAttendanceInput:
+    class_id: relay.GlobalID
+    day: date = strawberry.field(description="The local school day.")
+    session: DaySession
+    entries: list[AttendanceMarkInput] = strawberry.field(description="At most 60.")
+
+
+@strawberry.type
+class RecordedAttendance:
+    recorded: int
+    parents_alerted: int = strawberry.field(
+        description="Parents pushed about an unexcused absence (once per child and day)."
+    )
 
 
 @strawberry.input
@@ -86,6 +112,37 @@ class SchoolsMutation:
         return SchoolLinkCode(
             code=issued.code, expires_at=issued.expires_at, identifier=issued.student.identifier
         )
+
+    @strawberry.mutation(
+        description="Teachers (their classes) and school administrators: record or correct a "
+        "session's attendance; an unexcused absence is pushed to the parents once that day."
+    )
+    async def record_school_attendance(
+        self, info: Info, input: RecordSchoolAttendanceInput
+    ) -> RecordedAttendance | None:
+        viewer = await info.context.require_viewer()
+        class_id = decode_id(input.class_id, "SchoolClass", field="input.classId")
+        if len(input.entries) > attendance.MAX_ENTRIES:
+            raise BadUserInput("input.too_long", field="input.entries", max=attendance.MAX_ENTRIES)
+        marks = [
+            attendance.Mark(
+                student_id=decode_id(entry.student_id, "SchoolStudent", field="input.entries"),
+                status=entry.status,
+                note=entry.note,
+            )
+            for entry in input.entries
+        ]
+        async with info.context.unit_of_work() as uow:
+            alerted = await attendance.record(
+                uow,
+                teacher_id=viewer.id,
+                class_id=class_id,
+                day=input.day,
+                day_session=input.session,
+                marks=marks,
+                now=info.context.now(),
+            )
+        return RecordedAttendance(recorded=len(marks), parents_alerted=alerted)
 
     @strawberry.mutation(description="School staff: end a parent's link to a student.")
     async def revoke_school_link(self, info: Info, input: RevokeSchoolLinkInput) -> bool | None:

@@ -160,6 +160,7 @@ class SchoolConnection(relay.Connection[SchoolNode]):
 
 @strawberry.type(name="SchoolClass", description="A homeroom class of a school year.")
 class SchoolClass:
+    id: relay.GlobalID
     name: str
     grade: int
     school_year: str
@@ -306,6 +307,7 @@ class StudentNode(RowNode):
         if row is None:
             return None
         return SchoolClass(
+            id=relay.GlobalID("SchoolClass", str(row.id)),
             name=row.name,
             grade=row.grade,
             school_year=row.school_year,
