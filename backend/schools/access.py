@@ -42,3 +42,14 @@ async def require_class(
     if role is StaffRole.TEACHER and await rows.teaches(session, class_id, user_id):
         return found
     raise Forbidden("school.not_your_class", field=field)
+
+
+async def require_publisher(
+    session: AsyncSession, user_id: uuid.UUID, *, school_id: uuid.UUID, published_by: uuid.UUID
+) -> None:
+    """A notice's answers and reminder: its publisher and the school's administrators."""
+    await require_staff(session, user_id, school_id)
+    if published_by == user_id:
+        return
+    if await rows.staff_role(session, school_id, user_id) is not StaffRole.ADMINISTRATOR:
+        raise Forbidden("forbidden")

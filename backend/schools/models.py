@@ -452,3 +452,66 @@ class AbsenceAlert(Base):
     )
     day: Mapped[date] = mapped_column(Date(), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NoticeAudience(StrEnum):
+    SCHOOL = "school"
+    GRADE = "grade"
+    CLASS = "class"
+
+
+class NoticeKind(StrEnum):
+    ANNOUNCEMENT = "announcement"
+    ACKNOWLEDGEMENT = "acknowledgement"  # parents confirm they have read it
+    CONSENT = "consent"  # parents answer yes or no by the due date
+    CLOSURE = "closure"  # an unexpected closure: urgent, bypasses quiet hours
+
+
+class NoticeAnswer(StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    YES = "yes"
+    NO = "no"
+
+
+class SchoolNotice(CreatedAtMixin, Base):
+    """An announcement, an acknowledgement request or a consent form to a school, a grade or a
+    class; the students it reached are recorded when it is published."""
+
+    __tablename__ = "school_notices"
+    __table_args__ = (Index(None, "school_id", "published_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    audience: Mapped[NoticeAudience] = mapped_column(
+        string_enum(NoticeAudience, "school_notice_audience")
+    )
+    grade: Mapped[int | None] = mapped_column(Integer())
+    class_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("school_classes.id", ondelete="CASCADE")
+    )
+    kind: Mapped[NoticeKind] = mapped_column(string_enum(NoticeKind, "school_notice_kind"))
+    title: Mapped[Translated] = mapped_column(TranslatedText())
+    body: Mapped[Translated] = mapped_column(TranslatedText())
+    due_on: Mapped[date | None] = mapped_column(Date())
+    published_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The one reminder to those who have not answered.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class NoticeRecipient(Base):
+    """A student a notice reached, and the family's answer (one per student, counted once)."""
+
+    __tablename__ = "school_notice_recipients"
+
+    notice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_notices.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_students.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    answer: Mapped[NoticeAnswer | None] = mapped_column(
+        string_enum(NoticeAnswer, "school_notice_answer")
+    )
+    answered_by: Mapped[uuid.UUID | None] = mapped_column()
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

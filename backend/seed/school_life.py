@@ -24,7 +24,11 @@ from backend.schools.models import (
     ConductRating,
     DaySession,
     FeeCharge,
+    NoticeAudience,
+    NoticeKind,
+    NoticeRecipient,
     SchoolClass,
+    SchoolNotice,
     StaffMember,
     StaffRole,
     Subject,
@@ -321,4 +325,37 @@ async def seed_children_records(session: AsyncSession, khang: uuid.UUID, lan: uu
         )
         for index, (student, vi, en, amount, month, day, paid) in enumerate(charges)
     )
+    await session.flush()
+
+
+async def seed_notice(session: AsyncSession, students: list[uuid.UUID]) -> None:
+    """A consent form from 11 Toán's teacher about a class visit to the Imperial City."""
+    notice_id = stable_id("school-notice", "11-toan-dai-noi")
+    if await session.get(SchoolNotice, notice_id) is not None:
+        return
+    school = "thpt-chuyen-quoc-hoc"
+    now = utcnow()
+    session.add(
+        SchoolNotice(
+            id=notice_id,
+            school_id=stable_id("place", school),
+            audience=NoticeAudience.CLASS,
+            grade=None,
+            class_id=_class_id(school, "11 Toán"),
+            kind=NoticeKind.CONSENT,
+            title=Translated.of("Tham quan Đại Nội", "Imperial City visit"),
+            body=Translated.of(
+                "Lớp 11 Toán tham quan Đại Nội sáng thứ Bảy, xuất phát 7 giờ 30 tại "
+                "trường. Phụ huynh vui lòng cho biết có đồng ý cho con tham gia không.",
+                "Class 11 Toán visits the Imperial City on Saturday, leaving school "
+                "at 7:30. Please tell us whether your child may take part.",
+            ),
+            # Open for ten days from the seeding, so the demo always has a form to answer.
+            due_on=now.date() + timedelta(days=10),
+            published_by=stable_id("user", TEACHER_PHONE),
+            published_at=now - timedelta(days=2),
+        )
+    )
+    await session.flush()
+    session.add_all(NoticeRecipient(notice_id=notice_id, student_id=s) for s in students)
     await session.flush()

@@ -316,4 +316,12 @@ async def seed_schools(session: AsyncSession) -> dict[str, int]:
         stable_id("student", STUDENTS[0].identifier),
         stable_id("student", STUDENTS[1].identifier),
     )
+    await school_life.seed_notice(
+        session,
+        [
+            stable_id("student", student.identifier)
+            for student in STUDENTS
+            if student.class_name == "11 Toán"
+        ],
+    )
     return added

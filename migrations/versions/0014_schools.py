@@ -290,6 +290,72 @@ def upgrade() -> None:
         op.f("ix_school_class_teachers_user_id"), "school_class_teachers", ["user_id"], unique=False
     )
     op.create_table(
+        "school_notices",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("school_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "audience",
+            sa.Enum(
+                "school",
+                "grade",
+                "class",
+                name="school_notice_audience",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("grade", sa.Integer(), nullable=True),
+        sa.Column("class_id", sa.Uuid(), nullable=True),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "announcement",
+                "acknowledgement",
+                "consent",
+                "closure",
+                name="school_notice_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("title", TranslatedText(), nullable=False),
+        sa.Column("body", TranslatedText(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("published_by", sa.Uuid(), nullable=False),
+        sa.Column("published_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reminded_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["class_id"],
+            ["school_classes.id"],
+            name=op.f("fk_school_notices_class_id_school_classes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["published_by"],
+            ["users.id"],
+            name=op.f("fk_school_notices_published_by_users"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_school_notices_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_notices")),
+    )
+    op.create_index(
+        op.f("ix_school_notices_school_id_published_at"),
+        "school_notices",
+        ["school_id", "published_at"],
+        unique=False,
+    )
+    op.create_table(
         "school_students",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("school_id", sa.Uuid(), nullable=False),
@@ -680,6 +746,47 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_table(
+        "school_notice_recipients",
+        sa.Column("notice_id", sa.Uuid(), nullable=False),
+        sa.Column("student_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "answer",
+            sa.Enum(
+                "acknowledged",
+                "yes",
+                "no",
+                name="school_notice_answer",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("answered_by", sa.Uuid(), nullable=True),
+        sa.Column("answered_at", UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["school_notices.id"],
+            name=op.f("fk_school_notice_recipients_notice_id_school_notices"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["school_students.id"],
+            name=op.f("fk_school_notice_recipients_student_id_school_students"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "notice_id", "student_id", name=op.f("pk_school_notice_recipients")
+        ),
+    )
+    op.create_index(
+        op.f("ix_school_notice_recipients_student_id"),
+        "school_notice_recipients",
+        ["student_id"],
+        unique=False,
+    )
+    op.create_table(
         "school_parent_links",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("student_id", sa.Uuid(), nullable=False),
@@ -712,6 +819,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_school_parent_links_user_id"), table_name="school_parent_links")
     op.drop_table("school_parent_links")
+    op.drop_index(
+        op.f("ix_school_notice_recipients_student_id"), table_name="school_notice_recipients"
+    )
+    op.drop_table("school_notice_recipients")
     op.drop_index(op.f("ix_school_link_events_user_id_action_at"), table_name="school_link_events")
     op.drop_index(op.f("ix_school_link_events_student_id"), table_name="school_link_events")
     op.drop_table("school_link_events")
@@ -733,6 +844,8 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_school_students_school_id"), table_name="school_students")
     op.drop_index(op.f("ix_school_students_class_id"), table_name="school_students")
     op.drop_table("school_students")
+    op.drop_index(op.f("ix_school_notices_school_id_published_at"), table_name="school_notices")
+    op.drop_table("school_notices")
     op.drop_index(op.f("ix_school_class_teachers_user_id"), table_name="school_class_teachers")
     op.drop_table("school_class_teachers")
     op.drop_index(op.f("ix_school_zone_wards_ward_id"), table_name="school_zone_wards")

@@ -26,6 +26,7 @@ from backend.health import notices
 from backend.health.models import Appointment, ReminderKind
 from backend.i18n import Translated
 from backend.schools import notices as school_notices
+from backend.schools.models import NoticeKind, SchoolNotice
 from backend.tourism import notices as tourism_notices
 from backend.tourism.models import EventCategory, EventStatus
 from backend.tourism.repository.rows import EventRow
@@ -75,8 +76,32 @@ def every_push() -> list[PushMessage]:
         notices.reminder(booked, ReminderKind.DAY_BEFORE),
         notices.reminder(booked, ReminderKind.SOON),
         *business_pushes(),
-        school_notices.unexcused_absence(uuid.uuid4(), date(2026, 11, 25)),
+        *school_pushes(),
     ]
+
+
+def school_pushes() -> list[PushMessage]:
+    """Every school push: an absence, a notice of each kind, a reminder."""
+    consent = SchoolNotice(
+        id=uuid.uuid4(),
+        kind=NoticeKind.CONSENT,
+        title=Text.of("Tham quan Đại Nội", "Imperial City visit"),
+        due_on=date(2026, 12, 9),
+    )
+    return [
+        school_notices.unexcused_absence(uuid.uuid4(), date(2026, 11, 25)),
+        *(school_notices.notice_published(replace_kind(consent, kind)) for kind in NoticeKind),
+        school_notices.notice_reminder(consent),
+    ]
+
+
+def replace_kind(notice: SchoolNotice, kind: NoticeKind) -> SchoolNotice:
+    return SchoolNotice(
+        id=notice.id,
+        kind=kind,
+        title=notice.title,
+        due_on=notice.due_on if kind is NoticeKind.CONSENT else None,
+    )
 
 
 def business_pushes() -> list[PushMessage]:

@@ -103,6 +103,12 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             "ward": str(relay.GlobalID("Ward", str(stable_id("ward", "phu-hoi"))))
         },
         "MySchoolChildren": {},
+        "SchoolNotices": {},
+        "SchoolNoticeResponses": {
+            "noticeId": str(
+                relay.GlobalID("SchoolNotice", str(stable_id("school-notice", "11-toan-dai-noi")))
+            )
+        },
         "SchoolStudent": {
             "id": str(relay.GlobalID("SchoolStudent", str(stable_id("student", "046210004321"))))
         },

@@ -17,6 +17,7 @@ from tests.schools.conftest import (
     LAN,
     PARENT,
     TEACHER,
+    gid,
     ok,
     plain,
     send,
@@ -39,6 +40,9 @@ async def test_a_parent_reads_a_childs_week_at_school(seeded: Any) -> None:
     answer = await ok(seeded, "SchoolStudent", {"id": student_gid(KHANG), **WEEK}, token=parent)
     child = plain(answer)["schoolStudent"]
     assert child["homeroom"] == {
+        "id": gid(
+            "SchoolClass", stable_id("school-class", "thpt-chuyen-quoc-hoc:2026-2027:11 Toán")
+        ),
         "name": "11 Toán",
         "grade": 11,
         "schoolYear": "2026-2027",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from backend.db.reads import RequestReads
 from backend.graphql_api.loaders import LoaderSet, by_ids, by_keys
 from backend.i18n import Translated
 from backend.schools import directory, records
+from backend.schools import reads as school_reads
+from backend.schools.repository.notices import RecipientRow
 from backend.schools.repository.rows import (
     AssessmentRow,
     AttendanceRow,
@@ -23,6 +26,7 @@ from backend.schools.repository.rows import (
     IntakeRow,
     PeriodRow,
     SchoolRow,
+    StudentRow,
     TermRow,
 )
 
@@ -71,3 +75,21 @@ class SchoolsLoaders(LoaderSet):
         self.calendar_by_school_id: DataLoader[uuid.UUID, list[CalendarRow]] = by_keys(
             reads, records.calendars, list
         )
+        self.student_by_id: DataLoader[uuid.UUID, StudentRow | None] = by_ids(
+            reads, school_reads.students_by_ids
+        )
+        self.recipients_by_viewer_and_notice: DataLoader[
+            tuple[uuid.UUID, uuid.UUID], list[RecipientRow]
+        ] = by_keys(reads, _my_recipients, list)
+
+
+async def _my_recipients(
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> Mapping[tuple[uuid.UUID, uuid.UUID], list[RecipientRow]]:
+    """The viewer's children each notice reached (one viewer per request)."""
+    found: dict[tuple[uuid.UUID, uuid.UUID], list[RecipientRow]] = {}
+    for viewer in {viewer for viewer, _ in keys}:
+        notices = [notice for who, notice in keys if who == viewer]
+        for notice, rows in (await school_reads.my_recipients(session, viewer, notices)).items():
+            found[(viewer, notice)] = rows
+    return found
