@@ -137,3 +137,42 @@ async def test_bad_attendance_input_changes_nothing(seeded: Any) -> None:
         == "NOT_FOUND"
     )
     assert await _attendance(seeded, KHANG) == []
+
+
+ENROL = """
+mutation Enrol($input: EnrolSchoolStudentInput!) {
+  enrolSchoolStudent(input: $input) { code identifier expiresAt }
+}
+"""
+
+
+async def test_an_administrator_records_a_student_whose_guardian_then_links(seeded: Any) -> None:
+    admin_phone = "+84905000003"
+    admin = stable_id("user", admin_phone)
+    async with UnitOfWork(seeded.sessions) as uow:
+        uow.session.add(RoleAssignment(user_id=admin, role=Role.SCHOOL_STAFF, scope_id=QUOC_HOC))
+        uow.session.add(
+            StaffMember(school_id=QUOC_HOC, user_id=admin, role=StaffRole.ADMINISTRATOR)
+        )
+    access, teacher = await token(seeded, admin_phone), await token(seeded, TEACHER)
+    student = {
+        "classId": PHYSICS_10,
+        "identifier": "046 210 009 999",
+        "fullName": "  Lê   Thảo Vy ",
+        "dateOfBirth": "2010-07-01",
+        "guardianPhones": ["0905 000 001"],
+    }
+    by_teacher = only_error(await seeded(ENROL, {"input": student}, token=teacher))
+    assert by_teacher["extensions"]["code"] == "FORBIDDEN"
+    malformed = {**student, "identifier": "04621000999"}
+    refused = only_error(await seeded(ENROL, {"input": malformed}, token=access))
+    assert refused["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.identifier"}
+    issued = data(await seeded(ENROL, {"input": student}, token=access))["enrolSchoolStudent"]
+    assert issued["identifier"] == "046210009999"
+    duplicate = only_error(await seeded(ENROL, {"input": student}, token=access))
+    assert duplicate["extensions"] == {"code": "CONFLICT", "field": "input.identifier"}
+    link = """mutation L($i: String!, $c: String!) {
+        linkSchoolChild(input: {identifier: $i, code: $c}) { fullName grade } }"""
+    resident = await token(seeded, RESIDENT)
+    linked = data(await seeded(link, {"i": "046210009999", "c": issued["code"]}, token=resident))
+    assert linked["linkSchoolChild"] == {"fullName": "Lê Thảo Vy", "grade": 10}

@@ -11,7 +11,7 @@ from backend.errors import BadUserInput
 from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import decode_id
 from backend.graphql_api.schools.types import SchoolLinkCode, StudentNode
-from backend.schools import attendance, links
+from backend.schools import attendance, enrolment, links
 from backend.schools.models import AttendanceStatus, DaySession, Student
 from backend.schools.repository.rows import StudentRow
 
@@ -36,6 +36,17 @@ class RecordedAttendance:
     recorded: int
     parents_alerted: int = strawberry.field(
         description="Parents pushed about an unexcused absence (once per child and day)."
+    )
+
+
+@strawberry.input(description="A student the school records, in one of its classes.")
+class EnrolSchoolStudentInput:
+    class_id: relay.GlobalID
+    identifier: str = strawberry.field(description="The 12-digit student identifier.")
+    full_name: str
+    date_of_birth: date
+    guardian_phones: list[str] = strawberry.field(
+        description="1 to 4 phones: only accounts with one of them can link to the child."
     )
 
 
@@ -143,6 +154,38 @@ class SchoolsMutation:
                 now=info.context.now(),
             )
         return RecordedAttendance(recorded=len(marks), parents_alerted=alerted)
+
+    @strawberry.mutation(description="School administrators: record a student in a class.")
+    async def enrol_school_student(
+        self, info: Info, input: EnrolSchoolStudentInput
+    ) -> SchoolLinkCode | None:
+        viewer = await info.context.require_viewer()
+        class_id = decode_id(input.class_id, "SchoolClass", field="input.classId")
+        if len(input.guardian_phones) > enrolment.MAX_GUARDIANS:
+            raise BadUserInput(
+                "input.too_long", field="input.guardianPhones", max=enrolment.MAX_GUARDIANS
+            )
+        async with info.context.unit_of_work() as uow:
+            student = await enrolment.enrol(
+                uow,
+                staff_id=viewer.id,
+                class_id=class_id,
+                identifier=input.identifier,
+                full_name=input.full_name,
+                date_of_birth=input.date_of_birth,
+                guardian_phones=input.guardian_phones,
+                now=info.context.now(),
+            )
+            issued = await links.issue_code(
+                uow,
+                staff_id=viewer.id,
+                school_id=student.school_id,
+                identifier=student.identifier,
+                now=info.context.now(),
+            )
+        return SchoolLinkCode(
+            code=issued.code, expires_at=issued.expires_at, identifier=student.identifier
+        )
 
     @strawberry.mutation(description="School staff: end a parent's link to a student.")
     async def revoke_school_link(self, info: Info, input: RevokeSchoolLinkInput) -> bool | None:
