@@ -1,22 +1,19 @@
-"""The schools demo: Quốc Học and Hai Bà Trưng upper-secondary schools (places of the Huế
-demo), a lower-secondary, a primary school and a kindergarten (added as places here; their
-addresses and positions are approximate and unconfirmed), with fees, admission zones and intake
-places for 2026–2027; students with their guardians' phones; the parent demo account linked to
-two children in different schools, and the resident demo account to a third. Fees and places are
-illustrative, not published figures. Idempotent: rows are keyed by stable ids."""
+"""The schools demo: the school side of five school places of the Huế demo (Quốc Học and Hai
+Bà Trưng upper-secondary schools, a lower-secondary, a primary school and a kindergarten), with
+fees, admission zones and intake places for 2026–2027; students with their guardians' phones;
+the parent demo account linked to two children in different schools, and the resident demo
+account to a third. Fees and places are illustrative, not published figures. Idempotent: rows
+are keyed by stable ids."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from shapely.geometry import Point
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.types import utcnow
 from backend.i18n import Translated
-from backend.places import service as places
-from backend.places.models import Place, PlaceKind
 from backend.schools.models import (
     AdmissionZoneWard,
     FeePeriod,
@@ -38,17 +35,6 @@ RESIDENT_PHONE = "+84905000001"
 
 
 @dataclass(frozen=True, slots=True)
-class NewPlace:
-    """A school the places demo does not hold yet."""
-
-    name_vi: str
-    name_en: str
-    address: str
-    lat: float
-    lng: float
-
-
-@dataclass(frozen=True, slots=True)
 class SchoolSeed:
     slug: str
     level: SchoolLevel
@@ -61,7 +47,6 @@ class SchoolSeed:
     fees: tuple[tuple[str, str, int, FeePeriod], ...]
     zone: tuple[str, ...]  # ward slugs
     intake: tuple[tuple[int, int], ...]  # (entry grade, places)
-    place: NewPlace | None = None
 
 
 TUITION = ("Học phí", "Tuition")
@@ -104,13 +89,6 @@ SCHOOLS = (
         ((*TUITION, 0, FeePeriod.MONTH), (*INSURANCE, 884_520, FeePeriod.YEAR)),
         ("thuan-hoa", "dong-ba"),
         ((6, 315),),
-        NewPlace(
-            "Trường THCS Nguyễn Tri Phương",
-            "Nguyen Tri Phuong Lower Secondary School",
-            "Nguyễn Trường Tộ, Huế",
-            16.4600,
-            107.5900,
-        ),
     ),
     SchoolSeed(
         "tieu-hoc-le-loi",
@@ -123,9 +101,6 @@ SCHOOLS = (
         ((*MEALS, 750_000, FeePeriod.MONTH), (*INSURANCE, 884_520, FeePeriod.YEAR)),
         ("vinh-ninh", "phu-hoi"),
         ((1, 175),),
-        NewPlace(
-            "Trường Tiểu học Lê Lợi", "Le Loi Primary School", "Lê Lợi, Huế", 16.4620, 107.5870
-        ),
     ),
     SchoolSeed(
         "mam-non-hoa-sen",
@@ -138,13 +113,6 @@ SCHOOLS = (
         ((*TUITION, 2_500_000, FeePeriod.MONTH), (*MEALS, 900_000, FeePeriod.MONTH)),
         ("phu-hoi", "vinh-ninh", "truong-an"),
         ((0, 60),),
-        NewPlace(
-            "Trường Mầm non Hoa Sen (demo)",
-            "Hoa Sen Kindergarten (demo)",
-            "Phú Hội, Huế",
-            16.4640,
-            107.5950,
-        ),
     ),
 )
 
@@ -213,22 +181,6 @@ async def seed_schools(session: AsyncSession) -> dict[str, int]:
         school_id = stable_id("place", seed.slug)
         if await session.get(School, school_id) is not None:
             continue
-        if seed.place is not None:
-            location = Point(seed.place.lng, seed.place.lat)
-            ward = await places.ward_at(session, location)
-            session.add(
-                Place(
-                    id=school_id,
-                    slug=seed.slug,
-                    kind=PlaceKind.SCHOOL,
-                    name=Translated.of(seed.place.name_vi, seed.place.name_en),
-                    address=seed.place.address,
-                    location=location,
-                    ward_id=None if ward is None else ward.id,
-                    created_at=now,
-                )
-            )
-            await session.flush()
         session.add(
             School(
                 id=school_id,
