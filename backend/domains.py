@@ -27,6 +27,7 @@ DOMAIN_PACKAGES = (
     "backend.cards",
     "backend.alerts",
     "backend.environment",
+    "backend.schools",
     "notifications",
 )
 

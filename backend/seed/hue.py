@@ -108,6 +108,35 @@ PLACES = (
         16.4611,
         107.5852,
     ),
+    # Address and position approximate (unconfirmed).
+    PlaceSeed(
+        "thcs-nguyen-tri-phuong",
+        PlaceKind.SCHOOL,
+        "Trường THCS Nguyễn Tri Phương",
+        "Nguyen Tri Phuong Lower Secondary School",
+        "Nguyễn Trường Tộ, Huế",
+        16.4600,
+        107.5900,
+    ),
+    # Address and position approximate (unconfirmed).
+    PlaceSeed(
+        "tieu-hoc-le-loi",
+        PlaceKind.SCHOOL,
+        "Trường Tiểu học Lê Lợi",
+        "Le Loi Primary School",
+        "Lê Lợi, Huế",
+        16.4620,
+        107.5870,
+    ),
+    PlaceSeed(
+        "mam-non-hoa-sen",
+        PlaceKind.SCHOOL,
+        "Trường Mầm non Hoa Sen (demo)",
+        "Hoa Sen Kindergarten (demo)",
+        "Phú Hội, Huế",
+        16.4640,
+        107.5950,
+    ),
     PlaceSeed(
         "dai-hoc-hue",
         PlaceKind.UNIVERSITY,

@@ -4,7 +4,7 @@ camera-detected violations keyed by their natural key, the access log of staff p
 and the traffic roles.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 Create Date: 2026-11-29
 """
 
@@ -17,7 +17,7 @@ from backend.db.migrate import sqlite_tables_rebuilt
 from backend.db.types import Geography, TranslatedText, UTCDateTime
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -295,6 +295,85 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     await traffic_day(app, seeded)
     await _cards(app, seeded)
     await _alerts_day(app, seeded)
+    # Schools: the directory for anyone; a parent's children; linking one with the school's code.
+    app.token = await token(seeded, "+84905000002")
+    schools = (await app.send("Schools", {"near": NEAR}))["schools"]["edges"]
+    await app.send("School", {"id": schools[0]["node"]["id"]})
+    await app.send("SchoolsForAddress", {"ward": schools[0]["node"]["ward"]["id"]})
+    children = (await app.send("MySchoolChildren"))["viewer"]["schoolChildren"]["edges"]
+    await app.send("SchoolStudent", {"id": children[0]["node"]["id"]})
+    quoc_hoc = children[0]["node"]["school"]["id"]
+    seeded_notice = str(
+        relay.GlobalID("SchoolNotice", str(stable_id("school-notice", "11-toan-dai-noi")))
+    )
+    app.token = await token(seeded, "+84905000005")  # Quốc Học's staff
+    code = (
+        await app.send("IssueSchoolLinkCode", {"schoolId": quoc_hoc, "identifier": "046311002468"})
+    )["issueSchoolLinkCode"]["code"]
+    app.token = await token(seeded, "+84905000002")
+    await app.send("LinkSchoolChild", {"identifier": "046311002468", "code": code})
+    app.token = await token(seeded, "+84905000005")
+    await app.send(
+        "RevokeSchoolLink",
+        {"schoolId": quoc_hoc, "identifier": "046311002468", "parentPhone": "0905000002"},
+    )
+    maths = children[0]["node"]["homeroom"]["id"]
+    await app.send(
+        "RecordSchoolAttendance",
+        {
+            "input": {
+                "classId": maths,
+                "day": "2026-12-01",
+                "session": "MORNING",
+                "entries": [{"studentId": children[0]["node"]["id"], "status": "UNEXCUSED"}],
+            }
+        },
+    )
+    await app.send("SchoolNoticeResponses", {"noticeId": seeded_notice})
+    await app.send("RemindSchoolNotice", {"noticeId": seeded_notice})
+    notice = (
+        await app.send(
+            "PublishSchoolNotice",
+            {
+                "input": {
+                    "schoolId": quoc_hoc,
+                    "audience": "CLASS",
+                    "classId": maths,
+                    "kind": "CONSENT",
+                    "titleVi": "Tham quan Đại Nội",
+                    "bodyVi": "Sáng thứ Bảy, xuất phát 7 giờ 30.",
+                    "dueOn": (utcnow() + timedelta(days=7)).date().isoformat(),
+                }
+            },
+        )
+    )["publishSchoolNotice"]["noticeId"]
+    app.token = await token(seeded, "+84905000002")
+    await app.send("SchoolNotices")
+    await app.send(
+        "AnswerSchoolConsent",
+        {"noticeId": notice, "studentId": children[0]["node"]["id"], "consent": True},
+    )
+    app.token = await token(seeded, "+84905000005")
+    acknowledge = (
+        await app.send(
+            "PublishSchoolNotice",
+            {
+                "input": {
+                    "schoolId": quoc_hoc,
+                    "audience": "CLASS",
+                    "classId": maths,
+                    "kind": "ACKNOWLEDGEMENT",
+                    "titleVi": "Lịch thi học kỳ I",
+                    "bodyVi": "Thi từ 21/12.",
+                }
+            },
+        )
+    )["publishSchoolNotice"]["noticeId"]
+    app.token = await token(seeded, "+84905000002")
+    await app.send(
+        "AcknowledgeSchoolNotice",
+        {"noticeId": acknowledge, "studentId": children[0]["node"]["id"]},
+    )
 
     # Anyone: stations near by, a gauge's last day, the air quality, the flood situation.
     app.token = None

@@ -29,6 +29,8 @@ from backend.cards.pushes import card_message
 from backend.health import notices
 from backend.health.models import Appointment, ReminderKind
 from backend.i18n import Translated
+from backend.schools import notices as school_notices
+from backend.schools.models import NoticeKind, SchoolNotice
 from backend.tourism import notices as tourism_notices
 from backend.tourism.models import EventCategory, EventStatus
 from backend.tourism.repository.rows import EventRow
@@ -81,6 +83,7 @@ def every_push() -> list[PushMessage]:
         *traffic_pushes(),
         *card_pushes(),
         *alert_pushes(),
+        *school_pushes(),
     ]
 
 
@@ -106,6 +109,30 @@ def card_pushes() -> list[PushMessage]:
     card = Card(id=uuid.uuid4(), kind=CardKind.CIVIL_SERVANT, card_number="HUE-000301")
     events = ("issued", "suspended", "revoked", "reinstated")
     return [card_message(card, event) for event in events]  # type: ignore[arg-type]
+
+
+def school_pushes() -> list[PushMessage]:
+    """Every school push: an absence, a notice of each kind, a reminder."""
+    consent = SchoolNotice(
+        id=uuid.uuid4(),
+        kind=NoticeKind.CONSENT,
+        title=Text.of("Tham quan Đại Nội", "Imperial City visit"),
+        due_on=date(2026, 12, 9),
+    )
+    return [
+        school_notices.unexcused_absence(uuid.uuid4(), date(2026, 11, 25)),
+        *(school_notices.notice_published(replace_kind(consent, kind)) for kind in NoticeKind),
+        school_notices.notice_reminder(consent),
+    ]
+
+
+def replace_kind(notice: SchoolNotice, kind: NoticeKind) -> SchoolNotice:
+    return SchoolNotice(
+        id=notice.id,
+        kind=kind,
+        title=notice.title,
+        due_on=notice.due_on if kind is NoticeKind.CONSENT else None,
+    )
 
 
 def business_pushes() -> list[PushMessage]:

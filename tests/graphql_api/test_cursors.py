@@ -34,6 +34,9 @@ from backend.graphql_api.notifications.types import INBOX_BY_TIME
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.queries import PLACES_BY_DISTANCE, PLACES_BY_NAME, WARDS_BY_NAME
 from backend.graphql_api.schema import build_schema
+from backend.graphql_api.schools.notices import NOTICES_BY_TIME as SCHOOL_NOTICES_BY_TIME
+from backend.graphql_api.schools.notices import RESPONSES_BY_NAME
+from backend.graphql_api.schools.queries import CHILDREN_BY_NAME, SCHOOLS_BY_NAME
 from backend.graphql_api.tourism.favourites import FAVOURITES_BY_SAVED
 from backend.graphql_api.tourism.queries import (
     ATTRACTIONS_BY_NAME,
@@ -60,6 +63,8 @@ FACILITY = facility_gid(CENTRAL)
 NEAR = f"{{latitude: {NEAR_BRIDGE['latitude']}, longitude: {NEAR_BRIDGE['longitude']}}}"
 DAY = 'from: "2030-01-01T00:00:00Z", to: "2030-01-02T00:00:00Z"'
 FOOD_AGENCY = '"' + str(relay.GlobalID("Agency", str(stable_id("agency", "chi-cuc-attp")))) + '"'
+PHU_HOI = relay.GlobalID("Ward", str(stable_id("ward", "phu-hoi")))
+CONSENT_FORM = relay.GlobalID("SchoolNotice", str(stable_id("school-notice", "11-toan-dai-noi")))
 
 
 def _query(selection: str) -> str:
@@ -210,6 +215,27 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ cards(after: $after) {{ {EDGES} }} }}"),
         "+84905000003",
         CARDS_BY_TIME,
+    ),
+    ("Query", "schools"): (_query(f"schools(after: $after) {{ {EDGES} }}"), None, SCHOOLS_BY_NAME),
+    ("Query", "schoolsForAddress"): (
+        _query(f'schoolsForAddress(ward: "{PHU_HOI}", after: $after) {{ {EDGES} }}'),
+        None,
+        SCHOOLS_BY_NAME,
+    ),
+    ("Query", "schoolNoticeResponses"): (
+        _query(f'schoolNoticeResponses(noticeId: "{CONSENT_FORM}", after: $after) {{ {EDGES} }}'),
+        "+84905000005",
+        RESPONSES_BY_NAME,
+    ),
+    ("User", "schoolChildren"): (
+        _query(f"viewer {{ schoolChildren(after: $after) {{ {EDGES} }} }}"),
+        "+84905000002",
+        CHILDREN_BY_NAME,
+    ),
+    ("User", "schoolNotices"): (
+        _query(f"viewer {{ schoolNotices(after: $after) {{ {EDGES} }} }}"),
+        "+84905000002",
+        SCHOOL_NOTICES_BY_TIME,
     ),
 }
 

@@ -140,6 +140,21 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         "Alerts": {"active": False},
         "Alert": {"id": str(relay.GlobalID("Alert", str(stable_id("alert", "flood-huong"))))},
         "OperatorAlerts": {},
+        "Schools": {"near": NEAR},
+        "School": {"id": str(relay.GlobalID("School", str(stable_id("place", "tieu-hoc-le-loi"))))},
+        "SchoolsForAddress": {
+            "ward": str(relay.GlobalID("Ward", str(stable_id("ward", "phu-hoi"))))
+        },
+        "MySchoolChildren": {},
+        "SchoolNotices": {},
+        "SchoolNoticeResponses": {
+            "noticeId": str(
+                relay.GlobalID("SchoolNotice", str(stable_id("school-notice", "11-toan-dai-noi")))
+            )
+        },
+        "SchoolStudent": {
+            "id": str(relay.GlobalID("SchoolStudent", str(stable_id("student", "046210004321"))))
+        },
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 

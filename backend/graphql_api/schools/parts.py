@@ -1,0 +1,32 @@
+"""The schools domain's share of the schema."""
+
+import strawberry
+
+from backend.graphql_api.parts import GraphQLParts
+from backend.graphql_api.schools.mutations import SchoolsMutation
+from backend.graphql_api.schools.notices import NoticeMutation, NoticeQuery, NoticeViewerFields
+from backend.graphql_api.schools.queries import SchoolsQuery, SchoolsViewerFields
+
+
+@strawberry.type
+class Query(SchoolsQuery, NoticeQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(SchoolsMutation, NoticeMutation):
+    pass
+
+
+@strawberry.type
+class ViewerFields(SchoolsViewerFields, NoticeViewerFields):
+    pass
+
+
+PARTS = GraphQLParts(
+    query=Query,
+    mutation=Mutation,
+    viewer=ViewerFields,
+    role_scopes={"school_staff": "School"},
+    public_fields=frozenset({"schools", "school", "schoolsForAddress"}),
+)

@@ -1,0 +1,158 @@
+"""A linked child's school life as the parent reads it: homeroom, the week's timetable,
+attendance by day and session, assessments with comments, conduct, fees, terms and calendar.
+The children list costs the same few statements however many children; a school's staff read
+their students only, and each read is logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from backend.schools.models import StaffAccessEntry
+from backend.seed.demo import stable_id
+from tests.schools.conftest import (
+    BAO,
+    KHANG,
+    LAN,
+    PARENT,
+    TEACHER,
+    gid,
+    ok,
+    plain,
+    send,
+    student_gid,
+)
+from tests.support.graphql import only_error
+from tests.support.sessions import token
+
+WEEK = {"from": "2026-11-23", "to": "2026-11-29"}
+
+
+async def _logged(api: Any) -> list[tuple[Any, Any]]:
+    async with api.sessions() as session:
+        statement = select(StaffAccessEntry.staff_user_id, StaffAccessEntry.student_id)
+        return [tuple(row) for row in await session.execute(statement)]
+
+
+async def test_a_parent_reads_a_childs_week_at_school(seeded: Any) -> None:
+    parent = await token(seeded, PARENT)
+    answer = await ok(seeded, "SchoolStudent", {"id": student_gid(KHANG), **WEEK}, token=parent)
+    child = plain(answer)["schoolStudent"]
+    assert child["homeroom"] == {
+        "id": gid(
+            "SchoolClass", stable_id("school-class", "thpt-chuyen-quoc-hoc:2026-2027:11 Toán")
+        ),
+        "name": "11 Toán",
+        "grade": 11,
+        "schoolYear": "2026-2027",
+        "room": "P.204",
+        "homeroomTeacher": "Hoàng Thị Em",
+    }
+    monday = [p for p in child["timetable"] if p["weekday"] == 1]
+    assert [(p["period"], p["startsAt"], p["subject"]["name"]) for p in monday] == [
+        (1, "07:00", "Toán"),
+        (2, "07:50", "Toán"),
+        (3, "08:45", "Ngữ văn"),
+        (4, "09:35", "Tiếng Anh"),
+        (5, "10:25", "Vật lí"),
+    ]
+    assert {p["weekday"] for p in child["timetable"]} == {1, 2, 3, 4, 5, 6}
+    absent = [(a["day"], a["session"], a["status"]) for a in child["attendance"]]
+    assert len(absent) == 10
+    assert [a for a in absent if a[2] != "PRESENT"] == [
+        ("2026-11-24", "MORNING", "EXCUSED"),
+        ("2026-11-26", "MORNING", "LATE"),
+    ]
+    math = [a for a in child["assessments"] if a["subject"]["code"] == "math"]
+    assert [(a["kind"], a["score"]) for a in math] == [
+        ("ORAL", 9.0),
+        ("FIFTEEN_MINUTES", 8.5),
+        ("MIDTERM", 8.75),
+    ]
+    assert math[2]["comment"] == "Tư duy tốt, cần trình bày cẩn thận hơn."
+    assert [t["name"] for t in child["terms"]] == ["Học kỳ I", "Học kỳ II"]
+    assert child["conduct"] == [
+        {
+            "termId": child["terms"][0]["id"],
+            "rating": "GOOD",
+            "comment": "Ngoan, tích cực tham gia hoạt động lớp.",
+        }
+    ]
+    assert [(f["amountVnd"], f["outstandingVnd"]) for f in child["fees"]] == [(884520, 0)]
+    assert [(c["kind"], c["startsOn"]) for c in child["calendar"]][:2] == [
+        ("EVENT", "2026-11-20"),
+        ("EXAM", "2026-12-21"),
+    ]
+
+
+async def test_terms_filter_assessments_and_english_names_the_subjects(seeded: Any) -> None:
+    parent = await token(seeded, PARENT)
+    query = """query L($id: ID!) { schoolStudent(id: $id) {
+        assessments { subject { name } textScore score comment }
+        fees { name amountVnd paidVnd outstandingVnd dueOn } } }"""
+    answer = await seeded(query, {"id": student_gid(LAN)}, token=parent, language="en")
+    lan = answer["data"]["schoolStudent"]
+    assert [(a["subject"]["name"], a["textScore"], a["score"]) for a in lan["assessments"]] == [
+        ("Mathematics", "Hoàn thành tốt", 10.0),
+        ("Vietnamese", "Hoàn thành tốt", 9.0),
+    ]
+    assert [(f["name"], f["outstandingVnd"]) for f in lan["fees"]] == [
+        ("School meals, November", 0),
+        ("School meals, December", 750000),
+    ]
+
+
+async def test_the_children_list_takes_the_same_statements_for_one_or_more(
+    seeded: Any,
+) -> None:
+    parent = await token(seeded, PARENT)
+    await ok(seeded, "MySchoolChildren", WEEK, token=parent)  # warm the viewer's caches
+    seeded.sql.clear()
+    answer = plain(await ok(seeded, "MySchoolChildren", WEEK, token=parent))
+    children = answer["viewer"]["schoolChildren"]["edges"]
+    assert [c["node"]["identifier"] for c in children] == [KHANG, LAN]
+    lan = children[1]["node"]
+    unexcused = [a for a in lan["attendance"] if a["status"] == "UNEXCUSED"]
+    assert unexcused == [
+        {"day": "2026-11-25", "session": "AFTERNOON", "status": "UNEXCUSED", "note": None}
+    ]
+    statements = seeded.sql.count
+    # One per level of the tree whatever the number of children: viewer, the children, then one
+    # batch each for schools, classes, attendance and fees.
+    assert statements == 6, seeded.sql.statements
+    single = await token(seeded, "+84905000001")  # one child
+    seeded.sql.clear()
+    await ok(seeded, "MySchoolChildren", WEEK, token=single)
+    assert seeded.sql.count == statements
+
+
+async def test_a_bad_range_of_days_is_refused(seeded: Any) -> None:
+    parent = await token(seeded, PARENT)
+    backwards = {"id": student_gid(KHANG), "from": "2026-11-29", "to": "2026-11-23"}
+    refused = only_error(await send(seeded, "SchoolStudent", backwards, token=parent))
+    assert refused["extensions"] == {"code": "BAD_USER_INPUT", "field": "from"}
+    too_long = {"id": student_gid(KHANG), "from": "2026-01-01", "to": "2026-11-23"}
+    refused = only_error(await send(seeded, "SchoolStudent", too_long, token=parent))
+    assert refused["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_staff_read_their_schools_students_only_and_every_read_is_logged(
+    seeded: Any,
+) -> None:
+    teacher = await token(seeded, TEACHER)  # Quốc Học
+    assert await _logged(seeded) == []
+    found = (await ok(seeded, "SchoolStudent", {"id": student_gid(BAO), **WEEK}, token=teacher))[
+        "schoolStudent"
+    ]
+    assert found["fullName"] == "Nguyễn Văn Bảo"
+    # Lan is at Tiểu học Lê Lợi: not theirs.
+    other = await ok(seeded, "SchoolStudent", {"id": student_gid(LAN)}, token=teacher)
+    assert other["schoolStudent"] is None
+    logged = await _logged(seeded)
+    assert len(logged) == 1
+    assert logged == [(stable_id("user", TEACHER), stable_id("student", BAO))]
+    doctor = await token(seeded, "+84905000004")
+    nothing = await ok(seeded, "SchoolStudent", {"id": student_gid(BAO)}, token=doctor)
+    assert nothing["schoolStudent"] is None
+    assert len(await _logged(seeded)) == 1
