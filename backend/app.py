@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install(services.live)  # where this process's committed events go
     metrics = Metrics()
+    metrics.watch_live(services.live)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

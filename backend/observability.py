@@ -9,10 +9,13 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.live import LiveBus
 
 
 class Metrics:
@@ -31,6 +34,15 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+
+    def watch_live(self, bus: LiveBus) -> None:
+        """How many subscriptions this process holds open, read when scraped: API processes are
+        sized by open sockets as much as by requests."""
+        Gauge(
+            "citizen_live_subscriptions",
+            "Subscriptions listening for live events in this process.",
+            registry=self.registry,
+        ).set_function(bus.listener_count)
 
     def render(self) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

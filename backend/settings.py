@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
+import tempfile
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +17,8 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VAR_DIR = Path("var")
+# Longest relay folder whose sockets ("<pid>-<8 hex>.sock") stay within a socket path's limit.
+MAX_RELAY_FOLDER_BYTES = 78
 
 
 class Environment(StrEnum):
@@ -188,8 +193,14 @@ class Settings(BaseSettings):
 
     @property
     def live_relay_folder(self) -> Path:
-        """Where processes of one machine relay live events to each other without Redis."""
-        return self.var_dir / "live"
+        """Where processes of one machine relay live events to each other without Redis. A
+        Unix socket's path is short (107 bytes on Linux), so a deep var/ relays through a
+        folder under the system's temporary directory named after it instead."""
+        folder = self.var_dir.resolve() / "live"
+        if len(os.fsencode(folder)) <= MAX_RELAY_FOLDER_BYTES:
+            return folder
+        digest = hashlib.sha256(os.fsencode(self.var_dir.resolve())).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"citizen-live-{digest}"
 
     @property
     def broker_folder(self) -> Path:

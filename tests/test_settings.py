@@ -138,3 +138,16 @@ async def test_only_listed_origins_may_call_from_a_browser(tmp_path: Path) -> No
     assert allowed.headers["access-control-allow-origin"] == console
     assert "access-control-allow-credentials" not in allowed.headers
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_deep_var_folder_relays_live_events_through_a_short_shared_folder(
+    tmp_path: Path,
+) -> None:
+    shallow = Settings(CITIZEN_VAR_DIR=Path("/srv/citizen"))
+    assert shallow.live_relay_folder == Path("/srv/citizen/live")
+    deep = tmp_path / ("nested-" * 12) / "var"
+    first, second = Settings(CITIZEN_VAR_DIR=deep), Settings(CITIZEN_VAR_DIR=deep)
+    assert first.live_relay_folder == second.live_relay_folder  # processes of one var/ meet
+    assert first.live_relay_folder != Settings(CITIZEN_VAR_DIR=tmp_path).live_relay_folder
+    socket_path = first.live_relay_folder / f"{4_194_304}-{'f' * 8}.sock"
+    assert len(str(socket_path).encode()) <= 107

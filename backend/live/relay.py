@@ -90,7 +90,7 @@ class SocketRelayBus:
         if self._socket is not None and self._loop is not None and not self._loop.is_closed():
             self._loop.remove_reader(self._socket.fileno())
         if self._socket is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             own = self.folder / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.sock"
             if len(os.fsencode(own)) > MAX_PATH_BYTES:
                 log.warning("live.relay.path_too_long", extra={"path": str(own)})

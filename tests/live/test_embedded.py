@@ -3,7 +3,6 @@ under var/, so `citizen up`'s worker and several API processes reach each other'
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ from tests.health.conftest import AN, CENTRAL, slot_gid, slots_of
 from tests.live.conftest import APPOINTMENT_CHANGED, NOTIFICATION_RECEIVED, Servers
 from tests.live.test_subscriptions import BOOK_ID, notify_now, signed_in
 from tests.support.graphql import data
-from tests.support.live import SUBSCRIBE_SETTLE_SECONDS
+from tests.support.live import listening
 from tests.support.sessions import token
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -31,7 +30,7 @@ async def test_events_cross_processes_without_redis(seeded: Any, servers: Server
         client = await signed_in(second, an)
         await client.subscribe("inbox", NOTIFICATION_RECEIVED)
         await client.subscribe("appointments", APPOINTMENT_CHANGED)
-        await asyncio.sleep(SUBSCRIBE_SETTLE_SECONDS)
+        await listening(second, 2)
 
         # Raised by another process, as the worker's reminders are.
         await notify_now(seeded, AN)

@@ -28,7 +28,7 @@ from tests.health.conftest import (
 from tests.live.conftest import APPOINTMENT_CHANGED, NOTIFICATION_RECEIVED, Servers
 from tests.notifications.conftest import booked
 from tests.support.graphql import data
-from tests.support.live import SUBSCRIBE_SETTLE_SECONDS, ApiProcess, LiveClient
+from tests.support.live import ApiProcess, LiveClient, listening
 from tests.support.sessions import token
 
 UNREAD = "query { viewer { unreadNotificationCount } }"
@@ -45,7 +45,7 @@ async def test_the_inbox_and_appointments_arrive_live(seeded: Any, server: ApiPr
     client = await signed_in(server, an)
     await client.subscribe("inbox", NOTIFICATION_RECEIVED)
     await client.subscribe("appointments", APPOINTMENT_CHANGED)
-    await asyncio.sleep(SUBSCRIBE_SETTLE_SECONDS)
+    await listening(server, 2)
 
     slot = (await slots_of(seeded, CENTRAL, "general-internal"))[0]
     appointment = await book(seeded, an, slot)
@@ -90,7 +90,7 @@ async def test_no_event_of_one_account_reaches_another(seeded: Any, server: ApiP
     for socket in (an_socket, binh_socket):
         await socket.subscribe("inbox", NOTIFICATION_RECEIVED)
         await socket.subscribe("appointments", APPOINTMENT_CHANGED)
-    await asyncio.sleep(SUBSCRIBE_SETTLE_SECONDS)
+    await listening(server, 4)
 
     slots = await slots_of(seeded, CENTRAL, "general-internal")
     booked_by_an = await book(seeded, an, slots[0])
@@ -168,7 +168,7 @@ async def test_a_rolled_back_change_raises_nothing(seeded: Any, server: ApiProce
     an = await token(seeded, AN)
     client = await signed_in(server, an)
     await client.subscribe("inbox", NOTIFICATION_RECEIVED)
-    await asyncio.sleep(SUBSCRIBE_SETTLE_SECONDS)
+    await listening(server, 1)
 
     try:
         async with UnitOfWork(seeded.sessions, seeded.app.state.services.celery) as uow:
@@ -195,7 +195,7 @@ async def test_an_event_raised_through_one_api_process_reaches_a_client_of_anoth
     with servers(2) as (first, second):
         client = await signed_in(second, an)
         await client.subscribe("appointments", APPOINTMENT_CHANGED)
-        await asyncio.sleep(SUBSCRIBE_SETTLE_SECONDS)
+        await listening(second, 1)
         async with httpx.AsyncClient() as http:
             answer = await http.post(
                 first.http_url,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -23,9 +25,9 @@ from tests.support.processes import free_port, healthy
 PROTOCOL = "graphql-transport-ws"
 STARTUP_SECONDS = 60
 # The protocol has no "subscribed" answer: a subscription starts listening a moment after its
-# `subscribe` message (parse, checks, the viewer's row; longer on a loaded machine). Tests wait
-# this long before raising.
-SUBSCRIBE_SETTLE_SECONDS = 2.0
+# `subscribe` message (parse, checks, the viewer's row). Tests wait until the server's metrics
+# count it, at most this long, before raising an event.
+LISTENING_WITHIN_SECONDS = 30.0
 
 
 @dataclass
@@ -136,3 +138,16 @@ class LiveClient:
 
     async def close(self) -> None:
         await self.socket.close()
+
+
+async def listening(api: ApiProcess, subscriptions: int) -> None:
+    """Wait until the API process holds `subscriptions` listening (its /metrics gauge)."""
+    deadline = time.monotonic() + LISTENING_WITHIN_SECONDS
+    async with httpx.AsyncClient() as http:
+        while True:
+            scraped = (await http.get(f"http://127.0.0.1:{api.port}/metrics")).text
+            found = re.search(r"^citizen_live_subscriptions (\S+)$", scraped, re.MULTILINE)
+            if found is not None and float(found.group(1)) >= subscriptions:
+                return
+            assert time.monotonic() < deadline, f"{subscriptions} subscriptions never listened"
+            await asyncio.sleep(0.05)
