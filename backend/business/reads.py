@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.business import access
+from backend.business.access import Right, allows
 from backend.business.models import MembershipStatus
 from backend.business.repository import applications as application_rows
 from backend.business.repository import members as member_rows
@@ -25,6 +27,7 @@ from backend.business.repository.rows import (
     PermitTypeRow,
 )
 from backend.errors import Forbidden
+from backend.identity import service as identity
 
 
 async def permit_types_page(
@@ -111,6 +114,33 @@ async def applications_of(
     return await application_rows.applications_of_business(
         session, membership.business_id, after=after, limit=limit
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    membership: MembershipRow
+    name: str
+    phone: str | None
+
+
+async def staff_of(
+    session: AsyncSession,
+    membership: MembershipRow,
+    *,
+    after: tuple[Any, uuid.UUID] | None,
+    limit: int,
+) -> list[StaffRow]:
+    """Who acts for the business, with name and phone, for a member who manages it (the
+    representative); anyone else sees an empty list."""
+    if membership.status is not MembershipStatus.ACTIVE or not allows(
+        membership.role, Right.MANAGE
+    ):
+        return []
+    found = await member_rows.memberships_of_business(
+        session, membership.business_id, after=after, limit=limit
+    )
+    people = await identity.names_and_phones(session, list({row.user_id for row in found}))
+    return [StaffRow(row, *people.get(row.user_id, ("", None))) for row in found]
 
 
 async def agency_queue(

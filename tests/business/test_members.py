@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from backend.business.models import AuditEvent, Membership
+from backend.seed.demo import stable_id
 from tests.business.conftest import (
     HOTEL,
     PARENT,
@@ -16,6 +17,7 @@ from tests.business.conftest import (
     RESTAURANT,
     application_gid,
     business_gid,
+    gid,
     give_documents,
     inbox,
     ok,
@@ -24,6 +26,14 @@ from tests.business.conftest import (
 )
 from tests.support.graphql import only_error
 from tests.support.sessions import token
+
+OWNER_MEMBERSHIP = gid("BusinessMembership", stable_id("membership", RESTAURANT))
+
+
+async def _staff(api: Any, bearer: str, membership: str) -> list[tuple[str, str]]:
+    found = await ok(api, "BusinessStaff", {"membershipId": membership}, token=bearer)
+    edges = found["node"]["staff"]["edges"]
+    return [(edge["node"]["phone"], edge["node"]["role"]) for edge in edges]
 
 
 async def _count(api: Any, model: Any) -> int:
@@ -125,6 +135,17 @@ async def test_staff_rights_are_limited_and_end_when_removed(seeded: Any) -> Non
         )
     )["addBusinessStaff"]
     assert (added["role"], added["rights"]) == ("STAFF", ["READ", "APPLY"])
+    # The representative sees who acts for the business; staff see no one.
+    assert await _staff(seeded, owner, OWNER_MEMBERSHIP) == [
+        (REPRESENTATIVE, "REPRESENTATIVE"),
+        (PARENT, "STAFF"),
+    ]
+    assert await _staff(seeded, staff, added["id"]) == []
+    listed = await ok(seeded, "BusinessStaff", {"membershipId": OWNER_MEMBERSHIP}, token=owner)
+    assert listed["node"]["staff"]["edges"][1]["node"]["membershipId"] == added["id"]
+    # Someone else's membership is nobody's business.
+    stranger = await send(seeded, "BusinessStaff", {"membershipId": OWNER_MEMBERSHIP}, token=staff)
+    assert stranger["data"] == {"node": None}
 
     # Staff apply and read…
     created = (
@@ -164,6 +185,7 @@ async def test_staff_rights_are_limited_and_end_when_removed(seeded: Any) -> Non
     assert only_error(manage)["extensions"]["code"] == "FORBIDDEN"
 
     await ok(seeded, "RemoveBusinessStaff", {"membershipId": added["id"]}, token=owner)
+    assert await _staff(seeded, owner, OWNER_MEMBERSHIP) == [(REPRESENTATIVE, "REPRESENTATIVE")]
     gone = await send(
         seeded, "BusinessApplication", {"id": application_gid("restaurant-pavement")}, token=staff
     )

@@ -21,7 +21,11 @@ from backend.graphql_api.business.queries import (
     QUEUE_BY_DUE,
     REPORTS_BY_TIME,
 )
-from backend.graphql_api.business.types import APPLICATIONS_BY_UPDATE, NOTICES_BY_TIME
+from backend.graphql_api.business.types import (
+    APPLICATIONS_BY_UPDATE,
+    NOTICES_BY_TIME,
+    STAFF_BY_TIME,
+)
 from backend.graphql_api.cards.queries import CARDS_BY_TIME
 from backend.graphql_api.environment.queries import STATIONS_BY_CODE
 from backend.graphql_api.health.queries import (
@@ -145,6 +149,14 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"businessClaims(after: $after) {{ {EDGES} }}"),
         "+84905000007",
         CLAIMS_BY_TIME,
+    ),
+    ("BusinessMembership", "staff"): (
+        _query(
+            "viewer { businessMemberships { edges { node { "
+            f"staff(after: $after) {{ {EDGES} }} }} }} }} }}"
+        ),
+        "+84905000006",
+        STAFF_BY_TIME,
     ),
     ("Query", "businessReports"): (
         _query(f"businessReports(agencyId: {FOOD_AGENCY}, after: $after) {{ {EDGES} }}"),

@@ -97,6 +97,11 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             "id": str(relay.GlobalID("BusinessNotice", str(stable_id("notice", "flood-season"))))
         },
         "MyAgencies": {},
+        "BusinessStaff": {
+            "membershipId": str(
+                relay.GlobalID("BusinessMembership", str(stable_id("membership", "3300912348")))
+            )
+        },
         "BusinessReports": {
             "agencyId": str(relay.GlobalID("Agency", str(stable_id("agency", "chi-cuc-attp"))))
         },

@@ -36,6 +36,23 @@ async def memberships_of_user(
     return [MembershipRow.of(row) for row in (await session.execute(statement)).all()]
 
 
+async def memberships_of_business(
+    session: AsyncSession,
+    business_id: uuid.UUID,
+    *,
+    after: tuple[Any, uuid.UUID] | None,
+    limit: int,
+) -> list[MembershipRow]:
+    """Who acts for a business now (claims and ended memberships left out), oldest first."""
+    statement: Select[Any] = select(*rows.MEMBERSHIP).where(
+        Membership.business_id == business_id, Membership.status == MembershipStatus.ACTIVE
+    )
+    statement = keyset.page(
+        statement, key=Membership.created_at, row_id=Membership.id, after=after, limit=limit
+    )
+    return [MembershipRow.of(row) for row in (await session.execute(statement)).all()]
+
+
 async def memberships_by_ids(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[MembershipRow]:

@@ -31,6 +31,7 @@ from backend.business.models import (
     Report,
     ReportCategory,
 )
+from backend.business.reads import StaffRow
 from backend.business.reports import ReportRow
 from backend.business.repository.rows import (
     AgencyRow,
@@ -72,6 +73,7 @@ strawberry.enum(
 
 APPLICATIONS_BY_UPDATE = Keyset("business.applications.updated", datetime)
 NOTICES_BY_TIME = Keyset("business.notices.published", datetime)
+STAFF_BY_TIME = Keyset("business.staff.since", datetime)
 
 
 async def visible_nodes(
@@ -435,6 +437,43 @@ class NoticeNode(RowNode):
 
 
 @strawberry.type(
+    name="BusinessStaffMember",
+    description="Someone who acts for a business, as its representative sees them.",
+)
+class StaffMemberNode(RowNode):
+    row: strawberry.Private[StaffRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return str(root.row.membership.id)
+
+    @strawberry.field(description="The membership, for `removeBusinessStaff`.")
+    def membership_id(self) -> relay.GlobalID:
+        return relay.GlobalID("BusinessMembership", str(self.row.membership.id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def phone(self) -> str | None:
+        return self.row.phone
+
+    @strawberry.field
+    def role(self) -> MemberRole:
+        return self.row.membership.role
+
+    @strawberry.field(description="Since when they act for the business.")
+    def since(self) -> datetime:
+        return self.row.membership.decided_at or self.row.membership.created_at
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        """Listed under the representative's membership only, never fetched by id."""
+        return [None for _ in ids]
+
+
+@strawberry.type(
     name="BusinessMembership",
     description="Your place in a business: a claim waiting for verification, or your active "
     "role. Visible only to you.",
@@ -478,6 +517,22 @@ class MembershipNode(RowNode):
             )
         return page.connection(
             rows, node=ApplicationNode.from_row, key=lambda row: (row.updated_at, row.id)
+        )
+
+    @strawberry.field(
+        description="Who acts for the business now, oldest first: for its representative "
+        "(empty for staff). Pass `membershipId` to `removeBusinessStaff`."
+    )
+    async def staff(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[StaffMemberNode]:
+        page = STAFF_BY_TIME.page(first, after)
+        async with info.context.read() as session:
+            rows = await reads.staff_of(session, self.row, after=page.after, limit=page.limit)
+        return page.connection(
+            rows,
+            node=StaffMemberNode.from_row,
+            key=lambda row: (row.membership.created_at, row.membership.id),
         )
 
     @strawberry.field(description="Notices the business received, newest first.")
