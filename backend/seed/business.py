@@ -1,7 +1,7 @@
 """The business demo: agencies, four permit types, five Huế businesses (invented: names, codes
 and people are made up, their streets are real), the business demo account as the verified
 representative of a restaurant on Phạm Ngũ Lão, the civil-servant demo account as an officer,
-two certified restaurants on the map and applications in progress. Idempotent: rows are keyed
+two certified restaurants on the map and one application in each state. Idempotent: rows are keyed
 by stable ids and added only when missing.
 
 Fees, processing days and validity periods are the commonly cited ones and marked `unconfirmed`
@@ -260,7 +260,60 @@ APPLICATIONS: tuple[tuple[str, str, str, ApplicationStatus, dict[str, str]], ...
         ApplicationStatus.NEEDS_INFO,
         {"changeSummary": "Bổ sung ngành nghề 56301"},
     ),
+    (
+        "restaurant-food-renewal",
+        RESTAURANT,
+        "food-safety-certificate",
+        ApplicationStatus.IN_REVIEW,
+        {"seats": "60", "kitchenArea": "24"},
+    ),
+    (
+        "restaurant-terrace",
+        RESTAURANT,
+        "outdoor-dining",
+        ApplicationStatus.RESUBMITTED,
+        {"area": "8", "hours": "06:00-10:00"},
+    ),
+    (
+        "restaurant-sign-2025",
+        RESTAURANT,
+        "advertising-sign-licence",
+        ApplicationStatus.APPROVED,
+        {"signSize": "2 x 0.6", "signText": "Hương Sen"},
+    ),
+    (
+        "restaurant-sidewalk-2025",
+        RESTAURANT,
+        "outdoor-dining",
+        ApplicationStatus.REJECTED,
+        {"area": "20", "hours": "17:00-24:00"},
+    ),
+    (
+        "restaurant-rename-2025",
+        RESTAURANT,
+        "change-of-registered-details",
+        ApplicationStatus.WITHDRAWN,
+        {"changeSummary": "Đổi tên viết tắt"},
+    ),
 )
+# What an officer wrote on the way to each state (the demo's Vietnamese officers).
+OFFICER_NOTES = {
+    ApplicationStatus.NEEDS_INFO: "Vui lòng bổ sung biên bản họp hội đồng thành viên.",
+    ApplicationStatus.REJECTED: "Vỉa hè đoạn này không đủ 1,5 m lối đi cho người đi bộ.",
+}
+# The steps that lead to each state, after DRAFT → SUBMITTED; `None` ends at DRAFT.
+PATHS: dict[ApplicationStatus, tuple[ApplicationStatus, ...] | None] = {
+    ApplicationStatus.DRAFT: None,
+    ApplicationStatus.SUBMITTED: (),
+    ApplicationStatus.IN_REVIEW: (ApplicationStatus.IN_REVIEW,),
+    ApplicationStatus.NEEDS_INFO: (ApplicationStatus.NEEDS_INFO,),
+    ApplicationStatus.RESUBMITTED: (ApplicationStatus.NEEDS_INFO, ApplicationStatus.RESUBMITTED),
+    ApplicationStatus.APPROVED: (ApplicationStatus.IN_REVIEW, ApplicationStatus.APPROVED),
+    ApplicationStatus.REJECTED: (ApplicationStatus.IN_REVIEW, ApplicationStatus.REJECTED),
+    ApplicationStatus.WITHDRAWN: (ApplicationStatus.WITHDRAWN,),
+}
+# The permit an approved demo application led to.
+APPROVED_PERMITS = {"restaurant-sign-2025": "QC-2025-0003DEMO"}
 
 
 def business_id(code: str) -> Any:
@@ -435,20 +488,32 @@ async def _application(
     representative: Any,
     officer: Any,
 ) -> None:
-    """An application in `status` with the history that led there, submitted two working days
-    before the seed ran."""
+    """An application in `status` with the history that led there, submitted two days before
+    the seed ran (steps a minute apart); an approved one with its permit."""
     seed_type = next(seed for seed in PERMIT_TYPES if seed.slug == permit_type)
     submitted = datetime.now(UTC) - timedelta(days=2)
     application_id = stable_id("application", slug)
     steps: list[tuple[ApplicationStatus | None, ApplicationStatus, Any, str | None]] = [
         (None, ApplicationStatus.DRAFT, representative, None)
     ]
-    if status is not ApplicationStatus.DRAFT:
+    path = PATHS[status]
+    if path is not None:
         steps.append((ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, representative, None))
-    note = None
-    if status is ApplicationStatus.NEEDS_INFO:
-        note = "Vui lòng bổ sung biên bản họp hội đồng thành viên."
-        steps.append((ApplicationStatus.SUBMITTED, status, officer, note))
+        for target in path:
+            by_business = target in (ApplicationStatus.RESUBMITTED, ApplicationStatus.WITHDRAWN)
+            actor = representative if by_business else officer
+            steps.append((steps[-1][1], target, actor, OFFICER_NOTES.get(target)))
+    waiting_on_agency = status in (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_REVIEW,
+        ApplicationStatus.RESUBMITTED,
+    )
+    decided = status in (
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+    )
+    last_step = submitted + timedelta(minutes=len(steps) - 1)
     session.add(
         Application(
             id=application_id,
@@ -458,15 +523,31 @@ async def _application(
             status=status,
             created_by=representative,
             form=form,
-            officer_note=note,
+            officer_note=OFFICER_NOTES.get(status),
             submitted_at=None if status is ApplicationStatus.DRAFT else submitted,
             due_at=workdays.due_at(submitted, seed_type.processing_days)
-            if status is ApplicationStatus.SUBMITTED
+            if waiting_on_agency
             else None,
+            decided_at=last_step if decided else None,
             created_at=submitted,
-            updated_at=submitted,
+            updated_at=last_step,
         )
     )
+    if slug in APPROVED_PERMITS:
+        await session.flush()
+        session.add(
+            Permit(
+                id=stable_id("permit", APPROVED_PERMITS[slug]),
+                number=APPROVED_PERMITS[slug],
+                business_id=business_id(code),
+                permit_type_id=stable_id("permit-type", permit_type),
+                application_id=application_id,
+                status=PermitStatus.VALID,
+                issued_on=last_step.date(),
+                valid_until=None,
+                created_at=last_step,
+            )
+        )
     await session.flush()
     for index, (source, target, actor, text) in enumerate(steps):
         session.add(
