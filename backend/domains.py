@@ -47,6 +47,9 @@ class Domain:
     name: str
     models: tuple[str, ...] = ()
     tasks: tuple[str, ...] = ()
+    # Names of tasks that must not wait behind a backlog (public alerts): routed to the queue
+    # workers take from first.
+    urgent_tasks: tuple[str, ...] = ()
     periodic: dict[str, Periodic] = field(default_factory=dict)
     # A module holding `PARTS`, a `backend.graphql_api.parts.GraphQLParts`.
     graphql: str | None = None
@@ -83,6 +86,10 @@ def model_modules() -> Iterator[str]:
 
 def task_modules() -> list[str]:
     return [module for domain in all_domains() for module in domain.tasks]
+
+
+def urgent_tasks() -> list[str]:
+    return [name for domain in all_domains() for name in domain.urgent_tasks]
 
 
 def periodic_tasks() -> dict[str, Periodic]:

@@ -8,6 +8,8 @@ DOMAIN = Domain(
     name="notifications",
     models=("notifications.models",),
     tasks=("notifications.tasks",),
+    # A ward's public alert: one request per language topic, ahead of any personal backlog.
+    urgent_tasks=("notifications.broadcast",),
     periodic={
         "sweep-notification-outbox": Periodic("notifications.sweep_outbox", timedelta(minutes=1)),
         "sync-push-topics": Periodic("notifications.sync_topics", timedelta(minutes=1)),

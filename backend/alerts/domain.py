@@ -8,6 +8,7 @@ DOMAIN = Domain(
     name="alerts",
     models=("backend.alerts.models",),
     tasks=("backend.alerts.tasks",),
+    urgent_tasks=("alerts.deliver",),
     periodic={
         "deliver-issued-alerts": Periodic("alerts.sweep_deliveries", timedelta(minutes=5)),
     },

@@ -25,6 +25,7 @@ from backend.db.unit_of_work import UnitOfWork
 from backend.settings import Settings
 from backend.worker.celery_app import create_celery
 from notifications import firebase_private
+from notifications.broadcasts import notify_area
 from notifications.models import Delivery, DeliveryStatus, Device, Notification
 from notifications.service import notify
 from notifications.tasks import sweep
@@ -180,3 +181,38 @@ async def test_a_worker_killed_mid_task_repeats_at_most_its_chunk_in_flight(
 
 async def _at_least(api: Any, count: int) -> bool:
     return len(await sent_devices(api)) >= count
+
+
+async def test_a_ward_alert_goes_before_a_backlog_of_personal_pushes(
+    seeded: Any, pipeline: Settings, fcm: FakeFCM
+) -> None:
+    """Forty personal dispatch tasks are queued, then one ward alert: a worker takes the alert
+    from the urgent queue first, however long the backlog."""
+    celery = create_celery(pipeline)
+    await add_device(seeded, RESIDENT, "phone")
+    for number in range(40):
+        await notify_now(seeded, [RESIDENT], booked(f"b{number}"), tasks=celery)
+    async with UnitOfWork(seeded.sessions, celery) as uow:
+        await notify_area(uow, ward="phu-hoi", message=booked("flood", urgent=True), now=utcnow())
+
+    with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        await wait_for(lambda: _deliveries_sent(seeded, 40), seconds=60)
+        await wait_for(lambda: _topics_sent(fcm))
+
+    order = [attempt.target_field for attempt in fcm.attempts if not attempt.validate_only]
+    first_topic = order.index("topic")
+    # The solo worker may already hold one personal task when the alert is queued behind it.
+    assert first_topic <= 1, order[:5]
+    assert order.count("token") == 40
+
+
+async def _deliveries_sent(api: Any, count: int) -> bool:
+    async with api.sessions() as session:
+        sent = await session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.status == DeliveryStatus.SENT)
+        )
+    return (sent or 0) >= count
+
+
+async def _topics_sent(fcm: FakeFCM) -> bool:
+    return sum(1 for attempt in fcm.attempts if attempt.target_field == "topic") >= 6
