@@ -167,14 +167,22 @@ def _serve(host: str, port: int, workers: int = 1) -> int:
 
 
 def _worker(beat: bool, concurrency: int | None) -> int:
-    from backend.worker.main import app
+    from backend.worker.main import app, settings
+    from backend.worker.sidecar import Sidecar
 
     argv = ["worker", "--loglevel=INFO"]
     if beat:
         argv.append("--beat")
     if concurrency:
         argv.append(f"--concurrency={concurrency}")
-    app.worker_main(argv)
+    # Stations' MQTT messages are stored by a subscriber beside the worker when a broker is set.
+    mqtt = Sidecar("mqtt", [sys.executable, "-m", "backend.cli", "mqtt"])
+    if settings.mqtt_url:
+        mqtt.start()
+    try:
+        app.worker_main(argv)
+    finally:
+        mqtt.stop()
     return 0
 
 

@@ -8,7 +8,12 @@ station with its key. MQTT: one `citizen mqtt` process on a Mosquitto of the ben
 one SensorThings Observation per message (QoS 1, `mosquitto_pub -l` per datastream), then 100
 per message (paho), and the clock stops when the last row is in the table. COPY:
 `copy_records_to_table` into the partitioned table (no conflict check, no latest-value upkeep,
-no rules: the floor). Rows of each path are new (distinct times)."""
+no rules: the floor). Rows of each path are new (distinct times).
+
+Before/after of the bulk write, in the same run and process: batches of 1,000 stored through the
+previous statement (one INSERT … SELECT FROM unnest of one array per column, kept here as the
+baseline) and through `observations.store` (COPY into a staging table, then INSERT … SELECT), each
+in its own unit of work; and the parse of a 1,000-row body with `json` and with `orjson`."""
 
 from __future__ import annotations
 
@@ -28,13 +33,17 @@ from typing import Any
 
 import asyncpg
 import httpx
+import orjson
 from paho.mqtt import client as mqtt_client
+from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 
 from backend.db import migrate
 from backend.db.engine import create_engine, create_session_factory
 from backend.db.unit_of_work import UnitOfWork
 from backend.environment import keys
+from backend.environment.models import Quality
+from backend.environment.repository import observations
 from backend.seed.environment import seed_environment
 from backend.seed.environment_data import THINGS
 from backend.settings import Settings
@@ -233,24 +242,91 @@ async def copy_path(dsn: str, rows: list[tuple[int, datetime, float]]) -> float:
         await connection.close()
 
 
+# The write before COPY staging: unnest of one array per column, one statement per batch.
+UNNEST_INSERT = sql(
+    "INSERT INTO env_observations "
+    "(datastream_id, phenomenon_time, result, quality, received_at) "
+    "SELECT d, t, r, q, :received FROM unnest("
+    "CAST(:d AS INTEGER[]), CAST(:t AS TIMESTAMPTZ[]), CAST(:r AS FLOAT8[]), "
+    "CAST(:q AS VARCHAR[])) AS u(d, t, r, q) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+async def write_paths(
+    settings: Settings,
+    before: list[tuple[int, datetime, float]],
+    after: list[tuple[int, datetime, float]],
+) -> dict[str, float]:
+    """Readings/s of the bulk write alone, in batches of 1,000, before and after."""
+    engine = create_engine(settings)
+    sessions = create_session_factory(engine)
+    rates = {}
+    try:
+        for name, rows in (
+            ("write: unnest (before)", before),
+            ("write: COPY staging (after)", after),
+        ):
+            checked = [observations.Checked(d, t, r, Quality.OK) for d, t, r in rows]
+            began = time.perf_counter()
+            for i in range(0, len(checked), 1000):
+                batch = checked[i : i + 1000]
+                async with UnitOfWork(sessions) as uow:
+                    if name.endswith("(before)"):
+                        arrays = {
+                            "d": [c.datastream_id for c in batch],
+                            "t": [c.phenomenon_time for c in batch],
+                            "r": [c.result for c in batch],
+                            "q": [c.quality.value for c in batch],
+                        }
+                        now = datetime.now(UTC)
+                        await uow.session.execute(UNNEST_INSERT, {**arrays, "received": now})
+                    else:
+                        await observations.store(uow.session, batch, datetime.now(UTC))
+            rates[name] = len(rows) / (time.perf_counter() - began)
+    finally:
+        await engine.dispose()
+    return rates
+
+
+def parse_rates(rows: list[tuple[int, datetime, float]]) -> dict[str, float]:
+    """Readings/s of parsing a 1,000-row body, json against orjson."""
+    body = json.dumps(
+        [{"datastream": d, "phenomenonTime": t.isoformat(), "result": r} for d, t, r in rows[:1000]]
+    ).encode()
+    rates = {}
+    for name, loads in (
+        ("parse: json (before)", json.loads),
+        ("parse: orjson (after)", orjson.loads),
+    ):
+        began = time.perf_counter()
+        for _ in range(200):
+            loads(body)
+        rates[name] = 200_000 / (time.perf_counter() - began)
+    return rates
+
+
 async def run(rows: int, settings: Settings, port: int, issued: dict[str, str]) -> None:
     url = make_url(settings.database_url)
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
     # Half-second times never meet the seeded o'clock readings.
     now = datetime.now(UTC).replace(microsecond=500_000)
     span = timedelta(seconds=rows // len(STREAMS) + 1)
-    windows = [readings(rows, now - k * span - timedelta(minutes=1)) for k in (1, 2, 3, 4)]
+    windows = [readings(rows, now - k * span - timedelta(minutes=1)) for k in (1, 2, 3, 4, 5, 6)]
     prefix = os.environ["MQTT_TOPIC_PREFIX"]
     results = {
         "COPY (asyncpg)": await copy_path(dsn, windows[0]),
         "HTTP batches of 1,000": await http_path(port, windows[1], issued),
         "MQTT, 1 observation/message": await mqtt_path(dsn, prefix, windows[2], 1),
         "MQTT, 100 observations/message": await mqtt_path(dsn, prefix, windows[3], 100),
+        **await write_paths(settings, windows[4], windows[5]),
     }
     print(f"rows per path: {rows:,}")
     copy = results["COPY (asyncpg)"]
     for name, rate in results.items():
         print(f"{name:32} {rate:10,.0f} readings/s  {rate / copy:.2f}x COPY")
+    for name, rate in parse_rates(windows[0]).items():
+        print(f"{name:32} {rate:10,.0f} readings/s")
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ got the alert through the ward topic, so it is not pushed twice).
 Two steps, each idempotent by its own stamp: the topic pushes (what most people receive, and
 what must leave within a second) commit first; the inbox entries, which grow with the number of
 residents, follow in their own transaction. Exercise and Test alerts, and alerts not meant for
-the public, have their wards recorded for operators but push nothing.
+the public, have their wards recorded for operators but push nothing. Public alerts are also
+announced to live subscribers (`alertIssued`) once the first step commits.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from datetime import datetime
 from shapely.geometry import Point
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.alerts import repository
+from backend.alerts import live, repository
 from backend.alerts.areas import Area, circle_shape, polygon_shape
 from backend.alerts.lifecycle import audit
 from backend.alerts.models import Alert, AlertAction, MsgType, Scope, Severity, Status, Urgency
 from backend.db.unit_of_work import UnitOfWork
+from backend.live import raise_after_commit
 from backend.places.matching import wards_touching
 from notifications.broadcasts import file_in_inboxes, notify_areas
 from notifications.messages import PushMessage
@@ -85,6 +87,9 @@ async def deliver_to_wards(uow: UnitOfWork, alert_id: uuid.UUID, now: datetime) 
     await repository.add_wards(uow.session, alert.id, wards, public)
     if public and wards:
         await notify_areas(uow, wards=wards, message=push_message(alert), now=now)
+    if public:
+        # After commit, so a subscriber loading the alert finds it issued with its wards.
+        raise_after_commit(uow, live.issued_events(alert.id, wards))
     alert.delivered_at = now
     await audit(
         uow, alert.id, AlertAction.DELIVERED, actor=None, now=now, wards=len(wards), public=public

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import aiomqtt
+import orjson
 
 from backend.db.engine import create_engine, create_session_factory
 from backend.db.types import utcnow
@@ -54,8 +54,8 @@ def readings_of(topic: str, payload: bytes, prefix: str) -> list[ingest.Reading 
     if datastream is None or not 0 < datastream < 2**31:
         return [ingest.RowError.UNKNOWN_DATASTREAM]
     try:
-        body = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+        body = orjson.loads(payload)
+    except orjson.JSONDecodeError:
         return [ingest.RowError.INVALID_ROW]
     rows = body if isinstance(body, list) else [body]
     return [ingest.parse_row(row, datastream) for row in rows[: ingest.MAX_BATCH]]

@@ -1,4 +1,5 @@
-"""What every subscription field shares: the signed-in viewer's events of one kind.
+"""What every subscription field shares: the signed-in viewer's events of one kind, or the
+public events of one channel.
 
 Events carry ids only (backend/live); each field loads the object again through the same
 `fetch` as `node(id:)`, so a subscriber sees exactly what a query would show it, and the payload
@@ -25,4 +26,16 @@ async def personal_events(info: Info, kind: str) -> AsyncIterator[tuple[User, uu
         async for event in events:
             if event.kind == kind:
                 yield viewer, event.object_id
+                await context.renew()
+
+
+async def public_events(info: Info, channel: str, kind: str) -> AsyncIterator[uuid.UUID]:
+    """The ids of `kind` events on a public `channel` (`public_channel(topic)`); no viewer is
+    needed, and each object is still loaded with the socket's own permissions."""
+    context = info.context
+    async with context.services.live.listen(channel) as events:
+        await context.renew()
+        async for event in events:
+            if event.kind == kind:
+                yield event.object_id
                 await context.renew()

@@ -6,7 +6,7 @@ process hears events raised by any process, a Celery worker's included), else in
 """
 
 from backend.live.bus import LiveBus, LocalBus, RedisBus, bus_for
-from backend.live.events import LiveEvent, personal_channel
+from backend.live.events import LiveEvent, personal_channel, public_channel
 from backend.live.publish import current_bus, install, raise_after_commit
 
 __all__ = [
@@ -18,5 +18,6 @@ __all__ = [
     "current_bus",
     "install",
     "personal_channel",
+    "public_channel",
     "raise_after_commit",
 ]

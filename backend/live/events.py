@@ -18,6 +18,11 @@ def personal_channel(account_id: uuid.UUID) -> str:
     return f"{CHANNEL_PREFIX}account:{account_id}"
 
 
+def public_channel(topic: str) -> str:
+    """A channel anyone may listen to, signed in or not: what travels there is public."""
+    return f"{CHANNEL_PREFIX}public:{topic}"
+
+
 @dataclass(frozen=True, slots=True)
 class LiveEvent:
     channel: str
@@ -27,6 +32,10 @@ class LiveEvent:
     @classmethod
     def personal(cls, account_id: uuid.UUID, kind: str, object_id: uuid.UUID) -> LiveEvent:
         return cls(personal_channel(account_id), kind, object_id)
+
+    @classmethod
+    def public(cls, topic: str, kind: str, object_id: uuid.UUID) -> LiveEvent:
+        return cls(public_channel(topic), kind, object_id)
 
     def encode(self) -> str:
         return json.dumps({"kind": self.kind, "id": str(self.object_id)}, separators=(",", ":"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
@@ -24,14 +25,23 @@ class Checked:
     quality: Quality
 
 
-# unnest of one array per column: the same statement for any batch size, prepared once.
-_INSERT_PG = text(
+# PostgreSQL: the batch goes by COPY (binary, no per-value statement parameters) into a
+# temporary table of the connection, then one INSERT … SELECT keeps what is new. The table lives
+# as long as the pooled connection, and is emptied at every commit.
+STAGING = "env_observations_staging"
+STAGING_COLUMNS = ("datastream_id", "phenomenon_time", "result", "quality")
+# Run before every batch: it also opens the transaction that COPY must join (a rolled-back
+# creation leaves no table behind, so no flag is kept). A second batch in one transaction finds
+# the first still staged; its rows are then stored already, so they are not counted again.
+_CREATE_STAGING = text(
+    "CREATE TEMPORARY TABLE IF NOT EXISTS env_observations_staging (datastream_id INTEGER, "
+    "phenomenon_time TIMESTAMPTZ, result FLOAT8, quality VARCHAR) ON COMMIT DELETE ROWS"
+)
+_FROM_STAGING = text(
     "INSERT INTO env_observations "
     "(datastream_id, phenomenon_time, result, quality, received_at) "
-    "SELECT d, t, r, q, :received FROM unnest("
-    "CAST(:d AS INTEGER[]), CAST(:t AS TIMESTAMPTZ[]), CAST(:r AS FLOAT8[]), "
-    "CAST(:q AS VARCHAR[])) AS u(d, t, r, q) "
-    "ON CONFLICT DO NOTHING"
+    "SELECT datastream_id, phenomenon_time, result, quality, :received "
+    "FROM env_observations_staging ON CONFLICT DO NOTHING"
 )
 _LATEST_PG = text(
     "INSERT INTO env_latest_observations (datastream_id, phenomenon_time, result, quality) "
@@ -63,6 +73,22 @@ def _arrays(rows: Sequence[Checked]) -> dict[str, list[object]]:
     }
 
 
+async def _copy_in(session: AsyncSession, rows: Sequence[Checked], received_at: datetime) -> int:
+    await session.execute(_CREATE_STAGING)
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    await driver.copy_records_to_table(
+        STAGING,
+        records=[
+            (row.datastream_id, row.phenomenon_time, row.result, row.quality.value) for row in rows
+        ],
+        columns=STAGING_COLUMNS,
+    )
+    result = await session.execute(_FROM_STAGING, {"received": received_at})
+    return int(getattr(result, "rowcount", 0))
+
+
 def newest_per_datastream(rows: Sequence[Checked]) -> list[Checked]:
     newest: dict[int, Checked] = {}
     for row in rows:
@@ -79,9 +105,9 @@ async def store(session: AsyncSession, rows: Sequence[Checked], received_at: dat
         return 0
     latest = newest_per_datastream(rows)
     if session.get_bind().dialect.name == "postgresql":
-        result = await session.execute(_INSERT_PG, {**_arrays(rows), "received": received_at})
+        inserted = await _copy_in(session, rows, received_at)
         await session.execute(_LATEST_PG, _arrays(latest))
-        return int(getattr(result, "rowcount", 0))
+        return inserted
     # One prepared statement run for every row (executemany): SQLAlchemy's per-value
     # processing of a multi-row VALUES cost more than the insert. Times in the exact text
     # UTCDateTime stores on SQLite, so equal instants compare equal.

@@ -23,7 +23,9 @@ ALERTS_BY_CHANGE = Keyset("alerts.operator.updated", datetime)
 MAX_STAGES = len(Stage)
 
 
-async def _wards(info: Info, near: GeoPointInput | None, ward: str | None) -> list[str] | None:
+async def wards_to_filter(
+    info: Info, near: GeoPointInput | None, ward: str | None
+) -> list[str] | None:
     """The wards to filter on: `ward`, the ward at `near`, both (must agree), or None for all."""
     if near is None:
         return None if ward is None else [ward]
@@ -52,7 +54,7 @@ class AlertsQuery:
         after: str | None = None,
     ) -> relay.Connection[AlertNode]:
         page = ALERTS_BY_SENT.page(first, after)
-        wards = await _wards(info, near, ward)
+        wards = await wards_to_filter(info, near, ward)
         rows: list[reads.AlertRow] = []
         if wards != []:
             async with info.context.read() as session:
