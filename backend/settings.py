@@ -139,6 +139,10 @@ class Settings(BaseSettings):
 
     # Encrypts the card issuer's private keys in the database (development: var/keys/).
     cards_key_secret: str | None = Field(None, alias="CARDS_KEY_SECRET")
+    # Passkeys of civil servants on the web: the relying party (a domain) and the web origin;
+    # both default to the host of JWT_ISSUER.
+    passkey_rp_id: str | None = Field(None, alias="PASSKEY_RP_ID")
+    passkey_origin: str | None = Field(None, alias="PASSKEY_ORIGIN")
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Self:
