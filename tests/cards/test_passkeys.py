@@ -22,6 +22,7 @@ from tests.support.webauthn import SoftAuthenticator, b64url
 
 ORIGIN = ISSUER
 RP_ID = "citizen-hub.hue.gov.vn"
+SECOND_FACTOR = "query { viewer { phone signedInWithSecondFactor } }"
 
 
 def authenticator(*, synced: bool = False) -> SoftAuthenticator:
@@ -90,8 +91,10 @@ async def test_a_civil_servant_registers_a_passkey_then_signs_in_with_password_a
 
     signed_in = await finish(seeded, device.get(json.dumps(options)))
     tokens = signed_in["data"]["finishPasskeySignIn"]
-    viewer = await seeded("query { viewer { phone } }", token=tokens["accessToken"])
-    assert viewer["data"]["viewer"]["phone"] == CIVIL_SERVANT
+    viewer = await seeded(SECOND_FACTOR, token=tokens["accessToken"])
+    assert viewer["data"]["viewer"] == {"phone": CIVIL_SERVANT, "signedInWithSecondFactor": True}
+    password_only = await seeded(SECOND_FACTOR, token=await token(seeded, CIVIL_SERVANT))
+    assert password_only["data"]["viewer"]["signedInWithSecondFactor"] is False
     assert (await stored(seeded, device)).sign_count == 1
     async with seeded.sessions() as session:
         marked = await session.scalar(select(func.count()).select_from(PasskeySession))

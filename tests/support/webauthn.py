@@ -93,9 +93,7 @@ class SoftAuthenticator:
         options: dict[str, Any] = json.loads(options_json)
         self.sign_count += count_by
         auth_data = self._auth_data(rp_id, self._flags())
-        client_data = self._client_data(
-            "webauthn.get", challenge or options["challenge"], origin
-        )
+        client_data = self._client_data("webauthn.get", challenge or options["challenge"], origin)
         signed = auth_data + hashlib.sha256(client_data).digest()
         signer = ec.generate_private_key(ec.SECP256R1()) if forge else self.key
         signature = signer.sign(signed, ec.ECDSA(hashes.SHA256()))
