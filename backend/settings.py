@@ -139,6 +139,19 @@ class Settings(BaseSettings):
 
     # Encrypts the card issuer's private keys in the database (development: var/keys/).
     cards_key_secret: str | None = Field(None, alias="CARDS_KEY_SECRET")
+    # Passkeys of civil servants on the web: the relying party (a domain) and the web origin;
+    # both default to the host of JWT_ISSUER.
+    # Card nonces (`requestCardNonce`, anonymous) one app installation and one client address
+    # may ask for per minute: a verifier scans a few cards a minute, a gate of phones behind
+    # one address more.
+    card_nonces_per_device_per_minute: int = Field(
+        20, alias="CARD_NONCES_PER_DEVICE_PER_MINUTE", ge=1
+    )
+    card_nonces_per_address_per_minute: int = Field(
+        120, alias="CARD_NONCES_PER_ADDRESS_PER_MINUTE", ge=1
+    )
+    passkey_rp_id: str | None = Field(None, alias="PASSKEY_RP_ID")
+    passkey_origin: str | None = Field(None, alias="PASSKEY_ORIGIN")
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Self:

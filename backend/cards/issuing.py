@@ -5,6 +5,7 @@ newest registered device key, with a random slot in its kind's status list."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -35,7 +36,10 @@ VCT_PATHS = {
 # Pilot cards are short-lived: a reissue is cheap, a leaked card expires soon.
 PILOT_VALIDITY = timedelta(days=365)
 MAX_CIVIL_SERVANT_YEARS = 5
-PHOTO_REF_LIMIT = 200
+# A photo is named, not embedded: a short id the verifier app resolves. Every character
+# shown costs the QR 4/3 of one, so a URL (80+ characters) is refused.
+PHOTO_REF_LIMIT = 48
+PHOTO_REF = re.compile(r"[A-Za-z0-9:._-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,19 +279,16 @@ async def mint(
     index = await _free_index(session, kind)
     signer = await issuer.signing_key(session, now)
     card_id = card_id or uuid.uuid4()
-    issued_at = int(now.timestamp())
-    claims: dict[str, Any] = {
-        "iss": issuer.url,
-        "vct": issuer.vct(kind),
-        "iat": issued_at,
-        "exp": int(expires_at.timestamp()),
-        "cnf": {"jwk": dict(device.jwk)},
-        "status": {"status_list": {"idx": index, "uri": issuer.status_uri(kind)}},
-        **extra_claims,
-    }
-    starts = int(datetime.combine(valid_from, time(), tzinfo=UTC).timestamp())
-    if starts > issued_at:
-        claims["nbf"] = starts
+    claims = card_claims(
+        issuer,
+        kind,
+        device_jwk=dict(device.jwk),
+        index=index,
+        now=now,
+        valid_from=valid_from,
+        expires_at=expires_at,
+        extra=extra_claims,
+    )
     credential = sdjwt.issue(claims=claims, disclosable=disclosable, key=signer.key, kid=signer.kid)
     card = Card(
         id=card_id,
@@ -308,6 +309,34 @@ async def mint(
     )
     await repository.add(session, card)
     return card
+
+
+def card_claims(
+    issuer: Issuer,
+    kind: CardKind,
+    *,
+    device_jwk: dict[str, Any],
+    index: int,
+    now: datetime,
+    valid_from: date,
+    expires_at: datetime,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """The claims a card carries in the clear (each costs QR characters: see docs/cards.md)."""
+    issued_at = int(now.timestamp())
+    claims: dict[str, Any] = {
+        "iss": issuer.url,
+        "vct": issuer.vct(kind),
+        "iat": issued_at,
+        "exp": int(expires_at.timestamp()),
+        "cnf": {"jwk": device_jwk},
+        "status": {"status_list": {"idx": index, "uri": issuer.status_uri(kind)}},
+        **extra,
+    }
+    starts = int(datetime.combine(valid_from, time(), tzinfo=UTC).timestamp())
+    if starts > issued_at:
+        claims["nbf"] = starts
+    return claims
 
 
 async def _free_index(session: AsyncSession, kind: CardKind) -> int:
@@ -333,7 +362,7 @@ async def _require_operator(session: AsyncSession, user_id: uuid.UUID) -> None:
 
 def _photo(ref: str) -> str:
     ref = ref.strip()
-    if not ref or len(ref) > PHOTO_REF_LIMIT or not ref.isascii():
+    if len(ref) > PHOTO_REF_LIMIT or not PHOTO_REF.fullmatch(ref):
         raise BadUserInput("cards.photo_ref_invalid", field="photoRef")
     return ref
 

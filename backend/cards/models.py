@@ -8,7 +8,17 @@ from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, CreatedAtMixin, IdMixin
@@ -155,3 +165,44 @@ class DesktopSignIn(IdMixin, Base):
     card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Passkey(IdMixin, CreatedAtMixin, Base):
+    """A WebAuthn credential of a civil servant (the second factor on the web). The backup
+    flags decide how the signature counter is read: synced passkeys may repeat it."""
+
+    __tablename__ = "card_passkeys"
+    __table_args__ = (Index(None, "user_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)  # base64url
+    public_key: Mapped[str] = mapped_column(Text)  # COSE key, base64url
+    sign_count: Mapped[int] = mapped_column(Integer, default=0)
+    transports: Mapped[list[str]] = mapped_column(JSON, default=list)
+    backup_eligible: Mapped[bool] = mapped_column(Boolean)
+    backup_state: Mapped[bool] = mapped_column(Boolean)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PasskeyChallenge(IdMixin, Base):
+    """A WebAuthn challenge: for one account and one ceremony, used once, two minutes."""
+
+    __tablename__ = "card_passkey_challenges"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    challenge: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PasskeySession(Base):
+    """A web session opened with a password and a passkey: removing the passkey ends it."""
+
+    __tablename__ = "card_passkey_sessions"
+
+    passkey_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("card_passkeys.id", ondelete="CASCADE"), primary_key=True
+    )
+    family_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

@@ -18,10 +18,15 @@ from backend.cards.issuing import Issuer
 from backend.cards.models import Card, CardKind, CardSession, CardStatus, Nonce
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import Unauthenticated
+from backend.identity import rate_limits
 from backend.identity import service as identity
+from backend.identity.audit import RequestOrigin
 from backend.identity.service import AuthConfig, Session
+from backend.settings import Settings
 
 NONCE_TTL = timedelta(minutes=2)
+NONCE_WINDOW = timedelta(minutes=1)
+MAX_INSTALLATION_KEY = 128
 
 
 class CardRefused(Unauthenticated):
@@ -55,7 +60,43 @@ class IssuedNonce:
     expires_at: datetime
 
 
-async def new_nonce(uow: UnitOfWork, issuer: Issuer, *, purpose: str, now: datetime) -> IssuedNonce:
+@dataclass(frozen=True, slots=True)
+class NonceLimits:
+    """How many nonces one installation and one client address may take per minute."""
+
+    per_device: int
+    per_address: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> NonceLimits:
+        return cls(
+            settings.card_nonces_per_device_per_minute,
+            settings.card_nonces_per_address_per_minute,
+        )
+
+
+async def new_nonce(
+    uow: UnitOfWork,
+    issuer: Issuer,
+    *,
+    purpose: str,
+    origin: RequestOrigin,
+    limits: NonceLimits,
+    now: datetime,
+) -> IssuedNonce:
+    """A nonce for anyone, so counted per installation and per client address (the identity
+    domain's shared counters): nobody fills the table or spends the server for others."""
+    counted = []
+    if origin.installation_id:
+        key = origin.installation_id[:MAX_INSTALLATION_KEY]
+        counted.append(rate_limits.Limit("card_nonce_device", key, limits.per_device))
+    if origin.client_address:
+        counted.append(
+            rate_limits.Limit("card_nonce_address", origin.client_address, limits.per_address)
+        )
+    await rate_limits.spend(
+        uow.session, counted, NONCE_WINDOW, now, message_key="cards.nonce_rate_limited"
+    )
     value = secrets.token_urlsafe(24)
     expires = now + NONCE_TTL
     await repository.add(

@@ -70,7 +70,8 @@ def issue(
     disclosures = [make_disclosure(name, value) for name, value in disclosable.items()]
     digests = [digest(d) for d in disclosures]
     digests += [digest(b64url(secrets.token_bytes(16))) for _ in range(decoys)]
-    payload = {**claims, "_sd": sorted(digests), "_sd_alg": SD_ALG}
+    # No `_sd_alg`: sha-256 is the default (RFC 9901 4.1.1), and the claim costs a QR 28.
+    payload = {**claims, "_sd": sorted(digests)}
     header = {"typ": CREDENTIAL_TYPE, "kid": kid}
     token = jwt.encode(payload, key, algorithm=algorithm_of(key), headers=header)
     return "~".join([token, *disclosures]) + "~"

@@ -8,7 +8,7 @@ from datetime import timedelta
 from celery import shared_task
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.cards import repository
+from backend.cards import passkey_repository, repository
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.worker.runtime import DomainTask
@@ -25,6 +25,7 @@ def purge_nonces(self: DomainTask) -> int:
         async with UnitOfWork(sessions, app) as uow:
             moment = utcnow() - timedelta(hours=1)
             nonces = await repository.delete_nonces_expired_before(uow.session, moment)
+            nonces += await passkey_repository.delete_challenges_expired_before(uow.session, moment)
             return nonces + await repository.delete_desktop_sign_ins_expired_before(
                 uow.session, moment
             )

@@ -25,9 +25,15 @@ class Limit:
 
 
 async def spend(
-    session: AsyncSession, limits: Sequence[Limit], window: timedelta, now: datetime
+    session: AsyncSession,
+    limits: Sequence[Limit],
+    window: timedelta,
+    now: datetime,
+    *,
+    message_key: str = "verification.too_many",
 ) -> None:
-    """Count one event on every counter, or refuse it (counting nothing) when one is spent."""
+    """Count one event on every counter, or refuse it (counting nothing) when one is spent;
+    other domains name their own refusal text."""
     if not limits:
         return
     for limit in limits:
@@ -56,7 +62,7 @@ async def spend(
         if counter.count >= limit.allowed:
             wait = counter.window_started_at + window - now
             raise RateLimited(
-                "verification.too_many",
+                message_key,
                 retry_after_seconds=max(1, math.ceil(wait.total_seconds())),
             )
     for counter in counters.values():

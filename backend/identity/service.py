@@ -75,6 +75,23 @@ async def login(
     now: datetime,
 ) -> Session:
     """Check a password under brute-force protection and open a new session."""
+    user = await authenticate(
+        uow, auth, identifier=identifier, password=password, origin=origin, now=now
+    )
+    return await open_session(uow.session, auth, user, now)
+
+
+async def authenticate(
+    uow: UnitOfWork,
+    auth: AuthConfig,
+    *,
+    identifier: str,
+    password: str,
+    origin: RequestOrigin,
+    now: datetime,
+) -> User:
+    """The account a password proves, under brute-force protection (a first factor: another
+    domain may ask for a second before opening a session)."""
     if len(password) > passwords.MAX_LENGTH:
         raise BadUserInput("input.too_long", field="password", max=passwords.MAX_LENGTH)
     kind, value = normalize_identifier(identifier)
@@ -106,7 +123,7 @@ async def login(
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = await passwords.hash_password(password)
     log.info("identity.login.succeeded", extra={"user_id": str(user.id)})
-    return await open_session(session, auth, user, now)
+    return user
 
 
 async def open_session(

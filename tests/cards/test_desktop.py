@@ -54,8 +54,11 @@ async def test_the_app_approves_a_desktop_challenge_which_signs_in_once(seeded: 
     assert (await _collect(seeded, started, "guessed"))["state"] == "EXPIRED"
     signed_in = await _collect(seeded, started)
     assert signed_in["state"] == "SIGNED_IN"
-    viewer = await seeded("query { viewer { phone } }", token=signed_in["accessToken"])
-    assert viewer["data"]["viewer"]["phone"] == CIVIL_SERVANT
+    viewer = await seeded(
+        "query { viewer { phone signedInWithSecondFactor } }", token=signed_in["accessToken"]
+    )
+    # Opened by the card: a second factor, as a passkey would be.
+    assert viewer["data"]["viewer"] == {"phone": CIVIL_SERVANT, "signedInWithSecondFactor": True}
     collected_again = await _collect(seeded, started)
     assert (collected_again["state"], collected_again["accessToken"]) == ("EXPIRED", None)
 

@@ -20,12 +20,14 @@ from backend.graphql_api.persisted import MANIFEST
 from backend.seed.business import RESTAURANT
 from backend.seed.cards import AGENCY_SLUG as CARD_AGENCY
 from backend.seed.demo import stable_id
+from backend.seed.hue import DEMO_PASSWORD
 from backend.settings import Settings
 from backend.sms import INBOX_FILE
 from tests.cards.conftest import ISSUER, card_presentation, card_public_jwk
 from tests.support.clock import Clock
 from tests.support.files import uploaded_id
 from tests.support.sessions import token
+from tests.support.webauthn import SoftAuthenticator
 
 OPERATIONS = json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
 BY_NAME = {operation["name"]: operation for operation in OPERATIONS}
@@ -471,6 +473,13 @@ async def _cards(app: App, seeded: Any) -> None:
     polled = {"challenge": desktop["challenge"], "pollSecret": desktop["pollSecret"]}
     collected = (await app.send("CollectDesktopCardSignIn", polled))["collectDesktopCardSignIn"]
     assert collected["state"] == "SIGNED_IN"
+    # On the web the civil servant adds a passkey, then signs in with password and passkey.
+    passkey = SoftAuthenticator(origin=ISSUER, rp_id=ISSUER.removeprefix("https://"))
+    created = (await app.send("PasskeyRegistrationOptions"))["passkeyRegistrationOptions"]
+    await app.send("RegisterPasskey", {"credential": passkey.create(created["optionsJson"])})
+    password = {"identifier": "0905000003", "password": DEMO_PASSWORD}
+    wanted = (await app.send("StartPasskeySignIn", password))["startPasskeySignIn"]
+    await app.send("FinishPasskeySignIn", {"credential": passkey.get(wanted["optionsJson"])})
     key = card_public_jwk("+84905000003")
     await app.send("RegisterCardDeviceKey", {"publicJwk": key})
     app.token = None

@@ -242,7 +242,12 @@ class CardsMutation:
     async def request_card_nonce(self, info: Info, input: RequestCardNonceInput) -> CardNonce:
         async with info.context.unit_of_work() as uow:
             issued = await presentations.new_nonce(
-                uow, issuer_of(info), purpose=input.purpose.value, now=info.context.now()
+                uow,
+                issuer_of(info),
+                purpose=input.purpose.value,
+                origin=info.context.origin(),
+                limits=presentations.NonceLimits.from_settings(info.context.services.settings),
+                now=info.context.now(),
             )
         return CardNonce(nonce=issued.value, audience=issued.audience, expires_at=issued.expires_at)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from backend.cards import repository
+from backend.cards import passkeys, repository
 from backend.graphql_api.cards.types import CardNode, CardRow
 from backend.graphql_api.context import Info
 from backend.graphql_api.pagination import Keyset
@@ -36,3 +36,15 @@ class CardsViewerFields:
             node=CardNode.from_row,
             key=lambda row: (row.created_at, row.id),
         )
+
+    @strawberry.field(
+        description="Whether this session was opened with more than a password (a card or a "
+        "passkey): civil-servant work on the web needs it."
+    )
+    async def signed_in_with_second_factor(self, info: Info) -> bool:
+        token = info.context.access_token
+        if token is None:
+            return False
+        family_id = info.context.auth.keyring.verify(token).session_id
+        async with info.context.read() as session:
+            return await passkeys.has_second_factor(session, family_id)

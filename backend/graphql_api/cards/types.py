@@ -157,3 +157,27 @@ class DesktopCardSignInResult:
     access_token: str | None = None
     access_token_expires_at: datetime | None = None
     refresh_token: str | None = None
+
+
+@strawberry.type(description="WebAuthn options for the browser, single use until `expiresAt`.")
+class PasskeyOptions:
+    options_json: str = strawberry.field(
+        description="`publicKey` options (JSON, base64url binaries) for navigator.credentials."
+    )
+    expires_at: datetime
+
+
+@strawberry.type(description="A passkey of the viewer (a civil servant's second factor).")
+class PasskeyInfo:
+    credential_id: str
+    transports: list[str]
+    backup_eligible: bool = strawberry.field(description="A synced passkey (may be copied).")
+    backup_state: bool
+    created_at: datetime
+
+
+@strawberry.type(description="A web session opened with a password and a passkey.")
+class PasskeySignInPayload:
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str
