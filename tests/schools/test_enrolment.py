@@ -5,12 +5,17 @@ every school decision pushed to the parent without the child's name. Refusals ch
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from backend.db.types import utcnow
+from backend.db.unit_of_work import UnitOfWork
+from backend.schools.admissions.models import EnrolmentPlaces
 from backend.seed.demo import stable_id
 from notifications.models import Notification
 from tests.schools.conftest import PARENT, RESIDENT, TEACHER, plain, school_gid, send
@@ -241,3 +246,48 @@ async def test_withdrawal_before_admission_frees_the_child_for_a_new_application
         {"status": "WITHDRAWN", "count": 1},
     ]
     assert [e["node"]["id"] for e in queue["edges"]] == [second]
+
+
+async def test_concurrent_admissions_never_exceed_the_places(seeded: Any, dialect: str) -> None:
+    """Many administrators' admissions at once, each request on its own connection: exactly
+    as many succeed as there are places; the rest are told the school is full."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    await make_admin(seeded)
+    parent, admin = await token(seeded, PARENT), await token(seeded, ADMIN)
+    places = 3
+    async with UnitOfWork(seeded.sessions) as uow:
+        await uow.session.execute(
+            update(EnrolmentPlaces)
+            .where(EnrolmentPlaces.school_id == stable_id("place", "tieu-hoc-le-loi"))
+            .values(places=places)
+        )
+    children = [f"0462200080{n:02d}" for n in range(10)]
+    ids = [await sent(seeded, parent, child) for child in children]
+    for application in ids:
+        assert data(await decide(seeded, admin, application, "VERIFY"))
+    answers = await asyncio.gather(
+        *(decide(seeded, admin, application, "ADMIT") for application in ids)
+    )
+    admitted = [a for a in answers if a.get("data") and a["data"]["decideSchoolEnrolment"]]
+    refused = [only_error(a)["extensions"]["code"] for a in answers if a.get("errors")]
+    assert len(admitted) == places
+    assert refused == ["CONFLICT"] * (len(ids) - places)
+    assert await _places(seeded, parent) == {"offered": places, "admitted": places}
+    listed = await ok(seeded, "SchoolEnrolmentApplications", {"schoolId": LE_LOI}, token=admin)
+    assert listed["schoolEnrolmentApplications"]["counts"] == [
+        {"status": "VERIFIED", "count": len(ids) - places},
+        {"status": "ADMITTED", "count": places},
+    ]
+
+
+async def test_the_database_refuses_more_admitted_than_places(seeded: Any) -> None:
+    """The check constraint holds even for a statement that skips the service's guard."""
+    where = EnrolmentPlaces.school_id == stable_id("place", "tieu-hoc-le-loi")
+    with pytest.raises(IntegrityError):
+        async with UnitOfWork(seeded.sessions) as uow:
+            await uow.session.execute(
+                update(EnrolmentPlaces).where(where).values(admitted=EnrolmentPlaces.places + 1)
+            )
+    async with seeded.sessions() as session:
+        assert await session.scalar(select(EnrolmentPlaces.admitted).where(where)) == 0
