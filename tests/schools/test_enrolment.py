@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
+from backend.schools.admissions import decisions
 from backend.schools.admissions.models import EnrolmentPlaces
 from backend.seed.demo import stable_id
 from notifications.models import Notification
@@ -291,3 +292,30 @@ async def test_the_database_refuses_more_admitted_than_places(seeded: Any) -> No
             )
     async with seeded.sessions() as session:
         assert await session.scalar(select(EnrolmentPlaces.admitted).where(where)) == 0
+
+
+async def test_a_place_not_confirmed_in_time_expires_and_goes_back(
+    seeded: Any, clock: Clock
+) -> None:
+    await make_admin(seeded)
+    parent, admin = await token(seeded, PARENT), await token(seeded, ADMIN)
+    application = await sent(seeded, parent)
+    assert data(await decide(seeded, admin, application, "VERIFY"))
+    assert data(await decide(seeded, admin, application, "ADMIT"))
+    assert await _places(seeded, parent) == {"offered": 175, "admitted": 1}
+    later = utcnow() + timedelta(days=26)  # past the round's confirmation deadline
+    celery = seeded.app.state.services.celery
+    async with UnitOfWork(seeded.sessions, celery) as uow:
+        assert await decisions.expire_unconfirmed(uow, now=later) == 1
+    async with UnitOfWork(seeded.sessions, celery) as uow:
+        assert await decisions.expire_unconfirmed(uow, now=later) == 0
+    assert await _places(seeded, parent) == {"offered": 175, "admitted": 0}
+    clock.set(later)
+    too_late = await _error(
+        seeded, "ConfirmSchoolEnrolment", {"applicationId": application}, parent
+    )
+    assert too_late["extensions"]["code"] == "CONFLICT"
+    found = await ok(seeded, "SchoolEnrolmentApplication", {"id": application}, token=parent)
+    assert found["schoolEnrolmentApplication"]["status"] == "EXPIRED"
+    pushes = await _pushes(seeded, PARENT)
+    assert [p.data["status"] for p in pushes] == ["VERIFIED", "ADMITTED", "EXPIRED"]
