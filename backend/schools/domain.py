@@ -8,7 +8,11 @@ from backend.domains import Domain, Periodic
 
 DOMAIN = Domain(
     name="schools",
-    models=("backend.schools.models", "backend.schools.admissions.models"),
+    models=(
+        "backend.schools.models",
+        "backend.schools.admissions.models",
+        "backend.schools.oneroster.models",
+    ),
     tasks=("backend.schools.admissions.tasks",),
     periodic={
         "schools-expire-enrolment-offers": Periodic(

@@ -1,5 +1,6 @@
 """Online enrolment at entry grades: rounds, places offered (admissions kept within them by a
-check constraint), parents' applications, their documents and history.
+check constraint), parents' applications, their documents and history; the OneRoster
+sourcedIds of imported school records.
 
 Revision ID: 0020
 Revises: 0019
@@ -259,8 +260,26 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "school_oneroster_ids",
+        sa.Column("school_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("sourced_id", sa.String(255), nullable=False),
+        sa.Column("target_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_school_oneroster_ids_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "school_id", "kind", "sourced_id", name=op.f("pk_school_oneroster_ids")
+        ),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("school_oneroster_ids")
     with op.batch_alter_table("school_enrolment_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_school_enrolment_events_application_id_at"))
 
