@@ -70,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         help="write the valid rows and report the others (default: write nothing if any fails)",
     )
 
+    oneroster = load_commands.add_parser(
+        "oneroster", help="a school's roster as OneRoster 1.2 CSV files (all rows or none)"
+    )
+    oneroster.add_argument("folder", type=Path, help="the folder holding orgs.csv, users.csv, …")
+    oneroster.add_argument("--school", required=True, help="the id of the school it describes")
+
     violations = load_commands.add_parser(
         "violations", help="camera-detected violations from the police system (CSV)"
     )
@@ -122,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             from backend.traffic.cli import create_feed_key
 
             return create_feed_key(args.name)
+        case "import" if args.import_command == "oneroster":
+            from backend.schools.oneroster.cli import import_oneroster
+
+            return import_oneroster(args.folder, args.school)
         case "import" if args.import_command == "businesses":
             return _import_businesses(args.file, skip_invalid=args.skip_invalid)
         case "schema":

@@ -26,7 +26,7 @@ from backend.schools.models import (
     SchoolLevel,
     Student,
 )
-from backend.seed import school_life
+from backend.seed import school_enrolment, school_life
 from backend.seed.demo import stable_id
 
 YEAR = "2026-2027"
@@ -276,4 +276,5 @@ async def seed_schools(session: AsyncSession) -> dict[str, int]:
             if student.class_name == "11 Toán"
         ],
     )
+    await school_enrolment.seed_enrolment(session, now)
     return added

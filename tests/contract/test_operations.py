@@ -24,6 +24,7 @@ from backend.seed.hue import DEMO_PASSWORD
 from backend.settings import Settings
 from backend.sms import INBOX_FILE
 from tests.cards.conftest import ISSUER, card_presentation, card_public_jwk
+from tests.schools import enrolment_support as enrolment
 from tests.support.clock import Clock
 from tests.support.files import uploaded_id
 from tests.support.sessions import token
@@ -378,6 +379,9 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
         {"noticeId": acknowledge, "studentId": children[0]["node"]["id"]},
     )
 
+    # Enrolment: a parent applies in the demo's grade-1 round; the school admits the child.
+    await school_enrolment_day(app, seeded)
+
     # Anyone: stations near by, a gauge's last day, the air quality, the flood situation.
     app.token = None
     stations = (await app.send("Stations", {"near": NEAR, "kind": "RIVER_GAUGE"}))["stations"]
@@ -587,3 +591,36 @@ async def test_the_home_screen_takes_a_bounded_number_of_statements(seeded: Any)
     # The viewer, unread count, appointments, their facilities (one batch), nearby facilities,
     # their next free slots (one batch): six, whatever the page sizes.
     assert seeded.sql.count == 6, seeded.sql.statements
+
+
+async def school_enrolment_day(app: App, seeded: Any) -> None:
+    le_loi = str(relay.GlobalID("School", str(stable_id("place", "tieu-hoc-le-loi"))))
+    app.token = await token(seeded, "+84905000002")
+    rounds = await app.send("SchoolEnrolmentRounds", {"schoolId": le_loi})
+    round_id = rounds["schoolEnrolmentRounds"]["edges"][0]["node"]["id"]
+    application = (
+        await app.send("SaveSchoolEnrolmentApplication", enrolment.draft("046220009999"))
+    )["saveSchoolEnrolmentApplication"]["id"]
+    assert round_id == enrolment.ROUND
+    for kind in ("BIRTH_CERTIFICATE", "RESIDENCE"):
+        file_id = await uploaded_id(seeded, app.token, name="giay-to.pdf")
+        await app.send(
+            "AttachSchoolEnrolmentDocument",
+            {"input": {"applicationId": application, "kind": kind, "fileId": file_id}},
+        )
+    await app.send("SubmitSchoolEnrolmentApplication", {"applicationId": application})
+    await enrolment.make_admin(seeded)
+    app.token = await token(seeded, enrolment.ADMIN)
+    await app.send("SchoolEnrolmentApplications", {"schoolId": le_loi})
+    for decision in ("VERIFY", "ADMIT"):
+        await app.send(
+            "DecideSchoolEnrolment", {"applicationId": application, "decision": decision}
+        )
+    app.token = await token(seeded, "+84905000002")
+    await app.send("ConfirmSchoolEnrolment", {"applicationId": application})
+    await app.send("MySchoolEnrolmentApplications")
+    await app.send("SchoolEnrolmentApplication", {"id": application})
+    second = (await app.send("SaveSchoolEnrolmentApplication", enrolment.draft("046220009998")))[
+        "saveSchoolEnrolmentApplication"
+    ]["id"]
+    await app.send("WithdrawSchoolEnrolmentApplication", {"applicationId": second})

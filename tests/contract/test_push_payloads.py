@@ -30,6 +30,8 @@ from backend.health import notices
 from backend.health.models import Appointment, ReminderKind
 from backend.i18n import Translated
 from backend.schools import notices as school_notices
+from backend.schools.admissions import pushes as enrolment_pushes
+from backend.schools.admissions.models import EnrolmentApplication, EnrolmentStatus
 from backend.schools.models import NoticeKind, SchoolNotice
 from backend.tourism import notices as tourism_notices
 from backend.tourism.models import EventCategory, EventStatus
@@ -123,7 +125,23 @@ def school_pushes() -> list[PushMessage]:
         school_notices.unexcused_absence(uuid.uuid4(), date(2026, 11, 25)),
         *(school_notices.notice_published(replace_kind(consent, kind)) for kind in NoticeKind),
         school_notices.notice_reminder(consent),
+        *(
+            enrolment_pushes.status_changed(
+                EnrolmentApplication(id=uuid.uuid4(), status=EnrolmentStatus(status.lower()))
+            )
+            for status in ENROLMENT_PUSHED
+        ),
     ]
+
+
+ENROLMENT_PUSHED = (
+    "CORRECTION_REQUESTED",
+    "VERIFIED",
+    "ADMITTED",
+    "WAITLISTED",
+    "REJECTED",
+    "EXPIRED",
+)
 
 
 def replace_kind(notice: SchoolNotice, kind: NoticeKind) -> SchoolNotice:

@@ -38,6 +38,7 @@ from backend.graphql_api.notifications.types import INBOX_BY_TIME
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.queries import PLACES_BY_DISTANCE, PLACES_BY_NAME, WARDS_BY_NAME
 from backend.graphql_api.schema import build_schema
+from backend.graphql_api.schools import enrolment as school_enrolment
 from backend.graphql_api.schools.notices import NOTICES_BY_TIME as SCHOOL_NOTICES_BY_TIME
 from backend.graphql_api.schools.notices import RESPONSES_BY_NAME
 from backend.graphql_api.schools.queries import CHILDREN_BY_NAME, SCHOOLS_BY_NAME
@@ -68,6 +69,7 @@ NEAR = f"{{latitude: {NEAR_BRIDGE['latitude']}, longitude: {NEAR_BRIDGE['longitu
 DAY = 'from: "2030-01-01T00:00:00Z", to: "2030-01-02T00:00:00Z"'
 FOOD_AGENCY = '"' + str(relay.GlobalID("Agency", str(stable_id("agency", "chi-cuc-attp")))) + '"'
 PHU_HOI = relay.GlobalID("Ward", str(stable_id("ward", "phu-hoi")))
+QUOC_HOC_ID = relay.GlobalID("School", str(stable_id("place", "thpt-chuyen-quoc-hoc")))
 CONSENT_FORM = relay.GlobalID("SchoolNotice", str(stable_id("school-notice", "11-toan-dai-noi")))
 
 
@@ -243,6 +245,23 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ schoolChildren(after: $after) {{ {EDGES} }} }}"),
         "+84905000002",
         CHILDREN_BY_NAME,
+    ),
+    ("Query", "schoolEnrolmentRounds"): (
+        _query(f"schoolEnrolmentRounds(after: $after) {{ {EDGES} }}"),
+        None,
+        school_enrolment.ROUNDS,
+    ),
+    ("Query", "schoolEnrolmentApplications"): (
+        _query(
+            f'schoolEnrolmentApplications(schoolId: "{QUOC_HOC_ID}", after: $after) {{ {EDGES} }}'
+        ),
+        "+84905000005",
+        school_enrolment.BY_NAME,
+    ),
+    ("User", "schoolEnrolmentApplications"): (
+        _query(f"viewer {{ schoolEnrolmentApplications(after: $after) {{ {EDGES} }} }}"),
+        "+84905000002",
+        school_enrolment.MINE,
     ),
     ("User", "schoolNotices"): (
         _query(f"viewer {{ schoolNotices(after: $after) {{ {EDGES} }} }}"),

@@ -160,6 +160,16 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         "SchoolStudent": {
             "id": str(relay.GlobalID("SchoolStudent", str(stable_id("student", "046210004321"))))
         },
+        "SchoolEnrolmentRounds": {
+            "schoolId": str(relay.GlobalID("School", str(stable_id("place", "tieu-hoc-le-loi"))))
+        },
+        "MySchoolEnrolmentApplications": {},
+        "SchoolEnrolmentApplication": {
+            "id": str(relay.GlobalID("SchoolEnrolmentApplication", str(stable_id("none", "none"))))
+        },
+        "SchoolEnrolmentApplications": {
+            "schoolId": str(relay.GlobalID("School", str(stable_id("place", "tieu-hoc-le-loi"))))
+        },
     }
     assert set(variables) == set(QUERIES), "give every contract query its variables here"
 

@@ -3,23 +3,28 @@
 import strawberry
 
 from backend.graphql_api.parts import GraphQLParts
+from backend.graphql_api.schools.enrolment import (
+    EnrolmentMutation,
+    EnrolmentQuery,
+    EnrolmentViewerFields,
+)
 from backend.graphql_api.schools.mutations import SchoolsMutation
 from backend.graphql_api.schools.notices import NoticeMutation, NoticeQuery, NoticeViewerFields
 from backend.graphql_api.schools.queries import SchoolsQuery, SchoolsViewerFields
 
 
 @strawberry.type
-class Query(SchoolsQuery, NoticeQuery):
+class Query(SchoolsQuery, NoticeQuery, EnrolmentQuery):
     pass
 
 
 @strawberry.type
-class Mutation(SchoolsMutation, NoticeMutation):
+class Mutation(SchoolsMutation, NoticeMutation, EnrolmentMutation):
     pass
 
 
 @strawberry.type
-class ViewerFields(SchoolsViewerFields, NoticeViewerFields):
+class ViewerFields(SchoolsViewerFields, NoticeViewerFields, EnrolmentViewerFields):
     pass
 
 
@@ -28,5 +33,5 @@ PARTS = GraphQLParts(
     mutation=Mutation,
     viewer=ViewerFields,
     role_scopes={"school_staff": "School"},
-    public_fields=frozenset({"schools", "school", "schoolsForAddress"}),
+    public_fields=frozenset({"schools", "school", "schoolsForAddress", "schoolEnrolmentRounds"}),
 )

@@ -1,0 +1,1 @@
+"""Online enrolment at entry grades (tuyển sinh đầu cấp)."""
