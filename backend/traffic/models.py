@@ -378,3 +378,27 @@ class SpeedSample(Base):
         string_enum(VehicleClass, "traffic_vehicle_class")
     )
     speed_kmh: Mapped[float] = mapped_column(Float())
+
+
+class SpeedDay(Base):
+    """A station's speed samples of one local day (UTC+7) by whole km/h: how many, their sum,
+    the lowest and the highest, kept by the ingestion beside the raw samples. A month of a road
+    is tens of thousands of these instead of millions of samples to sort: the mean stays exact
+    and the 85th percentile is read within its bin, between the bin's lowest and highest
+    value, so it is off by less than the bin's spread (under 1 km/h) and exact where a bin
+    holds one or two distinct values."""
+
+    __tablename__ = "traffic_speed_days"
+    __table_args__ = (PrimaryKeyConstraint("station_id", "day", "bin_kmh"),)
+
+    station_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_stations.id", ondelete="CASCADE")
+    )
+    # The local day's start, in UTC (17:00 the day before).
+    day: Mapped[datetime] = mapped_column(UTCDateTime())
+    # ⌊speed⌋: the samples in [bin_kmh, bin_kmh + 1).
+    bin_kmh: Mapped[int] = mapped_column(Integer())
+    samples: Mapped[int] = mapped_column(Integer())
+    total_kmh: Mapped[float] = mapped_column(Float())
+    min_kmh: Mapped[float] = mapped_column(Float())
+    max_kmh: Mapped[float] = mapped_column(Float())
