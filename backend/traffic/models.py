@@ -346,7 +346,16 @@ class HourlyCount(Base):
     millions of rows to sum per question."""
 
     __tablename__ = "traffic_counts_hourly"
-    __table_args__ = (PrimaryKeyConstraint("station_id", "hour"),)
+    __table_args__ = (
+        PrimaryKeyConstraint("station_id", "hour"),
+        # A road's month of hours read from the index alone (PostgreSQL's INCLUDE).
+        Index(
+            None,
+            "station_id",
+            "hour",
+            postgresql_include=["motorbike", "car", "bus", "truck", "bicycle"],
+        ),
+    )
 
     station_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("traffic_stations.id", ondelete="CASCADE")
@@ -389,7 +398,15 @@ class SpeedDay(Base):
     holds one or two distinct values."""
 
     __tablename__ = "traffic_speed_days"
-    __table_args__ = (PrimaryKeyConstraint("station_id", "day", "bin_kmh"),)
+    __table_args__ = (
+        # A road's month reads from the index alone (PostgreSQL's INCLUDE).
+        PrimaryKeyConstraint(
+            "station_id",
+            "day",
+            "bin_kmh",
+            postgresql_include=["samples", "total_kmh", "min_kmh", "max_kmh"],
+        ),
+    )
 
     station_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("traffic_stations.id", ondelete="CASCADE")
