@@ -7,7 +7,7 @@ These entities serve writes; reads go through typed rows (`backend.traffic.repos
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     PrimaryKeyConstraint,
     String,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -419,3 +420,40 @@ class SpeedDay(Base):
     total_kmh: Mapped[float] = mapped_column(Float())
     min_kmh: Mapped[float] = mapped_column(Float())
     max_kmh: Mapped[float] = mapped_column(Float())
+
+
+class SavedRoute(CreatedAtMixin, Base):
+    """A citizen's route or commute: a drawn line, or the lines of chosen roads. A severe
+    incident on or near it is pushed to its owner, once per incident."""
+
+    __tablename__ = "traffic_saved_routes"
+    __table_args__ = (
+        Index(None, "owner_id", "created_at"),
+        Index(None, "path", postgresql_using="gist"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    # A line, or the chosen roads' lines as one multi-line.
+    path: Mapped[BaseGeometry] = mapped_column(Geography("GEOMETRY"))
+    # The chosen roads, in the citizen's order; empty for a drawn line.
+    road_ids: Mapped[list[str]] = mapped_column(JSON())
+    # Local time (Asia/Ho_Chi_Minh) the route is travelled; both null: any time.
+    active_start: Mapped[time | None] = mapped_column(Time())
+    active_end: Mapped[time | None] = mapped_column(Time())
+
+
+class RouteAlert(Base):
+    """An incident already pushed for a route: the next change of it is not pushed again."""
+
+    __tablename__ = "traffic_route_alerts"
+    __table_args__ = (PrimaryKeyConstraint("route_id", "incident_id"),)
+
+    route_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_saved_routes.id", ondelete="CASCADE")
+    )
+    incident_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_incidents.id", ondelete="CASCADE")
+    )
+    alerted_at: Mapped[datetime] = mapped_column(UTCDateTime())
