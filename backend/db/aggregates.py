@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import Float, literal
+from sqlalchemy import Float, Integer, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -41,6 +41,18 @@ class PercentileCont(FunctionElement[float]):
     name = "percentile_cont"
 
 
+class FloorInt(FunctionElement[int]):
+    """The integer part of a value that is never negative (a bin, a rank)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "floor_int"
+
+
+def floor_int(column: Any) -> FloorInt:
+    return FloorInt(column)
+
+
 def hour_start(column: Any) -> HourStart:
     return HourStart(column)
 
@@ -70,6 +82,20 @@ def _hour_pg(element: HourStart, compiler: SQLCompiler, **kw: Any) -> str:
 def _hour_sqlite(element: HourStart, compiler: SQLCompiler, **kw: Any) -> str:
     (column,) = _args(compiler, element, **kw)
     return f"strftime('%Y-%m-%d %H:00:00.000000', {column})"
+
+
+@compiles(FloorInt, "postgresql")
+def _floor_pg(element: FloorInt, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    # A plain cast would round.
+    return f"CAST(floor({column}) AS INTEGER)"
+
+
+@compiles(FloorInt, "sqlite")
+def _floor_sqlite(element: FloorInt, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = _args(compiler, element, **kw)
+    # Truncates towards zero: the floor for the values this is meant for.
+    return f"CAST({column} AS INTEGER)"
 
 
 @compiles(SecondsBetween, "postgresql")

@@ -44,6 +44,7 @@ from backend.traffic.models import (
     ViolationStatus,
 )
 from backend.traffic.repository import statistics
+from backend.traffic.statistics import local_day_start
 
 STAFF_PHONE = "+84905000003"
 RESIDENT_PHONE = "+84905000001"
@@ -369,6 +370,8 @@ async def _station(
     await session.execute(insert(SpeedSample), speeds)
     hours = {(station_id, row["starts_at"].replace(minute=0)) for row in counts}
     await statistics.rebuild_hours(session, hours)
+    days = {(station_id, local_day_start(row["measured_at"])) for row in speeds}
+    await statistics.rebuild_speed_days(session, days)
 
 
 async def _incident(

@@ -1,5 +1,6 @@
 """Traffic incidents: operators create, update and close them (audited); anyone lists those near
-a point. A severe incident alerts its ward through the notifications entry point."""
+a point. A severe incident alerts its ward through the notifications entry point, and the
+owners of the saved routes it lies on or near."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from backend.free_text import check_printable
 from backend.i18n import Translated
 from backend.identity.models import Role
 from backend.places import service as places
-from backend.traffic import access
+from backend.traffic import access, route_alerts
 from backend.traffic.models import (
     Incident,
     IncidentCause,
@@ -164,6 +165,7 @@ async def create(
     )
     if incident.severity is IncidentSeverity.SEVERE:
         await _alert_ward(uow, incident, None if ward is None else ward.slug, now)
+        await route_alerts.alert_routes(uow, incident, now)
     return incident
 
 
@@ -225,6 +227,7 @@ async def update(
     if became_severe:
         ward_slug = await _ward_slug(session, incident)
         await _alert_ward(uow, incident, ward_slug, now)
+        await route_alerts.alert_routes(uow, incident, now)
     return incident
 
 

@@ -7,7 +7,7 @@ These entities serve writes; reads go through typed rows (`backend.traffic.repos
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     PrimaryKeyConstraint,
     String,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -346,7 +347,16 @@ class HourlyCount(Base):
     millions of rows to sum per question."""
 
     __tablename__ = "traffic_counts_hourly"
-    __table_args__ = (PrimaryKeyConstraint("station_id", "hour"),)
+    __table_args__ = (
+        PrimaryKeyConstraint("station_id", "hour"),
+        # A road's month of hours read from the index alone (PostgreSQL's INCLUDE).
+        Index(
+            None,
+            "station_id",
+            "hour",
+            postgresql_include=["motorbike", "car", "bus", "truck", "bicycle"],
+        ),
+    )
 
     station_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("traffic_stations.id", ondelete="CASCADE")
@@ -378,3 +388,72 @@ class SpeedSample(Base):
         string_enum(VehicleClass, "traffic_vehicle_class")
     )
     speed_kmh: Mapped[float] = mapped_column(Float())
+
+
+class SpeedDay(Base):
+    """A station's speed samples of one local day (UTC+7) by whole km/h: how many, their sum,
+    the lowest and the highest, kept by the ingestion beside the raw samples. A month of a road
+    is tens of thousands of these instead of millions of samples to sort: the mean stays exact
+    and the 85th percentile is read within its bin, between the bin's lowest and highest
+    value, so it is off by less than the bin's spread (under 1 km/h) and exact where a bin
+    holds one or two distinct values."""
+
+    __tablename__ = "traffic_speed_days"
+    __table_args__ = (
+        # A road's month reads from the index alone (PostgreSQL's INCLUDE).
+        PrimaryKeyConstraint(
+            "station_id",
+            "day",
+            "bin_kmh",
+            postgresql_include=["samples", "total_kmh", "min_kmh", "max_kmh"],
+        ),
+    )
+
+    station_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_stations.id", ondelete="CASCADE")
+    )
+    # The local day's start, in UTC (17:00 the day before).
+    day: Mapped[datetime] = mapped_column(UTCDateTime())
+    # ⌊speed⌋: the samples in [bin_kmh, bin_kmh + 1).
+    bin_kmh: Mapped[int] = mapped_column(Integer())
+    samples: Mapped[int] = mapped_column(Integer())
+    total_kmh: Mapped[float] = mapped_column(Float())
+    min_kmh: Mapped[float] = mapped_column(Float())
+    max_kmh: Mapped[float] = mapped_column(Float())
+
+
+class SavedRoute(CreatedAtMixin, Base):
+    """A citizen's route or commute: a drawn line, or the lines of chosen roads. A severe
+    incident on or near it is pushed to its owner, once per incident."""
+
+    __tablename__ = "traffic_saved_routes"
+    __table_args__ = (
+        Index(None, "owner_id", "created_at"),
+        Index(None, "path", postgresql_using="gist"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    # A line, or the chosen roads' lines as one multi-line.
+    path: Mapped[BaseGeometry] = mapped_column(Geography("GEOMETRY"))
+    # The chosen roads, in the citizen's order; empty for a drawn line.
+    road_ids: Mapped[list[str]] = mapped_column(JSON())
+    # Local time (Asia/Ho_Chi_Minh) the route is travelled; both null: any time.
+    active_start: Mapped[time | None] = mapped_column(Time())
+    active_end: Mapped[time | None] = mapped_column(Time())
+
+
+class RouteAlert(Base):
+    """An incident already pushed for a route: the next change of it is not pushed again."""
+
+    __tablename__ = "traffic_route_alerts"
+    __table_args__ = (PrimaryKeyConstraint("route_id", "incident_id"),)
+
+    route_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_saved_routes.id", ondelete="CASCADE")
+    )
+    incident_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_incidents.id", ondelete="CASCADE")
+    )
+    alerted_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -80,8 +80,21 @@ async def volume(
     )
 
 
+def whole_days(period: Period) -> tuple[datetime, datetime] | None:
+    """The local days lying wholly in the period, as [first day's start, last day's end), or
+    None: their speeds are read from the kept histograms, the rest from the raw samples."""
+    first = local_day_start(period.start)
+    if first < period.start:
+        first += timedelta(days=1)
+    last = local_day_start(period.end)
+    return (first, last) if first < last else None
+
+
 async def speed(session: AsyncSession, stats: Statistics) -> SpeedRow:
-    return await repository.speed(session, stats.scope, stats.period.start, stats.period.end)
+    period = stats.period
+    return await repository.speed(
+        session, stats.scope, period.start, period.end, whole_days(period)
+    )
 
 
 async def incidents(session: AsyncSession, stats: Statistics, now: datetime) -> IncidentStats:
@@ -218,6 +231,7 @@ async def _save_speeds(
 ) -> SaveReport:
     known = await repository.existing_speeds(session, list(found))
     added = updated = 0
+    touched: set[tuple[uuid.UUID, datetime]] = set()
     for (station, measured_at, kind), speed_kmh in found.items():
         row = known.get((station, measured_at, kind))
         if row is None:
@@ -233,5 +247,9 @@ async def _save_speeds(
         elif row.speed_kmh != speed_kmh:
             row.speed_kmh = speed_kmh
             updated += 1
+        else:
+            continue
+        touched.add((station, local_day_start(measured_at)))
     await session.flush()
+    await repository.rebuild_speed_days(session, touched)
     return SaveReport(added, updated, len(found) - added - updated)

@@ -2,7 +2,7 @@
 passkey opened.
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0021
 Create Date: 2026-11-29
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from backend.db.types import UTCDateTime
 
 revision: str = "0023"
-down_revision: str | None = "0019"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -431,6 +431,22 @@ async def traffic_day(app: App, api: Any) -> None:
     bike = (await app.send("MyVehicles"))["viewer"]["vehicles"]["edges"][0]["node"]
     await app.send("VehicleViolations", {"vehicleId": bike["id"]})
     await app.send("TrafficViolation", {"id": bike["violations"]["edges"][0]["node"]["id"]})
+    # The resident's commute: saved, listed, deleted.
+    saved = (
+        await app.send(
+            "SaveTrafficRoute",
+            {
+                "input": {
+                    "name": "Đi làm",
+                    "roadIds": [str(relay.GlobalID("Road", str(stable_id("road", "le-loi"))))],
+                    "activeFrom": "07:00:00",
+                    "activeTo": "08:30:00",
+                }
+            },
+        )
+    )["saveTrafficRoute"]
+    await app.send("MySavedTrafficRoutes")
+    await app.send("DeleteTrafficRoute", {"id": saved["id"]})
     app.token = await token(api, "+84905000002")
     await app.send(
         "RegisterVehicle",

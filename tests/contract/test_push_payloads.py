@@ -178,15 +178,19 @@ def business_pushes() -> list[PushMessage]:
 
 def traffic_pushes() -> list[PushMessage]:
     """A new violation (never its plate or offence), each vehicle decision, a severe incident."""
-    from backend.traffic import incidents, vehicles, violations
+    from shapely.geometry import LineString
+
+    from backend.traffic import incidents, route_alerts, vehicles, violations
     from backend.traffic.models import (
         Incident,
+        IncidentEffect,
         IncidentSeverity,
         IncidentType,
         Vehicle,
         VehicleStatus,
         Violation,
     )
+    from backend.traffic.repository.rows import SavedRouteRow
 
     decided = [
         vehicles.pushed(Vehicle(id=uuid.uuid4(), status=status), outcome)
@@ -202,10 +206,29 @@ def traffic_pushes() -> list[PushMessage]:
         severity=IncidentSeverity.SEVERE,
         description=Text.of("Ngập sâu 50 cm", "50 cm of water"),
     )
+    route = SavedRouteRow(
+        id=uuid.uuid4(),
+        owner_id=uuid.uuid4(),
+        name="Đi làm",
+        path=LineString([(107.595, 16.465), (107.6045, 16.457)]),
+        road_ids=[],
+        active_start=None,
+        active_end=None,
+        created_at=datetime.now(UTC),
+    )
+    closure = Incident(
+        id=uuid.uuid4(),
+        type=IncidentType.CLOSURE,
+        severity=IncidentSeverity.SEVERE,
+        effect=IncidentEffect.NO_SERVICE,
+        description=Text.of("Cấm đường", "Road closed"),
+    )
     return [
         violations.pushed(uuid.uuid4(), Violation(id=uuid.uuid4(), plate="75-B1 234.56")),
         *decided,
         incidents.severe_alert(incident),
+        route_alerts.route_alert(incident, route),
+        route_alerts.route_alert(closure, route),
     ]
 
 

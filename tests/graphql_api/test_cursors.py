@@ -54,6 +54,7 @@ from backend.graphql_api.traffic.queries import (
     REGISTRATIONS_BY_TIME,
     VEHICLES_BY_TIME,
 )
+from backend.graphql_api.traffic.routes import ROUTES_BY_TIME
 from backend.graphql_api.traffic.types import VIOLATIONS_BY_TIME
 from backend.seed.demo import stable_id
 from backend.settings import Settings
@@ -216,6 +217,11 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ vehicles(after: $after) {{ {EDGES} }} }}"),
         "+84905000001",
         VEHICLES_BY_TIME,
+    ),
+    ("User", "savedTrafficRoutes"): (
+        _query(f"viewer {{ savedTrafficRoutes(after: $after) {{ {EDGES} }} }}"),
+        "+84905000001",
+        ROUTES_BY_TIME,
     ),
     ("Vehicle", "violations"): (
         _query(

@@ -114,6 +114,7 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             )
         },
         "MyVehicles": {},
+        "MySavedTrafficRoutes": {},
         "VehicleViolations": {
             "vehicleId": str(relay.GlobalID("Vehicle", str(stable_id("vehicle", "75-B1 234.56"))))
         },

@@ -10,6 +10,7 @@ from typing import Any
 
 from shapely.geometry import Point
 
+from backend.db.aggregates import percentile_of
 from backend.db.types import utcnow
 from backend.i18n import Translated
 from backend.seed.demo import stable_id
@@ -138,6 +139,16 @@ async def test_statistics_of_a_road_match_the_hand_computed_values(seeded: Any) 
     # Speeds 30, 40, 50, 60: mean 45; the 85th percentile sits at 0.85 × 3 = 2.55 in the sorted
     # list, 50 + 0.55 × (60 − 50) = 55.5.
     assert stats["speed"] == {"samples": 4, "meanKmh": 45.0, "p85Kmh": 55.5}
+    # A whole local day is read from the kept histograms, a longer period from them and the raw
+    # samples around them: all five samples, 30 40 50 60 99; 0.85 × 4 = 3.4, 60 + 0.4 × 39.
+    whole_day = {"from": "2026-11-01T00:00:00+07:00", "to": "2026-11-02T00:00:00+07:00"}
+    around = {"from": "2026-10-31T12:00:00Z", "to": "2026-11-02T03:30:00Z"}
+    for period in (whole_day, around):
+        answer = await seeded(STATS, {**period, "roadId": road_gid("dien-bien-phu")}, token=planner)
+        speed = answer["data"]["trafficStatistics"]["speed"]
+        assert speed["samples"] == 5
+        assert abs(speed["meanKmh"] - 55.8) < 1e-9
+        assert abs(speed["p85Kmh"] - 75.6) < 1e-9
     # Two incidents of 60 and 30 minutes on a road of `roadLengthMeters`.
     length = stats["roadLengthMeters"]
     expected = sum(
@@ -175,6 +186,52 @@ async def test_statistics_of_a_road_match_the_hand_computed_values(seeded: Any) 
         "/traffic/statistics/incidents.csv", params=params, headers=headers
     )
     assert incidents_csv.text.splitlines()[1].startswith("2,")
+
+
+async def test_speeds_read_from_bins_stay_within_a_kilometre_per_hour(seeded: Any) -> None:
+    """Thirty distinct speeds from 41.0 to 50.9 km/h, ten to a bin: the mean stays exact, the
+    85th percentile within 1 km/h of the exact one; a corrected sample moves both."""
+    key = await _fixture(seeded)
+    speeds = [41.0 + (i * 37 % 100) / 10 for i in range(30)]
+
+    def body(values: list[float]) -> dict[str, Any]:
+        return {
+            "speeds": [
+                {
+                    "station": FIXTURE,
+                    "measured_at": f"2026-11-05T01:{i:02d}:00Z",
+                    "vehicle_class": "car",
+                    "speed_kmh": value,
+                }
+                for i, value in enumerate(values)
+            ]
+        }
+
+    headers = {"Authorization": f"Bearer {key}"}
+    posted = await seeded.client.post("/traffic/readings", json=body(speeds), headers=headers)
+    assert posted.json()["speeds"]["added"] == 30
+    planner = await token(seeded, STAFF)
+    periods = (
+        {"from": "2026-11-05T00:00:00+07:00", "to": "2026-11-06T00:00:00+07:00"},
+        {"from": "2026-11-05T00:30:00Z", "to": "2026-11-05T02:00:00Z"},
+    )
+
+    async def check(values: list[float]) -> None:
+        exact = percentile_of(values, 0.85)
+        assert exact is not None
+        for period in periods:
+            variables = {**period, "roadId": road_gid("dien-bien-phu")}
+            answer = await seeded(STATS, variables, token=planner)
+            speed = answer["data"]["trafficStatistics"]["speed"]
+            assert speed["samples"] == len(values)
+            assert speed["meanKmh"] == round(sum(values) / len(values), 2)
+            assert abs(speed["p85Kmh"] - exact) < 1
+
+    await check(speeds)
+    corrected = [*speeds[:-1], 80.0]
+    posted = await seeded.client.post("/traffic/readings", json=body(corrected), headers=headers)
+    assert posted.json()["speeds"] == {"added": 0, "updated": 1, "unchanged": 29}
+    await check(corrected)
 
 
 def haversine(a: tuple[float, float], b: tuple[float, float]) -> float:

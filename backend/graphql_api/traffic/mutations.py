@@ -11,8 +11,9 @@ from strawberry import relay
 from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import decode_id
 from backend.graphql_api.places.types import GeoPointInput
+from backend.graphql_api.traffic.routes import SavedRouteNode, SaveTrafficRouteInput
 from backend.graphql_api.traffic.types import IncidentNode, RegistrationNode, VehicleNode
-from backend.traffic import incidents, vehicles
+from backend.traffic import incidents, routes, vehicles
 from backend.traffic.incidents import Coordinates, IncidentChanges
 from backend.traffic.models import (
     Incident,
@@ -25,7 +26,7 @@ from backend.traffic.models import (
     Vehicle,
     VehicleType,
 )
-from backend.traffic.repository.rows import IncidentRow, VehicleRow
+from backend.traffic.repository.rows import IncidentRow, SavedRouteRow, VehicleRow
 
 
 @strawberry.input(description="Traffic operators: a new incident.")
@@ -254,3 +255,46 @@ class TrafficMutation:
                 now=info.context.now(),
             )
         return RegistrationNode.from_row(_vehicle(row))
+
+    @strawberry.mutation(
+        description="Save a route or commute (at most 20): a severe incident on or near it is "
+        "pushed to you."
+    )
+    async def save_traffic_route(
+        self, info: Info, input: SaveTrafficRouteInput
+    ) -> SavedRouteNode | None:
+        viewer = await info.context.require_viewer()
+        road_ids = None
+        if input.road_ids is not None:
+            road_ids = [
+                decode_id(value, "Road", field=f"input.roadIds[{index}]")
+                for index, value in enumerate(input.road_ids[: routes.MAX_ROADS + 1])
+            ]
+        route = routes.RouteInput(
+            name=input.name,
+            path=_path(input.path),
+            road_ids=road_ids,
+            active_start=input.active_from,
+            active_end=input.active_to,
+        )
+        async with info.context.unit_of_work() as uow:
+            row = await routes.save(uow, owner_id=viewer.id, route=route, now=info.context.now())
+            saved = SavedRouteRow(
+                id=row.id,
+                owner_id=row.owner_id,
+                name=row.name,
+                path=row.path,
+                road_ids=list(row.road_ids),
+                active_start=row.active_start,
+                active_end=row.active_end,
+                created_at=row.created_at,
+            )
+        return SavedRouteNode.from_row(saved)
+
+    @strawberry.mutation(description="Delete one of your saved routes: true once deleted.")
+    async def delete_traffic_route(self, info: Info, id: relay.GlobalID) -> bool | None:
+        viewer = await info.context.require_viewer()
+        route_id = decode_id(id, "SavedTrafficRoute", field="id")
+        async with info.context.unit_of_work() as uow:
+            await routes.delete(uow, owner_id=viewer.id, route_id=route_id)
+        return True

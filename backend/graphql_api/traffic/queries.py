@@ -14,6 +14,7 @@ from backend.graphql_api.nodes import decode_id
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPointInput
 from backend.graphql_api.traffic.loaders import TrafficLoaders
+from backend.graphql_api.traffic.routes import ROUTES_BY_TIME, SavedRouteNode
 from backend.graphql_api.traffic.types import (
     IncidentConnection,
     IncidentEdge,
@@ -24,7 +25,7 @@ from backend.graphql_api.traffic.types import (
 )
 from backend.identity.models import User
 from backend.places import service as places
-from backend.traffic import incidents, plates, vehicles
+from backend.traffic import incidents, plates, routes, vehicles
 from backend.traffic.models import IncidentType, PlateColour, VehicleType
 
 INCIDENTS_BY_DISTANCE = Keyset("traffic.incidents.distance", float, lambda meters: meters >= 0)
@@ -174,4 +175,15 @@ class TrafficViewerFields:
             )
         return page.connection(
             rows, node=VehicleNode.from_row, key=lambda row: (row.created_at, row.id)
+        )
+
+    @strawberry.field(description="Routes and commutes you saved, oldest first.")
+    async def saved_traffic_routes(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[SavedRouteNode]:
+        page = ROUTES_BY_TIME.page(first, after)
+        async with info.context.read() as session:
+            rows = await routes.routes_of(session, self.row.id, after=page.after, limit=page.limit)
+        return page.connection(
+            rows, node=SavedRouteNode.from_row, key=lambda row: (row.created_at, row.id)
         )

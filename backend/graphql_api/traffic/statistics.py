@@ -33,7 +33,11 @@ class SpeedStatistics:
     samples: int
     mean_kmh: float | None
     p85_kmh: float | None = strawberry.field(
-        description="The 85th percentile (continuous, interpolated between samples)."
+        description=(
+            "The 85th percentile (continuous, interpolated between samples), read from the "
+            "samples by whole km/h: less than 1 km/h from the exact value, exact when no "
+            "1 km/h bin holds more than two distinct speeds."
+        )
     )
 
 

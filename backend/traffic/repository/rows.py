@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from shapely.geometry.base import BaseGeometry
 
@@ -19,6 +19,7 @@ from backend.traffic.models import (
     IncidentType,
     PlateColour,
     Road,
+    SavedRoute,
     Vehicle,
     VehicleStatus,
     VehicleType,
@@ -87,5 +88,20 @@ class ViolationRow(Row):
 
 ROAD = columns(RoadRow, Road, {})
 INCIDENT = columns(IncidentRow, Incident, {})
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRouteRow(Row):
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    name: str
+    path: BaseGeometry
+    road_ids: list[str]
+    active_start: time | None
+    active_end: time | None
+    created_at: datetime
+
+
 VEHICLE = columns(VehicleRow, Vehicle, {})
+SAVED_ROUTE = columns(SavedRouteRow, SavedRoute, {})
 VIOLATION = columns(ViolationRow, Violation, {})

@@ -9,16 +9,32 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, literal, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db.aggregates import hour_start, percentile_cont, seconds_between
+from backend.db.aggregates import floor_int, hour_start, seconds_between
 from backend.traffic.models import (
     Count,
     HourlyCount,
     Incident,
     IncidentType,
     Road,
+    SpeedDay,
     SpeedSample,
     Station,
     VehicleClass,
@@ -114,22 +130,139 @@ async def rebuild_hours(session: AsyncSession, hours: set[tuple[uuid.UUID, datet
         )
 
 
-async def speed(session: AsyncSession, scope: Scope, start: datetime, end: datetime) -> SpeedRow:
+P85 = 0.85
+
+
+def _speed_bins(
+    scope: Scope, start: datetime, end: datetime, days: tuple[datetime, datetime] | None
+) -> Select[Any]:
+    """The period's speeds by whole km/h (bin, samples, sum, lowest, highest): the kept days'
+    histograms for the whole local days `days`, the raw samples for the hours around them."""
+    stations = _stations(scope).scalar_subquery()
+    raw_ranges = [(start, end)] if days is None else [(start, days[0]), (days[1], end)]
+    parts: list[Select[int, int, float, float, float]] = []
+    if days is not None:
+        parts.append(
+            select(
+                SpeedDay.bin_kmh.label("bin"),
+                SpeedDay.samples.label("n"),
+                SpeedDay.total_kmh.label("total"),
+                SpeedDay.min_kmh.label("low"),
+                SpeedDay.max_kmh.label("high"),
+            ).where(
+                SpeedDay.station_id.in_(stations),
+                SpeedDay.day >= days[0],
+                SpeedDay.day < days[1],
+            )
+        )
+    speed_kmh = SpeedSample.speed_kmh
+    for first, last in raw_ranges:
+        if first >= last:
+            continue
+        bin_kmh = floor_int(speed_kmh)
+        parts.append(
+            select(
+                bin_kmh.label("bin"),
+                func.count().label("n"),
+                func.sum(speed_kmh).label("total"),
+                func.min(speed_kmh).label("low"),
+                func.max(speed_kmh).label("high"),
+            )
+            .where(
+                SpeedSample.station_id.in_(stations),
+                SpeedSample.measured_at >= first,
+                SpeedSample.measured_at < last,
+            )
+            .group_by(bin_kmh)
+        )
+    found = union_all(*parts).subquery("parts") if len(parts) > 1 else parts[0].subquery("parts")
+    return select(
+        found.c.bin,
+        cast(func.sum(found.c.n), BigInteger).label("n"),
+        func.sum(found.c.total).label("total"),
+        func.min(found.c.low).label("low"),
+        func.max(found.c.high).label("high"),
+    ).group_by(found.c.bin)
+
+
+async def speed(
+    session: AsyncSession,
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    days: tuple[datetime, datetime] | None,
+) -> SpeedRow:
+    """Samples, exact mean and the 85th percentile from the histogram, in one statement.
+
+    PostgreSQL's `percentile_cont` rule on the histogram: the rank f·(n−1) in the sorted
+    samples, linear between the values at its floor and the next rank. A rank's value is read
+    in its bin: the bin's k-th of m samples is taken at low + (high − low)·k/(m − 1)."""
+    bins = _speed_bins(scope, start, end, days).subquery("bins")
+    cum = select(
+        bins,
+        (func.sum(bins.c.n).over(order_by=bins.c.bin) - bins.c.n).label("before"),
+        func.sum(bins.c.n).over().label("total_n"),
+    ).subquery("cum")
+    rank = literal(P85, Float()) * (cum.c.total_n - 1)
+    low_rank = floor_int(rank)
+    high_rank = case((low_rank + 1 < cum.c.total_n, low_rank + 1), else_=low_rank)
+
+    def value_at(k: ColumnElement[Any]) -> ColumnElement[Any]:
+        inside = and_(cum.c.before <= k, k < cum.c.before + cum.c.n)
+        spread = (cum.c.high - cum.c.low) * (k - cum.c.before) / (cum.c.n - 1)
+        return func.max(
+            case(
+                (and_(inside, cum.c.n == 1), cum.c.low),
+                (inside, cum.c.low + spread),
+            )
+        )
+
+    low_value = value_at(low_rank)
     statement = select(
-        func.count(),
-        func.avg(SpeedSample.speed_kmh),
-        percentile_cont(SpeedSample.speed_kmh, 0.85),
-    ).where(
-        SpeedSample.station_id.in_(_stations(scope).scalar_subquery()),
-        SpeedSample.measured_at >= start,
-        SpeedSample.measured_at < end,
+        func.max(cum.c.total_n),
+        func.sum(cum.c.total) / func.max(cum.c.total_n),
+        low_value + (func.max(rank) - func.max(low_rank)) * (value_at(high_rank) - low_value),
     )
     samples, mean, p85 = (await session.execute(statement)).one()
     return SpeedRow(
-        samples=int(samples),
+        samples=int(samples or 0),
         mean_kmh=None if mean is None else float(mean),
         p85_kmh=None if p85 is None else float(p85),
     )
+
+
+async def rebuild_speed_days(session: AsyncSession, days: set[tuple[uuid.UUID, datetime]]) -> None:
+    """Recompute the histograms of these (station, local day start) from the raw samples."""
+    speed_kmh = SpeedSample.speed_kmh
+    for station_id, day in sorted(days):
+        end = day + timedelta(days=1)
+        await session.execute(
+            delete(SpeedDay).where(SpeedDay.station_id == station_id, SpeedDay.day == day)
+        )
+        bin_kmh = floor_int(speed_kmh)
+        binned = (
+            select(
+                literal(station_id, SpeedDay.station_id.type),
+                literal(day, SpeedDay.day.type),
+                bin_kmh,
+                func.count(),
+                func.sum(speed_kmh),
+                func.min(speed_kmh),
+                func.max(speed_kmh),
+            )
+            .where(
+                SpeedSample.station_id == station_id,
+                SpeedSample.measured_at >= day,
+                SpeedSample.measured_at < end,
+            )
+            .group_by(bin_kmh)
+        )
+        await session.execute(
+            insert(SpeedDay).from_select(
+                ["station_id", "day", "bin_kmh", "samples", "total_kmh", "min_kmh", "max_kmh"],
+                binned,
+            )
+        )
 
 
 def _incident_scope(scope: Scope) -> list[ColumnElement[bool]]:
