@@ -28,13 +28,17 @@ from tests.support.services import POSTGRES_ADMIN_URL, unavailable
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
+ADMIN_TIMEOUT = 60.0
+
 
 def asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL), timeout=5)
+async def _admin(sql: str, *, connect_within: float = ADMIN_TIMEOUT) -> None:
+    # Generous: while copies are created and dropped, PostgreSQL can be busy with checkpoints
+    # for seconds, and a refused connection fails the test that needed a database.
+    connection = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL), timeout=connect_within)
     try:
         await connection.execute(sql)
     finally:
@@ -44,7 +48,7 @@ async def _admin(sql: str) -> None:
 def postgres_reachable() -> bool | str:
     """True, or why the server cannot be reached."""
     try:
-        asyncio.run(_admin("SELECT 1"))
+        asyncio.run(_admin("SELECT 1", connect_within=5))
     except Exception as exc:
         return str(exc)
     return True
