@@ -14,6 +14,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.util.concurrency import await_
 
+from backend.db.dialect import compiled_args
 from backend.db.types import UTCDateTime
 
 
@@ -67,58 +68,54 @@ def percentile_cont(column: Any, fraction: float) -> ColumnElement[float]:
     return PercentileCont(column, literal(float(fraction), Float()))
 
 
-def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> list[str]:
-    return [compiler.process(arg, **kw) for arg in element.clauses]
-
-
 @compiles(HourStart, "postgresql")
 def _hour_pg(element: HourStart, compiler: SQLCompiler, **kw: Any) -> str:
-    (column,) = _args(compiler, element, **kw)
+    (column,) = compiled_args(compiler, element, **kw)
     # Truncated in UTC and turned back into a timestamptz, whatever the session's time zone.
     return f"(date_trunc('hour', {column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
 
 
 @compiles(HourStart, "sqlite")
 def _hour_sqlite(element: HourStart, compiler: SQLCompiler, **kw: Any) -> str:
-    (column,) = _args(compiler, element, **kw)
+    (column,) = compiled_args(compiler, element, **kw)
     return f"strftime('%Y-%m-%d %H:00:00.000000', {column})"
 
 
 @compiles(FloorInt, "postgresql")
 def _floor_pg(element: FloorInt, compiler: SQLCompiler, **kw: Any) -> str:
-    (column,) = _args(compiler, element, **kw)
+    (column,) = compiled_args(compiler, element, **kw)
     # A plain cast would round.
     return f"CAST(floor({column}) AS INTEGER)"
 
 
 @compiles(FloorInt, "sqlite")
 def _floor_sqlite(element: FloorInt, compiler: SQLCompiler, **kw: Any) -> str:
-    (column,) = _args(compiler, element, **kw)
+    (column,) = compiled_args(compiler, element, **kw)
     # Truncates towards zero: the floor for the values this is meant for.
     return f"CAST({column} AS INTEGER)"
 
 
 @compiles(SecondsBetween, "postgresql")
 def _seconds_pg(element: SecondsBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    later, earlier = _args(compiler, element, **kw)
+    later, earlier = compiled_args(compiler, element, **kw)
     return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
 
 
 @compiles(SecondsBetween, "sqlite")
 def _seconds_sqlite(element: SecondsBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    later, earlier = _args(compiler, element, **kw)
+    later, earlier = compiled_args(compiler, element, **kw)
     return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
 
 
 @compiles(PercentileCont, "postgresql")
 def _percentile_pg(element: PercentileCont, compiler: SQLCompiler, **kw: Any) -> str:
-    column, fraction = _args(compiler, element, **kw)
+    column, fraction = compiled_args(compiler, element, **kw)
     return f"percentile_cont({fraction}) WITHIN GROUP (ORDER BY {column})"
 
 
 @compiles(PercentileCont, "sqlite")
 def _percentile_sqlite(element: PercentileCont, compiler: SQLCompiler, **kw: Any) -> str:
-    column, fraction = _args(compiler, element, **kw)
+    column, fraction = compiled_args(compiler, element, **kw)
     return f"citizen_percentile_cont({column}, {fraction})"
 
 

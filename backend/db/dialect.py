@@ -10,6 +10,13 @@ from sqlalchemy import Table, TextClause, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+
+def compiled_args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> list[str]:
+    """A construct's arguments as SQL, for the per-dialect `@compiles` functions."""
+    return [compiler.process(arg, **kw) for arg in element.clauses]
 
 
 async def insert_ignoring_conflicts(

@@ -25,6 +25,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
+from backend.db.dialect import compiled_args
 from backend.db.types import SRID
 
 # PostGIS' sphere for geography with use_spheroid=false: the mean radius of WGS84, (2a + b) / 3.
@@ -99,67 +100,63 @@ def covers(polygon_column: Any, geometry: BaseGeometry) -> Covers:
     return Covers(polygon_column, _ewkt(geometry))
 
 
-def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> list[str]:
-    return [compiler.process(arg, **kw) for arg in element.clauses]
-
-
 @compiles(DistanceMeters, "postgresql")
 def _compile_distance_pg(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
-    column, other = _args(compiler, element, **kw)
+    column, other = compiled_args(compiler, element, **kw)
     return f"ST_Distance({column}, ST_GeogFromText({other}), false)"
 
 
 @compiles(WithinMeters, "postgresql")
 def _compile_within_pg(element: WithinMeters, compiler: SQLCompiler, **kw: Any) -> str:
-    column, other, meters = _args(compiler, element, **kw)
+    column, other, meters = compiled_args(compiler, element, **kw)
     return f"ST_DWithin({column}, ST_GeogFromText({other}), {meters}, false)"
 
 
 @compiles(Covers, "postgresql")
 def _compile_covers_pg(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
-    column, other = _args(compiler, element, **kw)
+    column, other = compiled_args(compiler, element, **kw)
     return f"ST_Covers({column}, ST_GeogFromText({other}))"
 
 
 @compiles(Latitude, "postgresql")
 def _compile_latitude_pg(element: Latitude, compiler: SQLCompiler, **kw: Any) -> str:
-    (column,) = _args(compiler, element, **kw)
+    (column,) = compiled_args(compiler, element, **kw)
     return f"ST_Y({column}::geometry)"
 
 
 @compiles(Longitude, "postgresql")
 def _compile_longitude_pg(element: Longitude, compiler: SQLCompiler, **kw: Any) -> str:
-    (column,) = _args(compiler, element, **kw)
+    (column,) = compiled_args(compiler, element, **kw)
     return f"ST_X({column}::geometry)"
 
 
 @compiles(Latitude, "sqlite")
 def _compile_latitude_sqlite(element: Latitude, compiler: SQLCompiler, **kw: Any) -> str:
-    (column,) = _args(compiler, element, **kw)
+    (column,) = compiled_args(compiler, element, **kw)
     return f"citizen_latitude({column})"
 
 
 @compiles(Longitude, "sqlite")
 def _compile_longitude_sqlite(element: Longitude, compiler: SQLCompiler, **kw: Any) -> str:
-    (column,) = _args(compiler, element, **kw)
+    (column,) = compiled_args(compiler, element, **kw)
     return f"citizen_longitude({column})"
 
 
 @compiles(DistanceMeters, "sqlite")
 def _compile_distance_sqlite(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
-    column, other = _args(compiler, element, **kw)
+    column, other = compiled_args(compiler, element, **kw)
     return f"citizen_distance_m({column}, {other})"
 
 
 @compiles(WithinMeters, "sqlite")
 def _compile_within_sqlite(element: WithinMeters, compiler: SQLCompiler, **kw: Any) -> str:
-    column, other, meters = _args(compiler, element, **kw)
+    column, other, meters = compiled_args(compiler, element, **kw)
     return f"(citizen_distance_m({column}, {other}) <= {meters})"
 
 
 @compiles(Covers, "sqlite")
 def _compile_covers_sqlite(element: Covers, compiler: SQLCompiler, **kw: Any) -> str:
-    column, other = _args(compiler, element, **kw)
+    column, other = compiled_args(compiler, element, **kw)
     return f"citizen_covers({column}, {other})"
 
 

@@ -29,6 +29,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
+from backend.db.dialect import compiled_args
+
 # pg_trgm's default `strict_word_similarity_threshold`: what `<<%` (index-served) accepts.
 MATCH_THRESHOLD = 0.5
 # Longest query folded and matched; longer input is refused by callers before SQL.
@@ -118,32 +120,28 @@ def best_matches(row_id: Any, column: Any, query: str, *where: ColumnElement[boo
     )
 
 
-def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> list[str]:
-    return [compiler.process(arg, **kw) for arg in element.clauses]
-
-
 @compiles(Matches, "postgresql")
 def _compile_matches_pg(element: Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    column, query = _args(compiler, element, **kw)
+    column, query = compiled_args(compiler, element, **kw)
     return f"(citizen_fold({query}) <<% citizen_fold({column}))"
 
 
 @compiles(MatchDistance, "postgresql")
 def _compile_distance_pg(element: MatchDistance, compiler: SQLCompiler, **kw: Any) -> str:
-    column, query = _args(compiler, element, **kw)
+    column, query = compiled_args(compiler, element, **kw)
     # No cast: the index orders by the operator itself. Its float4 reads back exactly as a float.
     return f"(citizen_fold({query}) <<<-> citizen_fold({column}))"
 
 
 @compiles(Matches, "sqlite")
 def _compile_matches_sqlite(element: Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    column, query = _args(compiler, element, **kw)
+    column, query = compiled_args(compiler, element, **kw)
     return f"(citizen_word_similarity({query}, {column}) >= {MATCH_THRESHOLD})"
 
 
 @compiles(MatchDistance, "sqlite")
 def _compile_distance_sqlite(element: MatchDistance, compiler: SQLCompiler, **kw: Any) -> str:
-    column, query = _args(compiler, element, **kw)
+    column, query = compiled_args(compiler, element, **kw)
     return f"(1.0 - citizen_word_similarity({query}, {column}))"
 
 

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Literal, Self, TypeVar, overload
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 
@@ -111,3 +112,17 @@ async def node_from(
         return None
     row = await loader.load(row_id)
     return None if row is None else build(row)
+
+
+async def visible_nodes(
+    info: Info,
+    ids: Sequence[uuid.UUID],
+    fetch: Callable[[AsyncSession, uuid.UUID | None, Sequence[uuid.UUID]], Awaitable[Sequence[R]]],
+    build: Callable[[R], N],
+) -> list[N | None]:
+    """`node(id:)` for rows only some viewers may see: `fetch` keeps the viewer's."""
+    viewer = await info.context.viewer()
+    async with info.context.read() as session:
+        rows = await fetch(session, None if viewer is None else viewer.id, ids)
+    found = {row.id: row for row in rows}
+    return [build(found[key]) if key in found else None for key in ids]

@@ -8,13 +8,12 @@ the handling agency's officers."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Self, TypeVar
+from typing import Self
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from backend.business import applications, codes, reads
@@ -47,14 +46,10 @@ from backend.files import service as files
 from backend.files.service import FileInfo
 from backend.graphql_api.business.loaders import BusinessLoaders
 from backend.graphql_api.context import Info
-from backend.graphql_api.loaders import HasId
-from backend.graphql_api.nodes import RowNode, node_from, nodes_from
+from backend.graphql_api.nodes import RowNode, node_from, nodes_from, visible_nodes
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPoint
 from backend.i18n import Translated
-
-R = TypeVar("R", bound=HasId)
-N = TypeVar("N")
 
 strawberry.enum(BusinessKind, name="BusinessKind")
 strawberry.enum(LegalForm, name="LegalForm")
@@ -74,20 +69,6 @@ strawberry.enum(
 APPLICATIONS_BY_UPDATE = Keyset("business.applications.updated", datetime)
 NOTICES_BY_TIME = Keyset("business.notices.published", datetime)
 STAFF_BY_TIME = Keyset("business.staff.since", datetime)
-
-
-async def visible_nodes(
-    info: Info,
-    ids: Sequence[uuid.UUID],
-    fetch: Callable[[AsyncSession, uuid.UUID | None, Sequence[uuid.UUID]], Awaitable[Sequence[R]]],
-    build: Callable[[R], N],
-) -> list[N | None]:
-    """`node(id:)` for rows only some viewers may see: `fetch` keeps the viewer's."""
-    viewer = await info.context.viewer()
-    async with info.context.read() as session:
-        rows = await fetch(session, None if viewer is None else viewer.id, ids)
-    found = {row.id: row for row in rows}
-    return [build(found[key]) if key in found else None for key in ids]
 
 
 def _text(value: Translated, info: Info) -> str:

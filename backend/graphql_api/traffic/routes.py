@@ -11,11 +11,11 @@ import strawberry
 from shapely.geometry import LineString
 
 from backend.graphql_api.context import Info
-from backend.graphql_api.nodes import RowNode
+from backend.graphql_api.nodes import RowNode, visible_nodes
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPoint, GeoPointInput
 from backend.graphql_api.traffic.loaders import TrafficLoaders
-from backend.graphql_api.traffic.types import RoadNode, visible_nodes
+from backend.graphql_api.traffic.types import RoadNode
 from backend.traffic import routes
 from backend.traffic.repository.rows import SavedRouteRow
 

@@ -6,18 +6,16 @@ nothing until its ownership is verified."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Self, TypeVar
+from typing import Self
 
 import strawberry
 from shapely.geometry import LineString, Point
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from backend.graphql_api.context import Info
-from backend.graphql_api.loaders import HasId
-from backend.graphql_api.nodes import RowNode, node_from, nodes_from
+from backend.graphql_api.nodes import RowNode, node_from, nodes_from, visible_nodes
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPoint
 from backend.graphql_api.traffic.loaders import TrafficLoaders
@@ -34,9 +32,6 @@ from backend.traffic.models import (
     ViolationStatus,
 )
 from backend.traffic.repository.rows import IncidentRow, RoadRow, VehicleRow, ViolationRow
-
-R = TypeVar("R", bound=HasId)
-N = TypeVar("N")
 
 strawberry.enum(IncidentType, name="TrafficIncidentType")
 strawberry.enum(
@@ -313,17 +308,3 @@ class RegistrationNode(RowNode):
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
         # Reached through the police queue and plate lookups only, both logged.
         return [None for _ in ids]
-
-
-async def visible_nodes(
-    info: Info,
-    ids: Sequence[uuid.UUID],
-    fetch: Callable[[AsyncSession, uuid.UUID | None, Sequence[uuid.UUID]], Awaitable[Sequence[R]]],
-    build: Callable[[R], N],
-) -> list[N | None]:
-    """`node(id:)` for rows only some viewers may see: `fetch` keeps the viewer's."""
-    viewer = await info.context.viewer()
-    async with info.context.read() as session:
-        rows = await fetch(session, None if viewer is None else viewer.id, ids)
-    found = {row.id: row for row in rows}
-    return [build(found[key]) if key in found else None for key in ids]
