@@ -4,7 +4,7 @@ changes nothing; good insurance numbers of both generations are accepted and nor
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend.graphql_api.health.queries import APPOINTMENTS_BY_START, SLOTS_BY_START
@@ -180,7 +180,8 @@ async def test_bad_dependants_and_unknown_enum_values(seeded: Any, clock: Clock)
         }
         return {"input": {**values, **overrides}}
 
-    clock.set(clock.now().replace(year=2027, month=3, day=1))
+    # 10:00 in Huế on 1 March 2027: "tomorrow" is 2 March whatever the time of day here.
+    clock.set(datetime(2027, 3, 1, 3, 0, tzinfo=UTC))
     cases: list[tuple[dict[str, Any], dict[str, str], str]] = [
         (
             dependant(fullName="   "),
