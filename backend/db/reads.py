@@ -16,6 +16,8 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from backend.db.prepared import CONNECTION, DRIVER, driver_of
+
 
 class RequestReads:
     def __init__(self, engine: AsyncEngine) -> None:
@@ -32,12 +34,20 @@ class RequestReads:
                 connection = await self._engine.connect()
                 try:
                     await connection.execution_options(isolation_level="AUTOCOMMIT")
+                    session = AsyncSession(bind=connection, autoflush=False)
+                    await self._note_driver(connection, session)
                 except BaseException:
                     await connection.close()
                     raise
                 self._connection = connection
-                self._session = AsyncSession(bind=connection, autoflush=False)
+                self._session = session
             yield self._session
+
+    @staticmethod
+    async def _note_driver(connection: AsyncConnection, session: AsyncSession) -> None:
+        """Prepared reads (`backend.db.prepared`) run on asyncpg directly: tell them where."""
+        session.info[CONNECTION] = connection.sync_connection
+        session.info[DRIVER] = await driver_of(connection)
 
     def forget(self) -> None:
         """After this request's own write committed: later reads load fresh rows, while the

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import shapely
 import shapely.ops
@@ -36,8 +36,17 @@ def point(lat: float, lng: float) -> Point:
     return Point(lng, lat)
 
 
-def _ewkt(geometry: BaseGeometry) -> ColumnElement[str]:
-    return literal(f"SRID={SRID};{geometry.wkt}")
+def ewkt(geometry: BaseGeometry) -> str:
+    """A geometry as the text the spatial functions below take for their other argument."""
+    return f"SRID={SRID};{geometry.wkt}"
+
+
+# A geometry, or a bound parameter that will hold its `ewkt` (a prepared read's).
+GeometryArg: TypeAlias = BaseGeometry | ColumnElement[str]
+
+
+def _ewkt(geometry: GeometryArg) -> ColumnElement[str]:
+    return literal(ewkt(geometry)) if isinstance(geometry, BaseGeometry) else geometry
 
 
 class DistanceMeters(FunctionElement[float]):
@@ -88,12 +97,15 @@ def longitude(column: Any) -> Longitude:
     return Longitude(column)
 
 
-def distance_meters(column: Any, geometry: BaseGeometry) -> DistanceMeters:
+def distance_meters(column: Any, geometry: GeometryArg) -> DistanceMeters:
     return DistanceMeters(column, _ewkt(geometry))
 
 
-def within_meters(column: Any, geometry: BaseGeometry, meters: float) -> WithinMeters:
-    return WithinMeters(column, _ewkt(geometry), literal(float(meters)))
+def within_meters(
+    column: Any, geometry: GeometryArg, meters: float | ColumnElement[float]
+) -> WithinMeters:
+    radius = literal(float(meters)) if isinstance(meters, int | float) else meters
+    return WithinMeters(column, _ewkt(geometry), radius)
 
 
 def covers(polygon_column: Any, geometry: BaseGeometry) -> Covers:

@@ -12,10 +12,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    Select,
+    String,
+    Uuid,
+    and_,
+    bindparam,
+    exists,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import spatial
+from backend.db.prepared import Prepared
 from backend.health.models import (
     Facility,
     FacilityLevel,
@@ -55,6 +68,50 @@ def _facility(row: Sequence[Any]) -> FacilityRow:
     return FacilityRow(PlaceRow(*row[:_PLACE_WIDTH]), *row[_PLACE_WIDTH : _PLACE_WIDTH + 3])
 
 
+# Which optional filters a search has: specialty, insurance, open at, after a cursor.
+NearShape = tuple[bool, bool, bool, bool]
+
+
+def _near_statement(shape: NearShape, dialect: str) -> Select[*tuple[Any, ...]]:
+    by_specialty, by_insurance, by_opening, after = shape
+    near = bindparam("near", type_=String())
+    distance = spatial.distance_meters(Place.location, near).label("distance_m")
+    statement = _select_facilities(distance).where(
+        spatial.within_meters(Place.location, near, bindparam("radius_m", type_=Float()))
+    )
+    if by_specialty:
+        statement = statement.where(
+            exists().where(
+                FacilitySpecialty.facility_id == Facility.id,
+                FacilitySpecialty.specialty_id == bindparam("specialty_id", type_=Uuid()),
+            )
+        )
+    if by_insurance:
+        statement = statement.where(
+            Facility.accepts_insurance == bindparam("accepts_insurance", type_=Boolean())
+        )
+    if by_opening:
+        minute = bindparam("minute", type_=Integer())
+        statement = statement.where(
+            exists().where(
+                OpeningHours.facility_id == Facility.id,
+                OpeningHours.weekday == bindparam("weekday", type_=Integer()),
+                OpeningHours.opens_minute <= minute,
+                OpeningHours.closes_minute > minute,
+            )
+        )
+    if after:
+        last_distance = bindparam("last_distance", type_=Float())
+        last_id = bindparam("last_id", type_=Uuid())
+        statement = statement.where(
+            or_(distance > last_distance, and_(distance == last_distance, Facility.id > last_id))
+        )
+    return statement.order_by(distance, Facility.id).limit(bindparam("limit", type_=Integer()))
+
+
+_NEAR = Prepared(_near_statement)
+
+
 async def facilities_near(
     session: AsyncSession,
     *,
@@ -67,36 +124,25 @@ async def facilities_near(
     limit: int,
 ) -> list[tuple[FacilityRow, float]]:
     """Facilities within the radius, nearest first; keyset on (distance, id)."""
-    distance = spatial.distance_meters(Place.location, near).label("distance_m")
-    statement = _select_facilities(distance).where(
-        spatial.within_meters(Place.location, near, radius_m)
-    )
-    if specialty_id is not None:
-        statement = statement.where(
-            exists().where(
-                FacilitySpecialty.facility_id == Facility.id,
-                FacilitySpecialty.specialty_id == specialty_id,
-            )
-        )
-    if accepts_insurance is not None:
-        statement = statement.where(Facility.accepts_insurance.is_(accepts_insurance))
+    values: dict[str, Any] = {
+        "near": spatial.ewkt(near),
+        "radius_m": float(radius_m),
+        "specialty_id": specialty_id,
+        "accepts_insurance": accepts_insurance,
+        "limit": limit,
+    }
     if open_at is not None:
-        weekday, minute = open_at
-        statement = statement.where(
-            exists().where(
-                OpeningHours.facility_id == Facility.id,
-                OpeningHours.weekday == weekday,
-                OpeningHours.opens_minute <= minute,
-                OpeningHours.closes_minute > minute,
-            )
-        )
+        values["weekday"], values["minute"] = open_at
     if after is not None:
-        last_distance, last_id = after
-        statement = statement.where(
-            or_(distance > last_distance, and_(distance == last_distance, Facility.id > last_id))
-        )
-    statement = statement.order_by(distance, Facility.id).limit(limit)
-    return [(_facility(row), float(row[-1])) for row in await session.execute(statement)]
+        values["last_distance"], values["last_id"] = after
+    shape = (
+        specialty_id is not None,
+        accepts_insurance is not None,
+        open_at is not None,
+        after is not None,
+    )
+    rows = await _NEAR.rows(session, shape, values)
+    return [(_facility(row), float(row[-1])) for row in rows]
 
 
 async def facilities_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[FacilityRow]:

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, Uuid, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.prepared import Prepared, one_of
+from backend.db.types import UTCDateTime
 from backend.health.models import Appointment, AppointmentStatus, Slot
 from backend.health.repository.rows import dialect_insert
 
@@ -55,6 +57,28 @@ def _bookable(now: datetime) -> list[Any]:
     return [Slot.start_at > now, Slot.booked < Slot.capacity, Slot.blocked.is_(False)]
 
 
+def _next_free_statement(by_specialty: bool, dialect: str) -> Select[*tuple[Any, ...]]:
+    rank = (
+        func.row_number()
+        .over(partition_by=Slot.facility_id, order_by=(Slot.start_at, Slot.id))
+        .label("rank")
+    )
+    now = bindparam("now", type_=UTCDateTime())
+    ranked = select(Slot.id, rank).where(
+        one_of(Slot.facility_id, "facility_ids", Uuid(), dialect),
+        Slot.start_at > now,
+        Slot.booked < Slot.capacity,
+        Slot.blocked.is_(False),
+    )
+    if by_specialty:
+        ranked = ranked.where(Slot.specialty_id == bindparam("specialty_id", type_=Uuid()))
+    first = ranked.subquery()
+    return select(*SLOT_COLUMNS).join(first, first.c.id == Slot.id).where(first.c.rank == 1)
+
+
+_NEXT_FREE = Prepared(_next_free_statement)
+
+
 async def next_free_slots(
     session: AsyncSession,
     facility_ids: Sequence[uuid.UUID],
@@ -62,17 +86,9 @@ async def next_free_slots(
     now: datetime,
 ) -> list[SlotRow]:
     """The earliest bookable slot of each facility, in one statement (a window function)."""
-    rank = (
-        func.row_number()
-        .over(partition_by=Slot.facility_id, order_by=(Slot.start_at, Slot.id))
-        .label("rank")
-    )
-    ranked = select(Slot.id, rank).where(Slot.facility_id.in_(facility_ids), *_bookable(now))
-    if specialty_id is not None:
-        ranked = ranked.where(Slot.specialty_id == specialty_id)
-    first = ranked.subquery()
-    statement = select(*SLOT_COLUMNS).join(first, first.c.id == Slot.id).where(first.c.rank == 1)
-    return [SlotRow(*row) for row in await session.execute(statement)]
+    values = {"facility_ids": list(facility_ids), "specialty_id": specialty_id, "now": now}
+    rows = await _NEXT_FREE.rows(session, specialty_id is not None, values)
+    return [SlotRow(*row) for row in rows]
 
 
 async def free_slots(
