@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy import Select, Table, Uuid, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset
 from backend.db.dialect import upsert_rows
+from backend.db.prepared import Prepared, one_of
 from backend.i18n import Locale, Translated
 from notifications.models import (
     Category,
@@ -53,15 +54,25 @@ async def inbox_page(
     return (await session.scalars(statement)).all()
 
 
+def _unread_statement(_: None, dialect: str) -> Select[uuid.UUID, int]:
+    return (
+        select(Notification.user_id, func.count())
+        .where(
+            one_of(Notification.user_id, "user_ids", Uuid(), dialect),
+            Notification.read_at.is_(None),
+        )
+        .group_by(Notification.user_id)
+    )
+
+
+_UNREAD = Prepared(_unread_statement)
+
+
 async def unread_counts(
     session: AsyncSession, user_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
-    statement = (
-        select(Notification.user_id, func.count())
-        .where(Notification.user_id.in_(user_ids), Notification.read_at.is_(None))
-        .group_by(Notification.user_id)
-    )
-    return {user_id: int(count) for user_id, count in (await session.execute(statement)).all()}
+    rows = await _UNREAD.rows(session, None, {"user_ids": list(user_ids)})
+    return {user_id: int(count) for user_id, count in rows}
 
 
 async def mark_read(

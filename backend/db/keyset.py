@@ -18,8 +18,8 @@ def page(
     *,
     key: ColumnElement[Any] | QueryableAttribute[Any],
     row_id: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID],
-    after: tuple[Any, uuid.UUID] | None,
-    limit: int,
+    after: tuple[Any, Any] | None,
+    limit: int | ColumnElement[int],
     descending: bool = False,
 ) -> Select[*Ts]:
     """Rows strictly after `after` in (key, id) order, at most `limit` of them."""

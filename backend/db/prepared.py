@@ -53,12 +53,12 @@ class Prepared(Generic[S]):
     """A read statement per shape; `build(shape, dialect_name)` returns it with bind parameters
     named after the values `rows` is given."""
 
-    def __init__(self, build: Callable[[S, str], Select[Any]]) -> None:
+    def __init__(self, build: Callable[[S, str], Select[*tuple[Any, ...]]]) -> None:
         self._build = build
-        self._statements: dict[tuple[S, str], Select[Any]] = {}
+        self._statements: dict[tuple[S, str], Select[*tuple[Any, ...]]] = {}
         self._compiled: dict[tuple[S, str], _Compiled] = {}
 
-    def statement(self, shape: S, dialect: str) -> Select[Any]:
+    def statement(self, shape: S, dialect: str) -> Select[*tuple[Any, ...]]:
         key = (shape, dialect)
         found = self._statements.get(key)
         if found is None:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, String, Uuid, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset, spatial
+from backend.db.prepared import Prepared, one_of
 from backend.db.types import in_language
 from backend.i18n import Translated
 from backend.places.models import Place, PlaceKind, Ward
@@ -78,6 +79,26 @@ async def places_near(
     return [(PlaceRow(*row[:-1]), float(row[-1])) for row in await session.execute(statement)]
 
 
+def _by_name_statement(shape: tuple[bool, bool], dialect: str) -> Select[*tuple[Any, ...]]:
+    by_kind, after = shape
+    statement = select_places()
+    if by_kind:
+        kind_type = Place.__table__.c.kind.type
+        statement = statement.where(one_of(Place.kind, "kinds", kind_type, dialect))
+    return keyset.page(
+        statement,
+        key=in_language(Place.name, "vi"),
+        row_id=Place.id,
+        after=(bindparam("last_name", type_=String()), bindparam("last_id", type_=Uuid()))
+        if after
+        else None,
+        limit=bindparam("limit", type_=Integer()),
+    )
+
+
+_BY_NAME = Prepared(_by_name_statement)
+
+
 async def places_by_name(
     session: AsyncSession,
     *,
@@ -86,13 +107,11 @@ async def places_by_name(
     limit: int,
 ) -> list[PlaceRow]:
     """Places in Vietnamese alphabetical order (by code point); keyset on (Vietnamese name, id)."""
-    statement = select_places()
-    if kinds:
-        statement = statement.where(Place.kind.in_(kinds))
-    statement = keyset.page(
-        statement, key=in_language(Place.name, "vi"), row_id=Place.id, after=after, limit=limit
-    )
-    return [PlaceRow(*row) for row in await session.execute(statement)]
+    values: dict[str, Any] = {"kinds": list(kinds), "limit": limit}
+    if after is not None:
+        values["last_name"], values["last_id"] = after
+    rows = await _BY_NAME.rows(session, (bool(kinds), after is not None), values)
+    return [PlaceRow(*row) for row in rows]
 
 
 async def ward_covering(session: AsyncSession, location: Point) -> Ward | None:

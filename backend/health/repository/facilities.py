@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import spatial
-from backend.db.prepared import Prepared
+from backend.db.prepared import Prepared, one_of
 from backend.health.models import (
     Facility,
     FacilityLevel,
@@ -145,9 +145,13 @@ async def facilities_near(
     return [(_facility(row), float(row[-1])) for row in rows]
 
 
+_BY_IDS: Prepared[None] = Prepared(
+    lambda _, dialect: _select_facilities().where(one_of(Facility.id, "ids", Uuid(), dialect))
+)
+
+
 async def facilities_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[FacilityRow]:
-    rows = await session.execute(_select_facilities().where(Facility.id.in_(ids)))
-    return [_facility(row) for row in rows]
+    return [_facility(row) for row in await _BY_IDS.rows(session, None, {"ids": list(ids)})]
 
 
 async def facility_by_id(
