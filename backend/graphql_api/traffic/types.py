@@ -15,6 +15,7 @@ from shapely.geometry import LineString, Point
 from strawberry import relay
 
 from backend.graphql_api.context import Info
+from backend.graphql_api.environment.types import StationNode
 from backend.graphql_api.nodes import RowNode, node_from, nodes_from, visible_nodes
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPoint
@@ -134,6 +135,17 @@ class IncidentNode(RowNode):
     async def road(self, info: Info) -> RoadNode | None:
         loader = TrafficLoaders.of(info).road_by_id
         return await node_from(loader, self.row.road_id, RoadNode.from_row)
+
+    @strawberry.field(
+        description="A flooded road: the flood point that reports it; its `latest` readings "
+        "hold the current depth (`water_level`)."
+    )
+    async def flood_point(self, info: Info) -> StationNode | None:
+        if self.row.flood_point_id is None:
+            return None
+        # The environment's own node: the same batched loaders as `node(id:)` on a Station.
+        (found,) = await StationNode.fetch(info, [self.row.flood_point_id])
+        return found
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:

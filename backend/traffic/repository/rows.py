@@ -48,6 +48,7 @@ class IncidentRow(Row):
     location: BaseGeometry
     road_id: uuid.UUID | None
     ward_id: uuid.UUID | None
+    flood_point_id: uuid.UUID | None
     description: Translated
     camera_urls: list[str]
     starts_at: datetime
