@@ -29,11 +29,11 @@ from tests.traffic.conftest import (
 # Bà Triệu, drawn from Hùng Vương south-east to the An Cựu bridge, with a bend.
 BA_TRIEU = [
     {"latitude": 16.4660, "longitude": 107.6040},
-    {"latitude": 16.4625, "longitude": 107.6050},
+    {"latitude": 16.4625, "longitude": 107.6030},
     {"latitude": 16.4590, "longitude": 107.6060},
 ]
-BY_THE_ROAD = {"latitude": 16.4626, "longitude": 107.6052}  # ~25 m off the line
-OFF_THE_ROAD = {"latitude": 16.4625, "longitude": 107.6070}  # ~210 m east of it
+BY_THE_ROAD = {"latitude": 16.4626, "longitude": 107.6052}  # ~25 m off the straightened line
+OFF_THE_ROAD = {"latitude": 16.4625, "longitude": 107.6070}  # 2 km from Lê Lợi
 
 
 def _length(path: list[dict[str, float]]) -> int:
