@@ -195,14 +195,19 @@ def haversine_m(a: Point, b: Point) -> float:
 def _sqlite_distance_m(left: str | None, right: str | None) -> float | None:
     if left is None or right is None:
         return None
-    a, b = _parse(left), _parse(right)
+    return distance_m(_parse(left), _parse(right))
+
+
+def distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
+    """Metres between two geometries on the sphere, as SQLite's `distance_meters` computes
+    them (and PostGIS within a city): 0 where they touch or cross."""
     if isinstance(a, Point) and isinstance(b, Point):
         return haversine_m(a, b)
     if isinstance(b, Point):
         a, b = b, a
-    if not isinstance(a, Point):
-        raise sqlite3.ProgrammingError("citizen_distance_m needs a point on one side")
-    return haversine_m(a, _nearest_on(b, a))
+    if isinstance(a, Point):
+        return haversine_m(a, _nearest_on(b, a))
+    return _lines_distance_m(a, b)
 
 
 def _nearest_on(geometry: BaseGeometry, origin: Point) -> Point:
@@ -213,6 +218,19 @@ def _nearest_on(geometry: BaseGeometry, origin: Point) -> Point:
     flat = shapely.transform(geometry, lambda xy: xy * [scale, 1.0])
     _, nearest = shapely.ops.nearest_points(Point(origin.x * scale, origin.y), flat)
     return Point(nearest.x / scale, nearest.y)
+
+
+def _lines_distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
+    """Two lines (or polygons): their nearest pair of points on a plane scaled at the mean
+    latitude, then a haversine between them; crossing lines, even between their vertices, are
+    0 apart."""
+    scale = math.cos(math.radians((a.centroid.y + b.centroid.y) / 2))
+
+    def flat(geometry: BaseGeometry) -> BaseGeometry:
+        return shapely.transform(geometry, lambda xy: xy * [scale, 1.0])
+
+    first, second = shapely.ops.nearest_points(flat(a), flat(b))
+    return haversine_m(Point(first.x / scale, first.y), Point(second.x / scale, second.y))
 
 
 def _sqlite_covers(polygon: str | None, geometry: str | None) -> int | None:

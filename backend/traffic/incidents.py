@@ -17,12 +17,14 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
+from backend.environment import reads as environment
+from backend.environment.models import ThingKind
 from backend.errors import BadUserInput, NotFound
 from backend.free_text import check_printable
 from backend.i18n import Translated
 from backend.identity.models import Role
 from backend.places import service as places
-from backend.traffic import access, route_alerts
+from backend.traffic import access, live, route_alerts
 from backend.traffic.models import (
     Incident,
     IncidentCause,
@@ -63,6 +65,10 @@ class IncidentChanges:
     # A point, or two or more points of a line along the road.
     path: Sequence[Coordinates] | None = None
     road_id: uuid.UUID | None = None
+    # A flooded road's flood point (an environment station of kind flood point).
+    flood_point_id: uuid.UUID | None = None
+    # Update only: remove the flood point link.
+    clear_flood_point: bool = False
     starts_at: datetime | None = None
     expected_end_at: datetime | None = None
     description_vi: str | None = None
@@ -139,6 +145,9 @@ async def create(
     starts_at = changes.starts_at or now
     _check_times(starts_at, changes.expected_end_at)
     await _check_road(session, changes.road_id)
+    await _check_flood_point(
+        session, changes.flood_point_id, changes.type, field="input.floodPointId"
+    )
     ward = await places.ward_at(session, anchor(location))
     incident = Incident(
         id=uuid.uuid4(),
@@ -150,6 +159,7 @@ async def create(
         location=location,
         road_id=changes.road_id,
         ward_id=None if ward is None else ward.id,
+        flood_point_id=changes.flood_point_id,
         description=_description(changes.description_vi, changes.description_en),
         camera_urls=checked_cameras(changes.camera_urls or [], field="input.cameraUrls"),
         starts_at=starts_at,
@@ -166,6 +176,7 @@ async def create(
     if incident.severity is IncidentSeverity.SEVERE:
         await _alert_ward(uow, incident, None if ward is None else ward.slug, now)
         await route_alerts.alert_routes(uow, incident, now)
+    live.announce(uow, incident.id)
     return incident
 
 
@@ -205,6 +216,16 @@ async def update(
         )
     if changes.camera_urls is not None:
         values["camera_urls"] = checked_cameras(changes.camera_urls, field="input.cameraUrls")
+    if changes.flood_point_id is not None or changes.clear_flood_point:
+        values["flood_point_id"] = changes.flood_point_id
+    # The flood point must still belong to a flooded road: name the field that broke the rule.
+    await _check_flood_point(
+        session,
+        values.get("flood_point_id", incident.flood_point_id),
+        values.get("type", incident.type),
+        field="input.floodPointId" if changes.flood_point_id is not None else "input.type",
+        known=None if "flood_point_id" in values else incident.flood_point_id,
+    )
     _check_times(
         values.get("starts_at", incident.starts_at), values.get("ends_at", incident.ends_at)
     )
@@ -228,6 +249,7 @@ async def update(
         ward_slug = await _ward_slug(session, incident)
         await _alert_ward(uow, incident, ward_slug, now)
         await route_alerts.alert_routes(uow, incident, now)
+    live.announce(uow, incident.id)
     return incident
 
 
@@ -248,12 +270,34 @@ async def close(
     await access.audit(
         session, "incident.closed", subject_id=incident.id, actor_id=operator_id, now=now
     )
+    live.announce(uow, incident.id)
     return incident
 
 
 async def _check_road(session: AsyncSession, road_id: uuid.UUID | None) -> None:
     if road_id is not None and not await repository.road_exists(session, road_id):
         raise NotFound("traffic.road_not_found", field="input.roadId")
+
+
+async def _check_flood_point(
+    session: AsyncSession,
+    flood_point_id: uuid.UUID | None,
+    incident_type: IncidentType | None,
+    *,
+    field: str,
+    known: uuid.UUID | None = None,
+) -> None:
+    """A flood point is named by flooded roads only, and must be one (its station of that
+    kind); `known` is the one already linked, which needs no new look-up."""
+    if flood_point_id is None:
+        return
+    if incident_type is not IncidentType.FLOODED_ROAD:
+        raise BadUserInput("traffic.flood_point_not_flooded_road", field=field)
+    if flood_point_id == known:
+        return
+    found = await environment.stations_by_ids(session, [flood_point_id])
+    if not any(station.kind is ThingKind.FLOOD_POINT for station in found):
+        raise NotFound("traffic.flood_point_not_found", field=field)
 
 
 async def _ward_slug(session: AsyncSession, incident: Incident) -> str | None:
@@ -293,6 +337,23 @@ def severe_alert(incident: Incident) -> PushMessage:
 # --- reads -----------------------------------------------------------------------------------
 
 
+def checked_radius(near: Point | None, radius_m: float | None) -> float | None:
+    """The search radius around `near` (default and maximum 50 km); none without `near`."""
+    if near is None:
+        if radius_m is not None:
+            raise BadUserInput("traffic.radius_without_near", field="radiusMeters")
+        return None
+    radius = MAX_RADIUS_M if radius_m is None else radius_m
+    if not (math.isfinite(radius) and 1 <= radius <= MAX_RADIUS_M):
+        raise BadUserInput("input.radius", field="radiusMeters", max=MAX_RADIUS_M)
+    return radius
+
+
+def checked_types(types: Sequence[IncidentType]) -> None:
+    if len(types) > MAX_TYPES:
+        raise BadUserInput("input.list_size", field="types", max=MAX_TYPES)
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentHit:
     row: IncidentRow
@@ -311,15 +372,8 @@ async def incidents_near(
     after: tuple[Any, uuid.UUID] | None,
     limit: int,
 ) -> list[IncidentHit]:
-    radius = None
-    if near is not None:
-        radius = MAX_RADIUS_M if radius_m is None else radius_m
-        if not (math.isfinite(radius) and 1 <= radius <= MAX_RADIUS_M):
-            raise BadUserInput("input.radius", field="radiusMeters", max=MAX_RADIUS_M)
-    elif radius_m is not None:
-        raise BadUserInput("traffic.radius_without_near", field="radiusMeters")
-    if len(types) > MAX_TYPES:
-        raise BadUserInput("input.list_size", field="types", max=MAX_TYPES)
+    radius = checked_radius(near, radius_m)
+    checked_types(types)
     found = await repository.incidents_page(
         session,
         now=now,

@@ -178,6 +178,10 @@ class Incident(CreatedAtMixin, Base):
     ward_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("wards.id", ondelete="SET NULL"), index=True
     )
+    # A flooded road: the flood point (an environment station) that reports its depth.
+    flood_point_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("env_things.id", ondelete="SET NULL"), index=True
+    )
     description: Mapped[Translated] = mapped_column(TranslatedText())
     # Links to public camera images or streams, http(s) only.
     camera_urls: Mapped[list[str]] = mapped_column(JSON())

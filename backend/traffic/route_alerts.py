@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from shapely.geometry import Point
-from shapely.geometry.base import BaseGeometry
-
 from backend.db.unit_of_work import UnitOfWork
 from backend.traffic.models import Incident, IncidentEffect, IncidentSeverity, RouteAlert
 from backend.traffic.repository import routes as repository
@@ -37,20 +34,14 @@ def is_urgent(incident: Incident) -> bool:
     )
 
 
-def _points(location: BaseGeometry) -> list[Point]:
-    """The incident's point, or every point of its line."""
-    if isinstance(location, Point):
-        return [location]
-    return [Point(x, y) for x, y in location.coords]
-
-
 async def alert_routes(uow: UnitOfWork, incident: Incident, now: datetime) -> int:
     """Push a severe incident to the owners of the routes it lies on or near (within
-    `BUFFER_M` of one of its points) that are in their active hours, once per route."""
+    `BUFFER_M` of its point or anywhere along its line) that are in their active hours, once
+    per route."""
     if incident.severity is not IncidentSeverity.SEVERE:
         return 0
     session = uow.session
-    found = await repository.routes_near(session, incident.id, _points(incident.location), BUFFER_M)
+    found = await repository.routes_near(session, incident.id, incident.location, BUFFER_M)
     routes = [row for row in found if is_active(row, now)]
     if not routes:
         return 0

@@ -426,6 +426,39 @@ async def traffic_day(app: App, api: Any) -> None:
     )["createTrafficIncident"]
     await app.send("UpdateTrafficIncident", {"input": {"id": created["id"], "severity": "WARNING"}})
     await app.send("CloseTrafficIncident", {"input": {"id": created["id"]}})
+    # The operator draws a new road and puts a counting camera on it.
+    road = (
+        await app.send(
+            "CreateRoad",
+            {
+                "input": {
+                    "slug": "ba-trieu",
+                    "nameVi": "Bà Triệu",
+                    "nameEn": "Bà Triệu",
+                    "path": [
+                        {"latitude": 16.4660, "longitude": 107.6040},
+                        {"latitude": 16.4590, "longitude": 107.6060},
+                    ],
+                }
+            },
+        )
+    )["createRoad"]
+    await app.send("UpdateRoad", {"input": {"id": road["id"], "nameEn": "Ba Trieu street"}})
+    camera = (
+        await app.send(
+            "CreateCountingStation",
+            {
+                "input": {
+                    "slug": "ba-trieu-1",
+                    "nameVi": "Camera Bà Triệu 1",
+                    "nameEn": "Bà Triệu camera 1",
+                    "roadId": road["id"],
+                    "location": {"latitude": 16.4625, "longitude": 107.6050},
+                }
+            },
+        )
+    )["createCountingStation"]
+    await app.send("UpdateCountingStation", {"input": {"id": camera["id"], "kind": "LOOP"}})
     # A resident's vehicles and violations; another registers a bike, police verify it.
     app.token = await token(api, "+84905000001")
     bike = (await app.send("MyVehicles"))["viewer"]["vehicles"]["edges"][0]["node"]

@@ -196,3 +196,35 @@ async def test_a_severe_incident_near_a_route_is_pushed_once(seeded: Any) -> Non
     pushed = await _route_pushes(seeded, RESIDENT)
     assert [urgent for _, urgent, _ in pushed] == [False, True]
     assert await _route_pushes(seeded, PARENT) == []
+
+
+# A commute along a street running east–west north of the Citadel, and two severe line
+# incidents whose vertices all lie more than a kilometre from it: one crosses it between its
+# vertices (and the route's), the other stops 440 m short of it.
+EAST_WEST = [
+    {"latitude": 16.4700, "longitude": 107.5700},
+    {"latitude": 16.4700, "longitude": 107.5900},
+]
+ACROSS = [
+    {"latitude": 16.4600, "longitude": 107.5800},
+    {"latitude": 16.4800, "longitude": 107.5800},
+]
+SHORT_OF_IT = [
+    {"latitude": 16.4740, "longitude": 107.5850},
+    {"latitude": 16.4850, "longitude": 107.5850},
+]
+
+
+async def test_a_long_incident_line_crossing_a_route_between_its_points_is_pushed(
+    seeded: Any,
+) -> None:
+    resident = await token(seeded, RESIDENT)
+    commute = await _save(seeded, resident, name="Qua cầu", path=EAST_WEST)
+    operator = await token(seeded, STAFF)
+    for path in (SHORT_OF_IT, ACROSS):
+        incident = _incident(severity="SEVERE", path=path, roadId=None)
+        await ok(seeded, "CreateTrafficIncident", {"input": incident}, token=operator)
+    pushed = await _route_pushes(seeded, RESIDENT)
+    assert [(route, title) for route, _, title in pushed] == [
+        (str(uuid_of(commute["id"])), "Sự cố nghiêm trọng trên tuyến “Qua cầu”")
+    ]

@@ -10,8 +10,8 @@ from strawberry.dataloader import DataLoader
 
 from backend.db.reads import RequestReads
 from backend.graphql_api.loaders import LoaderSet, by_ids
-from backend.traffic import incidents, vehicles
-from backend.traffic.repository.rows import IncidentRow, RoadRow, VehicleRow
+from backend.traffic import incidents, network, vehicles
+from backend.traffic.repository.rows import IncidentRow, RoadRow, StationRow, VehicleRow
 
 
 class TrafficLoaders(LoaderSet):
@@ -22,6 +22,9 @@ class TrafficLoaders(LoaderSet):
         )
         self.road_by_id: DataLoader[uuid.UUID, RoadRow | None] = by_ids(
             reads_, incidents.roads_by_ids
+        )
+        self.station_by_id: DataLoader[uuid.UUID, StationRow | None] = by_ids(
+            reads_, network.stations_by_ids
         )
 
         async def summaries(keys: list[VehicleRow]) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@ Results are nullable, so one failed field in a document never hides its siblings
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import strawberry
@@ -42,6 +43,9 @@ class CreateTrafficIncidentInput:
     severity: IncidentSeverity = IncidentSeverity.UNKNOWN_SEVERITY
     source: IncidentSource = IncidentSource.OPERATIONS_CENTRE
     road_id: relay.GlobalID | None = None
+    flood_point_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="A FLOODED_ROAD only: the flood point (a Station) reporting it."
+    )
     starts_at: datetime | None = strawberry.field(default=None, description="Default: now.")
     expected_end_at: datetime | None = None
     camera_urls: list[str] = strawberry.field(
@@ -61,6 +65,11 @@ class UpdateTrafficIncidentInput:
     severity: IncidentSeverity | None = None
     source: IncidentSource | None = None
     road_id: relay.GlobalID | None = None
+    flood_point_id: relay.GlobalID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="A FLOODED_ROAD only: the flood point (a Station) reporting it; null "
+        "removes the link.",
+    )
     starts_at: datetime | None = None
     expected_end_at: datetime | None = None
     camera_urls: list[str] | None = None
@@ -96,6 +105,10 @@ def _path(points: list[GeoPointInput] | None) -> list[Coordinates] | None:
     return [Coordinates(p.latitude, p.longitude) for p in points[: incidents.MAX_PATH_POINTS + 1]]
 
 
+def _flood_point(value: relay.GlobalID | None) -> uuid.UUID | None:
+    return None if value is None else decode_id(value, "Station", field="input.floodPointId")
+
+
 def _incident(row: Incident) -> IncidentNode:
     return IncidentNode.from_row(
         IncidentRow(
@@ -108,6 +121,7 @@ def _incident(row: Incident) -> IncidentNode:
             location=row.location,
             road_id=row.road_id,
             ward_id=row.ward_id,
+            flood_point_id=row.flood_point_id,
             description=row.description,
             camera_urls=list(row.camera_urls),
             starts_at=row.starts_at,
@@ -155,6 +169,7 @@ class TrafficMutation:
             source=input.source,
             path=_path(input.path),
             road_id=road,
+            flood_point_id=_flood_point(input.flood_point_id),
             starts_at=input.starts_at,
             expected_end_at=input.expected_end_at,
             description_vi=input.description_vi,
@@ -180,6 +195,7 @@ class TrafficMutation:
             if input.road_id is None
             else decode_id(input.road_id, "Road", field="input.roadId")
         )
+        flood_point = input.flood_point_id
         changes = IncidentChanges(
             type=input.type,
             cause=input.cause,
@@ -188,6 +204,8 @@ class TrafficMutation:
             source=input.source,
             path=_path(input.path),
             road_id=road,
+            flood_point_id=None if flood_point is strawberry.UNSET else _flood_point(flood_point),
+            clear_flood_point=flood_point is None,
             starts_at=input.starts_at,
             expected_end_at=input.expected_end_at,
             description_vi=input.description_vi,

@@ -15,6 +15,7 @@ from shapely.geometry import LineString, Point
 from strawberry import relay
 
 from backend.graphql_api.context import Info
+from backend.graphql_api.environment.types import StationNode
 from backend.graphql_api.nodes import RowNode, node_from, nodes_from, visible_nodes
 from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPoint
@@ -27,11 +28,18 @@ from backend.traffic.models import (
     IncidentSource,
     IncidentType,
     PlateColour,
+    StationKind,
     VehicleStatus,
     VehicleType,
     ViolationStatus,
 )
-from backend.traffic.repository.rows import IncidentRow, RoadRow, VehicleRow, ViolationRow
+from backend.traffic.repository.rows import (
+    IncidentRow,
+    RoadRow,
+    StationRow,
+    VehicleRow,
+    ViolationRow,
+)
 
 strawberry.enum(IncidentType, name="TrafficIncidentType")
 strawberry.enum(
@@ -73,6 +81,38 @@ class RoadNode(RowNode):
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
         return await nodes_from(TrafficLoaders.of(info).road_by_id, ids, cls.from_row)
+
+
+strawberry.enum(StationKind, name="CountingStationKind")
+
+
+@strawberry.type(
+    name="CountingStation",
+    description="A camera or an inductive loop counting the vehicles of a road.",
+)
+class CountingStationNode(RowNode):
+    row: strawberry.Private[StationRow]
+    slug: str = strawberry.field(description="The station's key in counting feeds.")
+    kind: StationKind
+    location: GeoPoint
+
+    @classmethod
+    def from_row(cls, row: StationRow) -> Self:
+        assert isinstance(row.location, Point)
+        return cls(row=row, slug=row.slug, kind=row.kind, location=_geo(row.location))
+
+    @strawberry.field
+    def name(self, info: Info) -> str:
+        return self.row.name.get(info.context.locale)
+
+    @strawberry.field
+    async def road(self, info: Info) -> RoadNode | None:
+        loader = TrafficLoaders.of(info).road_by_id
+        return await node_from(loader, self.row.road_id, RoadNode.from_row)
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        return await nodes_from(TrafficLoaders.of(info).station_by_id, ids, cls.from_row)
 
 
 @strawberry.type(
@@ -134,6 +174,17 @@ class IncidentNode(RowNode):
     async def road(self, info: Info) -> RoadNode | None:
         loader = TrafficLoaders.of(info).road_by_id
         return await node_from(loader, self.row.road_id, RoadNode.from_row)
+
+    @strawberry.field(
+        description="A flooded road: the flood point that reports it; its `latest` readings "
+        "hold the current depth (`water_level`)."
+    )
+    async def flood_point(self, info: Info) -> StationNode | None:
+        if self.row.flood_point_id is None:
+            return None
+        # The environment's own node: the same batched loaders as `node(id:)` on a Station.
+        (found,) = await StationNode.fetch(info, [self.row.flood_point_id])
+        return found
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:

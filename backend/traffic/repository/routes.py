@@ -6,9 +6,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset
@@ -64,16 +63,17 @@ async def delete_route(session: AsyncSession, route: SavedRoute) -> None:
 
 
 async def routes_near(
-    session: AsyncSession, incident_id: uuid.UUID, points: Sequence[Point], meters: float
+    session: AsyncSession, incident_id: uuid.UUID, location: BaseGeometry, meters: float
 ) -> list[SavedRouteRow]:
-    """Routes passing within `meters` of any of the points (on the sphere) that were not
-    alerted of this incident yet."""
+    """Routes passing within `meters` of the incident's point or line (on the sphere, anywhere
+    along both lines, so a line crossing a route between their vertices is at 0 m) that were
+    not alerted of this incident yet."""
     alerted = exists().where(
         RouteAlert.route_id == SavedRoute.id, RouteAlert.incident_id == incident_id
     )
     statement = (
         select(*rows.SAVED_ROUTE)
-        .where(or_(*(within_meters(SavedRoute.path, point, meters) for point in points)))
+        .where(within_meters(SavedRoute.path, location, meters))
         .where(~alerted)
         .order_by(SavedRoute.created_at, SavedRoute.id)
     )

@@ -20,6 +20,8 @@ from backend.traffic.models import (
     PlateColour,
     Road,
     SavedRoute,
+    Station,
+    StationKind,
     Vehicle,
     VehicleStatus,
     VehicleType,
@@ -48,6 +50,7 @@ class IncidentRow(Row):
     location: BaseGeometry
     road_id: uuid.UUID | None
     ward_id: uuid.UUID | None
+    flood_point_id: uuid.UUID | None
     description: Translated
     camera_urls: list[str]
     starts_at: datetime
@@ -105,3 +108,16 @@ class SavedRouteRow(Row):
 VEHICLE = columns(VehicleRow, Vehicle, {})
 SAVED_ROUTE = columns(SavedRouteRow, SavedRoute, {})
 VIOLATION = columns(ViolationRow, Violation, {})
+
+
+@dataclass(frozen=True, slots=True)
+class StationRow(Row):
+    id: uuid.UUID
+    slug: str
+    name: Translated
+    kind: StationKind
+    road_id: uuid.UUID
+    location: BaseGeometry
+
+
+STATION = columns(StationRow, Station, {})
