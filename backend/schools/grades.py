@@ -71,7 +71,9 @@ def checked(grade: Grade, *, field: str) -> Grade:
 
 
 def _on_scale(score: float) -> bool:
-    return math.isfinite(score) and 0 <= score <= 10 and abs(score * 100 - round(score * 100)) < 1e-6
+    return (
+        math.isfinite(score) and 0 <= score <= 10 and abs(score * 100 - round(score * 100)) < 1e-6
+    )
 
 
 async def record(

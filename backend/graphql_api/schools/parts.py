@@ -10,6 +10,7 @@ from backend.graphql_api.schools.enrolment import (
     EnrolmentViewerFields,
 )
 from backend.graphql_api.schools.enrolment_log import EnrolmentLogQuery
+from backend.graphql_api.schools.enrolment_rounds import EnrolmentRoundsMutation
 from backend.graphql_api.schools.grades import GradesMutation
 from backend.graphql_api.schools.mutations import SchoolsMutation
 from backend.graphql_api.schools.notices import NoticeMutation, NoticeQuery, NoticeViewerFields
@@ -22,7 +23,14 @@ class Query(SchoolsQuery, NoticeQuery, EnrolmentQuery, EnrolmentLogQuery, Classe
 
 
 @strawberry.type
-class Mutation(SchoolsMutation, NoticeMutation, EnrolmentMutation, GradesMutation, ClassesMutation):
+class Mutation(
+    SchoolsMutation,
+    NoticeMutation,
+    EnrolmentMutation,
+    GradesMutation,
+    ClassesMutation,
+    EnrolmentRoundsMutation,
+):
     pass
 
 
