@@ -60,7 +60,7 @@ def checked(grade: Grade, *, field: str) -> Grade:
     comment = (grade.comment or "").strip() or None
     if grade.score is None and text is None:
         raise BadUserInput("school.grade_score_or_text", field=f"{field}.score")
-    if grade.score is not None and not _on_scale(grade.score):
+    if grade.score is not None and not on_scale(grade.score):
         raise BadUserInput("school.grade_score_invalid", field=f"{field}.score")
     if text is not None and len(text) > MAX_TEXT:
         raise BadUserInput("input.too_long", field=f"{field}.textScore", max=MAX_TEXT)
@@ -70,7 +70,8 @@ def checked(grade: Grade, *, field: str) -> Grade:
     return Grade(score=score, text_score=text, comment=comment)
 
 
-def _on_scale(score: float) -> bool:
+def on_scale(score: float) -> bool:
+    """0 to 10, with two decimals at most."""
     return (
         math.isfinite(score) and 0 <= score <= 10 and abs(score * 100 - round(score * 100)) < 1e-6
     )
