@@ -28,6 +28,15 @@ async def require_staff(session: AsyncSession, user_id: uuid.UUID, school_id: uu
         raise Forbidden("forbidden")
 
 
+async def require_administrator(
+    session: AsyncSession, user_id: uuid.UUID, school_id: uuid.UUID, *, field: str | None = None
+) -> None:
+    """Class lists, homeroom teachers and the enrolment read log: the school's administrators."""
+    await require_staff(session, user_id, school_id)
+    if await rows.staff_role(session, school_id, user_id) is not StaffRole.ADMINISTRATOR:
+        raise Forbidden("school.administrator_required", field=field)
+
+
 async def require_class(
     session: AsyncSession, user_id: uuid.UUID, class_id: uuid.UUID, *, field: str
 ) -> SchoolClass:

@@ -197,7 +197,10 @@ class SchoolClass(CreatedAtMixin, Base):
     name: Mapped[str] = mapped_column(String(40))
     grade: Mapped[int] = mapped_column(Integer())
     room: Mapped[str | None] = mapped_column(String(40))
+    # The homeroom teacher's name as parents see it, and their account when the school assigned
+    # one of its staff (who then also acts for the class, `ClassTeacher`).
     homeroom_teacher: Mapped[str | None] = mapped_column(String(120))
+    homeroom_teacher_id: Mapped[uuid.UUID | None] = mapped_column()
 
 
 class Subject(Base):
@@ -271,6 +274,32 @@ class Assessment(CreatedAtMixin, Base):
     comment: Mapped[str | None] = mapped_column(String(500))
     assessed_on: Mapped[date] = mapped_column(Date())
     recorded_by: Mapped[uuid.UUID | None] = mapped_column()
+
+
+class GradeAction(StrEnum):
+    RECORDED = "recorded"
+    CORRECTED = "corrected"
+
+
+class AssessmentEvent(Base):
+    """The log of grades: every score recorded or corrected, by whom, what it was before and
+    why it changed."""
+
+    __tablename__ = "school_assessment_events"
+    __table_args__ = (Index(None, "assessment_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    assessment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_assessments.id", ondelete="CASCADE")
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[GradeAction] = mapped_column(string_enum(GradeAction, "school_grade_action"))
+    score: Mapped[float | None] = mapped_column(Numeric(4, 2, asdecimal=False))
+    text_score: Mapped[str | None] = mapped_column(String(60))
+    previous_score: Mapped[float | None] = mapped_column(Numeric(4, 2, asdecimal=False))
+    previous_text_score: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Conduct(CreatedAtMixin, Base):

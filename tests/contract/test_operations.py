@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -333,6 +333,33 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
             }
         },
     )
+    # The teacher gives a 15-minute test's scores, then corrects one (a fixed day in term I).
+    clock.set(datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
+    term = str(
+        relay.GlobalID(
+            "SchoolTerm", str(stable_id("school-term", "thpt-chuyen-quoc-hoc:2026-2027:0"))
+        )
+    )
+    graded = (
+        await app.send(
+            "RecordSchoolGrades",
+            {
+                "input": {
+                    "classId": maths,
+                    "termId": term,
+                    "subject": "math",
+                    "kind": "FIFTEEN_MINUTES",
+                    "assessedOn": "2026-12-01",
+                    "entries": [{"studentId": children[0]["node"]["id"], "score": 7.5}],
+                }
+            },
+        )
+    )["recordSchoolGrades"]["assessments"][0]["id"]
+    await app.send(
+        "CorrectSchoolGrade",
+        {"input": {"assessmentId": graded, "score": 8, "reason": "Cộng sai điểm câu 3"}},
+    )
+    clock.moment = None
     await app.send("SchoolNoticeResponses", {"noticeId": seeded_notice})
     await app.send("RemindSchoolNotice", {"noticeId": seeded_notice})
     notice = (

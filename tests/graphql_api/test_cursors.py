@@ -39,6 +39,8 @@ from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.queries import PLACES_BY_DISTANCE, PLACES_BY_NAME, WARDS_BY_NAME
 from backend.graphql_api.schema import build_schema
 from backend.graphql_api.schools import enrolment as school_enrolment
+from backend.graphql_api.schools.classes import CLASSES_BY_NAME
+from backend.graphql_api.schools.enrolment_log import READS
 from backend.graphql_api.schools.notices import NOTICES_BY_TIME as SCHOOL_NOTICES_BY_TIME
 from backend.graphql_api.schools.notices import RESPONSES_BY_NAME
 from backend.graphql_api.schools.queries import CHILDREN_BY_NAME, SCHOOLS_BY_NAME
@@ -273,6 +275,17 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ schoolNotices(after: $after) {{ {EDGES} }} }}"),
         "+84905000002",
         SCHOOL_NOTICES_BY_TIME,
+    ),
+    ("Query", "schoolClasses"): (
+        _query(f'schoolClasses(schoolId: "{QUOC_HOC_ID}", after: $after) {{ {EDGES} }}'),
+        "+84905000005",
+        CLASSES_BY_NAME,
+    ),
+    # The cursor is checked before the viewer's role: a teacher's request shows it.
+    ("Query", "schoolEnrolmentReads"): (
+        _query(f'schoolEnrolmentReads(schoolId: "{QUOC_HOC_ID}", after: $after) {{ {EDGES} }}'),
+        "+84905000005",
+        READS,
     ),
 }
 

@@ -26,7 +26,7 @@ from backend.graphql_api.schools.loaders import SchoolsLoaders
 from backend.graphql_api.schools.types import SchoolNode
 from backend.identity.models import User
 from backend.schools import access
-from backend.schools.admissions import applications, decisions, repository
+from backend.schools.admissions import applications, decisions, read_log, repository
 from backend.schools.admissions.models import (
     EnrolmentApplication,
     EnrolmentDocumentKind,
@@ -247,6 +247,9 @@ class ApplicationNode(RowNode):
             if row.parent_id == viewer.id
             or (row.school_id in schools and row.status is not EnrolmentStatus.DRAFT)
         }
+        if any(row.parent_id != viewer.id for row in found.values()):
+            async with info.context.unit_of_work() as uow:
+                await read_log.record(uow, viewer.id, list(found.values()), info.context.now())
         return [cls.from_row(found[key]) if key in found else None for key in ids]
 
 
@@ -331,6 +334,9 @@ class EnrolmentQuery:
                 limit=page.limit,
             )
             counts = await repository.counts_by_status(session, school, round_id=round_)
+        if rows[: page.size]:
+            async with info.context.unit_of_work() as uow:
+                await read_log.record(uow, viewer.id, rows[: page.size], info.context.now())
         edges = [
             SchoolEnrolmentQueueEdge(
                 node=ApplicationNode.from_row(row), cursor=BY_NAME.encode(row.child_name, row.id)
@@ -416,28 +422,30 @@ def _id(value: relay.GlobalID) -> uuid.UUID:
 
 
 def _node(row: EnrolmentApplication) -> ApplicationNode:
-    return ApplicationNode.from_row(
-        ApplicationRow(
-            id=row.id,
-            round_id=row.round_id,
-            school_id=row.school_id,
-            parent_id=row.parent_id,
-            identifier=row.identifier,
-            child_name=row.child_name,
-            date_of_birth=row.date_of_birth,
-            guardians=list(row.guardians),
-            ward_id=row.ward_id,
-            address=row.address,
-            preferences=list(row.preferences),
-            in_zone=row.in_zone,
-            priority=row.priority,
-            programmes=list(row.programmes),
-            status=row.status,
-            reason=row.reason,
-            submitted_at=row.submitted_at,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+    return ApplicationNode.from_row(_row(row))
+
+
+def _row(row: EnrolmentApplication) -> ApplicationRow:
+    return ApplicationRow(
+        id=row.id,
+        round_id=row.round_id,
+        school_id=row.school_id,
+        parent_id=row.parent_id,
+        identifier=row.identifier,
+        child_name=row.child_name,
+        date_of_birth=row.date_of_birth,
+        guardians=list(row.guardians),
+        ward_id=row.ward_id,
+        address=row.address,
+        preferences=list(row.preferences),
+        in_zone=row.in_zone,
+        priority=row.priority,
+        programmes=list(row.programmes),
+        status=row.status,
+        reason=row.reason,
+        submitted_at=row.submitted_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
@@ -547,6 +555,8 @@ class EnrolmentMutation:
                 reason=input.reason,
                 now=info.context.now(),
             )
+            # The answer shows the application: a read like any other.
+            await read_log.record(uow, viewer.id, [_row(saved)], info.context.now())
         return _node(saved)
 
 

@@ -31,6 +31,7 @@ from backend.schools.models import (
 )
 from backend.schools.repository.rows import (
     AssessmentRow,
+    ClassRow,
     FeeRow,
     IntakeRow,
     PeriodRow,
@@ -168,6 +169,17 @@ class SchoolClass:
     homeroom_teacher: str | None
 
 
+def school_class_from(row: ClassRow) -> SchoolClass:
+    return SchoolClass(
+        id=relay.GlobalID("SchoolClass", str(row.id)),
+        name=row.name,
+        grade=row.grade,
+        school_year=row.school_year,
+        room=row.room,
+        homeroom_teacher=row.homeroom_teacher,
+    )
+
+
 @strawberry.type(description="A subject, named in the viewer's language.")
 class SchoolSubject:
     code: str
@@ -230,6 +242,7 @@ def term_from(row: TermRow, info: Info) -> SchoolTerm:
 @strawberry.type(description="A score or a text assessment, with the teacher's comment.")
 class Assessment:
     row: strawberry.Private[AssessmentRow]
+    id: relay.GlobalID = strawberry.field(description="What `correctSchoolGrade` takes.")
     kind: AssessmentType = strawberry.field(
         description="ORAL (miệng), FIFTEEN_MINUTES (15 phút), ONE_PERIOD (1 tiết), MIDTERM, "
         "SEMESTER."
@@ -243,6 +256,19 @@ class Assessment:
     @strawberry.field
     async def subject(self, info: Info) -> SchoolSubject:
         return await subject_of(info, self.row.subject_code)
+
+
+def assessment_from(row: AssessmentRow) -> Assessment:
+    return Assessment(
+        row=row,
+        id=relay.GlobalID("Assessment", str(row.id)),
+        kind=row.kind,
+        score=row.score,
+        text_score=row.text_score,
+        comment=row.comment,
+        assessed_on=row.assessed_on,
+        term_id=relay.GlobalID("SchoolTerm", str(row.term_id)),
+    )
 
 
 @strawberry.type(description="Conduct (hạnh kiểm / rèn luyện) for a term.")
@@ -304,16 +330,7 @@ class StudentNode(RowNode):
         if self.row.class_id is None:
             return None
         row = await SchoolsLoaders.of(info).class_by_id.load(self.row.class_id)
-        if row is None:
-            return None
-        return SchoolClass(
-            id=relay.GlobalID("SchoolClass", str(row.id)),
-            name=row.name,
-            grade=row.grade,
-            school_year=row.school_year,
-            room=row.room,
-            homeroom_teacher=row.homeroom_teacher,
-        )
+        return None if row is None else school_class_from(row)
 
     @strawberry.field(description="The class's weekly timetable, Monday first.")
     async def timetable(self, info: Info) -> list[TimetablePeriod]:
@@ -359,19 +376,7 @@ class StudentNode(RowNode):
     async def assessments(self, info: Info, term: relay.GlobalID | None = None) -> list[Assessment]:
         term_id = None if term is None else decode_id(term, "SchoolTerm", field="term")
         found = await SchoolsLoaders.of(info).assessments_by_student_id.load(self.row.id)
-        return [
-            Assessment(
-                row=row,
-                kind=row.kind,
-                score=row.score,
-                text_score=row.text_score,
-                comment=row.comment,
-                assessed_on=row.assessed_on,
-                term_id=relay.GlobalID("SchoolTerm", str(row.term_id)),
-            )
-            for row in found
-            if term_id is None or row.term_id == term_id
-        ]
+        return [assessment_from(row) for row in found if term_id is None or row.term_id == term_id]
 
     @strawberry.field(description="Conduct per term, earliest first.")
     async def conduct(self, info: Info) -> list[ConductRecord]:

@@ -182,3 +182,19 @@ class EnrolmentDocument(Base):
     )
     file_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stored_files.id", ondelete="CASCADE"))
     attached_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApplicationRead(Base):
+    """A read of an application by the school's staff: who, when, which application; the
+    school's administrators read this log."""
+
+    __tablename__ = "school_enrolment_reads"
+    __table_args__ = (Index(None, "school_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("school_enrolment_applications.id", ondelete="CASCADE"), index=True
+    )
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    staff_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.places.models import Ward
 from backend.schools.admissions.models import (
+    ApplicationRead,
     EnrolmentApplication,
     EnrolmentDocument,
     EnrolmentDocumentKind,
@@ -373,3 +374,44 @@ async def documents_of(
 
 async def ward_exists(session: AsyncSession, ward_id: uuid.UUID) -> bool:
     return (await session.scalar(select(Ward.id).where(Ward.id == ward_id))) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRow:
+    id: uuid.UUID
+    application_id: uuid.UUID
+    staff_user_id: uuid.UUID
+    at: datetime
+
+
+def log_reads(session: AsyncSession, entries: Sequence[ApplicationRead]) -> None:
+    session.add_all(entries)
+
+
+async def reads_of_school(
+    session: AsyncSession,
+    school_id: uuid.UUID,
+    *,
+    application_id: uuid.UUID | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[ReadRow]:
+    """The staff reads of a school's applications, newest first."""
+    statement = (
+        select(
+            ApplicationRead.id,
+            ApplicationRead.application_id,
+            ApplicationRead.staff_user_id,
+            ApplicationRead.at,
+        )
+        .where(ApplicationRead.school_id == school_id)
+        .order_by(ApplicationRead.at.desc(), ApplicationRead.id.desc())
+    )
+    if application_id is not None:
+        statement = statement.where(ApplicationRead.application_id == application_id)
+    if after is not None:
+        at, last = after
+        statement = statement.where(
+            (ApplicationRead.at < at) | ((ApplicationRead.at == at) & (ApplicationRead.id < last))
+        )
+    return [ReadRow(*row) for row in await session.execute(statement.limit(limit))]

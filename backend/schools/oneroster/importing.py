@@ -1,6 +1,7 @@
 """Write a checked OneRoster bundle into a school's records in one transaction: terms, homeroom
-classes, students with their guardians' phones. A record met before (by its sourcedId, or a
-student by identifier) is updated only where it differs, so a second import changes nothing."""
+classes, students with their guardians' phones, and their grades when the bundle has results.
+A record met before (by its sourcedId, or a student by identifier) is updated only where it
+differs, so a second import changes nothing; a grade recorded or changed is in the grade log."""
 
 from __future__ import annotations
 
@@ -15,11 +16,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.i18n import Translated
-from backend.schools.models import Guardian, School, SchoolClass, Student, Term
+from backend.schools.models import (
+    Assessment,
+    AssessmentEvent,
+    GradeAction,
+    Guardian,
+    School,
+    SchoolClass,
+    Student,
+    Subject,
+    Term,
+)
 from backend.schools.oneroster.models import OneRosterId
 from backend.schools.oneroster.reading import Bundle, RowError, read_bundle
+from backend.schools.oneroster.results import ResultRecord, has_results, read_results
 
 KINDS = ("terms", "classes", "students")
+IMPORTED = "OneRoster import"  # the grade log's reason for grades this import writes
 
 
 @dataclass(slots=True)
@@ -50,20 +63,38 @@ async def import_folder(
 ) -> Outcome:
     """Check every row; write all of them, or nothing if any is refused."""
     bundle = read_bundle(folder)
+    results = read_results(folder, bundle) if has_results(folder) else None
     outcome = Outcome(errors=list(bundle.errors), skipped=bundle.skipped)
+    if results is not None:
+        outcome.counts["results"] = Counts()
     if outcome.errors:
         return outcome
     async with UnitOfWork(sessions) as uow:
         if await uow.session.get(School, school_id) is None:
             outcome.errors.append(RowError("orgs.csv", 1, f"no school {school_id} is recorded"))
             return outcome
+        if results:
+            outcome.errors.extend(await _unknown_subjects(uow.session, results))
+            if outcome.errors:
+                return outcome
         writer = _Writer(uow.session, school_id, now, outcome, progress)
         await writer.load()
         await writer.terms(bundle)
         classes = await writer.classes(bundle)
         await writer.students(bundle, classes)
+        if results:
+            await writer.results(results)
         outcome.written = True
     return outcome
+
+
+async def _unknown_subjects(session: AsyncSession, results: list[ResultRecord]) -> list[RowError]:
+    known = set((await session.scalars(select(Subject.code))).all())
+    wanted = {(r.subject_line, r.subject_code) for r in results if r.subject_code not in known}
+    return [
+        RowError("classes.csv", line, f"unknown subjectCode {code!r}")
+        for line, code in sorted(wanted)
+    ]
 
 
 class _Writer:
@@ -210,6 +241,58 @@ class _Writer:
             self._remember("student", record.sourced_id, student.id)
             self._tick("students", done, len(bundle.students))
         await self.session.flush()
+
+    async def results(self, records: list[ResultRecord]) -> None:
+        for done, record in enumerate(records, start=1):
+            target = self.known.get(("result", record.sourced_id))
+            found = None if target is None else await self.session.get(Assessment, target)
+            values: dict[str, object] = {
+                "student_id": self.known[("student", record.student_sourced_id)],
+                "term_id": self.known[("term", record.term_sourced_id)],
+                "subject_code": record.subject_code,
+                "kind": record.kind,
+                "score": record.score,
+                "text_score": record.text_score,
+                "comment": record.comment,
+                "assessed_on": record.assessed_on,
+            }
+            if found is None:
+                found = Assessment(id=uuid.uuid4(), recorded_by=None, created_at=self.now, **values)
+                self.session.add(found)
+                await self.session.flush()
+                self._log(found, GradeAction.RECORDED, None, None)
+                self._count("results", True, False)
+            else:
+                previous = (found.score, found.text_score)
+                changed = _apply(found, values)
+                if previous != (found.score, found.text_score):
+                    self._log(found, GradeAction.CORRECTED, *previous)
+                self._count("results", False, changed)
+            await self.session.flush()
+            self._remember("result", record.sourced_id, found.id)
+            self._tick("results", done, len(records))
+
+    def _log(
+        self,
+        row: Assessment,
+        action: GradeAction,
+        previous_score: float | None,
+        previous_text: str | None,
+    ) -> None:
+        self.session.add(
+            AssessmentEvent(
+                id=uuid.uuid4(),
+                assessment_id=row.id,
+                actor_id=None,
+                action=action,
+                score=row.score,
+                text_score=row.text_score,
+                previous_score=previous_score,
+                previous_text_score=previous_text,
+                reason=IMPORTED,
+                at=self.now,
+            )
+        )
 
     async def _guardians(self, student_id: uuid.UUID, wanted: tuple[tuple[str, str], ...]) -> bool:
         """Add the guardians' phones the school did not have (none is removed)."""

@@ -24,6 +24,18 @@ COLUMNS = {
     "users.csv": ("sourcedId", "status", "givenName", "familyName", "identifier", "phone"),
     "enrollments.csv": ("sourcedId", "status", "classSourcedId", "userSourcedId", "role"),
     "demographics.csv": ("sourcedId", "status", "birthDate"),
+    # Grades, when the bundle has results.csv (`backend.schools.oneroster.results`).
+    "categories.csv": ("sourcedId", "status", "title"),
+    "lineItems.csv": ("sourcedId", "status", "title", "classSourcedId", "categorySourcedId"),
+    "results.csv": (
+        "sourcedId",
+        "status",
+        "lineItemSourcedId",
+        "studentSourcedId",
+        "scoreStatus",
+        "score",
+        "scoreDate",
+    ),
 }
 TERM_TYPES = ("term", "semester")
 # OneRoster grade codes used by Vietnamese schools: "01".."12".
