@@ -4,9 +4,9 @@ a search at the similarity threshold.
 An inner entry of a `gist_trgm_ops` index is a bit signature of every trigram below it; the
 search (`<<%`, `<<<->`) descends into a subtree when enough of the query's trigrams have their
 bit set. At 64 bytes (512 bits) the signature of a few hundred names has most bits set, so
-nearly every subtree passes the threshold and a phrase matching few rows (a typo, "ho quyen"
-among a million names) walked most of the index. 4,096 bits keep inner entries selective; the
-leaves (exact trigram arrays) and so the answers are unchanged (bench/README.md).
+nearly every subtree passes the threshold and a phrase matching few rows ("thein mu pagoda"
+among a million generated names) walked most of the index. 4,096 bits keep inner entries
+selective; the leaves (exact trigram arrays) and so the answers are unchanged (bench/README.md).
 
 Revision ID: 0026
 Revises: 0023
