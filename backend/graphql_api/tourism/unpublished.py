@@ -20,14 +20,14 @@ from backend.tourism.unpublished import Unpublished
 UNPUBLISHED_BY_CREATION = Keyset("tourism.unpublished", datetime)
 
 
-@strawberry.type
+@strawberry.type(name="TourismUnpublishedEdge")
 class UnpublishedEdge:
     cursor: str
     node: PublishedContent
     created_at: datetime
 
 
-@strawberry.type
+@strawberry.type(name="TourismUnpublishedConnection")
 class UnpublishedConnection:
     edges: list[UnpublishedEdge]
     page_info: relay.PageInfo
