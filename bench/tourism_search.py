@@ -5,6 +5,13 @@ app's async engine) and through GraphQL (a uvicorn process, anonymous POSTs, ans
 with the EXPLAIN plans of both statements.
 
     python -m bench.tourism_search [--rows 1000000] [--queries 1600] [--keep URL]
+    python -m bench.tourism_search --keep URL --signatures [--rounds 5]
+
+`--signatures` compares, on one loaded database and in one run, the text statement with the GiST
+trigram index of migration 0017 (64-byte signatures) and of 0026 (512 bytes): both indexes are
+built, and each execution sees only one of them (the other is dropped in a transaction that is
+rolled back); phrases and indexes alternate in rounds, and the median of PostgreSQL's own
+execution times is reported, with the answers checked equal.
 """
 
 from __future__ import annotations
@@ -67,6 +74,24 @@ TYPED = [
     "den long", "lang khai", "bao tang vinh", "quan xuan", "chua kim",
     "lang tu", "nha vuon hoa", "thien minh", "lang gia", "cho dong ba",
 ]  # fmt: skip
+
+
+# Phrases that match few of the generated names (none but typos or fuzzy neighbours): what a
+# visitor types for a monument the table does not hold.
+RARE = ["ho quyen", "van mieu", "tomb of gia long", "thein mu pagoda"]
+# Signature lengths (bytes) of the GiST trigram index: migration 0017, then 0026.
+SIGNATURES = {"0017 (siglen=64)": 64, "siglen=256": 256, "0026 (siglen=512)": 512}
+SEARCH_INDEX = "ix_tourism_attractions_search_trgm"
+# The statement `attractions_page` sends for a text search (text_search.best_matches).
+BEST_MATCHES = """
+SELECT a.id, best.distance FROM tourism_attractions AS a JOIN (
+  SELECT id, citizen_fold($1) <<<-> citizen_fold(search_text) AS distance
+  FROM tourism_attractions
+  WHERE published AND citizen_fold($1) <<% citizen_fold(search_text)
+  ORDER BY citizen_fold($1) <<<-> citizen_fold(search_text) LIMIT 60
+) AS best ON best.id = a.id
+ORDER BY best.distance, best.id
+LIMIT 21"""
 
 
 def _array(values: list[str]) -> str:
@@ -289,12 +314,81 @@ async def through_graphql(port: int, queries: int) -> dict[str, dict[str, float]
     return results
 
 
+async def compare_signatures(url: str, rounds: int) -> dict[str, dict[str, float]]:
+    """Median execution time (ms) of the text statement per phrase with each signature length;
+    raises if the two indexes ever answer differently (distances compared, ties aside)."""
+    connection = await asyncpg.connect(asyncpg_dsn(url), timeout=10)
+    names = {label: f"ix_bench_search_siglen_{siglen}" for label, siglen in SIGNATURES.items()}
+    try:
+        await connection.execute("SET max_parallel_workers_per_gather = 0")
+        await connection.execute("SET maintenance_work_mem = '512MB'")
+        (present,) = await connection.fetchrow(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = $1", SEARCH_INDEX
+        )
+        for label, siglen in SIGNATURES.items():
+            if f"siglen='{siglen}'" in present or f"siglen={siglen}" in present:
+                names[label] = SEARCH_INDEX
+                continue
+            started = time.perf_counter()
+            await connection.execute(
+                f"CREATE INDEX IF NOT EXISTS {names[label]} ON tourism_attractions USING gist "
+                f"(citizen_fold(search_text) gist_trgm_ops(siglen={siglen}))"
+            )
+            print(f"built {label}: {time.perf_counter() - started:.0f} s", flush=True)
+        samples: dict[str, dict[str, list[float]]] = {
+            phrase: {label: [] for label in SIGNATURES} for phrase in TYPED + RARE
+        }
+        for _ in range(rounds):
+            for phrase in TYPED + RARE:
+                answers = []
+                for label in SIGNATURES:
+                    hidden = [name for other, name in names.items() if other != label]
+                    hiding = connection.transaction()
+                    await hiding.start()
+                    try:
+                        for name in hidden:
+                            await connection.execute(f'DROP INDEX "{name}"')
+                        rows = await connection.fetch(
+                            f"EXPLAIN (ANALYZE, FORMAT JSON) {BEST_MATCHES}", phrase
+                        )
+                        plan = json.loads(rows[0][0])[0]
+                        assert names[label] in json.dumps(plan["Plan"]), (label, plan)
+                        samples[phrase][label].append(float(plan["Execution Time"]))
+                        found = await connection.fetch(BEST_MATCHES, phrase)
+                        answers.append([round(row["distance"], 5) for row in found])
+                    finally:
+                        await hiding.rollback()
+                assert all(answer == answers[0] for answer in answers), (phrase, answers)
+    finally:
+        for name in names.values():
+            if name != SEARCH_INDEX:
+                await connection.execute(f'DROP INDEX IF EXISTS "{name}"')
+        await connection.close()
+    return {
+        phrase: {label: round(statistics.median(values), 1) for label, values in runs.items()}
+        for phrase, runs in samples.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=800)
     parser.add_argument("--keep", help="reuse this loaded database (a URL) and keep it")
+    parser.add_argument(
+        "--signatures", action="store_true", help="compare the 0017 and 0026 search indexes"
+    )
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.signatures:
+        if not args.keep:
+            parser.error("--signatures needs --keep URL (a loaded database)")
+        compared = asyncio.run(compare_signatures(args.keep, args.rounds))
+        print("| phrase | " + " | ".join(f"{label}, ms" for label in SIGNATURES) + " |")
+        print("| --- " * (len(SIGNATURES) + 1) + "|")
+        for phrase, times in compared.items():
+            print(f'| "{phrase}" | ' + " | ".join(str(times[label]) for label in SIGNATURES) + " |")
+        return
     scratch = Path(tempfile.mkdtemp(prefix="citizen-tourism-bench-"))
     url = args.keep or create_postgres_database()
     settings = Settings(

@@ -24,11 +24,23 @@ def page(
 ) -> Select[*Ts]:
     """Rows strictly after `after` in (key, id) order, at most `limit` of them."""
     if after is not None:
-        last_key, last_id = after
-        if descending:
-            beyond = or_(key < last_key, and_(key == last_key, row_id < last_id))
-        else:
-            beyond = or_(key > last_key, and_(key == last_key, row_id > last_id))
-        statement = statement.where(beyond)
+        statement = statement.where(
+            beyond(key=key, row_id=row_id, after=after, descending=descending)
+        )
     order = (key.desc(), row_id.desc()) if descending else (key, row_id)
     return statement.order_by(*order).limit(limit)
+
+
+def beyond(
+    *,
+    key: ColumnElement[Any] | QueryableAttribute[Any],
+    row_id: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID],
+    after: tuple[Any, uuid.UUID],
+    descending: bool = False,
+) -> ColumnElement[bool]:
+    """The rows strictly after `after` in (key, id) order, for statements that page several
+    lists at once (a window per parent) and so cannot take `page`'s LIMIT."""
+    last_key, last_id = after
+    if descending:
+        return or_(key < last_key, and_(key == last_key, row_id < last_id))
+    return or_(key > last_key, and_(key == last_key, row_id > last_id))

@@ -12,7 +12,9 @@ bounded length; both agree on which rows match for the short queries people type
 Ranking reads the best `RELEVANCE_WINDOW` matches nearest first by `1 - similarity` (pg_trgm's
 `<<<->`), which PostgreSQL serves from a GiST trigram index without scoring every match (a KNN
 scan, migration 0017): a common word ("chùa") matches a tenth of a large table, and scoring all
-of those is what made ranking slow.
+of those is what made ranking slow. The index's inner signatures are 512 bytes (migration 0026):
+shorter ones have most bits set, so the threshold pruned nothing and a phrase matching few rows
+walked most of the index.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Texts are in six languages: Vietnamese and English written by people, French, Korean, Chinese
 and Japanese machine quality (`MACHINE` marks them so in the data). Coordinates and prices the
 sources leave unconfirmed are marked `# unconfirmed`; where an amount is unknown no offer is
-seeded, so the API answers "unpriced" rather than a guess. Festival dates are illustrative.
+seeded, so the API answers "unpriced" rather than a guess. The festival (schema.org Event) is a
+tree of `superEvent`/`subEvent`: the festival, its four seasons (the months the sources give),
+and one or two programme items per season, whose dates are illustrative (`# unconfirmed`).
 """
 
 from __future__ import annotations
@@ -581,8 +583,8 @@ EVENTS: tuple[EventSeed, ...] = (
             "南郊祭の再現",
         ),
         FESTIVAL_DESCRIPTION,
-        "2026-03-14T06:00",
-        "2026-03-14T10:00",
+        "2026-03-14T06:00",  # unconfirmed: illustrative date
+        "2026-03-14T10:00",  # unconfirmed
         parent="festival-2026-spring",
     ),
     EventSeed(
@@ -597,8 +599,8 @@ EVENTS: tuple[EventSeed, ...] = (
             "王宮の夜",
         ),
         FESTIVAL_DESCRIPTION,
-        "2026-06-12T19:00",
-        "2026-06-12T21:30",
+        "2026-06-12T19:00",  # unconfirmed: illustrative date
+        "2026-06-12T21:30",  # unconfirmed
         parent="festival-2026-week",
         venue="dai-noi",
         free=False,
@@ -615,10 +617,27 @@ EVENTS: tuple[EventSeed, ...] = (
             "香江の灯籠流し",
         ),
         FESTIVAL_DESCRIPTION,
-        "2026-08-27T19:00",
-        "2026-08-27T22:00",
+        "2026-08-27T19:00",  # unconfirmed: illustrative date
+        "2026-08-27T22:00",  # unconfirmed
         parent="festival-2026-autumn",
         venue="cau-truong-tien",
+    ),
+    EventSeed(
+        "dem-nhac-mua-dong-2026",
+        EventCategory.PERFORMANCE,
+        six(
+            "Đêm nhạc mùa đông",
+            "Winter music night",
+            "Soirée musicale d'hiver",
+            "겨울 음악의 밤",
+            "冬季音乐之夜",
+            "冬の音楽の夜",
+        ),
+        FESTIVAL_DESCRIPTION,
+        "2026-12-19T19:30",  # unconfirmed: illustrative date
+        "2026-12-19T22:00",  # unconfirmed
+        parent="festival-2026-winter",
+        venue="ngo-mon",
     ),
     EventSeed(
         "countdown-2027",
@@ -632,8 +651,8 @@ EVENTS: tuple[EventSeed, ...] = (
             "2027年カウントダウン",
         ),
         FESTIVAL_DESCRIPTION,
-        "2026-12-31T20:00",
-        "2027-01-01T00:30",
+        "2026-12-31T20:00",  # unconfirmed: illustrative time
+        "2027-01-01T00:30",  # unconfirmed
         parent="festival-2026-winter",
         venue="ngo-mon",
     ),

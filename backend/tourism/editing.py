@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from shapely.geometry import Point
 from sqlalchemy import select
@@ -59,12 +59,12 @@ async def save_attraction(
     session = uow.session
     await require_staff(session, staff_id)
     checked = check_attraction(draft, at=at)
-    row = await _existing(session, Attraction, attraction_id, "id")
+    row = await existing(session, Attraction, attraction_id, "id")
     await _require_free_slug(session, Attraction, draft.slug, row, at)
     if draft.parent_id is not None:
-        if draft.parent_id == attraction_id:
-            raise Conflict("tourism.parent_cycle", field=f"{at}.containedInPlace")
-        await _existing(session, Attraction, draft.parent_id, f"{at}.containedInPlace")
+        await _require_no_cycle(
+            session, Attraction, attraction_id, draft.parent_id, f"{at}.containedInPlace"
+        )
     if row is None:
         row = Attraction(id=uuid.uuid4(), published=False, place_id=None, created_at=now)
         session.add(row)
@@ -110,15 +110,13 @@ async def save_event(
     session = uow.session
     await require_staff(session, staff_id)
     name, description, organizer, machine = check_event(draft, at="input")
-    row = await _existing(session, Event, event_id, "id")
+    row = await existing(session, Event, event_id, "id")
     await _require_free_slug(session, Event, draft.slug, row, "input")
     venue = None
     if draft.venue_id is not None:
-        venue = await _existing(session, Attraction, draft.venue_id, "input.venue")
+        venue = await existing(session, Attraction, draft.venue_id, "input.venue")
     if draft.super_event_id is not None:
-        if draft.super_event_id == event_id:
-            raise Conflict("tourism.parent_cycle", field="input.superEvent")
-        await _existing(session, Event, draft.super_event_id, "input.superEvent")
+        await _require_no_cycle(session, Event, event_id, draft.super_event_id, "input.superEvent")
     moved = (
         row is not None
         and row.published
@@ -170,10 +168,10 @@ async def save_itinerary(
     session = uow.session
     await require_staff(session, staff_id)
     name, description, machine = check_itinerary(draft, at="input")
-    row = await _existing(session, Itinerary, itinerary_id, "id")
+    row = await existing(session, Itinerary, itinerary_id, "id")
     await _require_free_slug(session, Itinerary, draft.slug, row, "input")
     for index, stop in enumerate(draft.stops):
-        await _existing(
+        await existing(
             session, Attraction, stop.attraction_id, f"input.stops[{index}].attractionId"
         )
     if row is None:
@@ -213,7 +211,7 @@ async def set_published(
 ) -> Content:
     """Show (or withdraw) one attraction, event or itinerary; doing it twice changes nothing."""
     await require_staff(uow.session, staff_id)
-    row = await _existing(uow.session, kind, content_id, "id")
+    row = await existing(uow.session, kind, content_id, "id")
     assert row is not None
     row.published = published
     await uow.session.flush()
@@ -223,7 +221,19 @@ async def set_published(
 # --- shared checks -------------------------------------------------------------------------------
 
 
-async def _existing(
+@overload
+async def existing(
+    session: AsyncSession, kind: type[Content], row_id: uuid.UUID, field: str
+) -> Content: ...
+
+
+@overload
+async def existing(
+    session: AsyncSession, kind: type[Content], row_id: uuid.UUID | None, field: str
+) -> Content | None: ...
+
+
+async def existing(
     session: AsyncSession, kind: type[Content], row_id: uuid.UUID | None, field: str
 ) -> Content | None:
     """The row by id (published or not) for an edit; None when creating."""
@@ -233,6 +243,24 @@ async def _existing(
     if found is None:
         raise NotFound("not_found", field=field, what=_what(kind))
     return found
+
+
+async def _require_no_cycle(
+    session: AsyncSession,
+    kind: type[Attraction] | type[Event],
+    row_id: uuid.UUID | None,
+    parent_id: uuid.UUID,
+    field: str,
+) -> None:
+    """A site (an event) cannot be inside itself, however far up: walk the parents' chain."""
+    seen: set[uuid.UUID] = set()
+    current: uuid.UUID | None = parent_id
+    while current is not None and current not in seen:
+        if current == row_id:
+            raise Conflict("tourism.parent_cycle", field=field)
+        seen.add(current)
+        parent = await existing(session, kind, current, field)
+        current = parent.parent_id if isinstance(parent, Attraction) else parent.super_event_id
 
 
 def _what(kind: type[object]) -> str:

@@ -13,6 +13,7 @@ from backend.errors import BadUserInput
 from backend.tourism.attractions import checked_radius
 from backend.tourism.models import EventCategory
 from backend.tourism.repository import events as repository
+from backend.tourism.repository.events import PartsPage
 from backend.tourism.repository.rows import EventRow
 
 MAX_WINDOW = timedelta(days=400)
@@ -50,3 +51,10 @@ async def list_events(
 
 async def events_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[EventRow]:
     return await repository.events_by_ids(session, ids)
+
+
+async def parts_pages(
+    session: AsyncSession, pages: Sequence[PartsPage]
+) -> dict[PartsPage, list[EventRow]]:
+    """Pages of events' published parts (the festival's seasons, a season's performances)."""
+    return await repository.parts_pages(session, pages)

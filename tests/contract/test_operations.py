@@ -201,9 +201,13 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     site = near[0]["node"]["id"]
     await app.send("Attraction", {"id": site})
     await app.send("TourismSearch", {"text": "dai noi"})
-    await app.send(
-        "TourismEvents", {"from": "2026-06-01T00:00:00+07:00", "to": "2026-07-01T00:00:00+07:00"}
-    )
+    shows = (
+        await app.send(
+            "TourismEvents",
+            {"from": "2026-06-01T00:00:00+07:00", "to": "2026-07-01T00:00:00+07:00"},
+        )
+    )["events"]["edges"]
+    await app.send("TourismEvent", {"id": shows[0]["node"]["id"], "first": 2})
     routes = (await app.send("Itineraries", {}))["itineraries"]["edges"]
     await app.send("Itinerary", {"id": routes[0]["node"]["id"], "start": "2026-09-03T08:00:00Z"})
     day = {"visitorType": "ADULT", "date": "2026-09-03"}

@@ -51,6 +51,8 @@ from backend.graphql_api.tourism.queries import (
     ITINERARIES_BY_NAME,
     SEARCH_BY_RELEVANCE,
 )
+from backend.graphql_api.tourism.types import PARTS_BY_START
+from backend.graphql_api.tourism.unpublished import UNPUBLISHED_BY_CREATION
 from backend.graphql_api.traffic.queries import (
     INCIDENTS_BY_START,
     REGISTRATIONS_BY_TIME,
@@ -73,6 +75,7 @@ DAY = 'from: "2030-01-01T00:00:00Z", to: "2030-01-02T00:00:00Z"'
 FOOD_AGENCY = '"' + str(relay.GlobalID("Agency", str(stable_id("agency", "chi-cuc-attp")))) + '"'
 PHU_HOI = relay.GlobalID("Ward", str(stable_id("ward", "phu-hoi")))
 QUOC_HOC_ID = relay.GlobalID("School", str(stable_id("place", "thpt-chuyen-quoc-hoc")))
+FESTIVAL = relay.GlobalID("Event", str(stable_id("event", "festival-hue-2026")))
 CONSENT_FORM = relay.GlobalID("SchoolNotice", str(stable_id("school-notice", "11-toan-dai-noi")))
 
 
@@ -134,6 +137,17 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ favourites(after: $after) {{ {EDGES} }} }}"),
         DUNG,
         FAVOURITES_BY_SAVED,
+    ),
+    ("Event", "subEvents"): (
+        _query(f'event(id: "{FESTIVAL}") {{ subEvents(after: $after) {{ {EDGES} }} }}'),
+        None,
+        PARTS_BY_START,
+    ),
+    # The cursor is checked before the role: anyone signed in gets the same refusal.
+    ("User", "tourismUnpublished"): (
+        _query(f"viewer {{ tourismUnpublished(after: $after) {{ {EDGES} }} }}"),
+        DUNG,
+        UNPUBLISHED_BY_CREATION,
     ),
     ("Query", "certifiedBusinesses"): (
         _query(f"certifiedBusinesses(after: $after) {{ {EDGES} }}"),

@@ -71,6 +71,10 @@ async def test_every_contract_query_answers_as_graphql_core_does(
         "Attraction": {"id": site[0]["node"]["id"]},
         "TourismSearch": {"text": "minh mang"},
         "TourismEvents": {"from": "2026-01-01T00:00:00+07:00", "to": "2026-12-31T00:00:00+07:00"},
+        "TourismEvent": {
+            "id": str(relay.GlobalID("Event", str(stable_id("event", "festival-hue-2026")))),
+            "first": 2,
+        },
         "Itineraries": {},
         "Itinerary": {"id": route, "start": "2026-09-03T08:00:00Z"},
         "TicketPrice": {"site": site[0]["node"]["id"], **day},

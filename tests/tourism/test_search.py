@@ -39,6 +39,17 @@ async def test_vietnamese_without_accents_finds_the_place_first(
     assert (await _top(seeded, typed))[0] == expected
 
 
+async def test_a_rare_phrase_finds_its_monument_first(seeded: Any) -> None:
+    # Two words that only one monument has together; every other tomb matches "lang" alone.
+    found = data(await seeded(SEARCH, {"text": "lang gia"}, language="vi"))["tourismSearch"]
+    edges = found["edges"]
+    assert edges[0]["node"]["name"]["text"] == "Lăng Gia Long"
+    assert edges[0]["score"] == 1.0
+    assert all(edge["score"] < 1.0 for edge in edges[1:])
+    tomb = data(await seeded(ATTRACTIONS, {"search": "lang gia long", "first": 1}))
+    assert names(tomb["attractions"]) == ["Lăng Gia Long"]
+
+
 async def test_english_and_bare_hue(seeded: Any) -> None:
     assert (await _top(seeded, "Minh Mang tomb", "en"))[0] == "Tomb of Minh Mạng"
     hue = await _top(seeded, "hue", "en")

@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from backend.db.reads import RequestReads
 from backend.graphql_api.loaders import LoaderSet, by_ids, by_keys
 from backend.tourism import attractions, events, itineraries
+from backend.tourism.repository.events import PartsPage
 from backend.tourism.repository.rows import AttractionRow, EventRow, ItineraryRow, StopRow
 
 
@@ -28,4 +29,8 @@ class TourismLoaders(LoaderSet):
         )
         self.stops_by_itinerary_id: DataLoader[uuid.UUID, list[StopRow]] = by_keys(
             reads, itineraries.stops_of, list
+        )
+        # Every event of a list asks the same page of its parts: one statement for all.
+        self.parts_page: DataLoader[PartsPage, list[EventRow]] = by_keys(
+            reads, events.parts_pages, list
         )

@@ -13,13 +13,18 @@ from strawberry import relay
 
 from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import RowNode, node_from, nodes_from
+from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.types import GeoPoint
 from backend.graphql_api.tourism.loaders import TourismLoaders
 from backend.i18n import Locale, Translated, fallback_chain
 from backend.tourism import hours, itineraries
 from backend.tourism.models import AttractionCategory, EventCategory, EventStatus, TravelMode
+from backend.tourism.repository.events import PartsPage
 from backend.tourism.repository.rows import AttractionRow, EventRow, ItineraryRow, OfferRow
 from backend.tourism.tickets import VisitorType
+
+# An event's parts, earliest first; a cursor of `events` is refused here.
+PARTS_BY_START = Keyset("events.parts", datetime)
 
 strawberry.enum(AttractionCategory, name="AttractionCategory")
 strawberry.enum(EventCategory, name="EventCategory")
@@ -188,11 +193,26 @@ class EventNode(RowNode):
         return await node_from(loader, self.row.venue_id, AttractionNode.from_row)
 
     @strawberry.field(
-        description="The event this is part of; its parts are `events(superEvent: …)`."
+        description="The event this is part of (schema.org superEvent): a season's festival, "
+        "a performance's season."
     )
     async def super_event(self, info: Info) -> EventNode | None:
         loader = TourismLoaders.of(info).event_by_id
         return await node_from(loader, self.row.super_event_id, EventNode.from_row)
+
+    @strawberry.field(
+        description="Its parts (schema.org subEvent), earliest first: the festival's seasons, "
+        "a season's programme."
+    )
+    async def sub_events(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[EventNode]:
+        page = PARTS_BY_START.page(first, after)
+        wanted = PartsPage(self.row.id, page.after, page.limit)
+        rows = await TourismLoaders.of(info).parts_page.load(wanted)
+        return page.connection(
+            rows, node=EventNode.from_row, key=lambda row: (row.starts_at, row.id)
+        )
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
