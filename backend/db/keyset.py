@@ -35,7 +35,7 @@ def beyond(
     *,
     key: ColumnElement[Any] | QueryableAttribute[Any],
     row_id: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID],
-    after: tuple[Any, uuid.UUID],
+    after: tuple[Any, Any],
     descending: bool = False,
 ) -> ColumnElement[bool]:
     """The rows strictly after `after` in (key, id) order, for statements that page several

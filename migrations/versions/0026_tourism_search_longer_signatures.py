@@ -9,7 +9,7 @@ among a million generated names) walked most of the index. 4,096 bits keep inner
 selective; the leaves (exact trigram arrays) and so the answers are unchanged (bench/README.md).
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0025
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0023"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
