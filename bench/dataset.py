@@ -169,7 +169,8 @@ async def capture_statements(
     return [(re.sub(r"\s+", " ", s), p) for s, p in captured], body
 
 
-def serve(module: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def serve(module: str, env: dict[str, str], port: int, cwd: Path = ROOT) -> subprocess.Popen[bytes]:
+    """`module` under uvicorn, importing the code of the checkout at `cwd`."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -183,7 +184,7 @@ def serve(module: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes
             "warning",
             "--no-access-log",
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, **env},
     )
     for _ in range(100):

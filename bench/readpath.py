@@ -5,7 +5,12 @@ For each operation, each round runs wrk against citizen-hub and then against its
 reads each server's own CPU time (utime + stime in /proc/PID/stat) before and after: CPU per
 request is steadier than requests per second on a shared machine. Medians over the rounds.
 
-    python -m bench.readpath [--rounds 5] [--seconds 6]
+    python -m bench.readpath [--rounds 5] [--seconds 6] [--baseline CHECKOUT]
+
+With `--baseline`, a checkout of an earlier release (`git worktree add --detach DIR REV`) serves
+the same database too, and each round measures it between citizen-hub and the reference: the
+before/after comparison of a change, interleaved in one run. The database is migrated by this
+checkout; the bench only reads, so an older release's code runs on it unchanged.
 """
 
 from __future__ import annotations
@@ -88,6 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier release")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="citizen-readpath-"))
     url = create_postgres_database()
@@ -123,6 +129,15 @@ def main() -> None:
             "bench.reference:create_reference", {**env, "BENCH_STATEMENTS_DIR": str(scratch)}, 8103
         )
         servers = [uncached, cached, reference]
+        baseline = None
+        if args.baseline is not None:
+            baseline = serve(
+                "backend.app:create_app",
+                {**env, "PUBLIC_ANSWER_TTL_SECONDS": "0"},
+                8104,
+                cwd=args.baseline.resolve(),
+            )
+            servers.append(baseline)
         api, api_cached, ref = (
             "http://127.0.0.1:8101/graphql",
             "http://127.0.0.1:8102/graphql",
@@ -155,16 +170,32 @@ def main() -> None:
                 (uncached.pid, api, json.dumps(persisted("HealthFacilities", {"near": NEAR})), {}),
             ),
         }
-        for pid, target, body, headers in (side for pair in pairs.values() for side in pair):
+        earlier = {
+            name: (baseline.pid, "http://127.0.0.1:8104/graphql", ours[2], ours[3])
+            for name, (ours, _) in pairs.items()
+            if baseline is not None and name != "cached_public_answer"
+        }
+        sides = [side for pair in pairs.values() for side in pair] + list(earlier.values())
+        for _, target, body, headers in sides:
             run_wrk(target, body, 2, headers, scratch)  # warm-up (and APQ registration)
-            del pid
         rounds: dict[str, list[tuple[dict[str, float], dict[str, float]]]] = {n: [] for n in pairs}
+        before: dict[str, list[tuple[dict[str, float], dict[str, float]]]] = {
+            n: [] for n in earlier
+        }
         for _ in range(args.rounds):
             for name, (ours, theirs) in pairs.items():
                 a = measure(ours[0], ours[1], ours[2], args.seconds, ours[3], scratch)
+                old = earlier.get(name)
+                if old is not None:
+                    o = measure(old[0], old[1], old[2], args.seconds, old[3], scratch)
                 b = measure(theirs[0], theirs[1], theirs[2], args.seconds, theirs[3], scratch)
                 rounds[name].append((a, b))
-        print(json.dumps(summary(rounds), indent=2))
+                if old is not None:
+                    before[name].append((o, b))
+        report: dict[str, Any] = {"citizen_hub_vs_reference": summary(rounds)}
+        if before:
+            report["baseline_vs_reference"] = summary(before)
+        print(json.dumps(report, indent=2))
     finally:
         for server in servers:
             server.terminate()
