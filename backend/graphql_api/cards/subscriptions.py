@@ -11,6 +11,7 @@ from backend.cards import desktop
 from backend.cards.desktop import DesktopState
 from backend.graphql_api.cards.types import DesktopCardSignInResult
 from backend.graphql_api.context import Info
+from backend.live import LiveEvent
 
 # A little past the challenge's expiry, so the last look finds it expired.
 EXPIRY_MARGIN_SECONDS = 0.5
@@ -32,7 +33,7 @@ class CardsSubscription:
         last: DesktopState | None = None
         # Listening starts before the first look: an approval in between is not missed.
         async with context.services.live.listen(channel) as events:
-            upcoming: asyncio.Future[object] | None = None
+            upcoming: asyncio.Task[LiveEvent] | None = None
             try:
                 while True:
                     async with context.unit_of_work() as uow:
@@ -51,8 +52,7 @@ class CardsSubscription:
                         return
                     assert collected.expires_at is not None
                     left = (collected.expires_at - context.now()).total_seconds()
-                    if upcoming is None:
-                        upcoming = asyncio.ensure_future(anext(events))
+                    upcoming = upcoming or asyncio.ensure_future(anext(events))
                     # An approval wakes the loop at once; otherwise it looks again at expiry.
                     await asyncio.wait({upcoming}, timeout=max(left, 0) + EXPIRY_MARGIN_SECONDS)
                     if upcoming.done():
