@@ -46,4 +46,5 @@ def downgrade() -> None:
     with sqlite_tables_rebuilt(), op.batch_alter_table("card_passkeys") as batch:
         batch.drop_column("name")
     with sqlite_tables_rebuilt(), op.batch_alter_table("refresh_tokens") as batch:
+        batch.drop_constraint(op.f("ck_refresh_tokens_second_factor"), type_="check")
         batch.drop_column("second_factor")
