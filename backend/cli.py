@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         "feed-key", help="create an API key for the police violation feed (printed once)"
     )
     feed_key.add_argument("name", help="who the key is for, e.g. csgt-hue")
-    card = commands.add_parser("card", help="digital cards: verify, cache trust, rotate key")
+    card = commands.add_parser(
+        "card", help="digital cards: verify, cache trust, rotate key, import a staff list"
+    )
     card_commands = card.add_subparsers(dest="card_command", required=True)
     check = card_commands.add_parser("verify", help="verify a presentation (a QR's text)")
     check.add_argument("text", help="the presentation, or - to read it from stdin")
@@ -96,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
     cache.add_argument("--trust", type=Path, required=True)
     rotate = card_commands.add_parser("rotate-key", help="start signing with a new issuer key")
     rotate.add_argument("--algorithm", choices=("EdDSA", "ES256"), default="EdDSA")
+    staff = card_commands.add_parser(
+        "import-staff", help="replace an agency's staff list from CSV (all lines or none)"
+    )
+    staff.add_argument("agency", help="the agency's slug, e.g. ubnd-hue")
+    staff.add_argument(
+        "file",
+        type=Path,
+        help="CSV, UTF-8: " + "phone,full_name,employing_unit,position,card_number",
+    )
     environment_commands.add_commands(commands, load_commands)
 
     up = commands.add_parser("up", help="migrate, seed the demo, serve the API and a worker")

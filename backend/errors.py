@@ -17,6 +17,9 @@ class ErrorCode(StrEnum):
     # Phone verification: the account has not proved its number; a code is wrong; a
     # verification is over (expired, used, out of attempts, or unknown): start again.
     PHONE_NOT_VERIFIED = "PHONE_NOT_VERIFIED"
+    # The account holds a role (civil servant) this session does not carry: it was opened with
+    # a password alone; sign in again with the card or with the password and a passkey.
+    SECOND_FACTOR_REQUIRED = "SECOND_FACTOR_REQUIRED"
     VERIFICATION_CODE_INVALID = "VERIFICATION_CODE_INVALID"
     VERIFICATION_EXPIRED = "VERIFICATION_EXPIRED"
     # The database or the broker cannot be reached: the same request may succeed shortly.
@@ -88,6 +91,13 @@ class Conflict(DomainError):
 
 class PhoneNotVerified(DomainError):
     code = ErrorCode.PHONE_NOT_VERIFIED
+
+
+class SecondFactorRequired(DomainError):
+    code = ErrorCode.SECOND_FACTOR_REQUIRED
+
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions(), "methods": ["CARD", "PASSKEY"]}
 
 
 class VerificationExpired(DomainError):

@@ -1,5 +1,6 @@
 """`citizen card …`: verify a presentation as a verifier would (offline from a trust folder, or
-against the database), cache the issuer's public documents into a trust folder, rotate the key.
+against the database), cache the issuer's public documents into a trust folder, rotate the key,
+import an agency's staff list (all lines or none, with progress).
 
 A trust folder holds `jwt-vc-issuer.json` (the issuer metadata with its JWKS), one
 `status/<list>.jwt` per card kind (the file's modification time is when it was fetched) and
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from backend.cards.issuing import VCT_PATHS, Issuer
 from backend.cards.models import CardKind
 from backend.db.engine import create_engine, create_session_factory
 from backend.db.types import utcnow
+from backend.i18n import Locale, translate
 from backend.settings import Settings
 
 METADATA = "jwt-vc-issuer.json"
@@ -128,8 +131,52 @@ async def rotate_key(settings: Settings, algorithm: str) -> str:
         await engine.dispose()
 
 
+def import_staff(settings: Settings, agency_slug: str, path: Path) -> int:
+    """Check every line with a progress count, report each bad one, replace the list only if
+    none is bad."""
+    from backend.cards import staff
+    from backend.db.unit_of_work import UnitOfWork
+    from backend.errors import DomainError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+
+    def progress(done: int, total: int) -> None:
+        end = "" if done < total else "\n"
+        print(f"\r{done}/{total} lines checked", end=end, file=sys.stderr, flush=True)
+
+    async def run() -> tuple[int, list[staff.Problem]]:
+        engine = create_engine(settings)
+        try:
+            async with UnitOfWork(create_session_factory(engine)) as uow:
+                return await staff.import_staff_file(
+                    uow, agency_slug=agency_slug, csv_text=text, now=utcnow(), progress=progress
+                )
+        finally:
+            await engine.dispose()
+
+    try:
+        count, problems = asyncio.run(run())
+    except DomainError as exc:
+        print(f"{path}: {translate(exc.message_key, Locale.EN, **exc.params)}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        message = translate(problem.reason, Locale.EN, line=problem.line)
+        print(f"{path}:{problem.line}: {message}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} bad line(s): nothing imported", file=sys.stderr)
+        return 1
+    print(f"{agency_slug}: staff list replaced, {count} people")
+    return 0
+
+
 def run(args: Any) -> int:
     settings = Settings()
+    if args.card_command == "import-staff":
+        return import_staff(settings, args.agency, args.file)
     issuer = Issuer.from_settings(settings)
     if args.card_command == "cache":
         asyncio.run(cache_trust(settings, args.trust))

@@ -1,6 +1,7 @@
 """QR sign-in on a desktop (the operations-centre console): the desktop shows a one-time
 challenge as a QR, the civil servant's app presents the card bound to it, and the desktop
-collects the session once. A challenge lives a minute and works once."""
+collects the session once, by polling or told by a live event on a channel only the holder of
+the poll secret can name. A challenge lives a minute and works once."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from backend.cards.presentations import CardRefused, civil_servant_card, open_ca
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput
 from backend.identity.service import AuthConfig, Session
+from backend.live import LiveEvent, public_channel, raise_after_commit
 
 CHALLENGE_TTL = timedelta(seconds=60)
 QR_PREFIX = "citizenhub://card-sign-in/"
 MAX_SECRET_LENGTH = 64
+APPROVED = "desktop_card_sign_in.approved"
 
 
 def desktop_audience(issuer: Issuer) -> str:
@@ -43,8 +46,28 @@ class DesktopState(Enum):
     EXPIRED = "expired"
 
 
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What a poll found; `expires_at` while still pending (when to give up waiting)."""
+
+    state: DesktopState
+    session: Session | None = None
+    expires_at: datetime | None = None
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _topic(poll_hash: str) -> str:
+    return f"desktop-card-sign-in:{poll_hash}"
+
+
+def live_channel(poll_secret: str) -> str:
+    """Where the approval of this desktop's sign-in is announced: named by the hash of the poll
+    secret, so that someone who only saw the QR cannot even listen."""
+    _check_length(poll_secret)
+    return public_channel(_topic(_hash(poll_secret)))
 
 
 async def start(uow: UnitOfWork, *, now: datetime) -> Started:
@@ -74,25 +97,31 @@ async def approve(uow: UnitOfWork, issuer: Issuer, *, presentation: str, now: da
     pending.card_id = card.id
     pending.approved_at = now
     await session.flush()
+    raise_after_commit(uow, [LiveEvent.public(_topic(pending.poll_hash), APPROVED, pending.id)])
+
+
+def _check_length(*secrets_: str) -> None:
+    if any(len(secret) > MAX_SECRET_LENGTH for secret in secrets_):
+        raise BadUserInput("input.too_long", field="input.pollSecret", max=MAX_SECRET_LENGTH)
 
 
 async def collect(
     uow: UnitOfWork, auth: AuthConfig, *, challenge: str, poll_secret: str, now: datetime
-) -> tuple[DesktopState, Session | None]:
+) -> Collected:
     """The desktop's poll: pending, the session (once), or expired (also after collecting)."""
-    if len(challenge) > MAX_SECRET_LENGTH or len(poll_secret) > MAX_SECRET_LENGTH:
-        raise BadUserInput("input.too_long", field="input.pollSecret", max=MAX_SECRET_LENGTH)
+    _check_length(challenge, poll_secret)
     session = uow.session
     pending = await repository.desktop_sign_in(session, challenge, for_update=True)
     if pending is None or not hmac.compare_digest(pending.poll_hash, _hash(poll_secret)):
-        return DesktopState.EXPIRED, None
+        return Collected(DesktopState.EXPIRED)
     if pending.completed_at is not None:
-        return DesktopState.EXPIRED, None
+        return Collected(DesktopState.EXPIRED)
     if pending.card_id is None:
-        state = DesktopState.PENDING if pending.expires_at > now else DesktopState.EXPIRED
-        return state, None
+        if pending.expires_at > now:
+            return Collected(DesktopState.PENDING, expires_at=pending.expires_at)
+        return Collected(DesktopState.EXPIRED)
     card = await repository.card(session, pending.card_id)
     if card is None or card.status != 0:
-        return DesktopState.EXPIRED, None
+        return Collected(DesktopState.EXPIRED)
     pending.completed_at = now
-    return DesktopState.SIGNED_IN, await open_card_session(session, auth, card, now)
+    return Collected(DesktopState.SIGNED_IN, await open_card_session(session, auth, card, now))

@@ -175,6 +175,7 @@ class Passkey(IdMixin, CreatedAtMixin, Base):
     __table_args__ = (Index(None, "user_id"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))  # the holder's, e.g. "Laptop at the office"
     credential_id: Mapped[str] = mapped_column(String(1400), unique=True)  # base64url
     public_key: Mapped[str] = mapped_column(Text)  # COSE key, base64url
     sign_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -44,10 +44,11 @@ from webauthn.helpers.structs import (
 
 from backend.cards import passkey_repository as repository
 from backend.db.unit_of_work import UnitOfWork
-from backend.errors import BadUserInput, Conflict, Forbidden, Unauthenticated
+from backend.errors import BadUserInput, Conflict, Unauthenticated
+from backend.free_text import check_name
 from backend.identity import service as identity
 from backend.identity.audit import RequestOrigin
-from backend.identity.models import Role, User
+from backend.identity.models import Role, SecondFactor, User
 from backend.identity.service import AuthConfig, Session
 from backend.settings import Settings
 
@@ -56,6 +57,7 @@ REGISTER = "register"
 SIGN_IN = "sign_in"
 MAX_CREDENTIAL_LENGTH = 16_384
 MAX_PASSKEYS = 10
+MAX_NAME_LENGTH = 64
 RP_NAME = "Citizen Hub Huế"
 
 
@@ -95,11 +97,17 @@ class Options:
 
 
 async def registration_options(
-    uow: UnitOfWork, rp: RelyingParty, *, user: User, now: datetime
+    uow: UnitOfWork,
+    rp: RelyingParty,
+    *,
+    user: User,
+    second_factor: SecondFactor | None,
+    now: datetime,
 ) -> Options:
-    """Options for `navigator.credentials.create()`; civil servants only."""
+    """Options for `navigator.credentials.create()`: civil servants, in a session opened with
+    their card or another passkey (a password alone must not enrol a key of its own)."""
     session = uow.session
-    await _require_civil_servant(session, user.id)
+    await identity.require_session_role(session, user.id, Role.CIVIL_SERVANT, second_factor)
     existing = await repository.passkeys_of(session, user.id)
     if len(existing) >= MAX_PASSKEYS:
         raise Conflict("cards.passkey.too_many", max=MAX_PASSKEYS)
@@ -123,10 +131,20 @@ async def registration_options(
 
 
 async def register(
-    uow: UnitOfWork, rp: RelyingParty, *, user: User, credential: str, now: datetime
+    uow: UnitOfWork,
+    rp: RelyingParty,
+    *,
+    user: User,
+    second_factor: SecondFactor | None,
+    name: str | None,
+    credential: str,
+    now: datetime,
 ) -> repository.Passkey:
-    """Verify the browser's answer to `registration_options` and keep the credential."""
+    """Verify the browser's answer to `registration_options` and keep the credential under
+    the name its holder gave it."""
     session = uow.session
+    await identity.require_session_role(session, user.id, Role.CIVIL_SERVANT, second_factor)
+    name = _checked_name(name, len(await repository.passkeys_of(session, user.id)))
     parsed = _parse(credential)
     challenge = await _spend_challenge(session, parsed, REGISTER, now, user_id=user.id)
     _check_origin_and_rp(parsed, rp, registering=True)
@@ -146,6 +164,7 @@ async def register(
     passkey = repository.Passkey(
         id=uuid.uuid4(),
         user_id=user.id,
+        name=name,
         credential_id=credential_id,
         public_key=bytes_to_base64url(verified.credential_public_key),
         sign_count=verified.sign_count,
@@ -231,17 +250,13 @@ async def sign_in(
     holder = await identity.active_user_by_id(session, user_id)
     if holder is None:
         raise PasskeyRefused("credential_unknown")
-    opened = await identity.open_session(session, auth, holder, now)
-    family_id = auth.keyring.verify(opened.access_token).session_id
+    opened = await identity.open_session(
+        session, auth, holder, now, second_factor=SecondFactor.PASSKEY
+    )
     await repository.add(
-        session, repository.PasskeySession(passkey_id=passkey.id, family_id=family_id)
+        session, repository.PasskeySession(passkey_id=passkey.id, family_id=opened.family_id)
     )
     return opened
-
-
-async def has_second_factor(session: AsyncSession, family_id: uuid.UUID) -> bool:
-    """Whether a session was opened with more than a password: a card or a passkey."""
-    return await repository.session_has_second_factor(session, family_id)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -256,10 +271,12 @@ def _descriptor(credential_id: str, transports: list[str]) -> PublicKeyCredentia
     )
 
 
-async def _require_civil_servant(session: AsyncSession, user_id: uuid.UUID) -> None:
-    roles = (await identity.roles_of(session, [user_id]))[user_id]
-    if not any(r.role is Role.CIVIL_SERVANT for r in roles):
-        raise Forbidden("forbidden")
+def _checked_name(name: str | None, count: int) -> str:
+    """The holder's name for a passkey on one line, or "Passkey N" when none was given."""
+    found = " ".join(check_name(name or "", field="input.name").split())
+    if len(found) > MAX_NAME_LENGTH:
+        raise BadUserInput("input.too_long", field="input.name", max=MAX_NAME_LENGTH)
+    return found or f"Passkey {count + 1}"
 
 
 async def _new_challenge(

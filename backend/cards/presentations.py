@@ -21,6 +21,7 @@ from backend.errors import Unauthenticated
 from backend.identity import rate_limits
 from backend.identity import service as identity
 from backend.identity.audit import RequestOrigin
+from backend.identity.models import SecondFactor
 from backend.identity.service import AuthConfig, Session
 from backend.settings import Settings
 
@@ -212,7 +213,8 @@ async def open_card_session(
     holder = await identity.active_user_by_id(session, card.holder_id)
     if holder is None:
         raise CardRefused("revoked")
-    opened = await identity.open_session(session, auth, holder, now)
-    family_id = auth.keyring.verify(opened.access_token).session_id
-    await repository.add(session, CardSession(card_id=card.id, family_id=family_id))
+    opened = await identity.open_session(
+        session, auth, holder, now, second_factor=SecondFactor.CARD
+    )
+    await repository.add(session, CardSession(card_id=card.id, family_id=opened.family_id))
     return opened

@@ -66,6 +66,10 @@ async def agency(session: AsyncSession, agency_id: uuid.UUID) -> CardAgency | No
     return await session.get(CardAgency, agency_id)
 
 
+async def agency_by_slug(session: AsyncSession, slug: str) -> CardAgency | None:
+    return await session.scalar(select(CardAgency).where(CardAgency.slug == slug))
+
+
 async def agencies_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[CardAgency]:
     return (await session.scalars(select(CardAgency).where(CardAgency.id.in_(ids)))).all()
 

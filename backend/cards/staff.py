@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from backend.cards import repository
@@ -42,35 +45,91 @@ async def import_staff_list(
     return len(entries)
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A refused line of a staff list: its number in the file and the message key."""
+
+    line: int
+    reason: str
+
+
+Progress = Callable[[int, int], None]
+
+
 def parse_staff_csv(csv_text: str, *, agency_id: uuid.UUID, now: datetime) -> list[StaffEntry]:
+    """The file's entries, or the first bad line as an error (nothing is kept of a bad file)."""
+    entries, problems = check_staff_csv(csv_text, agency_id=agency_id, now=now)
+    if problems:
+        first = problems[0]
+        raise BadUserInput(first.reason, field="csv", line=first.line)
+    return entries
+
+
+def check_staff_csv(
+    csv_text: str, *, agency_id: uuid.UUID, now: datetime, progress: Progress | None = None
+) -> tuple[list[StaffEntry], list[Problem]]:
+    """Every line checked: the entries, and each bad line with its reason. `progress(done,
+    total)` hears of every hundredth line and of the last."""
     if len(csv_text.encode()) > MAX_BYTES:
         raise BadUserInput("cards.staff_csv_too_large", field="csv", max=MAX_BYTES)
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     if reader.fieldnames is None or tuple(reader.fieldnames) != COLUMNS:
         raise BadUserInput("cards.staff_csv_header", field="csv", columns=",".join(COLUMNS))
+    rows = list(itertools.islice(reader, MAX_ROWS + 1))
+    if len(rows) > MAX_ROWS:
+        raise BadUserInput("cards.staff_csv_too_many", field="csv", max=MAX_ROWS)
     entries: list[StaffEntry] = []
+    problems: list[Problem] = []
     phones: set[str] = set()
     numbers: set[str] = set()
-    for line, row in enumerate(reader, start=2):
-        if len(entries) >= MAX_ROWS:
-            raise BadUserInput("cards.staff_csv_too_many", field="csv", max=MAX_ROWS)
-        try:
-            phone = normalize_phone(row["phone"] or "", field="csv")
-            entry = StaffEntry(
-                id=uuid.uuid4(),
-                agency_id=agency_id,
-                phone=phone,
-                full_name=text(row["full_name"] or "", field="csv", limit=120),
-                employing_unit=text(row["employing_unit"] or "", field="csv", limit=200),
-                position=text(row["position"] or "", field="csv", limit=120),
-                card_number=text(row["card_number"] or "", field="csv", limit=32),
-                imported_at=now,
-            )
-        except BadUserInput as exc:
-            raise BadUserInput("cards.staff_csv_line", field="csv", line=line) from exc
-        if phone in phones or entry.card_number in numbers:
-            raise BadUserInput("cards.staff_csv_duplicate", field="csv", line=line)
-        phones.add(phone)
-        numbers.add(entry.card_number)
-        entries.append(entry)
-    return entries
+    for done, row in enumerate(rows, start=1):
+        entry = _entry(row, agency_id, now)
+        number = done + 1  # the header is line 1
+        if entry is None:
+            problems.append(Problem(number, "cards.staff_csv_line"))
+        elif entry.phone in phones or entry.card_number in numbers:
+            problems.append(Problem(number, "cards.staff_csv_duplicate"))
+        else:
+            phones.add(entry.phone)
+            numbers.add(entry.card_number)
+            entries.append(entry)
+        if progress is not None and (done % 100 == 0 or done == len(rows)):
+            progress(done, len(rows))
+    return entries, problems
+
+
+def _entry(row: dict[str, str | None], agency_id: uuid.UUID, now: datetime) -> StaffEntry | None:
+    try:
+        return StaffEntry(
+            id=uuid.uuid4(),
+            agency_id=agency_id,
+            phone=normalize_phone(row["phone"] or "", field="csv"),
+            full_name=text(row["full_name"] or "", field="csv", limit=120),
+            employing_unit=text(row["employing_unit"] or "", field="csv", limit=200),
+            position=text(row["position"] or "", field="csv", limit=120),
+            card_number=text(row["card_number"] or "", field="csv", limit=32),
+            imported_at=now,
+        )
+    except BadUserInput:
+        return None
+
+
+async def import_staff_file(
+    uow: UnitOfWork,
+    *,
+    agency_slug: str,
+    csv_text: str,
+    now: datetime,
+    progress: Progress | None = None,
+) -> tuple[int, list[Problem]]:
+    """An operator's import (`citizen card import-staff`): every line checked with progress,
+    then the agency's list replaced in one transaction, or nothing written if a line is bad."""
+    session = uow.session
+    agency = await repository.agency_by_slug(session, agency_slug)
+    if agency is None:
+        raise NotFound("cards.agency_not_found", field="agency")
+    entries, problems = check_staff_csv(csv_text, agency_id=agency.id, now=now, progress=progress)
+    if problems:
+        return 0, problems
+    await repository.replace_staff_list(session, agency.id, entries)
+    return len(entries), []

@@ -30,7 +30,7 @@ from backend.http_headers import current_request_id
 from backend.i18n import Locale, negotiate_locale
 from backend.identity import service as identity
 from backend.identity.audit import RequestOrigin
-from backend.identity.models import User
+from backend.identity.models import SecondFactor, User
 from backend.identity.service import AuthConfig
 from backend.identity.verification import VerificationPolicy
 from backend.live import LiveBus
@@ -180,6 +180,12 @@ class Context(BaseContext):
         if user is None:
             raise Unauthenticated("auth.required")
         return user
+
+    async def second_factor(self) -> SecondFactor | None:
+        """What proved this session beyond a password, once its token was accepted."""
+        if await self.viewer() is None or self.access_token is None:
+            return None
+        return self.auth.keyring.verify(self.access_token).second_factor
 
     async def require_verified_viewer(self) -> User:
         """The signed-in user, who must have proved their phone number (booking, dependants)."""

@@ -34,6 +34,19 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class SecondFactor(StrEnum):
+    """What proved a session beyond a password: the civil-servant card presented from the
+    app (app or desktop QR sign-in), or a passkey after the password (web consoles)."""
+
+    CARD = "card"
+    PASSKEY = "passkey"
+
+
+# Roles a session carries only when it was opened with a second factor: a password alone
+# gives such an account a session with its other roles (a resident's, for instance).
+SECOND_FACTOR_ROLES = frozenset({Role.CIVIL_SERVANT})
+
+
 class User(IdMixin, CreatedAtMixin, Base):
     __tablename__ = "users"
 
@@ -75,6 +88,10 @@ class RefreshToken(IdMixin, CreatedAtMixin, Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The family's second factor, the same on every link (None: a password, or a code by SMS).
+    second_factor: Mapped[SecondFactor | None] = mapped_column(
+        string_enum(SecondFactor, "second_factor")
+    )
 
 
 # The scope of a (account, device) pair that signed in before: exempt from the account's lock.

@@ -12,11 +12,24 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
-from backend.errors import BadUserInput, RateLimited, Unauthenticated
+from backend.errors import (
+    BadUserInput,
+    Forbidden,
+    RateLimited,
+    SecondFactorRequired,
+    Unauthenticated,
+)
 from backend.identity import audit, passwords, repository, throttle
 from backend.identity.audit import EventKind, RequestOrigin
 from backend.identity.contacts import normalize_identifier
-from backend.identity.models import RefreshToken, RoleAssignment, User
+from backend.identity.models import (
+    SECOND_FACTOR_ROLES,
+    RefreshToken,
+    Role,
+    RoleAssignment,
+    SecondFactor,
+    User,
+)
 from backend.identity.tokens import (
     AccessClaims,
     Keyring,
@@ -63,6 +76,8 @@ class Session:
     access_token: str
     refresh_token: str
     access_token_expires_at: datetime
+    family_id: uuid.UUID
+    second_factor: SecondFactor | None = None
 
 
 async def login(
@@ -127,14 +142,20 @@ async def authenticate(
 
 
 async def open_session(
-    session: AsyncSession, auth: AuthConfig, user: User, now: datetime
+    session: AsyncSession,
+    auth: AuthConfig,
+    user: User,
+    now: datetime,
+    *,
+    second_factor: SecondFactor | None = None,
 ) -> Session:
-    """A new refresh-token family and its first access token."""
+    """A new refresh-token family and its first access token; `second_factor` says what
+    proved it beyond a password (the cards domain's card or passkey)."""
     user.last_login_at = now
     raw = new_refresh_token()
     family_id = uuid.uuid4()
-    await _store_refresh_token(session, auth, raw, user.id, family_id, now)
-    return _session(auth, user, raw, family_id, now)
+    await _store_refresh_token(session, auth, raw, user.id, family_id, now, second_factor)
+    return _session(auth, user, raw, family_id, now, second_factor)
 
 
 async def refresh(
@@ -163,7 +184,9 @@ async def refresh(
         if now - current.used_at <= auth.reuse_grace:
             issued = await repository.refresh_token_by_hash(session, hash_refresh_token(successor))
             if issued is not None and issued.used_at is None and issued.revoked_at is None:
-                return _session(auth, user, successor, current.family_id, now)
+                return _session(
+                    auth, user, successor, current.family_id, now, current.second_factor
+                )
         await repository.revoke_family(session, current.family_id, now)
         await audit.record(
             session,
@@ -176,8 +199,9 @@ async def refresh(
         raise Unauthenticated("auth.refresh_reused", keep_changes=True)
 
     current.used_at = now
-    await _store_refresh_token(session, auth, successor, user.id, current.family_id, now)
-    return _session(auth, user, successor, current.family_id, now)
+    factor = current.second_factor  # a family keeps what it was opened with
+    await _store_refresh_token(session, auth, successor, user.id, current.family_id, now, factor)
+    return _session(auth, user, successor, current.family_id, now, factor)
 
 
 async def logout(
@@ -217,6 +241,35 @@ async def roles_of(
     for assignment in await repository.roles_by_user_ids(session, user_ids):
         found[assignment.user_id].append(assignment)
     return found
+
+
+def session_roles(
+    held: Sequence[RoleAssignment], second_factor: SecondFactor | None
+) -> list[RoleAssignment]:
+    """The roles a session carries: a role that needs a second factor only when the session
+    was opened with one."""
+    if second_factor is not None:
+        return list(held)
+    return [r for r in held if r.role not in SECOND_FACTOR_ROLES]
+
+
+async def require_session_role(
+    session: AsyncSession, user_id: uuid.UUID, role: Role, second_factor: SecondFactor | None
+) -> list[RoleAssignment]:
+    """The assignments of `role` this session carries. An account holding the role in a session
+    opened by a password alone is told to sign in with its second factor; anyone else is
+    refused."""
+    held = [r for r in (await roles_of(session, [user_id]))[user_id] if r.role is role]
+    if not held:
+        raise Forbidden("forbidden")
+    if not session_roles(held, second_factor):
+        raise SecondFactorRequired("auth.second_factor_required")
+    return held
+
+
+def needs_second_factor(held: Sequence[RoleAssignment], second_factor: SecondFactor | None) -> bool:
+    """Whether the account holds roles this session does not carry until a second factor."""
+    return len(session_roles(held, second_factor)) < len(held)
 
 
 async def active_user_by_phone(session: AsyncSession, phone: str) -> User | None:
@@ -264,6 +317,7 @@ async def _store_refresh_token(
     user_id: uuid.UUID,
     family_id: uuid.UUID,
     now: datetime,
+    second_factor: SecondFactor | None,
 ) -> None:
     await repository.add_refresh_token(
         session,
@@ -274,17 +328,27 @@ async def _store_refresh_token(
             token_hash=hash_refresh_token(raw),
             expires_at=now + auth.refresh_ttl,
             created_at=now,
+            second_factor=second_factor,
         ),
     )
 
 
 def _session(
-    auth: AuthConfig, user: User, raw: str, family_id: uuid.UUID, now: datetime
+    auth: AuthConfig,
+    user: User,
+    raw: str,
+    family_id: uuid.UUID,
+    now: datetime,
+    second_factor: SecondFactor | None,
 ) -> Session:
-    access = auth.keyring.issue(user_id=user.id, session_id=family_id, now=now)
+    access = auth.keyring.issue(
+        user_id=user.id, session_id=family_id, now=now, second_factor=second_factor
+    )
     return Session(
         user=user,
         access_token=access,
         refresh_token=raw,
         access_token_expires_at=now + timedelta(seconds=auth.keyring.ttl_seconds),
+        family_id=family_id,
+        second_factor=second_factor,
     )

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from backend.errors import Unauthenticated
+from backend.identity.models import SecondFactor
 from backend.settings import Settings
 
 ALGORITHM = "EdDSA"
@@ -29,6 +30,8 @@ class AccessClaims:
     user_id: uuid.UUID
     session_id: uuid.UUID  # the refresh-token family; revoking it ends the session at once
     expires_at: datetime
+    # What proved the session beyond a password (claim `sf`); None: a password or an SMS code.
+    second_factor: SecondFactor | None = None
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:
@@ -61,8 +64,15 @@ class Keyring:
         self._audience = settings.jwt_audience
         self.ttl_seconds = settings.access_token_ttl_seconds
 
-    def issue(self, *, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime) -> str:
-        payload = {
+    def issue(
+        self,
+        *,
+        user_id: uuid.UUID,
+        session_id: uuid.UUID,
+        now: datetime,
+        second_factor: SecondFactor | None = None,
+    ) -> str:
+        payload: dict[str, object] = {
             "iss": self._issuer,
             "aud": self._audience,
             "sub": str(user_id),
@@ -72,6 +82,8 @@ class Keyring:
             "exp": int(now.timestamp()) + self.ttl_seconds,
             "jti": uuid.uuid4().hex,
         }
+        if second_factor is not None:
+            payload["sf"] = second_factor.value
         headers = {"kid": self.signing_kid, "typ": ACCESS_TOKEN_TYPE}
         return jwt.encode(payload, self._signing_key, algorithm=ALGORITHM, headers=headers)
 
@@ -96,6 +108,7 @@ class Keyring:
                 user_id=uuid.UUID(claims["sub"]),
                 session_id=uuid.UUID(claims["sid"]),
                 expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+                second_factor=SecondFactor(claims["sf"]) if "sf" in claims else None,
             )
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
             raise Unauthenticated("auth.token_invalid") from exc

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from backend.cards.models import Passkey, PasskeySession
 from backend.db.types import utcnow
-from backend.identity.models import RefreshToken
+from backend.identity.models import RefreshToken, SecondFactor
 from backend.seed.demo import stable_id
 from backend.seed.hue import DEMO_PASSWORD
 from tests.cards.conftest import CIVIL_SERVANT, ISSUER, RESIDENT, ok, send
@@ -29,17 +29,21 @@ def authenticator(*, synced: bool = False) -> SoftAuthenticator:
     return SoftAuthenticator(origin=ORIGIN, rp_id=RP_ID, synced=synced)
 
 
-async def register(api: Any, device: SoftAuthenticator) -> dict[str, Any]:
-    viewer = await token(api, CIVIL_SERVANT)
+async def card_session(api: Any) -> str:
+    """A session of the civil servant opened with the card (app or desktop QR sign-in)."""
+    return await token(api, CIVIL_SERVANT, SecondFactor.CARD)
+
+
+async def register(
+    api: Any, device: SoftAuthenticator, name: str | None = None, *, viewer: str | None = None
+) -> dict[str, Any]:
+    viewer = viewer or await card_session(api)
     options = (await ok(api, "PasskeyRegistrationOptions", token=viewer))[
         "passkeyRegistrationOptions"
     ]["optionsJson"]
     credential = device.create(options)
-    return dict(
-        (await ok(api, "RegisterPasskey", {"credential": credential}, token=viewer))[
-            "registerPasskey"
-        ]
-    )
+    variables = {"credential": credential, "name": name}
+    return dict((await ok(api, "RegisterPasskey", variables, token=viewer))["registerPasskey"])
 
 
 async def sign_in_options(api: Any) -> str:
@@ -102,8 +106,10 @@ async def test_a_civil_servant_registers_a_passkey_then_signs_in_with_password_a
 
 
 async def test_only_civil_servants_register_passkeys(seeded: Any) -> None:
-    body = await send(seeded, "PasskeyRegistrationOptions", token=await token(seeded, RESIDENT))
-    assert only_error(body)["extensions"]["code"] == "FORBIDDEN"
+    for second_factor in (None, SecondFactor.CARD):
+        resident = await token(seeded, RESIDENT, second_factor)
+        body = await send(seeded, "PasskeyRegistrationOptions", token=resident)
+        assert only_error(body)["extensions"]["code"] == "FORBIDDEN"
 
 
 async def test_a_wrong_password_or_no_passkey_gives_no_options(seeded: Any) -> None:
@@ -151,7 +157,7 @@ async def test_a_challenge_is_used_once_and_lasts_two_minutes(seeded: Any, clock
 async def test_a_registration_challenge_does_not_sign_in_and_registration_checks_origin(
     seeded: Any,
 ) -> None:
-    viewer = await token(seeded, CIVIL_SERVANT)
+    viewer = await card_session(seeded)
     options = (await ok(seeded, "PasskeyRegistrationOptions", token=viewer))[
         "passkeyRegistrationOptions"
     ]["optionsJson"]

@@ -560,10 +560,13 @@ async def _cards(app: App, seeded: Any) -> None:
     # On the web the civil servant adds a passkey, then signs in with password and passkey.
     passkey = SoftAuthenticator(origin=ISSUER, rp_id=ISSUER.removeprefix("https://"))
     created = (await app.send("PasskeyRegistrationOptions"))["passkeyRegistrationOptions"]
-    await app.send("RegisterPasskey", {"credential": passkey.create(created["optionsJson"])})
+    credential = passkey.create(created["optionsJson"])
+    await app.send("RegisterPasskey", {"credential": credential, "name": "Office laptop"})
     password = {"identifier": "0905000003", "password": DEMO_PASSWORD}
     wanted = (await app.send("StartPasskeySignIn", password))["startPasskeySignIn"]
     await app.send("FinishPasskeySignIn", {"credential": passkey.get(wanted["optionsJson"])})
+    listed = (await app.send("MyPasskeys"))["viewer"]["passkeys"]["edges"]
+    await app.send("RemovePasskey", {"passkeyId": listed[0]["node"]["id"]})
     key = card_public_jwk("+84905000003")
     await app.send("RegisterCardDeviceKey", {"publicJwk": key})
     app.token = None

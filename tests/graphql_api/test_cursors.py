@@ -26,7 +26,7 @@ from backend.graphql_api.business.types import (
     NOTICES_BY_TIME,
     STAFF_BY_TIME,
 )
-from backend.graphql_api.cards.queries import CARDS_BY_TIME
+from backend.graphql_api.cards.queries import CARDS_BY_TIME, PASSKEYS_BY_TIME
 from backend.graphql_api.environment.queries import STATIONS_BY_CODE
 from backend.graphql_api.health.queries import (
     APPOINTMENTS_BY_START,
@@ -251,6 +251,11 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         _query(f"viewer {{ cards(after: $after) {{ {EDGES} }} }}"),
         "+84905000003",
         CARDS_BY_TIME,
+    ),
+    ("User", "passkeys"): (
+        _query(f"viewer {{ passkeys(after: $after) {{ {EDGES} }} }}"),
+        "+84905000003",
+        PASSKEYS_BY_TIME,
     ),
     ("Query", "schools"): (_query(f"schools(after: $after) {{ {EDGES} }}"), None, SCHOOLS_BY_NAME),
     ("Query", "schoolsForAddress"): (

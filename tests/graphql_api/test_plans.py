@@ -137,6 +137,7 @@ async def test_every_contract_query_answers_as_graphql_core_does(
             "vehicleType": "MOTORBIKE",
         },
         "MyCards": {},
+        "MyPasskeys": {},
         "Stations": {"near": NEAR},
         "Station": {
             "id": str(relay.GlobalID("Station", str(stable_id("env-thing", "TV-KIM-LONG")))),

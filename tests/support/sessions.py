@@ -9,14 +9,17 @@ from typing import Any
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
-from backend.identity.models import RefreshToken
+from backend.identity.models import RefreshToken, SecondFactor
 from backend.identity.tokens import hash_refresh_token, new_refresh_token
 from backend.seed.demo import stable_id
 
 
-async def mint_tokens(api: Any, user_ids: Sequence[uuid.UUID]) -> list[str]:
+async def mint_tokens(
+    api: Any, user_ids: Sequence[uuid.UUID], second_factor: SecondFactor | None = None
+) -> list[str]:
     """Open one session per user the way login does (a refresh-token family, an access token
-    signed by the app's keyring) without spending an Argon2 verification on each."""
+    signed by the app's keyring) without spending an Argon2 verification on each; with
+    `second_factor`, as a card or passkey sign-in would."""
     auth = api.app.state.services.auth
     now = utcnow()
     families = [uuid.uuid4() for _ in user_ids]
@@ -30,15 +33,16 @@ async def mint_tokens(api: Any, user_ids: Sequence[uuid.UUID]) -> list[str]:
                 # Far ahead: tests move the API's clock up to a month forward.
                 expires_at=now + timedelta(days=400),
                 created_at=now,
+                second_factor=second_factor,
             )
             for user, family in zip(user_ids, families, strict=True)
         )
     return [
-        auth.keyring.issue(user_id=user, session_id=family, now=now)
+        auth.keyring.issue(user_id=user, session_id=family, now=now, second_factor=second_factor)
         for user, family in zip(user_ids, families, strict=True)
     ]
 
 
-async def token(api: Any, phone: str) -> str:
+async def token(api: Any, phone: str, second_factor: SecondFactor | None = None) -> str:
     """An access token of the demo account with this phone (E.164)."""
-    return (await mint_tokens(api, [stable_id("user", phone)]))[0]
+    return (await mint_tokens(api, [stable_id("user", phone)], second_factor))[0]

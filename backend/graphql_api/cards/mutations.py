@@ -22,7 +22,6 @@ from backend.graphql_api.cards.types import (
     CardSignInPayload,
     DesktopCardSignIn,
     DesktopCardSignInResult,
-    DesktopStateValue,
     DisclosedClaim,
     PresentationVerification,
     StaffListImport,
@@ -324,24 +323,20 @@ class CardsMutation:
             )
         return True
 
-    @strawberry.mutation(description="Desktop consoles: poll a QR sign-in; tokens come once.")
+    @strawberry.mutation(
+        description="Desktop consoles: poll a QR sign-in; tokens come once (or subscribe to "
+        "`desktopCardSignIn`)."
+    )
     async def collect_desktop_card_sign_in(
         self, info: Info, input: CollectDesktopCardSignInInput
     ) -> DesktopCardSignInResult | None:
         context = info.context
         async with context.unit_of_work() as uow:
-            state, opened = await desktop.collect(
+            collected = await desktop.collect(
                 uow,
                 context.auth,
                 challenge=input.challenge,
                 poll_secret=input.poll_secret,
                 now=context.now(),
             )
-        if opened is None:
-            return DesktopCardSignInResult(state=DesktopStateValue(state.value))
-        return DesktopCardSignInResult(
-            state=DesktopStateValue(state.value),
-            access_token=opened.access_token,
-            access_token_expires_at=opened.access_token_expires_at,
-            refresh_token=opened.refresh_token,
-        )
+        return DesktopCardSignInResult.of(collected)

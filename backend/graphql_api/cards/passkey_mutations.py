@@ -1,14 +1,24 @@
-"""Passkey mutations: a civil servant registers a passkey, then signs in on the web with a
-password and the passkey."""
+"""Passkey mutations: a civil servant registers a passkey (in a session opened with the card
+or another passkey), signs in on the web with a password and the passkey, removes one."""
 
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
 
 from backend.cards import passkeys
+from backend.cards.passkey_removal import remove_passkey
+from backend.cards.passkey_repository import PasskeyRow
 from backend.cards.passkeys import RelyingParty
-from backend.graphql_api.cards.types import PasskeyInfo, PasskeyOptions, PasskeySignInPayload
+from backend.graphql_api.cards.types import (
+    PasskeyInfo,
+    PasskeyNode,
+    PasskeyOptions,
+    PasskeySignInPayload,
+    RemovePasskeyPayload,
+)
 from backend.graphql_api.context import Info
+from backend.graphql_api.nodes import decode_id
 
 
 def relying_party(info: Info) -> RelyingParty:
@@ -23,6 +33,23 @@ class PasskeyCredentialInput:
 
 
 @strawberry.input
+class RegisterPasskeyInput:
+    credential: str = strawberry.field(
+        description="The PublicKeyCredential the browser returned, as JSON (its toJSON())."
+    )
+    name: str | None = strawberry.field(
+        default=None,
+        description='Your name for it (at most 64 characters), e.g. "Office laptop"; '
+        '"Passkey N" when left out.',
+    )
+
+
+@strawberry.input
+class RemovePasskeyInput:
+    passkey_id: relay.GlobalID
+
+
+@strawberry.input
 class StartPasskeySignInInput:
     identifier: str
     password: str
@@ -30,29 +57,42 @@ class StartPasskeySignInInput:
 
 @strawberry.type
 class PasskeyMutation:
-    @strawberry.mutation(description="Civil servants: options to create a passkey.")
+    @strawberry.mutation(
+        description="Civil servants, signed in with the card or a passkey: options to create a "
+        "passkey (SECOND_FACTOR_REQUIRED after a password alone)."
+    )
     async def passkey_registration_options(self, info: Info) -> PasskeyOptions | None:
-        viewer = await info.context.require_viewer()
-        async with info.context.unit_of_work() as uow:
+        context = info.context
+        viewer = await context.require_viewer()
+        async with context.unit_of_work() as uow:
             options = await passkeys.registration_options(
-                uow, relying_party(info), user=viewer, now=info.context.now()
+                uow,
+                relying_party(info),
+                user=viewer,
+                second_factor=await context.second_factor(),
+                now=context.now(),
             )
         return PasskeyOptions(options_json=options.json, expires_at=options.expires_at)
 
-    @strawberry.mutation(description="Civil servants: keep the passkey the browser created.")
-    async def register_passkey(
-        self, info: Info, input: PasskeyCredentialInput
-    ) -> PasskeyInfo | None:
-        viewer = await info.context.require_viewer()
-        async with info.context.unit_of_work() as uow:
+    @strawberry.mutation(
+        description="Civil servants, signed in with the card or a passkey: keep the passkey "
+        "the browser created, under a name of yours."
+    )
+    async def register_passkey(self, info: Info, input: RegisterPasskeyInput) -> PasskeyInfo | None:
+        context = info.context
+        viewer = await context.require_viewer()
+        async with context.unit_of_work() as uow:
             found = await passkeys.register(
                 uow,
                 relying_party(info),
                 user=viewer,
+                second_factor=await context.second_factor(),
+                name=input.name,
                 credential=input.credential,
-                now=info.context.now(),
+                now=context.now(),
             )
         return PasskeyInfo(
+            passkey=PasskeyNode.from_row(PasskeyRow.of(found)),
             credential_id=found.credential_id,
             transports=list(found.transports),
             backup_eligible=found.backup_eligible,
@@ -98,4 +138,28 @@ class PasskeyMutation:
             access_token=opened.access_token,
             access_token_expires_at=opened.access_token_expires_at,
             refresh_token=opened.refresh_token,
+        )
+
+    @strawberry.mutation(
+        description="Remove one of your passkeys; the sessions it opened end. A civil servant "
+        "needs a session opened with the card or a passkey, and keeps at least one passkey "
+        "unless a valid civil-servant card can sign in instead (CONFLICT)."
+    )
+    async def remove_passkey(
+        self, info: Info, input: RemovePasskeyInput
+    ) -> RemovePasskeyPayload | None:
+        context = info.context
+        viewer = await context.require_viewer()
+        passkey_id = decode_id(input.passkey_id, "Passkey", field="input.passkeyId")
+        async with context.unit_of_work() as uow:
+            removed = await remove_passkey(
+                uow,
+                user_id=viewer.id,
+                second_factor=await context.second_factor(),
+                passkey_id=passkey_id,
+                now=context.now(),
+            )
+        return RemovePasskeyPayload(
+            removed_passkey_id=strawberry.ID(str(input.passkey_id)),
+            ended_sessions=removed.ended_sessions,
         )

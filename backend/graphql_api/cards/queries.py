@@ -7,13 +7,14 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from backend.cards import passkeys, repository
-from backend.graphql_api.cards.types import CardNode, CardRow
+from backend.cards import passkey_repository, repository
+from backend.graphql_api.cards.types import CardNode, CardRow, PasskeyNode
 from backend.graphql_api.context import Info
 from backend.graphql_api.pagination import Keyset
 from backend.identity.models import User
 
 CARDS_BY_TIME = Keyset("cards.mine.created", datetime)
+PASSKEYS_BY_TIME = Keyset("cards.passkeys.created", datetime)
 
 
 @strawberry.type
@@ -37,14 +38,22 @@ class CardsViewerFields:
             key=lambda row: (row.created_at, row.id),
         )
 
+    @strawberry.field(description="Your passkeys (civil servants), newest first.")
+    async def passkeys(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[PasskeyNode]:
+        page = PASSKEYS_BY_TIME.page(first, after)
+        async with info.context.read() as session:
+            rows = await passkey_repository.passkey_page(
+                session, self.row.id, after=page.after, limit=page.limit
+            )
+        return page.connection(
+            rows, node=PasskeyNode.from_row, key=lambda row: (row.created_at, row.id)
+        )
+
     @strawberry.field(
         description="Whether this session was opened with more than a password (a card or a "
-        "passkey): civil-servant work on the web needs it."
+        "passkey): civil-servant work needs it (see `secondFactorRequired`)."
     )
     async def signed_in_with_second_factor(self, info: Info) -> bool:
-        token = info.context.access_token
-        if token is None:
-            return False
-        family_id = info.context.auth.keyring.verify(token).session_id
-        async with info.context.read() as session:
-            return await passkeys.has_second_factor(session, family_id)
+        return await info.context.second_factor() is not None

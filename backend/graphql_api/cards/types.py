@@ -4,6 +4,7 @@ holder only, through `viewer { cards }` and the holder's own mutations."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -11,7 +12,10 @@ from typing import Self
 
 import strawberry
 
+from backend.cards.desktop import Collected
 from backend.cards.models import Card, CardKind, CardStatus
+from backend.cards.passkey_repository import PasskeyRow
+from backend.graphql_api.context import Info
 from backend.graphql_api.nodes import RowNode
 
 
@@ -158,6 +162,19 @@ class DesktopCardSignInResult:
     access_token_expires_at: datetime | None = None
     refresh_token: str | None = None
 
+    @classmethod
+    def of(cls, collected: Collected) -> DesktopCardSignInResult:
+        opened = collected.session
+        state = DesktopStateValue(collected.state.value)
+        if opened is None:
+            return cls(state=state)
+        return cls(
+            state=state,
+            access_token=opened.access_token,
+            access_token_expires_at=opened.access_token_expires_at,
+            refresh_token=opened.refresh_token,
+        )
+
 
 @strawberry.type(description="WebAuthn options for the browser, single use until `expiresAt`.")
 class PasskeyOptions:
@@ -167,8 +184,41 @@ class PasskeyOptions:
     expires_at: datetime
 
 
+@strawberry.type(
+    name="Passkey", description="A passkey of yours (a civil servant's second factor)."
+)
+class PasskeyNode(RowNode):
+    row: strawberry.Private[PasskeyRow]
+    name: str = strawberry.field(description="The name you gave it when you registered it.")
+    transports: list[str]
+    backup_eligible: bool = strawberry.field(description="A synced passkey (may be copied).")
+    backup_state: bool = strawberry.field(description="Backed up when it was last used.")
+    created_at: datetime
+    last_used_at: datetime | None = strawberry.field(description="The last sign-in with it.")
+
+    @classmethod
+    def from_row(cls, row: PasskeyRow) -> Self:
+        return cls(
+            row=row,
+            name=row.name,
+            transports=list(row.transports),
+            backup_eligible=row.backup_eligible,
+            backup_state=row.backup_state,
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+        )
+
+    @classmethod
+    async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
+        # Reached through `viewer { passkeys }` only.
+        return [None for _ in ids]
+
+
 @strawberry.type(description="A passkey of the viewer (a civil servant's second factor).")
 class PasskeyInfo:
+    passkey: PasskeyNode = strawberry.field(
+        description="The passkey as `viewer.passkeys` lists it."
+    )
     credential_id: str
     transports: list[str]
     backup_eligible: bool = strawberry.field(description="A synced passkey (may be copied).")
@@ -181,3 +231,11 @@ class PasskeySignInPayload:
     access_token: str
     access_token_expires_at: datetime
     refresh_token: str
+
+
+@strawberry.type(description="The passkey is gone, and so are the sessions it opened.")
+class RemovePasskeyPayload:
+    removed_passkey_id: strawberry.ID
+    ended_sessions: int = strawberry.field(
+        description="Sessions opened with this passkey that ended (this one included, if so)."
+    )

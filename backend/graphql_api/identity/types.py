@@ -18,7 +18,7 @@ from backend.graphql_api.loaders import LoaderSet, by_keys
 from backend.graphql_api.parts import role_scopes
 from backend.i18n import Locale
 from backend.identity import service
-from backend.identity.models import Role, User
+from backend.identity.models import Role, SecondFactor, User
 from backend.identity.models import RoleAssignment as RoleAssignmentRow
 from backend.identity.service import Session
 from backend.identity.verification import Started
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from backend.graphql_api.viewer import UserNode
 
 strawberry.enum(Role, name="Role")
+strawberry.enum(
+    SecondFactor,
+    name="SecondFactor",
+    description="What proved a session beyond a password: the civil-servant card or a passkey.",
+)
 
 # `User` is composed from every domain's fields in backend/graphql_api/viewer.py, which imports
 # this module through the domains' parts: the type is referred to lazily.
@@ -106,6 +111,16 @@ class AccountFields:
             for assignment in assignments
         ]
 
+    @strawberry.field(
+        description="Whether you hold roles (civil servant) that this session does not carry "
+        "because it was opened with a password alone: sign in with the card, or with the "
+        "password and a passkey, to act in them. Operations that need them answer "
+        "SECOND_FACTOR_REQUIRED meanwhile."
+    )
+    async def second_factor_required(self, info: Info) -> bool:
+        held = await IdentityLoaders.of(info).roles_by_user_id.load(self.row.id)
+        return service.needs_second_factor(held, await info.context.second_factor())
+
 
 @strawberry.type(description="A signed-in session.")
 class AuthPayload:
@@ -115,6 +130,17 @@ class AuthPayload:
         description="Opaque; exchange it with refreshToken. Each one works once."
     )
     user: UserRef
+    second_factor: SecondFactor | None = strawberry.field(
+        default=None, description="What proved this session beyond a password, if anything."
+    )
+
+    @strawberry.field(
+        description="Whether the account holds roles (civil servant) this session does not "
+        "carry: it was opened with a password alone."
+    )
+    async def second_factor_required(self, info: Info) -> bool:
+        held = await IdentityLoaders.of(info).roles_by_user_id.load(self.user.row.id)
+        return service.needs_second_factor(held, self.second_factor)
 
     @classmethod
     def from_session(cls, session: Session) -> AuthPayload:
@@ -123,6 +149,7 @@ class AuthPayload:
             access_token_expires_at=session.access_token_expires_at,
             refresh_token=session.refresh_token,
             user=user_node(session.user),
+            second_factor=session.second_factor,
         )
 
 
