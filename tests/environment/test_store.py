@@ -13,9 +13,13 @@ from backend.environment.repository.observations import Checked, store
 from tests.environment.conftest import KIM_LONG_LEVEL
 from tests.environment.test_mqtt import count
 
+# Half past an hour two hours ago, fixed for the whole run: clear of the demo's o'clock readings,
+# and the same instant for every batch (a batch made a second later must overlap as much).
+BASE = (utcnow() - timedelta(hours=2)).replace(minute=30, second=0, microsecond=0)
+
 
 def batch(start_seconds: int, size: int) -> list[Checked]:
-    base = utcnow().replace(microsecond=0) - timedelta(hours=2)
+    base = BASE
     return [
         Checked(KIM_LONG_LEVEL, base + timedelta(seconds=start_seconds + i), 1.0 + i, Quality.OK)
         for i in range(size)
