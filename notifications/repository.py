@@ -220,13 +220,21 @@ async def claim(
     return [Claimed(*row) for row in await session.execute(statement)]
 
 
-async def active_targets(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> list[Target]:
-    statement = (
+def _targets_statement(_: None, dialect: str) -> Select[*tuple[Any, ...]]:
+    return (
         select(Device.id, Device.user_id, Device.target, Device.target_kind, Device.locale)
-        .where(Device.user_id.in_(user_ids), Device.active.is_(True))
+        .where(one_of(Device.user_id, "user_ids", Uuid(), dialect), Device.active.is_(True))
         .order_by(Device.created_at)
     )
-    return [Target(*row) for row in await session.execute(statement)]
+
+
+# One array parameter whatever the chunk's size (a chunk is up to 500 people).
+_TARGETS = Prepared(_targets_statement)
+
+
+async def active_targets(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> list[Target]:
+    rows = await _TARGETS.rows(session, None, {"user_ids": list(user_ids)})
+    return [Target(*row) for row in rows]
 
 
 async def delivery_states(
