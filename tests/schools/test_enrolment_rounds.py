@@ -5,12 +5,20 @@ change nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
+import pytest
 from sqlalchemy import text
+from strawberry import relay
 
+from backend.db.unit_of_work import UnitOfWork
+from backend.schools.admissions import rounds
+from backend.seed.demo import stable_id
 from tests.schools.conftest import PARENT, TEACHER, school_gid
 from tests.schools.enrolment_support import ADMIN, ROUND, decide, make_admin, sent
+from tests.schools.enrolment_support import LE_LOI as LE_LOI_ID
 from tests.support.graphql import data, only_error
 from tests.support.sessions import token
 
@@ -209,3 +217,37 @@ async def test_bad_rounds_and_places_are_refused_and_change_nothing(seeded: Any)
         if code != "FORBIDDEN":
             assert refused["extensions"]["field"] == field
     assert await _snapshot(seeded) == before
+
+
+async def test_two_first_offers_at_the_same_moment_both_stand(seeded: Any, dialect: str) -> None:
+    """The second first offer waits on the first's row, then changes it: no error, one row."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    city = await token(seeded, CITY_ADMIN)
+    created = data(await seeded(CREATE, _round(), token=city))["createSchoolEnrolmentRound"]
+    round_id = uuid.UUID(relay.GlobalID.from_id(created["id"]).node_id)
+    await make_admin(seeded)
+    admin = stable_id("user", ADMIN)
+
+    first = UnitOfWork(seeded.sessions)
+    await first.__aenter__()
+    try:
+        offered = await rounds.set_places(
+            first, staff_id=admin, round_id=round_id, school_id=LE_LOI_ID, places=140
+        )
+        assert offered == (140, 0)
+
+        async def second() -> tuple[int, int]:
+            async with UnitOfWork(seeded.sessions) as uow:
+                return await rounds.set_places(
+                    uow, staff_id=admin, round_id=round_id, school_id=LE_LOI_ID, places=150
+                )
+
+        racing = asyncio.create_task(second())
+        await asyncio.sleep(0.5)  # the second has found no row and waits on the first's insert
+        assert not racing.done()
+    finally:
+        await first.__aexit__(None, None, None)
+    assert await racing == (150, 0)
+    school = await token(seeded, ADMIN)
+    assert await _places(seeded, school, created["id"]) == {"offered": 150, "admitted": 0}

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
@@ -152,18 +153,35 @@ async def set_places(
         raise NotFound("school.enrolment_round_not_found", field="input.roundId")
     if found.grade not in (await rows.school_grades(session, school_id) or []):
         raise BadUserInput("school.enrolment_grade_not_taught", field="input.roundId")
-    if not await rows.set_places(session, round_id, school_id, places):
+    if not await rows.set_places(
+        session, round_id, school_id, places
+    ) and not await _offer_first_places(session, round_id, school_id, places):
         existing = await rows.places_row(session, round_id, school_id)
-        if existing is not None:
-            raise Conflict(
-                "school.enrolment_places_below_admitted",
-                field="input.places",
-                admitted=existing.admitted,
-            )
-        session.add(
-            EnrolmentPlaces(round_id=round_id, school_id=school_id, places=places, admitted=0)
+        assert existing is not None
+        raise Conflict(
+            "school.enrolment_places_below_admitted",
+            field="input.places",
+            admitted=existing.admitted,
         )
-        await session.flush()
     current = await repository.places_of(session, round_id, school_id)
     assert current is not None
     return current
+
+
+async def _offer_first_places(
+    session: AsyncSession, round_id: uuid.UUID, school_id: uuid.UUID, places: int
+) -> bool:
+    """The school's first places in the round; False if it has places already, with more
+    admitted than `places`. Two first offers at the same moment: the second changes the first's."""
+    if await rows.places_row(session, round_id, school_id) is None:
+        try:
+            async with session.begin_nested():
+                session.add(
+                    EnrolmentPlaces(
+                        round_id=round_id, school_id=school_id, places=places, admitted=0
+                    )
+                )
+            return True
+        except IntegrityError:
+            pass  # another request offered them just now: change those
+    return await rows.set_places(session, round_id, school_id, places)
