@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
@@ -130,8 +131,12 @@ async def record(
         )
         for entry in given
     ]
-    link_rows.add(session, *recorded)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            link_rows.add(session, *recorded)
+    except IntegrityError as exc:
+        # Another teacher gave one of these grades at the same moment.
+        raise Conflict("school.grade_exists", field="input.entries") from exc
     link_rows.add(
         session,
         *(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -249,12 +250,27 @@ class Attendance(CreatedAtMixin, Base):
     recorded_by: Mapped[uuid.UUID | None] = mapped_column()
 
 
+ONCE_PER_TERM_INDEX = "uq_school_assessments_once_per_term"
+ONCE_PER_TERM_WHERE = "kind IN ('midterm', 'semester')"
+
+
 class Assessment(CreatedAtMixin, Base):
     """A score (0–10) or a text assessment of a subject in a term, with the teacher's comment."""
 
     __tablename__ = "school_assessments"
     __table_args__ = (
         Index(None, "student_id", "term_id"),
+        # A mid-term or semester grade is given once per subject and term (later ones correct it).
+        Index(
+            ONCE_PER_TERM_INDEX,
+            "student_id",
+            "term_id",
+            "subject_code",
+            "kind",
+            unique=True,
+            postgresql_where=text(ONCE_PER_TERM_WHERE),
+            sqlite_where=text(ONCE_PER_TERM_WHERE),
+        ),
         CheckConstraint("score IS NULL OR (score >= 0 AND score <= 10)", name="score_range"),
     )
 

@@ -28,6 +28,9 @@ def _fk(table: str, column: str, target: str, ondelete: str = "CASCADE") -> sa.F
     )
 
 
+ONCE_PER_TERM = "kind IN ('midterm', 'semester')"
+
+
 def upgrade() -> None:
     op.create_table(
         "school_assessment_events",
@@ -90,9 +93,19 @@ def upgrade() -> None:
     )
     # A plain column (no constraint) adds in place on SQLite, without copying the table.
     op.add_column("school_classes", sa.Column("homeroom_teacher_id", sa.Uuid(), nullable=True))
+    # A mid-term or semester grade is given once per subject and term.
+    op.create_index(
+        "uq_school_assessments_once_per_term",
+        "school_assessments",
+        ["student_id", "term_id", "subject_code", "kind"],
+        unique=True,
+        postgresql_where=sa.text(ONCE_PER_TERM),
+        sqlite_where=sa.text(ONCE_PER_TERM),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_school_assessments_once_per_term", table_name="school_assessments")
     with op.batch_alter_table("school_classes") as batch:
         batch.drop_column("homeroom_teacher_id")
     op.drop_index(

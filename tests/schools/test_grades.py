@@ -4,14 +4,24 @@ teacher cannot grade outside their classes, and bad grades change nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from backend.db.unit_of_work import UnitOfWork
+from backend.errors import Conflict
 from backend.identity.models import Role, RoleAssignment
-from backend.schools.models import Assessment, AssessmentEvent, StaffMember, StaffRole
+from backend.schools import grades
+from backend.schools.models import (
+    Assessment,
+    AssessmentEvent,
+    AssessmentType,
+    StaffMember,
+    StaffRole,
+)
 from backend.seed.demo import stable_id
 from tests.schools.conftest import BAO, KHANG, PARENT, RESIDENT, TEACHER, gid, ok, student_gid
 from tests.support.clock import Clock
@@ -252,3 +262,48 @@ async def test_a_mid_term_grade_is_corrected_not_given_twice(seeded: Any, clock:
         assert [tuple(row) for row in await session.execute(statement)] == [
             (8.75, "Phúc khảo bài thi")
         ]
+
+
+async def test_one_semester_grade_when_two_teachers_give_it_at_once(
+    seeded: Any, dialect: str
+) -> None:
+    """The second waits on the first's row, then is refused: never two semester grades."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    khang = stable_id("student", KHANG)
+
+    async def give(uow: UnitOfWork, score: float) -> None:
+        await grades.record(
+            uow,
+            teacher_id=stable_id("user", TEACHER),
+            class_id=stable_id("school-class", "thpt-chuyen-quoc-hoc:2026-2027:11 Toán"),
+            term_id=stable_id("school-term", "thpt-chuyen-quoc-hoc:2026-2027:0"),
+            subject_code="math",
+            kind=AssessmentType.SEMESTER,
+            assessed_on=date(2026, 12, 1),
+            grades=[grades.StudentGrade(khang, grades.Grade(score, None, None))],
+            now=NOW,
+        )
+
+    async def second() -> None:
+        async with UnitOfWork(seeded.sessions) as uow:
+            await give(uow, 9.0)
+
+    first = UnitOfWork(seeded.sessions)
+    await first.__aenter__()
+    try:
+        await give(first, 8.0)
+        racing = asyncio.create_task(second())
+        await asyncio.sleep(0.5)  # the second has found no grade and waits on the first's row
+        assert not racing.done()
+    finally:
+        await first.__aexit__(None, None, None)
+    with pytest.raises(Conflict):
+        await racing
+    async with seeded.sessions() as session:
+        given = await session.scalars(
+            select(Assessment.score).where(
+                Assessment.student_id == khang, Assessment.kind == AssessmentType.SEMESTER
+            )
+        )
+        assert list(given) == [8.0]

@@ -120,6 +120,41 @@ async def test_a_changed_score_is_a_logged_correction(seeded: Any, tmp_path: Pat
     assert ("corrected", None, 8.5, 9.0, "OneRoster import") in await _log(seeded)
 
 
+async def test_a_second_midterm_of_the_subject_is_refused(seeded: Any, tmp_path: Path) -> None:
+    folder = _bundle(tmp_path)
+    with (folder / "lineItems.csv").open("a", encoding="utf-8") as items:
+        items.write(
+            "li-3,active,2026-11-06T00:00:00Z,Kiểm tra giữa kỳ I (lần 2),,2026-11-06,2026-11-06,"
+            "c-toan-6-1,cat-gk,hk1-2027,0,10\n"
+        )
+    with (folder / "results.csv").open("a", encoding="utf-8") as results:
+        results.write("r-4,active,2026-11-07T00:00:00Z,li-3,u-s1,fully graded,9,,2026-11-06,\n")
+    before = await _snapshot(seeded)
+    outcome = await _import(seeded, folder)
+    assert [str(e) for e in outcome.errors] == [
+        "results.csv, line 5: a second midterm grade of the subject"
+    ]
+    assert not outcome.written
+    assert await _snapshot(seeded) == before
+
+
+async def test_a_midterm_under_a_new_source_id_corrects_the_one_given(
+    seeded: Any, tmp_path: Path
+) -> None:
+    await _import(seeded, _bundle(tmp_path / "first"))
+    renamed = _bundle(tmp_path / "second", "results.csv", "r-2,active", "r-9,active")
+    renamed_score = renamed / "results.csv"
+    content = renamed_score.read_text(encoding="utf-8")
+    renamed_score.write_text(content.replace("fully graded,7.75,", "fully graded,8,"), "utf-8")
+    outcome = await _import(seeded, renamed)
+    assert outcome.errors == []
+    counts = outcome.counts["results"]
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 1)
+    midterms = [g for g in await _grades(seeded) if g[1].value == "midterm"]
+    assert [g[2] for g in midterms] == [8.0]
+    assert ("corrected", None, 7.75, 8.0, "OneRoster import") in await _log(seeded)
+
+
 BAD_CASES = {
     "unknown category": (
         "categories.csv",

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.i18n import Translated
+from backend.schools.grades import ONCE_PER_TERM
 from backend.schools.models import (
     Assessment,
     AssessmentEvent,
@@ -256,6 +257,17 @@ class _Writer:
                 "comment": record.comment,
                 "assessed_on": record.assessed_on,
             }
+            if found is None and record.kind in ONCE_PER_TERM:
+                # The term's one grade of this kind, recorded in the app or under another
+                # sourcedId: this result corrects it.
+                found = await self.session.scalar(
+                    select(Assessment).where(
+                        Assessment.student_id == values["student_id"],
+                        Assessment.term_id == values["term_id"],
+                        Assessment.subject_code == record.subject_code,
+                        Assessment.kind == record.kind,
+                    )
+                )
             if found is None:
                 found = Assessment(id=uuid.uuid4(), recorded_by=None, created_at=self.now, **values)
                 self.session.add(found)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from backend.schools.grades import MAX_COMMENT, MAX_TEXT, on_scale
+from backend.schools.grades import MAX_COMMENT, MAX_TEXT, ONCE_PER_TERM, on_scale
 from backend.schools.models import AssessmentType
 from backend.schools.oneroster.reading import Bundle, RowError, _active, _date, _rows, _unique
 
@@ -138,6 +138,8 @@ def _results(
 ) -> list[ResultRecord]:
     seen: set[str] = set()
     graded: set[tuple[str, str]] = set()
+    # A mid-term or semester grade is given once per subject and term.
+    once: set[tuple[tuple[str, str, str], AssessmentType]] = set()
     found: list[ResultRecord] = []
     name = RESULTS_FILE
     for line, row in _rows(folder, name):
@@ -163,8 +165,17 @@ def _results(
             continue
         graded.add(pair)
         record = _record(bundle, line, row, item)
-        if record is not None:
-            found.append(record)
+        if record is None:
+            continue
+        if record.kind in ONCE_PER_TERM:
+            key = (record.student_sourced_id, record.term_sourced_id, record.subject_code)
+            if (key, record.kind) in once:
+                bundle.errors.append(
+                    RowError(name, line, f"a second {record.kind.value} grade of the subject")
+                )
+                continue
+            once.add((key, record.kind))
+        found.append(record)
     return found
 
 
