@@ -26,10 +26,10 @@ from sqlalchemy.types import TypeEngine
 S = TypeVar("S", bound=Hashable)
 Processor = Callable[[Any], Any] | None
 
-# Where `RequestReads` leaves its connection (SQLAlchemy's, and asyncpg's under it) in
-# `session.info`.
-CONNECTION = "citizen.connection"
-DRIVER = "citizen.driver_connection"
+# Where `remember_connection` leaves a session's connection (SQLAlchemy's, and asyncpg's under
+# it) in `session.info`.
+_CONNECTION = "citizen.connection"
+_DRIVER = "citizen.driver_connection"
 
 
 def one_of(column: Any, name: str, item_type: TypeEngine[Any], dialect: str) -> ColumnElement[bool]:
@@ -120,11 +120,18 @@ class Prepared(Generic[S]):
         return found
 
 
+async def remember_connection(session: AsyncSession, connection: AsyncConnection) -> None:
+    """For a session bound to one connection for its whole life (a request's reads): prepared
+    reads then find it without asking the session each time."""
+    session.info[_CONNECTION] = connection.sync_connection
+    session.info[_DRIVER] = await driver_of(connection)
+
+
 async def _connection_of(session: AsyncSession) -> tuple[Connection, Any]:
     """The session's connection, and the asyncpg connection under it (None on other drivers)."""
     info = session.info
-    if CONNECTION in info:
-        return info[CONNECTION], info[DRIVER]
+    if _CONNECTION in info:
+        return info[_CONNECTION], info[_DRIVER]
     connection = await session.connection()
     return connection.sync_connection, await driver_of(connection)  # type: ignore[return-value]
 

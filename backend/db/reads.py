@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from backend.db.prepared import CONNECTION, DRIVER, driver_of
+from backend.db.prepared import remember_connection
 
 
 class RequestReads:
@@ -35,19 +35,13 @@ class RequestReads:
                 try:
                     await connection.execution_options(isolation_level="AUTOCOMMIT")
                     session = AsyncSession(bind=connection, autoflush=False)
-                    await self._note_driver(connection, session)
+                    await remember_connection(session, connection)
                 except BaseException:
                     await connection.close()
                     raise
                 self._connection = connection
                 self._session = session
             yield self._session
-
-    @staticmethod
-    async def _note_driver(connection: AsyncConnection, session: AsyncSession) -> None:
-        """Prepared reads (`backend.db.prepared`) run on asyncpg directly: tell them where."""
-        session.info[CONNECTION] = connection.sync_connection
-        session.info[DRIVER] = await driver_of(connection)
 
     def forget(self) -> None:
         """After this request's own write committed: later reads load fresh rows, while the

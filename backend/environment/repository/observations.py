@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.prepared import driver_of
 from backend.environment.models import LatestObservation, Quality
 
 
@@ -75,9 +75,7 @@ def _arrays(rows: Sequence[Checked]) -> dict[str, list[object]]:
 
 async def _copy_in(session: AsyncSession, rows: Sequence[Checked], received_at: datetime) -> int:
     await session.execute(_CREATE_STAGING)
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection
+    driver = await driver_of(await session.connection())
     await driver.copy_records_to_table(
         STAGING,
         records=[
