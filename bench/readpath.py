@@ -182,15 +182,18 @@ def main() -> None:
         before: dict[str, list[tuple[dict[str, float], dict[str, float]]]] = {
             n: [] for n in earlier
         }
+
+        def run(side: tuple[int, str, str, dict[str, str]]) -> dict[str, float]:
+            pid, target, body, headers = side
+            return measure(pid, target, body, args.seconds, headers, scratch)
+
         for _ in range(args.rounds):
             for name, (ours, theirs) in pairs.items():
-                a = measure(ours[0], ours[1], ours[2], args.seconds, ours[3], scratch)
-                old = earlier.get(name)
-                if old is not None:
-                    o = measure(old[0], old[1], old[2], args.seconds, old[3], scratch)
-                b = measure(theirs[0], theirs[1], theirs[2], args.seconds, theirs[3], scratch)
+                a = run(ours)
+                o = run(earlier[name]) if name in earlier else None
+                b = run(theirs)
                 rounds[name].append((a, b))
-                if old is not None:
+                if o is not None:
                     before[name].append((o, b))
         report: dict[str, Any] = {"citizen_hub_vs_reference": summary(rounds)}
         if before:
