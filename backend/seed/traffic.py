@@ -6,7 +6,6 @@ per test worker; the benchmark generates the month of counts instead."""
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +15,6 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db.spatial import haversine_m
 from backend.db.types import utcnow
 from backend.i18n import Translated
 from backend.identity.models import Role, RoleAssignment
@@ -43,6 +41,7 @@ from backend.traffic.models import (
     Violation,
     ViolationStatus,
 )
+from backend.traffic.network import length_m
 from backend.traffic.repository import statistics
 from backend.traffic.statistics import local_day_start
 
@@ -224,11 +223,6 @@ VIOLATIONS = (
 def path_of(spots: tuple[tuple[float, float], ...]) -> BaseGeometry:
     points = [Point(lon, lat) for lat, lon in spots]
     return points[0] if len(points) == 1 else LineString(points)
-
-
-def length_m(line: LineString) -> int:
-    coords = list(line.coords)
-    return round(sum(haversine_m(Point(a), Point(b)) for a, b in itertools.pairwise(coords)))
 
 
 async def seed_traffic(session: AsyncSession) -> dict[str, int]:
