@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     graphql_query_plans: bool = Field(True, alias="GRAPHQL_QUERY_PLANS")
     # Run only the operations of mobile_contract/persisted-queries.json (the app's own).
     graphql_trusted_documents_only: bool = Field(False, alias="GRAPHQL_TRUSTED_DOCUMENTS_ONLY")
+    # More manifests trusted beside it, in the same format: the native apps' builds (Apollo
+    # Kotlin and Apollo iOS print documents their own way, so their ids differ from the web's).
+    graphql_extra_manifests: list[Path] = Field([], alias="GRAPHQL_EXTRA_MANIFESTS")
     # Where automatic persisted queries are remembered across API processes (memory if unset).
     cache_redis_url: str | None = Field(None, alias="CACHE_REDIS_URL")
     # Redis for live events (subscriptions) across processes; unset: CACHE_REDIS_URL, else a

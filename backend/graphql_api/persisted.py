@@ -91,14 +91,40 @@ class RedisDocumentStore:
             await self._client.set(f"apq:{digest}", query, ex=self._ttl)
 
 
+class ManifestError(ValueError):
+    """A manifest the server must not start with: it would trust something nobody reviewed."""
+
+
 @dataclass(frozen=True)
 class TrustedDocuments:
     by_hash: dict[str, str]
 
     @classmethod
-    def load(cls, path: Path = MANIFEST) -> TrustedDocuments:
+    def load(cls, path: Path = MANIFEST, *extra: Path) -> TrustedDocuments:
+        """The app's manifest and any native builds' manifests, merged. Every id must be the
+        sha256 of its body: that is what a client's text is checked against, so an entry whose id
+        were anything else would let its id run a document its text does not show."""
+        by_hash: dict[str, str] = {}
+        for manifest_path in (path, *extra):
+            for operation in _operations(manifest_path):
+                if sha256(operation["body"]) != operation["id"]:
+                    raise ManifestError(
+                        f"{manifest_path}: the id of {operation.get('name', '?')} "
+                        "is not the sha256 of its body"
+                    )
+                by_hash[operation["id"]] = operation["body"]
+        return cls(by_hash)
+
+
+def _operations(path: Path) -> list[dict[str, str]]:
+    try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        return cls({operation["id"]: operation["body"] for operation in manifest["operations"]})
+    except (OSError, ValueError) as error:
+        raise ManifestError(f"{path}: {error}") from error
+    if manifest.get("format") != "apollo-persisted-query-manifest" or manifest.get("version") != 1:
+        raise ManifestError(f"{path}: not an apollo-persisted-query-manifest, version 1")
+    operations: list[dict[str, str]] = manifest.get("operations", [])
+    return operations
 
 
 def _error(message: str, code: ErrorCode) -> GraphQLError:

@@ -19,6 +19,7 @@ from backend.graphql_api.errors import ErrorFormatter, is_expected
 from backend.graphql_api.limits import document_checks
 from backend.graphql_api.parts import compose, domain_parts
 from backend.graphql_api.persisted import (
+    MANIFEST,
     DocumentStore,
     MemoryDocumentStore,
     RedisDocumentStore,
@@ -68,7 +69,7 @@ def build_schema(settings: Settings, answers: AnswerStore | None = None) -> Citi
         if settings.cache_redis_url
         else MemoryDocumentStore()
     )
-    trusted = TrustedDocuments.load()
+    trusted = TrustedDocuments.load(MANIFEST, *settings.graphql_extra_manifests)
     persisted = persisted_queries(
         store, trusted, trusted_only=settings.graphql_trusted_documents_only
     )

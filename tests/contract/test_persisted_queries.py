@@ -4,11 +4,14 @@ allow-list of trusted documents."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from backend.graphql_api.persisted import MemoryDocumentStore, sha256
+from backend.app import create_app
+from backend.graphql_api.persisted import MANIFEST, ManifestError, MemoryDocumentStore, sha256
+from tests.support.api import open_api
 from tests.support.graphql import data, error_codes, login
 
 WARDS = "query Wards { wards(first: 3) { edges { node { name } } } }"
@@ -149,6 +152,74 @@ async def test_the_allow_list_runs_only_the_apps_operations(seeded: Any) -> None
     assert error_codes(adhoc_registration) == ["OPERATION_NOT_ALLOWED"]
     assert error_codes(adhoc_by_hash) == ["PERSISTED_QUERY_NOT_FOUND"]
     assert seeded.sql.count == 0  # refused before anything ran
+
+
+# How Apollo Kotlin prints the Wards operation: other spacing than graphql-js, no __typename.
+NATIVE_WARDS = "query Wards {\n  wards(first: 3) {\n    edges {\n      node {\n        name\n      }\n    }\n  }\n}"
+
+
+def app_operation(name: str) -> str:
+    """The id of one of the app's own operations, from its manifest."""
+    manifest = json.loads(MANIFEST.read_text())
+    return next(entry["id"] for entry in manifest["operations"] if entry["name"] == name)
+
+
+def write_manifest(path: Path, operations: list[dict[str, str]]) -> Path:
+    path.write_text(
+        json.dumps(
+            {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize("settings_overrides", [{"GRAPHQL_TRUSTED_DOCUMENTS_ONLY": True}])
+async def test_a_native_builds_manifest_is_trusted_beside_the_apps(
+    seeded: Any, settings: Any, tmp_path: Path
+) -> None:
+    native = write_manifest(
+        tmp_path / "android.json",
+        [{"id": sha256(NATIVE_WARDS), "name": "Wards", "type": "query", "body": NATIVE_WARDS}],
+    )
+    refused = await post(seeded, extensions=persisted(sha256(NATIVE_WARDS)))
+
+    with_native = settings.model_copy(update={"graphql_extra_manifests": [native]})
+    async with open_api(with_native) as android:
+        by_id = await post(android, extensions=persisted(sha256(NATIVE_WARDS)))
+        by_text = await post(android, query=NATIVE_WARDS)
+        unlisted = await post(android, query=WARDS)
+        apps_own = await post(android, extensions=persisted(app_operation("HealthSpecialties")))
+
+    assert error_codes(refused) == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert len(data(by_id)["wards"]["edges"]) == 3
+    assert data(by_text) == data(by_id)
+    assert error_codes(unlisted) == ["OPERATION_NOT_ALLOWED"]
+    assert data(apps_own)["healthSpecialties"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # an id that is not the hash of its body would run a document nobody sees by its text
+        {"id": sha256(WARDS), "name": "Wards", "type": "query", "body": NATIVE_WARDS},
+        {"id": "0" * 64, "name": "Wards", "type": "query", "body": NATIVE_WARDS},
+    ],
+)
+def test_a_manifest_whose_ids_are_not_their_bodies_hashes_stops_the_start(
+    settings: Any, tmp_path: Path, entry: dict[str, str]
+) -> None:
+    broken = write_manifest(tmp_path / "ios.json", [entry])
+
+    with pytest.raises(ManifestError, match="not the sha256 of its body"):
+        create_app(settings.model_copy(update={"graphql_extra_manifests": [broken]}))
+
+
+def test_a_file_that_is_not_a_manifest_stops_the_start(settings: Any, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"operations": []}))
+
+    with pytest.raises(ManifestError, match="not an apollo-persisted-query-manifest"):
+        create_app(settings.model_copy(update={"graphql_extra_manifests": [other]}))
 
 
 async def test_api_processes_share_persisted_queries_through_redis(
