@@ -155,7 +155,7 @@ async def enqueue(settings: Settings, users: list[uuid.UUID]) -> float:
     started = time.perf_counter()
     async with UnitOfWork(create_session_factory(engine), held) as uow:
         await notify(uow, user_ids=users, message=ALERT, now=utcnow())
-    async with engine.connect() as connection:
+    async with engine.begin() as connection:  # committed: a rolled-back ANALYZE keeps nothing
         await connection.execute(text("ANALYZE"))
     celery = create_celery(settings)
     for name, args in held.tasks:
@@ -222,6 +222,19 @@ def wait_until_idle(workers: list[subprocess.Popen[bytes]]) -> float:
         before = now
 
 
+async def backend_pids(url: str) -> list[int]:
+    """The PostgreSQL backends serving the benchmark's database (the workers' pooled ones)."""
+    connection = await asyncpg.connect(_asyncpg_dsn(url))
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [row["pid"] for row in rows]
+    finally:
+        await connection.close()
+
+
 async def sent(url: str) -> int:
     connection = await asyncpg.connect(_asyncpg_dsn(url))
     try:
@@ -262,6 +275,9 @@ def main() -> None:
                 raise TimeoutError(f"only {done} sent after 30 minutes")
         elapsed = time.perf_counter() - started
         worker_cpu = sum(cpu_seconds(w.pid) for w in workers) - worker_cpu
+        # Backends live as long as the workers' pools, so their CPU since start is this run's.
+        postgres_cpu = sum(cpu_seconds(pid) for pid in asyncio.run(backend_pids(url)))
+        fake_cpu = cpu_seconds(fake.pid)
         result = {
             "devices": args.devices,
             "workers": f"{args.workers} x prefork({args.concurrency})",
@@ -271,6 +287,8 @@ def main() -> None:
             "wall_after_commit_s": round(elapsed, 2),
             "messages_per_s": round(args.devices / elapsed, 1),
             "worker_cpu_ms_per_message": round(1000 * worker_cpu / args.devices, 3),
+            "postgres_cpu_ms_per_message": round(1000 * postgres_cpu / args.devices, 3),
+            "fake_fcm_cpu_ms_per_message": round(1000 * fake_cpu / args.devices, 3),
         }
     finally:
         stop_workers(workers)

@@ -109,10 +109,7 @@ class Dispatcher:
         done = [n.id for n in claimed if n.id not in retrying and n.id not in plan.deferred]
         async with UnitOfWork(self.sessions) as uow:
             await repository.finish(uow.session, done, owner, utcnow())
-            finished = set(done)
-            await repository.release(
-                uow.session, [n.id for n in claimed if n.id not in finished], owner
-            )
+            await repository.release(uow.session, list(retrying), owner)
         report.finished = done
         return report
 
@@ -139,7 +136,6 @@ class Dispatcher:
                 plan.attempts[key] = state.attempts
             else:
                 done.add(key)
-        attempted: list[uuid.UUID] = []
         deferred: dict[datetime, list[uuid.UUID]] = defaultdict(list)
         for notification in claimed:
             wanted = preferences[notification.user_id]
@@ -151,7 +147,6 @@ class Dispatcher:
                 plan.deferred.add(notification.id)
                 report.deferred += 1
                 continue
-            attempted.append(notification.id)
             contents: dict[Locale, PushContent] = {}
             for target in targets[notification.user_id]:
                 if (notification.id, target.id) in done:
@@ -168,7 +163,6 @@ class Dispatcher:
                         content,
                     )
                 )
-        await repository.count_attempt(session, attempted)
         for until, deferred_ids in deferred.items():
             await repository.defer(session, deferred_ids, until)
         return plan
