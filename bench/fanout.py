@@ -5,6 +5,7 @@ counts what arrived: none may be missing, none twice.
     python -m bench.fanout --devices 100000 --workers 2 --concurrency 1
     python -m bench.fanout --devices 20000 --gateway send_each   # the previous sender
     python -m bench.fanout --devices 30000 --rate 8000           # the throttle holds the rate
+    python -m bench.fanout --devices 100000 --kill-at 0.4         # SIGKILL a worker mid-fan-out
 
 Needs PostgreSQL+PostGIS and Redis (CITIZEN_TEST_POSTGRES_URL, CITIZEN_TEST_REDIS_URL).
 """
@@ -15,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -176,7 +178,7 @@ def worker_env(url: str, scratch: Path, fcm: dict[str, str]) -> dict[str, str]:
 
 
 def start_workers(
-    env: dict[str, str], count: int, concurrency: int
+    env: dict[str, str], count: int, concurrency: int, first: int = 0, pool: str = "prefork"
 ) -> list[subprocess.Popen[bytes]]:
     return [
         subprocess.Popen(
@@ -187,7 +189,7 @@ def start_workers(
                 "-A",
                 "backend.worker.main",
                 "worker",
-                "--pool=prefork",
+                f"--pool={pool}",
                 f"--concurrency={concurrency}",
                 "--loglevel=WARNING",
                 "--without-gossip",
@@ -200,8 +202,21 @@ def start_workers(
             env={**os.environ, **env},
             stderr=subprocess.DEVNULL,
         )
-        for number in range(count)
+        for number in range(first, first + count)
     ]
+
+
+def kill_one(
+    workers: list[subprocess.Popen[bytes]], env: dict[str, str], count: int, pool: str
+) -> None:
+    """SIGKILL the first worker and its pool child (no acknowledgement, no clean-up), then start
+    a replacement: the dead worker's task comes back when its visibility timeout ends."""
+    victim = workers.pop(0)
+    children = Path(f"/proc/{victim.pid}/task/{victim.pid}/children").read_text().split()
+    for pid in [victim.pid, *map(int, children)]:
+        os.kill(pid, signal.SIGKILL)
+    victim.wait()
+    workers += start_workers(env, 1, count, first=len(workers) + 1, pool=pool)
 
 
 def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
@@ -247,9 +262,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--devices", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
-    parser.add_argument("--concurrency", type=int, default=1, help="prefork children each")
+    parser.add_argument("--concurrency", type=int, default=1, help="pool size of each worker")
+    parser.add_argument(
+        "--pool", choices=["prefork", "threads"], default="prefork", help="each worker's pool"
+    )
     parser.add_argument("--rate", type=int, default=None, help="PUSH_RATE_PER_SECOND")
     parser.add_argument("--gateway", choices=["http", "send_each"], default="http")
+    parser.add_argument(
+        "--kill-at", type=float, default=None, help="SIGKILL a worker when this share is sent"
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="citizen-bench-"))
@@ -258,19 +279,32 @@ def main() -> None:
     fake, fcm = fast_fcm.start(scratch)
     env = worker_env(url, scratch, fcm)
     env |= {"PUSH_RATE_PER_SECOND": str(args.rate or 1_000_000), "PUSH_GATEWAY": args.gateway}
+    if args.kill_at is not None:
+        # Far above a task's run (well under a second) and its wait behind one prefetched task,
+        # so only the killed worker's tasks come back, and soon.
+        env["CELERY_VISIBILITY_TIMEOUT"] = "20"
     settings = Settings(**env)
     workers: list[subprocess.Popen[bytes]] = []
     try:
         migrate.upgrade(settings)
         users = asyncio.run(load_people(url, args.devices))
-        workers = start_workers(env, args.workers, args.concurrency)
+        workers = start_workers(env, args.workers, args.concurrency, pool=args.pool)
         worker_cpu = wait_until_idle(workers)  # started, imports done: not counted
         enqueue_seconds = asyncio.run(enqueue(settings, users))
         started = time.perf_counter()
         done = 0
+        killed_at = None
         while done < args.devices:
             time.sleep(0.2)
             done = asyncio.run(sent(url))
+            if (
+                args.kill_at is not None
+                and killed_at is None
+                and done >= args.kill_at * args.devices
+            ):
+                worker_cpu -= cpu_seconds(workers[0].pid)  # the victim's CPU is lost with it
+                kill_one(workers, env, args.concurrency, args.pool)
+                killed_at = done
             if time.perf_counter() - started > 1800:
                 raise TimeoutError(f"only {done} sent after 30 minutes")
         elapsed = time.perf_counter() - started
@@ -280,13 +314,14 @@ def main() -> None:
         fake_cpu = cpu_seconds(fake.pid)
         result = {
             "devices": args.devices,
-            "workers": f"{args.workers} x prefork({args.concurrency})",
+            "workers": f"{args.workers} x {args.pool}({args.concurrency})",
             "gateway": args.gateway,
             "rate_limit_per_s": args.rate,
             "notify_and_enqueue_s": round(enqueue_seconds, 2),
             "wall_after_commit_s": round(elapsed, 2),
             "messages_per_s": round(args.devices / elapsed, 1),
             "worker_cpu_ms_per_message": round(1000 * worker_cpu / args.devices, 3),
+            "worker_killed_when_sent": killed_at,
             "postgres_cpu_ms_per_message": round(1000 * postgres_cpu / args.devices, 3),
             "fake_fcm_cpu_ms_per_message": round(1000 * fake_cpu / args.devices, 3),
         }

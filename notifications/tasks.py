@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.db.types import utcnow
 from backend.db.unit_of_work import TaskSender, UnitOfWork
 from backend.settings import Settings
-from backend.worker.runtime import DomainTask
+from backend.worker.runtime import DomainTask, close_at_shutdown
 from notifications import repository, service, topics, topics_repository
 from notifications.broadcasts import BROADCAST_TASK, send_broadcast
 from notifications.dispatch import Dispatcher, retry_delay
@@ -30,7 +30,9 @@ SWEEP_LIMIT = 50_000
 
 @cache
 def _gateway(credentials_file: Path | None, endpoint: str | None, kind: GatewayKind) -> PushGateway:
-    return gateway_for(credentials_file, endpoint, kind)
+    made = gateway_for(credentials_file, endpoint, kind)
+    close_at_shutdown(made.close)
+    return made
 
 
 @cache

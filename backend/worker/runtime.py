@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import uvloop
@@ -19,23 +20,56 @@ from backend.db.engine import create_engine, create_session_factory
 from backend.settings import Settings
 
 T = TypeVar("T")
+Closer = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class _ThreadLoop:
+    loop: asyncio.AbstractEventLoop
+    engines: dict[str, AsyncEngine] = field(default_factory=dict)
+
 
 _local = threading.local()
+_loops: list[_ThreadLoop] = []  # every worker thread's, for the shutdown
+_closers: list[Closer] = []
+_lock = threading.Lock()
 
 
 def run_with_sessions(
     settings: Settings, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]
 ) -> T:
-    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = uvloop.new_event_loop()  # cheaper sockets for the push sender
-        _local.loop = loop
-        _local.engines = {}
-    engines: dict[str, AsyncEngine] = _local.engines
-    engine = engines.get(settings.database_url)
+    current: _ThreadLoop | None = getattr(_local, "current", None)
+    if current is None or current.loop.is_closed():
+        current = _local.current = _ThreadLoop(uvloop.new_event_loop())  # cheap sockets
+        with _lock:
+            _loops.append(current)
+    engine = current.engines.get(settings.database_url)
     if engine is None:
-        engine = engines[settings.database_url] = create_engine(settings)
-    return loop.run_until_complete(work(create_session_factory(engine)))
+        engine = current.engines[settings.database_url] = create_engine(settings)
+    return current.loop.run_until_complete(work(create_session_factory(engine)))
+
+
+def close_at_shutdown(closer: Closer) -> None:
+    """Run `closer` on every worker thread's loop when the worker stops (e.g. a push gateway
+    letting go of that loop's connections)."""
+    with _lock:
+        _closers.append(closer)
+
+
+def shutdown() -> None:
+    """Close what the worker's loops hold, then the loops: connections end with a goodbye
+    instead of being cut, so PostgreSQL and FCM see a clean close."""
+    with _lock:
+        loops, _loops[:] = list(_loops), []
+        closers = list(_closers)
+    for current in loops:
+        if current.loop.is_closed() or current.loop.is_running():
+            continue
+        for closer in closers:
+            current.loop.run_until_complete(closer())
+        for engine in current.engines.values():
+            current.loop.run_until_complete(engine.dispose())
+        current.loop.close()
 
 
 class DomainTask(Task):  # type: ignore[misc]  # celery ships no type hints
@@ -49,15 +83,3 @@ class DomainTask(Task):  # type: ignore[misc]  # celery ships no type hints
 
     def run_async(self, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
         return run_with_sessions(self.settings, work)
-
-
-def dispose_thread_engines() -> None:
-    """Close this thread's connections (worker shutdown, tests)."""
-    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
-    if loop is None:
-        return
-    for engine in _local.engines.values():
-        loop.run_until_complete(engine.dispose())
-    _local.engines = {}
-    loop.close()
-    _local.loop = None

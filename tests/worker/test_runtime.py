@@ -1,0 +1,50 @@
+"""Worker threads keep one event loop each; when the worker stops, what those loops hold is
+closed on them (database connections, the push gateway's HTTP pool) and the loops end."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from sqlalchemy import text
+
+from backend.settings import Settings
+from backend.worker import runtime
+
+
+def test_the_shutdown_closes_every_threads_connections_on_its_own_loop(tmp_path: Path) -> None:
+    settings = Settings(
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'worker.db'}", CITIZEN_VAR_DIR=tmp_path
+    )
+    closed_on: list[asyncio.AbstractEventLoop] = []
+    used: dict[str, asyncio.AbstractEventLoop] = {}
+
+    async def close_gateway() -> None:
+        closed_on.append(asyncio.get_running_loop())
+
+    runtime.close_at_shutdown(close_gateway)
+
+    def task(name: str) -> None:
+        async def work(sessions: object) -> None:
+            async with sessions() as session:  # type: ignore[operator]
+                assert await session.scalar(text("SELECT 1")) == 1
+            used[name] = asyncio.get_running_loop()
+
+        runtime.run_with_sessions(settings, work)
+
+    threads = [threading.Thread(target=task, args=(f"t{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        runtime.shutdown()
+    finally:
+        runtime._closers.remove(close_gateway)
+
+    assert len(set(used.values())) == 2  # a loop per thread
+    assert sorted(map(id, closed_on)) == sorted(map(id, used.values()))  # closed on each one
+    assert all(loop.is_closed() for loop in used.values())
+    runtime.shutdown()  # a second stop has nothing left to do
+    assert len(closed_on) == 2
