@@ -200,7 +200,7 @@ def start_workers(
             ],
             cwd=ROOT,
             env={**os.environ, **env},
-            stderr=subprocess.DEVNULL,
+            stderr=None if os.environ.get("BENCH_WORKER_LOGS") else subprocess.DEVNULL,
         )
         for number in range(first, first + count)
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from datetime import datetime, timedelta
 from functools import cache
@@ -45,13 +46,20 @@ def _limiter(per_second: int | None, redis_url: str | None) -> RateLimiter:
     return rate_limiter(per_second, redis_url)
 
 
+# A threads pool's first tasks ask at the same moment: one gateway per process (firebase-admin
+# refuses a second app of the same name), so the first is made under a lock.
+_making = threading.Lock()
+
+
 def limiter(settings: Settings) -> RateLimiter:
     redis_url = settings.broker_url if (settings.broker_url or "").startswith("redis") else None
-    return _limiter(settings.push_rate_per_second, redis_url)
+    with _making:
+        return _limiter(settings.push_rate_per_second, redis_url)
 
 
 def gateway(settings: Settings) -> PushGateway:
-    return _gateway(settings.fcm_credentials_file, settings.fcm_endpoint, settings.push_gateway)
+    with _making:
+        return _gateway(settings.fcm_credentials_file, settings.fcm_endpoint, settings.push_gateway)
 
 
 def dispatcher(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Dispatcher:
@@ -90,7 +98,8 @@ def broadcast(self: DomainTask, broadcast_id: str) -> None:
 def sync_topics(self: DomainTask) -> int:
     """Tell FCM which devices joined or left which topics; refused batches are tried again."""
     settings = self.settings
-    manager = _topics(settings.fcm_credentials_file, settings.fcm_endpoint)
+    with _making:
+        manager = _topics(settings.fcm_credentials_file, settings.fcm_endpoint)
     still_pending = self.run_async(lambda sessions: topics.sync(sessions, manager, utcnow()))
     if still_pending:
         raise self.retry(countdown=retry_delay(self.request.retries + 1, None))

@@ -113,7 +113,9 @@ async def test_the_sweep_sends_what_the_broker_never_received(
 
 
 @contextmanager
-def worker_process(settings: Settings, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(
+    settings: Settings, *options: str, **env: str
+) -> Iterator[subprocess.Popen[bytes]]:
     """A worker in its own process, so that it can be killed like a crashed machine."""
     environment = {
         **os.environ,
@@ -132,11 +134,11 @@ def worker_process(settings: Settings, **env: str) -> Iterator[subprocess.Popen[
             "-A",
             "backend.worker.main",
             "worker",
-            "--pool=solo",
             "--loglevel=WARNING",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *(options or ("--pool=solo",)),
         ],
         env=environment,
         cwd=REPOSITORY,
@@ -177,6 +179,31 @@ async def test_a_worker_killed_mid_task_repeats_at_most_its_chunk_in_flight(
     async with seeded.sessions() as session:
         targets = {d.id: d.target for d in (await session.scalars(select(Device))).all()}
     assert not {targets[device] for device in committed_before_kill} & set(twice)
+
+
+async def test_a_threads_worker_sends_the_tasks_its_threads_start_at_once(
+    seeded: Any, pipeline: Settings, fcm: FakeFCM
+) -> None:
+    """Four queued tasks start together on four threads: each must find the one gateway of the
+    process (firebase-admin refuses a second app of the same name), none may fail."""
+    await add_device(seeded, RESIDENT, "phone")
+    celery = create_celery(pipeline)
+    for number in range(4):
+        await notify_now(seeded, [RESIDENT], booked(f"t{number}"), tasks=celery)
+
+    with worker_process(pipeline, "--pool=threads", "--concurrency=4"):
+        await wait_for(lambda: _at_least_deliveries(seeded, 4), seconds=60)
+
+    sent = sorted(m["data"]["appointmentId"] for m in fcm.sent_to("phone"))
+    assert sent == ["t0", "t1", "t2", "t3"]
+
+
+async def _at_least_deliveries(api: Any, count: int) -> bool:
+    async with api.sessions() as session:
+        sent = await session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.status == DeliveryStatus.SENT)
+        )
+    return (sent or 0) >= count
 
 
 async def _at_least(api: Any, count: int) -> bool:
