@@ -116,6 +116,21 @@ async def applications_of(
     )
 
 
+async def permits_page(
+    session: AsyncSession,
+    membership: MembershipRow,
+    *,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> list[PermitRow]:
+    """A business's permits, through the viewer's membership: none unless it is active."""
+    if membership.status is not MembershipStatus.ACTIVE:
+        return []
+    return await application_rows.permits_of_business(
+        session, membership.business_id, after=after, limit=limit
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class StaffRow:
     membership: MembershipRow

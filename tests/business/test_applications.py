@@ -173,7 +173,7 @@ async def test_from_draft_to_permit_with_a_push_at_every_step(seeded: Any, clock
     mine = (await ok(seeded, "MyBusinesses", token=owner))["viewer"]["businessMemberships"]
     issued = [
         permit
-        for permit in mine["edges"][0]["node"]["permits"]
+        for permit in [e["node"] for e in mine["edges"][0]["node"]["issuedPermits"]["edges"]]
         if permit["number"].endswith(str(uuid_of(app_id).hex[:8]).upper())
     ]
     assert [(p["status"], p["issuedOn"], p["validUntil"]) for p in issued] == [
