@@ -301,6 +301,18 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     app.token = await token(seeded, "+84905000007")
     await app.send("BusinessClaims")
     await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
+    hotel = claim["business"]["id"]
+    await app.send(
+        "CorrectBusinessRegistration",
+        {"input": {"businessId": hotel, "reason": "GCN thay đổi lần 3", "address": "5 Lê Lợi"}},
+    )
+    reason = "Thông báo tạm ngừng kinh doanh"
+    await app.send(
+        "SetBusinessStatus", {"businessId": hotel, "status": "SUSPENDED", "reason": reason}
+    )
+    await app.send(
+        "SetBusinessStatus", {"businessId": hotel, "status": "ACTIVE", "reason": "Hoạt động lại"}
+    )
     await traffic_day(app, seeded)
     await _cards(app, seeded)
     await _alerts_day(app, seeded)

@@ -28,8 +28,11 @@ async def businesses_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> 
     return [BusinessRow.of(row) for row in (await session.execute(statement)).all()]
 
 
-async def business_for_update(session: AsyncSession, business_id: uuid.UUID) -> Business | None:
-    return await session.get(Business, business_id)
+async def business_for_update(
+    session: AsyncSession, business_id: uuid.UUID, *, lock: bool = False
+) -> Business | None:
+    """The entity; with `lock`, its row is locked until the commit (an operator's change)."""
+    return await session.get(Business, business_id, with_for_update=lock or None)
 
 
 async def businesses_by_codes(session: AsyncSession, codes: Sequence[str]) -> dict[str, Business]:

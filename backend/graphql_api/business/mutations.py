@@ -12,6 +12,7 @@ from backend.business.models import Application, Membership, ReportCategory
 from backend.business.repository.rows import ApplicationRow, MembershipRow, NoticeRow
 from backend.errors import BadUserInput
 from backend.files.http import UPLOADED_FILE
+from backend.graphql_api.business.registration import RegistryMutation
 from backend.graphql_api.business.types import (
     ApplicationNode,
     BusinessReport,
@@ -155,7 +156,7 @@ def _application(row: Application) -> ApplicationNode:
 
 
 @strawberry.type
-class BusinessMutation:
+class BusinessMutation(RegistryMutation):
     @strawberry.mutation(
         description="Claim to be a business's representative; it takes effect once an operator "
         "has verified it against the registration certificate."
