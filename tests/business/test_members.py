@@ -192,7 +192,12 @@ async def test_staff_rights_are_limited_and_end_when_removed(seeded: Any) -> Non
     assert gone["data"] == {"node": None}
     mine = (await ok(seeded, "MyBusinesses", token=staff))["viewer"]["businessMemberships"]
     node = mine["edges"][0]["node"]
-    assert (node["status"], node["rights"], node["applications"]["edges"], node["permits"]) == (
+    assert (
+        node["status"],
+        node["rights"],
+        node["applications"]["edges"],
+        node["issuedPermits"]["edges"],
+    ) == (
         "REVOKED",
         [],
         [],
