@@ -106,7 +106,8 @@ class PublishBusinessNoticeInput:
     title_en: str | None = None
     body_en: str | None = None
     vsic_prefixes: list[str] = strawberry.field(
-        default_factory=list, description="VSIC codes of level 2 to 5 (at most 20)."
+        default_factory=list,
+        description="VSIC codes of level 2 to 5, or section letters A–U (at most 20).",
     )
     ward_ids: list[relay.GlobalID] = strawberry.field(
         default_factory=list, description="Wards (at most 20)."
