@@ -244,8 +244,10 @@ async def directory(
     search: str | None,
     after: tuple[Any, uuid.UUID] | None,
     limit: int,
+    permit_type_id: uuid.UUID | None = None,
 ) -> list[DirectoryHit]:
-    """Certified active businesses: nearest first within `radius_m` of `near`, else by name."""
+    """Certified active businesses: nearest first within `radius_m` of `near`, else by name;
+    with `permit_type_id`, those certified by that type (food safety, listed prices)."""
     radius = None
     if near is not None:
         radius = MAX_RADIUS_M if radius_m is None else radius_m
@@ -262,6 +264,7 @@ async def directory(
         search=search,
         after=after,
         limit=limit,
+        permit_type_id=permit_type_id,
     )
     return [DirectoryHit(row, key) for row, key in found]
 

@@ -41,9 +41,10 @@ async def businesses_by_codes(session: AsyncSession, codes: Sequence[str]) -> di
     return {business.code: business for business in found}
 
 
-def certified(today: date) -> ColumnElement[bool]:
-    """An active business holding a valid permit of a publicly listed type today."""
-    return exists(
+def certified(today: date, permit_type_id: uuid.UUID | None = None) -> ColumnElement[bool]:
+    """An active business holding a valid permit of a publicly listed type today (of this
+    type, if one is given)."""
+    statement = (
         select(Permit.id)
         .join(PermitType, PermitType.id == Permit.permit_type_id)
         .where(
@@ -53,6 +54,9 @@ def certified(today: date) -> ColumnElement[bool]:
             or_(Permit.valid_until.is_(None), Permit.valid_until >= today),
         )
     )
+    if permit_type_id is not None:
+        statement = statement.where(Permit.permit_type_id == permit_type_id)
+    return exists(statement)
 
 
 async def directory_page(
@@ -66,6 +70,7 @@ async def directory_page(
     search: str | None,
     after: tuple[Any, uuid.UUID] | None,
     limit: int,
+    permit_type_id: uuid.UUID | None = None,
 ) -> list[tuple[BusinessRow, Any]]:
     """Certified active businesses matching every filter, each with its sort key (metres from
     `near`, or the Vietnamese name)."""
@@ -78,7 +83,7 @@ async def directory_page(
     statement: Select[Any] = select(*rows.BUSINESS, key.label("sort_key")).where(
         Business.status == BusinessStatus.ACTIVE,
         Business.location.is_not(None),
-        certified(today),
+        certified(today, permit_type_id),
     )
     if near is not None and radius_m is not None:
         statement = statement.where(spatial.within_meters(Business.location, near, radius_m))
