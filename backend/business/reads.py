@@ -131,6 +131,23 @@ async def permits_page(
     )
 
 
+async def visible_permits(
+    session: AsyncSession, viewer_id: uuid.UUID | None, ids: Sequence[uuid.UUID]
+) -> list[PermitRow]:
+    """The permits among `ids` of businesses the viewer actively acts for."""
+    if viewer_id is None:
+        return []
+    rows = await application_rows.permits_by_ids(session, ids)
+    if not rows:
+        return []
+    members = await member_rows.active_members(session, list({row.business_id for row in rows}))
+    return [
+        row
+        for row in rows
+        if any(user == viewer_id for user, _ in members.get(row.business_id, []))
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class StaffRow:
     membership: MembershipRow

@@ -101,3 +101,17 @@ async def test_only_the_business_accounts_see_its_permits(seeded: Any) -> None:
             token=await token(seeded, phone),
         )
         assert body["data"] == {"node": None}, phone
+
+
+async def test_a_permit_by_id_for_the_business_accounts_only(seeded: Any) -> None:
+    permit = gid("Permit", stable_id("permit", "ATTP-2025-0001DEMO"))
+    owner = await token(seeded, REPRESENTATIVE)
+    found = (await ok(seeded, "BusinessPermit", {"id": permit}, token=owner))["node"]
+    assert (found["number"], found["status"], found["issuedOn"]) == (
+        "ATTP-2025-0001DEMO",
+        "VALID",
+        "2025-03-10",
+    )
+    for bearer in (None, await token(seeded, RESIDENT), await token(seeded, OPERATOR)):
+        hidden = await send(seeded, "BusinessPermit", {"id": permit}, token=bearer)
+        assert hidden["data"] == {"node": None}

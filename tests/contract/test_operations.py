@@ -262,7 +262,10 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
         await app.send("AddBusinessStaff", {"businessId": restaurant, "phone": "0912 345 679"})
     )["addBusinessStaff"]
     await app.send("BusinessStaff", {"membershipId": mine[0]["node"]["id"]})
-    await app.send("BusinessPermits", {"membershipId": mine[0]["node"]["id"]})
+    permits = (await app.send("BusinessPermits", {"membershipId": mine[0]["node"]["id"]}))["node"][
+        "issuedPermits"
+    ]["edges"]
+    await app.send("BusinessPermit", {"id": permits[0]["node"]["id"]})
     await app.send("RemoveBusinessStaff", {"membershipId": staff["id"]})
     notices = (await app.send("BusinessNotices", {"membershipId": mine[0]["node"]["id"]}))["node"][
         "notices"

@@ -203,6 +203,11 @@ async def permits_of_businesses(
     return found
 
 
+async def permits_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[PermitRow]:
+    statement = select(*rows.PERMIT).where(Permit.id.in_(ids))
+    return [PermitRow.of(row) for row in (await session.execute(statement)).all()]
+
+
 async def permits_of_business(
     session: AsyncSession,
     business_id: uuid.UUID,

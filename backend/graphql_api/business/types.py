@@ -317,8 +317,8 @@ class PermitNode(RowNode):
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
-        # Reached through a membership's `permits`; the public sees certificates instead.
-        return [None for _ in ids]
+        # The business's own accounts only; the public sees certificates instead.
+        return await visible_nodes(info, ids, reads.visible_permits, cls.from_row)
 
 
 @strawberry.type(description="One step of an application's history.")
