@@ -83,7 +83,7 @@ async def _require_active(
 ) -> None:
     """Applications start and go to the agency only while the registry says the business is
     active."""
-    business = await business_rows.business_for_update(session, business_id)
+    business = await business_rows.business_shared(session, business_id)
     if business is None or business.status is not BusinessStatus.ACTIVE:
         raise Conflict("business.not_active", field=field)
 

@@ -4,11 +4,18 @@ reason; refusals change nothing; a business that is not active sends no new appl
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
-from backend.business.models import Application, AuditEvent, Business
+from backend.business import applications, registration
+from backend.business.applications import Action
+from backend.business.models import Application, AuditEvent, Business, BusinessStatus
+from backend.db.unit_of_work import UnitOfWork
+from backend.errors import Conflict
 from backend.seed.demo import stable_id
 from tests.business.conftest import (
     OFFICER,
@@ -305,3 +312,44 @@ async def test_dissolution_is_final_and_refusals_change_nothing(seeded: Any) -> 
         token=owner,
     )
     assert withdrawn["moveBusinessApplication"]["status"] == "WITHDRAWN"
+
+
+async def test_a_submission_waits_for_a_suspension_in_progress_and_is_refused(
+    seeded: Any, dialect: str
+) -> None:
+    """The operator's suspension holds the business's row until it commits; a submission at
+    that moment waits for it and then sees the business suspended."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    owner = await token(seeded, REPRESENTATIVE)
+    draft = await _draft_ready_to_submit(seeded, owner)
+    celery = seeded.app.state.services.celery
+    now = datetime.now(UTC)
+
+    async def submit() -> Any:
+        async with UnitOfWork(seeded.sessions, celery) as uow:
+            return await applications.move(
+                uow,
+                user_id=stable_id("user", REPRESENTATIVE),
+                application_id=uuid_of(draft),
+                action=Action.SUBMIT,
+                note=None,
+                form=None,
+                now=now,
+            )
+
+    async with UnitOfWork(seeded.sessions, celery) as uow:
+        await registration.set_status(
+            uow,
+            operator_id=stable_id("user", OPERATOR),
+            business_id=RESTAURANT_ID,
+            status=BusinessStatus.SUSPENDED,
+            reason="QĐ 12/2026",
+            now=now,
+        )
+        waiting = asyncio.ensure_future(submit())
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # held by the suspension's lock
+    with pytest.raises(Conflict):
+        await waiting
+    assert await _application_status(seeded, draft) == "draft"

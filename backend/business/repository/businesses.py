@@ -35,6 +35,12 @@ async def business_for_update(
     return await session.get(Business, business_id, with_for_update=lock or None)
 
 
+async def business_shared(session: AsyncSession, business_id: uuid.UUID) -> Business | None:
+    """The entity, its row share-locked until the commit: what is decided on its status waits
+    for an operator's change in progress and sees it (PostgreSQL's FOR SHARE)."""
+    return await session.get(Business, business_id, with_for_update={"read": True})
+
+
 async def businesses_by_codes(session: AsyncSession, codes: Sequence[str]) -> dict[str, Business]:
     """Registry entries by code (entities: the import updates them)."""
     found = await session.scalars(select(Business).where(Business.code.in_(codes)))
