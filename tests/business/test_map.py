@@ -6,8 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from backend.seed.demo import stable_id
-from tests.business.conftest import PHAM_NGU_LAO, RESTAURANT, gid, ok, permit_type_gid, send
+from tests.business.conftest import (
+    OPERATOR,
+    PHAM_NGU_LAO,
+    RESTAURANT,
+    gid,
+    ok,
+    permit_type_gid,
+    send,
+)
 from tests.support.graphql import data, only_error
+from tests.support.sessions import token
 
 
 def _names(answer: dict[str, Any]) -> list[str]:
@@ -124,3 +133,24 @@ async def test_a_certificate_type_is_a_category(seeded: Any) -> None:
         seeded, "CertifiedBusinesses", {"permitType": permit_type_gid("advertising-sign-licence")}
     )
     assert _names(signs) == []
+
+
+async def test_the_map_is_served_from_the_cache_until_the_registry_changes(seeded: Any) -> None:
+    question = {"near": PHAM_NGU_LAO}
+    first = await ok(seeded, "CertifiedBusinesses", question)
+    seeded.sql.clear()
+    assert await ok(seeded, "CertifiedBusinesses", question) == first
+    assert seeded.sql.count == 0  # anonymous and public: answered from the cache
+    # An operator's suspension through the API shows at once.
+    await ok(
+        seeded,
+        "SetBusinessStatus",
+        {
+            "businessId": first["certifiedBusinesses"]["edges"][0]["node"]["id"],
+            "status": "SUSPENDED",
+            "reason": "QĐ 12/2026",
+        },
+        token=await token(seeded, OPERATOR),
+    )
+    after = await ok(seeded, "CertifiedBusinesses", question)
+    assert _names(after) == _names(first)[1:]
