@@ -1,7 +1,7 @@
-"""Notices from agencies to businesses by sector (VSIC prefixes) and ward: a new regulation, an
-inspection campaign, flood preparation, a tax deadline. Each matching business's accounts get
-one push and an inbox entry each, once per account even when it acts for several matching
-businesses; reading one records a receipt."""
+"""Notices from agencies to businesses by sector (a VSIC section or code prefixes) and ward: a
+new regulation, an inspection campaign, flood preparation, a tax deadline. Each matching
+business's accounts get one push and an inbox entry each, once per account even when it acts for
+several matching businesses; reading one records a receipt."""
 
 from __future__ import annotations
 
@@ -48,8 +48,9 @@ async def publish(
         raise BadUserInput("input.list_size", field="input.wardIds", max=MAX_FILTERS)
     prefixes = sorted(
         {
-            codes.vsic_prefix(code, field=f"input.vsicPrefixes[{index}]")
+            prefix
             for index, code in enumerate(vsic_prefixes)
+            for prefix in codes.vsic_filter(code, field=f"input.vsicPrefixes[{index}]")
         }
     )
     texts = {

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from backend.business import access, documents, notices, permits, workdays
 from backend.business.access import Right
 from backend.business.models import (
@@ -74,6 +76,16 @@ RULES: dict[Action, Rule] = {
     Action.REJECT: Rule((S.IN_REVIEW,), S.REJECTED, None, note_required=True),
     Action.WITHDRAW: Rule((S.DRAFT, *OPEN), S.WITHDRAWN, Right.MANAGE),
 }
+
+
+async def _require_active(
+    session: AsyncSession, business_id: uuid.UUID, *, field: str = "input.applicationId"
+) -> None:
+    """Applications start and go to the agency only while the registry says the business is
+    active."""
+    business = await business_rows.business_shared(session, business_id)
+    if business is None or business.status is not BusinessStatus.ACTIVE:
+        raise Conflict("business.not_active", field=field)
 
 
 def checked_form(
@@ -137,9 +149,7 @@ async def create(
     """A draft application of an active business; nothing is pushed until it is submitted."""
     session = uow.session
     await access.require(session, business_id, user_id, Right.APPLY)
-    business = await business_rows.business_for_update(session, business_id)
-    if business is None or business.status is not BusinessStatus.ACTIVE:
-        raise Conflict("business.not_active", field="input.businessId")
+    await _require_active(session, business_id, field="input.businessId")
     permit_type = await repository.permit_type(session, permit_type_id)
     if permit_type is None:
         raise NotFound("business.permit_type_not_found", field="input.permitTypeId")
@@ -197,6 +207,9 @@ async def move(
         await access.require(session, application.business_id, user_id, rule.right)
     if application.status not in rule.sources:
         raise Conflict("business.status_transition", field="input.action")
+    if action in (Action.SUBMIT, Action.RESUBMIT):
+        # A suspended or dissolved business sends the agency nothing new; it may still withdraw.
+        await _require_active(session, application.business_id)
     checked_note = checked_text(
         note, field="input.note", limit=MAX_NOTE, required=rule.note_required
     )

@@ -61,6 +61,31 @@ def vsic_codes(raw: list[str], *, field: str) -> list[str]:
 
 
 VSIC_PREFIX = re.compile(r"^\d{2,5}$")
+# VSIC 2018's 21 sections and the level-2 codes each holds (the sections of ISIC Rev. 4, whose
+# 88 divisions VSIC keeps): a notice to "section I" reaches codes 55… and 56….
+SECTIONS: dict[str, range] = {
+    "A": range(1, 4),
+    "B": range(5, 10),
+    "C": range(10, 34),
+    "D": range(35, 36),
+    "E": range(36, 40),
+    "F": range(41, 44),
+    "G": range(45, 48),
+    "H": range(49, 54),
+    "I": range(55, 57),
+    "J": range(58, 64),
+    "K": range(64, 67),
+    "L": range(68, 69),
+    "M": range(69, 76),
+    "N": range(77, 83),
+    "O": range(84, 85),
+    "P": range(85, 86),
+    "Q": range(86, 89),
+    "R": range(90, 94),
+    "S": range(94, 97),
+    "T": range(97, 99),
+    "U": range(99, 100),
+}
 
 
 def vsic_prefix(raw: str, *, field: str) -> str:
@@ -69,3 +94,11 @@ def vsic_prefix(raw: str, *, field: str) -> str:
     if not VSIC_PREFIX.match(text):
         raise BadUserInput("business.vsic_invalid", field=field)
     return text
+
+
+def vsic_filter(raw: str, *, field: str) -> list[str]:
+    """A section letter (A–U) as the level-2 codes under it, or one code of level 2 to 5."""
+    text = raw.strip().upper()
+    if text in SECTIONS:
+        return [f"{division:02d}" for division in SECTIONS[text]]
+    return [vsic_prefix(text, field=field)]

@@ -84,7 +84,7 @@ _COLUMN_OF = {
     "vsicOther": "vsic_other",
     "address": "address",
     "latitude": "latitude",
-    "representative": "representative",
+    "representativeName": "representative",
 }
 
 

@@ -116,6 +116,38 @@ async def applications_of(
     )
 
 
+async def permits_page(
+    session: AsyncSession,
+    membership: MembershipRow,
+    *,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> list[PermitRow]:
+    """A business's permits, through the viewer's membership: none unless it is active."""
+    if membership.status is not MembershipStatus.ACTIVE:
+        return []
+    return await application_rows.permits_of_business(
+        session, membership.business_id, after=after, limit=limit
+    )
+
+
+async def visible_permits(
+    session: AsyncSession, viewer_id: uuid.UUID | None, ids: Sequence[uuid.UUID]
+) -> list[PermitRow]:
+    """The permits among `ids` of businesses the viewer actively acts for."""
+    if viewer_id is None:
+        return []
+    rows = await application_rows.permits_by_ids(session, ids)
+    if not rows:
+        return []
+    members = await member_rows.active_members(session, list({row.business_id for row in rows}))
+    return [
+        row
+        for row in rows
+        if any(user == viewer_id for user, _ in members.get(row.business_id, []))
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class StaffRow:
     membership: MembershipRow

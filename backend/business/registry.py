@@ -71,10 +71,13 @@ def checked_record(
     prefix: str = "",
 ) -> BusinessRecord:
     """A registry entry with every rule checked; a refusal names the field (`prefix` + name)."""
-    if kind is BusinessKind.HOUSEHOLD and legal_form is not LegalForm.HOUSEHOLD_BUSINESS:
-        raise BadUserInput("business.legal_form_mismatch", field=f"{prefix}legalForm")
-    if kind is BusinessKind.BRANCH and legal_form is not LegalForm.BRANCH:
-        raise BadUserInput("business.legal_form_mismatch", field=f"{prefix}legalForm")
+    # A household business and a branch each have a legal form of their own, and only they do.
+    for special_kind, special_form in (
+        (BusinessKind.HOUSEHOLD, LegalForm.HOUSEHOLD_BUSINESS),
+        (BusinessKind.BRANCH, LegalForm.BRANCH),
+    ):
+        if (kind is special_kind) != (legal_form is special_form):
+            raise BadUserInput("business.legal_form_mismatch", field=f"{prefix}legalForm")
     location = None
     if (latitude is None) != (longitude is None):
         raise BadUserInput("input.coordinates", field=f"{prefix}latitude")
@@ -94,8 +97,8 @@ def checked_record(
         address=_text(address, field=f"{prefix}address", limit=MAX_ADDRESS),
         location=location,
         representative_name=check_name(
-            _text(representative_name, field=f"{prefix}representative", limit=MAX_PERSON),
-            field=f"{prefix}representative",
+            _text(representative_name, field=f"{prefix}representativeName", limit=MAX_PERSON),
+            field=f"{prefix}representativeName",
         ),
         status=status,
     )
@@ -128,29 +131,18 @@ async def save_records(
     known = await repository.businesses_by_codes(session, [record.code for record in records])
     added = updated = unchanged = 0
     for record in records:
-        ward = None if record.location is None else await places.ward_at(session, record.location)
-        values: dict[str, Any] = {
-            "kind": record.kind,
-            "name_vi": record.name_vi,
-            "name_en": record.name_en,
-            "legal_form": record.legal_form,
-            "vsic_main": record.vsic_main,
-            "vsic_other": list(record.vsic_other),
-            "address": record.address,
-            "ward_id": None if ward is None else ward.id,
-            "representative_name": record.representative_name,
-            "status": record.status,
-            "search_text": search_text(record),
-        }
         existing = known.get(record.code)
         if existing is None:
+            ward = (
+                None if record.location is None else await places.ward_at(session, record.location)
+            )
             business = Business(
                 id=uuid.uuid4(),
                 code=record.code,
                 location=record.location,
                 created_at=now,
                 updated_at=now,
-                **values,
+                **_values(record, ward_id=None if ward is None else ward.id),
             )
             await repository.add_business(session, business)
             known[record.code] = business
@@ -159,16 +151,10 @@ async def save_records(
             )
             added += 1
             continue
-        changed = sorted(name for name, value in values.items() if getattr(existing, name) != value)
-        if not _same_point(existing.location, record.location):
-            changed.append("location")
+        changed = await apply_record(session, existing, record, now=now)
         if not changed:
             unchanged += 1
             continue
-        for name in changed:
-            setattr(existing, name, record.location if name == "location" else values[name])
-        existing.updated_at = now
-        await session.flush()
         await access.audit(
             session,
             "business.updated",
@@ -179,6 +165,42 @@ async def save_records(
         )
         updated += 1
     return ImportReport(added=added, updated=updated, unchanged=unchanged)
+
+
+def _values(record: BusinessRecord, *, ward_id: uuid.UUID | None) -> dict[str, Any]:
+    """The columns a record sets, location aside (points are compared with a tolerance)."""
+    return {
+        "kind": record.kind,
+        "name_vi": record.name_vi,
+        "name_en": record.name_en,
+        "legal_form": record.legal_form,
+        "vsic_main": record.vsic_main,
+        "vsic_other": list(record.vsic_other),
+        "address": record.address,
+        "ward_id": ward_id,
+        "representative_name": record.representative_name,
+        "status": record.status,
+        "search_text": search_text(record),
+    }
+
+
+async def apply_record(
+    session: AsyncSession, existing: Business, record: BusinessRecord, *, now: datetime
+) -> list[str]:
+    """Make the entry say what `record` says; the names of the columns that changed (none: the
+    entry is left as it was, its time of change included)."""
+    ward = None if record.location is None else await places.ward_at(session, record.location)
+    values = _values(record, ward_id=None if ward is None else ward.id)
+    changed = sorted(name for name, value in values.items() if getattr(existing, name) != value)
+    if not _same_point(existing.location, record.location):
+        changed.append("location")
+    if not changed:
+        return []
+    for name in changed:
+        setattr(existing, name, record.location if name == "location" else values[name])
+    existing.updated_at = now
+    await session.flush()
+    return changed
 
 
 def _same_point(left: Point | None, right: Point | None) -> bool:
@@ -222,8 +244,10 @@ async def directory(
     search: str | None,
     after: tuple[Any, uuid.UUID] | None,
     limit: int,
+    permit_type_id: uuid.UUID | None = None,
 ) -> list[DirectoryHit]:
-    """Certified active businesses: nearest first within `radius_m` of `near`, else by name."""
+    """Certified active businesses: nearest first within `radius_m` of `near`, else by name;
+    with `permit_type_id`, those certified by that type (food safety, listed prices)."""
     radius = None
     if near is not None:
         radius = MAX_RADIUS_M if radius_m is None else radius_m
@@ -240,6 +264,7 @@ async def directory(
         search=search,
         after=after,
         limit=limit,
+        permit_type_id=permit_type_id,
     )
     return [DirectoryHit(row, key) for row, key in found]
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.business import registry, workdays
+from backend.business import permits, registry, workdays
 from backend.business.models import (
     Agency,
     AgencyOfficer,
@@ -58,6 +58,7 @@ AGENCIES = {
     "phong-dkkd": _t("Phòng Đăng ký kinh doanh", "Business Registration Office"),
     "so-xay-dung": _t("Sở Xây dựng", "Department of Construction"),
     "ubnd-phuong-phu-hoi": _t("UBND phường Phú Hội", "Phú Hội Ward People's Committee"),
+    "so-cong-thuong": _t("Sở Công Thương", "Department of Industry and Trade"),
 }
 
 
@@ -146,6 +147,23 @@ PERMIT_TYPES = (
         ),
         (("site_plan", "Sơ đồ vị trí", "Site plan"),),
     ),
+    # Shops that list their prices and sell at them, listed on the map like food safety.
+    PermitTypeSeed(
+        "price-listing",
+        _t(
+            "Điểm kinh doanh niêm yết giá và bán đúng giá niêm yết",
+            "Shop that lists its prices and sells at them",
+        ),
+        "so-cong-thuong",
+        0,
+        10,
+        None,
+        0,
+        True,
+        True,
+        (("goods", "Nhóm hàng kinh doanh", "Goods sold", True),),
+        (("price_list", "Ảnh bảng niêm yết giá", "Photo of the price list"),),
+    ),
 )
 
 
@@ -231,11 +249,12 @@ BUSINESSES = (
         "Phan Thị Hạnh",
     ),
 )
-RESTAURANT, _HOTEL, _CRAFTS, _TOURS, NOODLES = (seed.code for seed in BUSINESSES)
+RESTAURANT, _HOTEL, CRAFTS, _TOURS, NOODLES = (seed.code for seed in BUSINESSES)
 # (business, permit type, number, issued on)
 PERMITS = (
     (RESTAURANT, "food-safety-certificate", "ATTP-2025-0001DEMO", date(2025, 3, 10)),
     (NOODLES, "food-safety-certificate", "ATTP-2024-0002DEMO", date(2024, 6, 3)),
+    (CRAFTS, "price-listing", "NYG-2026-0004DEMO", date(2026, 1, 15)),
 )
 # (slug, business, permit type, status, form)
 APPLICATIONS: tuple[tuple[str, str, str, ApplicationStatus, dict[str, str]], ...] = (
@@ -316,6 +335,11 @@ PATHS: dict[ApplicationStatus, tuple[ApplicationStatus, ...] | None] = {
 APPROVED_PERMITS = {"restaurant-sign-2025": "QC-2025-0003DEMO"}
 
 
+def _valid_until(permit_type: str, issued_on: date) -> date | None:
+    months = next(seed.validity_months for seed in PERMIT_TYPES if seed.slug == permit_type)
+    return None if months is None else permits.add_months(issued_on, months) - timedelta(days=1)
+
+
 def business_id(code: str) -> Any:
     return stable_id("business", code)
 
@@ -375,8 +399,7 @@ async def seed_business(session: AsyncSession) -> dict[str, int]:
                     permit_type_id=stable_id("permit-type", permit_type),
                     status=PermitStatus.VALID,
                     issued_on=issued_on,
-                    valid_until=date(issued_on.year + 3, issued_on.month, issued_on.day)
-                    - timedelta(days=1),
+                    valid_until=_valid_until(permit_type, issued_on),
                     created_at=now,
                 )
             )

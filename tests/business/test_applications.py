@@ -173,7 +173,7 @@ async def test_from_draft_to_permit_with_a_push_at_every_step(seeded: Any, clock
     mine = (await ok(seeded, "MyBusinesses", token=owner))["viewer"]["businessMemberships"]
     issued = [
         permit
-        for permit in mine["edges"][0]["node"]["permits"]
+        for permit in [e["node"] for e in mine["edges"][0]["node"]["issuedPermits"]["edges"]]
         if permit["number"].endswith(str(uuid_of(app_id).hex[:8]).upper())
     ]
     assert [(p["status"], p["issuedOn"], p["validUntil"]) for p in issued] == [
@@ -211,3 +211,59 @@ async def test_renewal_reminders_are_sent_once(seeded: Any) -> None:
     assert reminders[0].body.vi == (
         "Giấy phép ATTP-2025-0001DEMO hết hạn ngày 01/03/2027. Hãy nộp hồ sơ gia hạn."
     )
+
+
+async def _submitted(api: Any, owner: str, permit_type: str, form: list[dict[str, str]]) -> str:
+    created = await ok(
+        api,
+        "CreateBusinessApplication",
+        {
+            "businessId": business_gid(RESTAURANT),
+            "permitTypeId": permit_type_gid(permit_type),
+            "form": form,
+        },
+        token=owner,
+    )
+    application: str = created["createBusinessApplication"]["id"]
+    await give_documents(api, owner, application)
+    await ok(
+        api,
+        "MoveBusinessApplication",
+        {"applicationId": application, "action": "SUBMIT"},
+        token=owner,
+    )
+    return application
+
+
+async def test_the_officers_queue_puts_overdue_first(seeded: Any, clock: Clock) -> None:
+    owner = await token(seeded, REPRESENTATIVE)
+    officer = await token(seeded, OFFICER)
+    # Submitted on Friday 4 December (20 working days: due 4 January), then a change of details
+    # on Monday 7 December (3 working days: due Thursday 10 December).
+    clock.set(FRIDAY)
+    food = await _submitted(
+        seeded, owner, "food-safety-certificate", food_form(seats="40", kitchenArea="18")
+    )
+    clock.set(FRIDAY + timedelta(days=3))
+    change = await _submitted(
+        seeded, owner, "change-of-registered-details", food_form(changeSummary="Đổi địa chỉ")
+    )
+    # Monday 14 December: the change is overdue, the certificate is not.
+    clock.set(FRIDAY + timedelta(days=10))
+    queue = [
+        edge["node"]
+        for edge in (await ok(seeded, "BusinessApplicationQueue", token=officer))[
+            "businessApplicationQueue"
+        ]["edges"]
+    ]
+    mine = {node["id"]: (node["dueOn"], node["overdue"]) for node in queue}
+    assert (mine[change], mine[food]) == (("2026-12-10", True), ("2027-01-04", False))
+    order = [node["id"] for node in queue]
+    assert order.index(change) < order.index(food)
+    # Earliest deadline first, so every overdue application leads.
+    assert [node["dueOn"] for node in queue] == sorted(node["dueOn"] for node in queue)
+    flags = [node["overdue"] for node in queue]
+    assert flags == sorted(flags, reverse=True)
+    # Applications waiting on the business (more information asked) are not in the queue.
+    assert application_gid("restaurant-change") not in order
+    assert {node["status"] for node in queue} <= {"SUBMITTED", "IN_REVIEW", "RESUBMITTED"}

@@ -57,6 +57,19 @@ def test_vsic_codes(raw: str) -> None:
             codes.vsic_code(raw, field="v")
 
 
+def test_a_vsic_section_is_the_divisions_under_it() -> None:
+    assert codes.vsic_filter("I", field="v") == ["55", "56"]  # accommodation, food and drink
+    assert codes.vsic_filter(" n ", field="v") == ["77", "78", "79", "80", "81", "82"]
+    assert codes.vsic_filter("5610", field="v") == ["5610"]
+    # The 21 sections hold VSIC's 88 level-2 codes, each once.
+    divisions = [code for letter in codes.SECTIONS for code in codes.vsic_filter(letter, field="v")]
+    assert (len(codes.SECTIONS), len(divisions), len(set(divisions))) == (21, 88, 88)
+    for raw in ("V", "AB", "5x", "1"):
+        with pytest.raises(BadUserInput) as refused:
+            codes.vsic_filter(raw, field="v")
+        assert refused.value.field == "v"
+
+
 def test_due_dates_skip_weekends_and_public_holidays() -> None:
     # Wednesday 29 April 2026: 30 April and 1 May are holidays, then a weekend.
     assert workdays.add_working_days(date(2026, 4, 29), 1) == date(2026, 5, 4)

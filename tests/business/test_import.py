@@ -41,11 +41,19 @@ async def _count(api: Any, model: Any) -> int:
 
 
 def test_refusals_name_the_line_and_the_column() -> None:
-    _, outcome = check_extract(extract(*GOOD, *BAD))
+    # line 8: an enterprise given a household's legal form; line 9: a representative's name of
+    # control characters
+    more = [
+        "3301023454,enterprise,Khách sạn,,household_business,5510,,Huế,,,Ai Đó,active",
+        "3301023454,enterprise,Khách sạn,,joint_stock,5510,,Huế,,,Ai\u0007Đó,active",
+    ]
+    _, outcome = check_extract(extract(*GOOD, *BAD, *more))
     assert [(e.line, e.column, e.code) for e in outcome.errors] == [
         (5, "code", "business.code_invalid"),
         (6, "vsic_main", "business.vsic_invalid"),
         (7, "code", "business.import_duplicate"),
+        (8, "legal_form", "business.legal_form_mismatch"),
+        (9, "representative", "input.text_invalid"),
     ]
     assert str(outcome.errors[2]) == (
         "line 7, code: This code is already on line 2. [business.import_duplicate]"

@@ -99,6 +99,19 @@ async def test_an_unverified_claim_gives_no_access_until_an_operator_verifies_it
         seeded, "ClaimBusiness", {"code": HOTEL, "certificateNumber": "x"}, token=parent
     )
     assert only_error(taken)["extensions"] == {"code": "CONFLICT", "field": "input.code"}
+    # The claim and its verification are in the audit trail, with who made each.
+    async with seeded.sessions() as session:
+        trail = (
+            await session.execute(
+                select(AuditEvent.kind, AuditEvent.actor_id)
+                .where(AuditEvent.business_id == stable_id("business", HOTEL))
+                .order_by(AuditEvent.at, AuditEvent.kind)
+            )
+        ).all()
+    assert [tuple(row) for row in trail if row.kind.startswith("claim.")] == [
+        ("claim.submitted", stable_id("user", RESIDENT)),
+        ("claim.approved", stable_id("user", "+84905000007")),
+    ]
 
 
 async def test_invalid_codes_are_refused_and_nothing_is_stored(seeded: Any) -> None:
@@ -192,7 +205,12 @@ async def test_staff_rights_are_limited_and_end_when_removed(seeded: Any) -> Non
     assert gone["data"] == {"node": None}
     mine = (await ok(seeded, "MyBusinesses", token=staff))["viewer"]["businessMemberships"]
     node = mine["edges"][0]["node"]
-    assert (node["status"], node["rights"], node["applications"]["edges"], node["permits"]) == (
+    assert (
+        node["status"],
+        node["rights"],
+        node["applications"]["edges"],
+        node["issuedPermits"]["edges"],
+    ) == (
         "REVOKED",
         [],
         [],

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from backend.business.models import Notice
+from backend.business.models import Business, Notice
 from backend.seed.demo import stable_id
 from notifications.models import Notification
 from tests.business.conftest import (
@@ -131,3 +131,78 @@ async def test_only_officers_publish_and_bad_filters_change_nothing(seeded: Any)
         )
         assert only_error(body)["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert (await _count(seeded, Notice), await _count(seeded, Notification)) == before
+
+
+async def _notice_pushes(api: Any, phone: str) -> list[Any]:
+    return [n for n in await inbox(api, phone) if n.type.startswith("business_notice")]
+
+
+async def test_a_section_and_a_ward_choose_who_is_reached_once_each(seeded: Any) -> None:
+    officer = await token(seeded, OFFICER)
+    owner = await token(seeded, REPRESENTATIVE)
+    operator = await token(seeded, "+84905000007")
+
+    async def verified_claim(code: str, phone: str) -> None:
+        claim = (
+            await ok(
+                seeded,
+                "ClaimBusiness",
+                {"code": code, "certificateNumber": "GCN"},
+                token=await token(seeded, phone),
+            )
+        )["claimBusiness"]
+        await ok(
+            seeded, "DecideBusinessClaim", {"claimId": claim["id"], "approve": True}, token=operator
+        )
+
+    # The resident's claim on the hotel stays pending; the parent's is verified, and the parent
+    # is also staff of the restaurant: two matching businesses under two roles. The owner also
+    # represents the noodle shop.
+    await ok(
+        seeded,
+        "ClaimBusiness",
+        {"code": HOTEL, "certificateNumber": "GCN"},
+        token=await token(seeded, RESIDENT),
+    )
+    await verified_claim(HOTEL, PARENT)
+    await verified_claim(NOODLES, REPRESENTATIVE)
+    await ok(
+        seeded,
+        "AddBusinessStaff",
+        {"businessId": business_gid(RESTAURANT), "phone": "0905000002"},
+        token=owner,
+    )
+    agency = gid("Agency", stable_id("agency", "chi-cuc-attp"))
+    by_section = (
+        await ok(
+            seeded,
+            "PublishBusinessNotice",
+            _notice_input(agency, vsicPrefixes=["i"]),
+            token=officer,
+        )
+    )["publishBusinessNotice"]
+    # Section I (55 accommodation, 56 food and drink): the restaurant, the noodle shop, the hotel.
+    assert by_section["recipients"] == 3
+    assert len(await _notice_pushes(seeded, PARENT)) == 1
+    assert len(await _notice_pushes(seeded, REPRESENTATIVE)) == 1
+    assert await _notice_pushes(seeded, RESIDENT) == []  # a claim gives nothing until verified
+
+    # A ward narrows it to the businesses inside it.
+    async with seeded.sessions() as session:
+        wards = {
+            code: (await session.scalar(select(Business.ward_id).where(Business.code == code)))
+            for code in (RESTAURANT, NOODLES)
+        }
+    assert wards[NOODLES] is not None
+    assert wards[RESTAURANT] != wards[NOODLES]
+    in_ward = (
+        await ok(
+            seeded,
+            "PublishBusinessNotice",
+            _notice_input(agency, vsicPrefixes=["56"], wardIds=[gid("Ward", wards[NOODLES])]),
+            token=officer,
+        )
+    )["publishBusinessNotice"]
+    assert in_ward["recipients"] == 1
+    assert len(await _notice_pushes(seeded, REPRESENTATIVE)) == 2  # for the noodle shop
+    assert len(await _notice_pushes(seeded, PARENT)) == 1

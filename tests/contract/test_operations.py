@@ -262,6 +262,10 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
         await app.send("AddBusinessStaff", {"businessId": restaurant, "phone": "0912 345 679"})
     )["addBusinessStaff"]
     await app.send("BusinessStaff", {"membershipId": mine[0]["node"]["id"]})
+    permits = (await app.send("BusinessPermits", {"membershipId": mine[0]["node"]["id"]}))["node"][
+        "issuedPermits"
+    ]["edges"]
+    await app.send("BusinessPermit", {"id": permits[0]["node"]["id"]})
     await app.send("RemoveBusinessStaff", {"membershipId": staff["id"]})
     notices = (await app.send("BusinessNotices", {"membershipId": mine[0]["node"]["id"]}))["node"][
         "notices"
@@ -300,6 +304,18 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
     app.token = await token(seeded, "+84905000007")
     await app.send("BusinessClaims")
     await app.send("DecideBusinessClaim", {"claimId": claim["id"], "approve": True})
+    hotel = claim["business"]["id"]
+    await app.send(
+        "CorrectBusinessRegistration",
+        {"input": {"businessId": hotel, "reason": "GCN thay đổi lần 3", "address": "5 Lê Lợi"}},
+    )
+    reason = "Thông báo tạm ngừng kinh doanh"
+    await app.send(
+        "SetBusinessStatus", {"businessId": hotel, "status": "SUSPENDED", "reason": reason}
+    )
+    await app.send(
+        "SetBusinessStatus", {"businessId": hotel, "status": "ACTIVE", "reason": "Hoạt động lại"}
+    )
     await traffic_day(app, seeded)
     await _cards(app, seeded)
     await _alerts_day(app, seeded)

@@ -24,6 +24,7 @@ from backend.graphql_api.business.queries import (
 from backend.graphql_api.business.types import (
     APPLICATIONS_BY_UPDATE,
     NOTICES_BY_TIME,
+    PERMITS_BY_ISSUE,
     STAFF_BY_TIME,
 )
 from backend.graphql_api.cards.queries import CARDS_BY_TIME, PASSKEYS_BY_TIME
@@ -205,6 +206,14 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         ),
         "+84905000006",
         APPLICATIONS_BY_UPDATE,
+    ),
+    ("BusinessMembership", "issuedPermits"): (
+        _query(
+            "viewer { businessMemberships { edges { node { "
+            f"issuedPermits(after: $after) {{ {EDGES} }} }} }} }} }}"
+        ),
+        "+84905000006",
+        PERMITS_BY_ISSUE,
     ),
     ("BusinessMembership", "notices"): (
         _query(

@@ -106,6 +106,14 @@ async def test_every_contract_query_answers_as_graphql_core_does(
                 relay.GlobalID("BusinessMembership", str(stable_id("membership", "3300912348")))
             )
         },
+        "BusinessPermit": {
+            "id": str(relay.GlobalID("Permit", str(stable_id("permit", "ATTP-2025-0001DEMO"))))
+        },
+        "BusinessPermits": {
+            "membershipId": str(
+                relay.GlobalID("BusinessMembership", str(stable_id("membership", "3300912348")))
+            )
+        },
         "BusinessReports": {
             "agencyId": str(relay.GlobalID("Agency", str(stable_id("agency", "chi-cuc-attp"))))
         },

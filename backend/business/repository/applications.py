@@ -203,6 +203,31 @@ async def permits_of_businesses(
     return found
 
 
+async def permits_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[PermitRow]:
+    statement = select(*rows.PERMIT).where(Permit.id.in_(ids))
+    return [PermitRow.of(row) for row in (await session.execute(statement)).all()]
+
+
+async def permits_of_business(
+    session: AsyncSession,
+    business_id: uuid.UUID,
+    *,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> list[PermitRow]:
+    """A business's permits, latest issued first, one page."""
+    statement: Select[Any] = select(*rows.PERMIT).where(Permit.business_id == business_id)
+    statement = keyset.page(
+        statement,
+        key=Permit.issued_on,
+        row_id=Permit.id,
+        after=after,
+        limit=limit,
+        descending=True,
+    )
+    return [PermitRow.of(row) for row in (await session.execute(statement)).all()]
+
+
 async def permits_due_for_reminder(
     session: AsyncSession, today: date, horizon: date, limit: int
 ) -> list[tuple[Permit, int]]:

@@ -28,8 +28,17 @@ async def businesses_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> 
     return [BusinessRow.of(row) for row in (await session.execute(statement)).all()]
 
 
-async def business_for_update(session: AsyncSession, business_id: uuid.UUID) -> Business | None:
-    return await session.get(Business, business_id)
+async def business_for_update(
+    session: AsyncSession, business_id: uuid.UUID, *, lock: bool = False
+) -> Business | None:
+    """The entity; with `lock`, its row is locked until the commit (an operator's change)."""
+    return await session.get(Business, business_id, with_for_update=lock or None)
+
+
+async def business_shared(session: AsyncSession, business_id: uuid.UUID) -> Business | None:
+    """The entity, its row share-locked until the commit: what is decided on its status waits
+    for an operator's change in progress and sees it (PostgreSQL's FOR SHARE)."""
+    return await session.get(Business, business_id, with_for_update={"read": True})
 
 
 async def businesses_by_codes(session: AsyncSession, codes: Sequence[str]) -> dict[str, Business]:
@@ -38,9 +47,10 @@ async def businesses_by_codes(session: AsyncSession, codes: Sequence[str]) -> di
     return {business.code: business for business in found}
 
 
-def certified(today: date) -> ColumnElement[bool]:
-    """An active business holding a valid permit of a publicly listed type today."""
-    return exists(
+def certified(today: date, permit_type_id: uuid.UUID | None = None) -> ColumnElement[bool]:
+    """An active business holding a valid permit of a publicly listed type today (of this
+    type, if one is given)."""
+    statement = (
         select(Permit.id)
         .join(PermitType, PermitType.id == Permit.permit_type_id)
         .where(
@@ -50,6 +60,9 @@ def certified(today: date) -> ColumnElement[bool]:
             or_(Permit.valid_until.is_(None), Permit.valid_until >= today),
         )
     )
+    if permit_type_id is not None:
+        statement = statement.where(Permit.permit_type_id == permit_type_id)
+    return exists(statement)
 
 
 async def directory_page(
@@ -63,6 +76,7 @@ async def directory_page(
     search: str | None,
     after: tuple[Any, uuid.UUID] | None,
     limit: int,
+    permit_type_id: uuid.UUID | None = None,
 ) -> list[tuple[BusinessRow, Any]]:
     """Certified active businesses matching every filter, each with its sort key (metres from
     `near`, or the Vietnamese name)."""
@@ -75,7 +89,7 @@ async def directory_page(
     statement: Select[Any] = select(*rows.BUSINESS, key.label("sort_key")).where(
         Business.status == BusinessStatus.ACTIVE,
         Business.location.is_not(None),
-        certified(today),
+        certified(today, permit_type_id),
     )
     if near is not None and radius_m is not None:
         statement = statement.where(spatial.within_meters(Business.location, near, radius_m))

@@ -12,6 +12,7 @@ from backend.business.models import Application, Membership, ReportCategory
 from backend.business.repository.rows import ApplicationRow, MembershipRow, NoticeRow
 from backend.errors import BadUserInput
 from backend.files.http import UPLOADED_FILE
+from backend.graphql_api.business.registration import RegistryMutation
 from backend.graphql_api.business.types import (
     ApplicationNode,
     BusinessReport,
@@ -105,7 +106,8 @@ class PublishBusinessNoticeInput:
     title_en: str | None = None
     body_en: str | None = None
     vsic_prefixes: list[str] = strawberry.field(
-        default_factory=list, description="VSIC codes of level 2 to 5 (at most 20)."
+        default_factory=list,
+        description="VSIC codes of level 2 to 5, or section letters A–U (at most 20).",
     )
     ward_ids: list[relay.GlobalID] = strawberry.field(
         default_factory=list, description="Wards (at most 20)."
@@ -155,7 +157,7 @@ def _application(row: Application) -> ApplicationNode:
 
 
 @strawberry.type
-class BusinessMutation:
+class BusinessMutation(RegistryMutation):
     @strawberry.mutation(
         description="Claim to be a business's representative; it takes effect once an operator "
         "has verified it against the registration certificate."

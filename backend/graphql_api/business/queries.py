@@ -51,7 +51,9 @@ class BusinessQuery:
         description="Businesses holding a valid public certificate (food safety): nearest "
         "first within `radiusMeters` (default and maximum 50 km) of `near`, else by name; "
         "`vsic` keeps those whose main industry code starts with it; `search` matches names, "
-        "codes and addresses, accents and small typos forgiven."
+        "codes and addresses, accents and small typos forgiven; `permitType` keeps those "
+        "certified by that type (a permit type whose `publicCertificate` is true: food safety, "
+        "listed prices)."
     )
     async def certified_businesses(
         self,
@@ -60,6 +62,7 @@ class BusinessQuery:
         radius_meters: float | None = None,
         vsic: str | None = None,
         search: str | None = None,
+        permit_type: relay.GlobalID | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> BusinessConnection:
@@ -67,6 +70,11 @@ class BusinessQuery:
         if near is not None:
             origin = places.checked_point(near.latitude, near.longitude, field="near")
         wanted = registry.checked_search(search, field="search")
+        certificate = (
+            None
+            if permit_type is None
+            else decode_id(permit_type, "PermitType", field="permitType")
+        )
         order = registry.directory_order(origin)
         page = DIRECTORY_ORDERS[order].page(first, after)
         async with info.context.read() as session:
@@ -79,6 +87,7 @@ class BusinessQuery:
                 search=wanted,
                 after=page.after,
                 limit=page.limit,
+                permit_type_id=certificate,
             )
         by_distance = order is DirectoryOrder.DISTANCE
         edges, page_info = page.edges_of(

@@ -71,6 +71,18 @@ NOTICES_BY_TIME = Keyset("business.notices.published", datetime)
 STAFF_BY_TIME = Keyset("business.staff.since", datetime)
 
 
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10  # YYYY-MM-DD, as the cursors are written
+
+
+# The sort key is the issue day, written YYYY-MM-DD (a cursor holds text, numbers or times).
+PERMITS_BY_ISSUE = Keyset("business.permits.issued", str, _is_day)
+
+
 def _text(value: Translated, info: Info) -> str:
     return value.get(info.context.locale)
 
@@ -305,8 +317,8 @@ class PermitNode(RowNode):
 
     @classmethod
     async def fetch(cls, info: Info, ids: Sequence[uuid.UUID]) -> Sequence[Self | None]:
-        # Reached through a membership's `permits`; the public sees certificates instead.
-        return [None for _ in ids]
+        # The business's own accounts only; the public sees certificates instead.
+        return await visible_nodes(info, ids, reads.visible_permits, cls.from_row)
 
 
 @strawberry.type(description="One step of an application's history.")
@@ -527,7 +539,24 @@ class MembershipNode(RowNode):
             rows, node=NoticeNode.from_row, key=lambda row: (row.published_at, row.id)
         )
 
-    @strawberry.field(description="The business's permits, latest first (none until verified).")
+    @strawberry.field(
+        description="The business's permits, latest issued first (none until verified)."
+    )
+    async def issued_permits(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[PermitNode]:
+        page = PERMITS_BY_ISSUE.page(first, after)
+        since = None if page.after is None else (date.fromisoformat(page.after[0]), page.after[1])
+        async with info.context.read() as session:
+            rows = await reads.permits_page(session, self.row, after=since, limit=page.limit)
+        return page.connection(
+            rows, node=PermitNode.from_row, key=lambda row: (row.issued_on.isoformat(), row.id)
+        )
+
+    @strawberry.field(
+        description="The business's permits, latest first (none until verified).",
+        deprecation_reason="Use `issuedPermits`: a connection, paged like every list.",
+    )
     async def permits(self, info: Info) -> list[PermitNode]:
         if self.row.status is not MembershipStatus.ACTIVE:
             return []
