@@ -77,12 +77,28 @@ def _overlaps(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bo
 # ---- reading ------------------------------------------------------------------------------
 
 
-async def _vocabulary(session: AsyncSession, typed: Sequence[str]) -> dict[int, str]:
-    """Vocabulary words that any of `typed` may stand for (`words.is_candidate`): exact words
-    first; only typed words that are not words are looked up by typo, prefix and trigrams."""
-    exact = select(SearchWord.id, SearchWord.word).where(SearchWord.word.in_(typed))
-    found: dict[int, str] = {row.id: row.word for row in await session.execute(exact)}
-    missing = [word for word in typed if word not in found.values()]
+async def _vocabulary(
+    session: AsyncSession, table: type[AttractionWord] | type[EventWord], typed: Sequence[str]
+) -> dict[int, tuple[str, int]]:
+    """{id: (word, rows of `table` holding it, counted up to just past `COMMON_ROWS`)} of the
+    vocabulary words any of `typed` may stand for (`words.is_candidate`): exact words first;
+    only typed words that are not words are looked up by typo, prefix and trigrams."""
+    capped = (
+        select(literal(1))
+        .select_from(table)
+        .where(table.word_id == SearchWord.id)
+        .correlate(SearchWord)
+        .limit(COMMON_ROWS + 1)
+        .subquery()
+    )
+    columns = (
+        SearchWord.id,
+        SearchWord.word,
+        select(func.count()).select_from(capped).scalar_subquery(),
+    )
+    exact = select(*columns).where(SearchWord.word.in_(typed))
+    found = {word_id: (word, rows) for word_id, word, rows in await session.execute(exact)}
+    missing = [word for word in typed if word not in {word for word, _ in found.values()}]
     if not missing:
         return found
     dialect = session.get_bind().dialect.name
@@ -94,9 +110,8 @@ async def _vocabulary(session: AsyncSession, typed: Sequence[str]) -> dict[int, 
         if len(word) >= words.PREFIX_MIN_LENGTH:
             clauses.append(SearchWord.word.like(word + "%"))
         clauses.append(_trigram_near(SearchWord.word, word, dialect))
-    statement = select(SearchWord.id, SearchWord.word).where(or_(*clauses))
-    for word_id, word in await session.execute(statement):
-        found[word_id] = word
+    for word_id, word, rows in await session.execute(select(*columns).where(or_(*clauses))):
+        found[word_id] = (word, rows)
     return found
 
 
@@ -108,18 +123,22 @@ def _trigram_near(column: Any, word: str, dialect: str) -> ColumnElement[bool]:
     return func.citizen_similarity(column, literal(word)) >= words.TRIGRAM_CANDIDATE
 
 
-async def wanted_words(session: AsyncSession, query: str) -> list[dict[int, float]]:
-    """For each word of the query, {vocabulary word id: quality} it stands for (maybe none)."""
+async def wanted_words(
+    session: AsyncSession, table: type[AttractionWord] | type[EventWord], query: str
+) -> tuple[list[dict[int, float]], dict[int, int]]:
+    """For each word of the query, {vocabulary word id: quality} it stands for (maybe none);
+    and the rows of `table` holding each of those words, counted up to just past `COMMON_ROWS`."""
     typed = words.query_words(query)
     if not typed:
-        return []
-    vocabulary = await _vocabulary(session, typed)
-    return [
+        return [], {}
+    vocabulary = await _vocabulary(session, table, typed)
+    wanted = [
         words.alternatives(
-            word, {i: v for i, v in vocabulary.items() if words.is_candidate(word, v)}
+            word, {i: v for i, (v, _) in vocabulary.items() if words.is_candidate(word, v)}
         )
         for word in typed
     ]
+    return wanted, {word_id: rows for word_id, (_, rows) in vocabulary.items()}
 
 
 def _scan(
@@ -167,38 +186,19 @@ def _score_columns(
     )
 
 
-async def _sizes(
-    session: AsyncSession,
-    table: type[AttractionWord] | type[EventWord],
-    wanted: Sequence[dict[int, float]],
-) -> list[int]:
-    """Rows holding each query word, counted up to just past `COMMON_ROWS`."""
-    counts = []
-    for alternatives in wanted:
-        capped = (
-            select(literal(1))
-            .select_from(table)
-            .where(table.word_id.in_(list(alternatives)))
-            .limit(COMMON_ROWS + 1)
-            .subquery()
-        )
-        counts.append(select(func.count()).select_from(capped).scalar_subquery())
-    return list((await session.execute(select(*counts))).one())
-
-
 async def best_matches(
     session: AsyncSession, kind: Kind, query: str, *, category: AttractionCategory | None = None
 ) -> list[tuple[uuid.UUID, float]]:
     """(id, distance) of the `RELEVANCE_WINDOW` published rows of `kind` matching `query` best:
     most query words held, then best matched, then by id."""
-    wanted = await wanted_words(session, query)
+    table = TABLES[kind]
+    wanted, rows_holding = await wanted_words(session, table, query)
     matched = [alternatives for alternatives in wanted if alternatives]
     if not matched:
         return []
-    table = TABLES[kind]
     dialect = session.get_bind().dialect.name
     window = text_search.RELEVANCE_WINDOW
-    sizes = await _sizes(session, table, matched)
+    sizes = [sum(rows_holding[word_id] for word_id in alternatives) for alternatives in matched]
     order = sorted(range(len(matched)), key=lambda i: (sizes[i], i))
     found: dict[uuid.UUID, Score] = {}
 
