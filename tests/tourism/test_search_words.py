@@ -118,3 +118,13 @@ def test_typed_words_stand_for_vocabulary_words_by_quality() -> None:
     one_exact, two_fuzzy = words.Score(1, 1.0), words.Score(2, 1.0)
     assert full.distance(2) == 0.0
     assert two_fuzzy.distance(2) < one_exact.distance(2)
+
+
+async def test_a_category_narrows_the_ranked_list_before_the_window_is_cut(seeded: Any) -> None:
+    # "hue" is in every attraction's address; only the imperial monuments are asked for.
+    found = data(
+        await seeded(ATTRACTIONS, {"search": "hue", "category": "IMPERIAL_MONUMENT", "first": 20})
+    )["attractions"]
+    assert sorted(names(found)) == sorted(
+        ["Đại Nội Huế", "Ngọ Môn", "Cửa Hiển Nhơn", "Cửa Chương Đức", "Hổ Quyền", "Văn Miếu Huế"]
+    )
