@@ -53,6 +53,7 @@ EXPRESSION_INDEXES = {
     "ix_tourism_attractions_search_trgm",
     "ix_tourism_events_search_trgm",
     "ix_businesses_search_trgm",
+    "ix_tourism_search_words_trgm",
 }
 
 

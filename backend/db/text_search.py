@@ -9,12 +9,9 @@ similarity between the query and the best run of whole words of the text, so a t
 or extra words ("Minh Mang tomb") still match. SQLite computes it in Python over word runs of
 bounded length; both agree on which rows match for the short queries people type.
 
-Ranking reads the best `RELEVANCE_WINDOW` matches nearest first by `1 - similarity` (pg_trgm's
-`<<<->`), which PostgreSQL serves from a GiST trigram index without scoring every match (a KNN
-scan, migration 0017): a common word ("chùa") matches a tenth of a large table, and scoring all
-of those is what made ranking slow. The index's inner signatures are 512 bytes (migration 0026):
-shorter ones have most bits set, so the threshold pruned nothing and a phrase matching few rows
-walked most of the index.
+This module filters; it does not rank. Tourism ranks by whole words (`backend/tourism/words.py`,
+migration 0031): a trigram index cannot rank a phrase with a common word ("lăng" is in a fifth
+of a large table) without scoring every row that holds most of the query's trigrams.
 """
 
 from __future__ import annotations
@@ -24,10 +21,9 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Float, Subquery, literal, select
+from sqlalchemy import literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
@@ -37,8 +33,7 @@ from backend.db.dialect import compiled_args
 MATCH_THRESHOLD = 0.5
 # Longest query folded and matched; longer input is refused by callers before SQL.
 MAX_QUERY_LENGTH = 100
-# How many of the best matches a ranked list can page through: the candidates are read by a
-# nearest-first index scan whose cost grows with their number, and nobody reads past page three.
+# How many of the best matches a ranked list can page through: nobody reads past page three.
 RELEVANCE_WINDOW = 60
 
 _WORD = re.compile(r"[^\W_]+")
@@ -62,6 +57,13 @@ def _trigrams(words: list[str]) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def _query_words(query: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold(query)))
+
+
+def word_pair_similarity(word: str, other: str) -> float:
+    """pg_trgm's `similarity` of two single folded words."""
+    left, right = _trigrams([word]), _trigrams([other])
+    shared = len(left & right)
+    return shared / (len(left) + len(right) - shared)
 
 
 def strict_word_similarity(query: str, text: str) -> float:
@@ -91,35 +93,8 @@ class Matches(FunctionElement[bool]):
     name = "text_matches"
 
 
-class MatchDistance(FunctionElement[float]):
-    """How far the text column is from the query, 0 (a perfect match) to 1: one minus the
-    similarity, nearest first. Ordering by it alone walks PostgreSQL's GiST trigram index."""
-
-    type = Float()
-    inherit_cache = True
-    name = "text_match_distance"
-
-
 def matches(column: Any, query: str) -> Matches:
     return Matches(column, literal(query))
-
-
-def match_distance(column: Any, query: str) -> MatchDistance:
-    return MatchDistance(column, literal(query))
-
-
-def best_matches(row_id: Any, column: Any, query: str, *where: ColumnElement[bool]) -> Subquery:
-    """(id, distance) of the `RELEVANCE_WINDOW` rows matching `query` best among those meeting
-    `where`. The window is the same statement on every page, so pages cut from it by (distance,
-    id) neither repeat nor skip a row, however many rows tie on distance."""
-    distance = match_distance(column, query)
-    return (
-        select(row_id.label("id"), distance.label("distance"))
-        .where(*where, matches(column, query))
-        .order_by(distance)
-        .limit(RELEVANCE_WINDOW)
-        .subquery()
-    )
 
 
 @compiles(Matches, "postgresql")
@@ -128,23 +103,10 @@ def _compile_matches_pg(element: Matches, compiler: SQLCompiler, **kw: Any) -> s
     return f"(citizen_fold({query}) <<% citizen_fold({column}))"
 
 
-@compiles(MatchDistance, "postgresql")
-def _compile_distance_pg(element: MatchDistance, compiler: SQLCompiler, **kw: Any) -> str:
-    column, query = compiled_args(compiler, element, **kw)
-    # No cast: the index orders by the operator itself. Its float4 reads back exactly as a float.
-    return f"(citizen_fold({query}) <<<-> citizen_fold({column}))"
-
-
 @compiles(Matches, "sqlite")
 def _compile_matches_sqlite(element: Matches, compiler: SQLCompiler, **kw: Any) -> str:
     column, query = compiled_args(compiler, element, **kw)
     return f"(citizen_word_similarity({query}, {column}) >= {MATCH_THRESHOLD})"
-
-
-@compiles(MatchDistance, "sqlite")
-def _compile_distance_sqlite(element: MatchDistance, compiler: SQLCompiler, **kw: Any) -> str:
-    column, query = compiled_args(compiler, element, **kw)
-    return f"(1.0 - citizen_word_similarity({query}, {column}))"
 
 
 def _sqlite_similarity(query: str | None, text: str | None) -> float | None:
@@ -159,6 +121,16 @@ def register_sqlite_functions(dbapi_connection: Any) -> None:
     dbapi_connection.create_function(
         "citizen_word_similarity", 2, _sqlite_similarity, deterministic=True
     )
+    dbapi_connection.create_function(
+        "citizen_similarity", 2, _sqliteword_pair_similarity, deterministic=True
+    )
+
+
+def _sqliteword_pair_similarity(word: str | None, other: str | None) -> float | None:
+    """pg_trgm's `similarity` of two single folded words (the vocabulary's trigram lookup)."""
+    if word is None or other is None:
+        return None
+    return word_pair_similarity(word, other)
 
 
 def _sqlite_fold(text: str | None) -> str | None:

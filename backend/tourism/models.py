@@ -23,8 +23,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from backend.db.base import Base, CreatedAtMixin
 from backend.db.types import Geography, TranslatedText, UTCDateTime, string_enum
@@ -217,3 +219,61 @@ class Favourite(CreatedAtMixin, Base):
     )
     # The start of the event a reminder was pushed for; a moved event is reminded again.
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SearchWord(Base):
+    """A folded word of some published attraction's or event's names (`backend.tourism.words`).
+    Words are never removed: one no row holds any more matches nothing."""
+
+    __tablename__ = "tourism_search_words"
+
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    word: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+# The ids of a row's words: an integer array on PostgreSQL, a JSON list on SQLite.
+WORD_IDS = postgresql.ARRAY(Integer()).with_variant(JSON(), "sqlite")
+
+
+class AttractionWord(Base):
+    """One word of a published attraction, with all the attraction's word ids beside it, so a
+    search reads a word's rows in id order and scores them without visiting the attraction."""
+
+    __tablename__ = "tourism_attraction_words"
+    # A word's rows in id order, with their words: read without visiting the table.
+    __table_args__ = (Index(None, "word_id", "attraction_id", postgresql_include=["words"]),)
+
+    attraction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tourism_attractions.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    word_id: Mapped[int] = mapped_column(
+        ForeignKey("tourism_search_words.id", ondelete="CASCADE"), primary_key=True
+    )
+    words: Mapped[list[int]] = mapped_column(WORD_IDS)
+
+
+class EventWord(Base):
+    """One word of a published event (as `AttractionWord`)."""
+
+    __tablename__ = "tourism_event_words"
+    # A word's rows in id order, with their words: read without visiting the table.
+    __table_args__ = (Index(None, "word_id", "event_id", postgresql_include=["words"]),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tourism_events.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    word_id: Mapped[int] = mapped_column(
+        ForeignKey("tourism_search_words.id", ondelete="CASCADE"), primary_key=True
+    )
+    words: Mapped[list[int]] = mapped_column(WORD_IDS)
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_search_words(session: Session, _context: UOWTransaction) -> None:
+    """Every write of an attraction or event, whatever the path (staff, import, seed), keeps
+    its search words in step in the same transaction."""
+    from backend.tourism.repository.words import reindex_flushed  # it imports these models
+
+    reindex_flushed(session)

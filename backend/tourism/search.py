@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.tourism.attractions import checked_search
 from backend.tourism.repository import search as repository
-from backend.tourism.repository.search import Kind
+from backend.tourism.repository.words import Kind
 
 
 async def search(

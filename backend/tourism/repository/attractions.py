@@ -8,14 +8,13 @@ from enum import StrEnum
 from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute
 
 from backend.db import keyset, spatial, text_search
 from backend.db.types import in_language
 from backend.tourism.models import Attraction, AttractionCategory
-from backend.tourism.repository import rows
+from backend.tourism.repository import rows, words
 from backend.tourism.repository.rows import AttractionRow
 
 
@@ -53,22 +52,34 @@ async def attractions_page(
         filters.append(spatial.within_meters(Attraction.location, near, radius_m))
     if category is not None:
         filters.append(Attraction.category == category)
-    key: ColumnElement[Any]
-    row_id: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID] = Attraction.id
     if order is AttractionOrder.RELEVANCE:
         assert search is not None
-        best = text_search.best_matches(Attraction.id, Attraction.search_text, search, *filters)
-        key, row_id = best.c.distance, best.c.id
-        statement: Select[Any] = select(*rows.ATTRACTION, key).join(best, row_id == Attraction.id)
+        return await _by_relevance(session, search, category=category, after=after, limit=limit)
+    key: ColumnElement[Any]
+    if order is AttractionOrder.DISTANCE:
+        assert near is not None
+        key = spatial.distance_meters(Attraction.location, near)
     else:
-        if order is AttractionOrder.DISTANCE:
-            assert near is not None
-            key = spatial.distance_meters(Attraction.location, near)
-        else:
-            key = in_language(Attraction.name, "vi")
-        if search is not None:
-            filters.append(text_search.matches(Attraction.search_text, search))
-        statement = select(*rows.ATTRACTION, key.label("sort_key")).where(*filters)
-    statement = keyset.page(statement, key=key, row_id=row_id, after=after, limit=limit)
+        key = in_language(Attraction.name, "vi")
+    if search is not None:
+        filters.append(text_search.matches(Attraction.search_text, search))
+    statement = select(*rows.ATTRACTION, key.label("sort_key")).where(*filters)
+    statement = keyset.page(statement, key=key, row_id=Attraction.id, after=after, limit=limit)
     found = (await session.execute(statement)).all()
     return [(AttractionRow.of(row[:-1]), row[-1]) for row in found]
+
+
+async def _by_relevance(
+    session: AsyncSession,
+    search: str,
+    *,
+    category: AttractionCategory | None,
+    after: tuple[Any, uuid.UUID] | None,
+    limit: int,
+) -> list[tuple[AttractionRow, Any]]:
+    """A page cut by (distance, id) from the best matches' window (`words.best_matches`), the
+    same window on every page."""
+    best = await words.best_matches(session, "attraction", search, category=category)
+    page = [(i, d) for i, d in best if after is None or (d, i) > after][:limit]
+    found = {row.id: row for row in await attractions_by_ids(session, [i for i, _ in page])}
+    return [(found[row_id], distance) for row_id, distance in page if row_id in found]
