@@ -172,7 +172,11 @@ async def answer(
 
 async def _require_publisher(uow: UnitOfWork, staff_id: uuid.UUID, notice: SchoolNotice) -> None:
     await access.require_publisher(
-        uow.session, staff_id, school_id=notice.school_id, published_by=notice.published_by
+        uow.session,
+        staff_id,
+        school_id=notice.school_id,
+        published_by=notice.published_by,
+        class_id=notice.class_id,
     )
 
 

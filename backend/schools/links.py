@@ -75,6 +75,9 @@ async def issue_code(
     student = await rows.student_by_identifier(session, wanted)
     if student is None or student.school_id != school_id:
         raise NotFound("school.student_not_found", field="input.identifier")
+    await access.require_student(
+        session, staff_id, school_id, student.class_id, field="input.identifier"
+    )
     for earlier in await rows.live_codes_for_update(session, student.id, now):
         earlier.revoked_at = now
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -179,6 +182,9 @@ async def revoke_link(
     student = await rows.student_by_identifier(session, wanted)
     if student is None or student.school_id != school_id:
         raise NotFound("school.student_not_found", field="input.identifier")
+    await access.require_student(
+        session, staff_id, school_id, student.class_id, field="input.identifier"
+    )
     account = await identity.active_user_by_phone(session, phone)
     link = None if account is None else await rows.link_of(session, student.id, account.id)
     if link is None or link.revoked_at is not None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from backend.schools.models import StaffAccessEntry
+from backend.schools.models import StaffAccessEntry, StaffRole
 from backend.seed.demo import stable_id
 from tests.schools.conftest import (
     BAO,
@@ -18,12 +18,13 @@ from tests.schools.conftest import (
     PARENT,
     TEACHER,
     gid,
+    make_staff,
     ok,
     plain,
     send,
     student_gid,
 )
-from tests.support.graphql import only_error
+from tests.support.graphql import data, only_error
 from tests.support.sessions import token
 
 WEEK = {"from": "2026-11-23", "to": "2026-11-29"}
@@ -137,22 +138,34 @@ async def test_a_bad_range_of_days_is_refused(seeded: Any) -> None:
     assert refused["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-async def test_staff_read_their_schools_students_only_and_every_read_is_logged(
+async def test_staff_read_their_students_only_and_every_read_is_logged(
     seeded: Any,
 ) -> None:
-    teacher = await token(seeded, TEACHER)  # Quốc Học
+    teacher = await token(seeded, TEACHER)  # Quốc Học, 11 Toán
     assert await _logged(seeded) == []
-    found = (await ok(seeded, "SchoolStudent", {"id": student_gid(BAO), **WEEK}, token=teacher))[
+    found = (await ok(seeded, "SchoolStudent", {"id": student_gid(KHANG), **WEEK}, token=teacher))[
         "schoolStudent"
     ]
-    assert found["fullName"] == "Nguyễn Văn Bảo"
-    # Lan is at Tiểu học Lê Lợi: not theirs.
-    other = await ok(seeded, "SchoolStudent", {"id": student_gid(LAN)}, token=teacher)
-    assert other["schoolStudent"] is None
-    logged = await _logged(seeded)
-    assert len(logged) == 1
-    assert logged == [(stable_id("user", TEACHER), stable_id("student", BAO))]
+    assert found["fullName"] == "Nguyễn Minh Khang"
+    # Through `node` too.
+    node = "query N($id: ID!) { node(id: $id) { ... on SchoolStudent { fullName } } }"
+    by_node = data(await seeded(node, {"id": student_gid(KHANG)}, token=teacher))["node"]
+    assert by_node == {"fullName": "Nguyễn Minh Khang"}
+    # Bảo is in 10 Lý, a class of the school they do not teach; Lan at Tiểu học Lê Lợi.
+    for stranger in (BAO, LAN):
+        other = await ok(seeded, "SchoolStudent", {"id": student_gid(stranger)}, token=teacher)
+        assert other["schoolStudent"] is None
+        assert (
+            data(await seeded(node, {"id": student_gid(stranger)}, token=teacher))["node"] is None
+        )
+    khang = (stable_id("user", TEACHER), stable_id("student", KHANG))
+    assert await _logged(seeded) == [khang, khang]
+    # The school's administrators read every student of the school, logged alike.
+    admin = await make_staff(seeded, "+84905000003", role=StaffRole.ADMINISTRATOR)
+    bao = await ok(seeded, "SchoolStudent", {"id": student_gid(BAO)}, token=admin)
+    assert bao["schoolStudent"]["fullName"] == "Nguyễn Văn Bảo"
+    assert (stable_id("user", "+84905000003"), stable_id("student", BAO)) in await _logged(seeded)
     doctor = await token(seeded, "+84905000004")
     nothing = await ok(seeded, "SchoolStudent", {"id": student_gid(BAO)}, token=doctor)
     assert nothing["schoolStudent"] is None
-    assert len(await _logged(seeded)) == 1
+    assert len(await _logged(seeded)) == 3
