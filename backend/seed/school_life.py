@@ -197,7 +197,8 @@ async def seed_school_structure(session: AsyncSession, schools: list[str]) -> No
         await session.flush()
         primary = grade <= 5
         session.add_all(_timetable(class_id, PRIMARY_WEEK if primary else UPPER_WEEK, primary))
-    # The teacher demo account is homeroom teacher of 11 Toán at Quốc Học and teaches it maths.
+    # The teacher demo account is homeroom teacher of 11 Toán at Quốc Học and teaches it maths;
+    # they teach 10 Anh (where the demo parent's child still to link is) maths too.
     teacher_id = stable_id("user", TEACHER_PHONE)
     session.add(
         StaffMember(
@@ -212,7 +213,13 @@ async def seed_school_structure(session: AsyncSession, schools: list[str]) -> No
     homeroom.homeroom_teacher_id = teacher_id
     session.add(ClassTeacher(class_id=maths_11, user_id=teacher_id, homeroom=True))
     await session.flush()
-    session.add(ClassTeacherSubject(class_id=maths_11, user_id=teacher_id, subject_code="math"))
+    english_10 = _class_id("thpt-chuyen-quoc-hoc", "10 Anh")
+    session.add(ClassTeacher(class_id=english_10, user_id=teacher_id, homeroom=False))
+    await session.flush()
+    session.add_all(
+        ClassTeacherSubject(class_id=taught, user_id=teacher_id, subject_code="math")
+        for taught in (maths_11, english_10)
+    )
     await session.flush()
 
 

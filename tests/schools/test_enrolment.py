@@ -79,6 +79,17 @@ async def test_the_demo_has_an_open_grade_one_round(seeded: Any) -> None:
     assert other["schoolEnrolmentRounds"]["edges"][0]["node"]["places"] is None
 
 
+async def test_priority_groups_are_presented_as_unconfirmed(seeded: Any) -> None:
+    """DOMAIN-FACTS names no Huế rule for them: the API says so where the app reads them."""
+    answer = await ok(seeded, "SchoolEnrolmentRounds", {"schoolId": LE_LOI})
+    [round_] = [e["node"] for e in answer["schoolEnrolmentRounds"]["edges"]]
+    assert round_["priorityCategoriesConfirmed"] is False
+    about = """{ __type(name: "SchoolEnrolmentPriority") { description } }"""
+    described = data(await seeded(about))["__type"]["description"]
+    assert "Unconfirmed" in described
+    assert "not applied automatically" in described
+
+
 async def test_a_parent_applies_and_the_school_admits(seeded: Any) -> None:
     await make_admin(seeded)
     parent, admin = await token(seeded, PARENT), await token(seeded, ADMIN)
