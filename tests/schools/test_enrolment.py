@@ -33,6 +33,7 @@ from tests.schools.enrolment_support import (
     snapshot,
 )
 from tests.support.clock import Clock
+from tests.support.files import uploaded_id
 from tests.support.graphql import data, only_error
 from tests.support.sessions import token
 
@@ -224,6 +225,48 @@ async def test_refusals_name_the_problem_and_change_nothing(seeded: Any, clock: 
     not_staff = await _error(seeded, "SchoolEnrolmentApplications", {"schoolId": LE_LOI}, teacher)
     assert not_staff["extensions"]["code"] == "FORBIDDEN"
     assert await _pushes(seeded, PARENT) == []
+
+
+async def test_after_the_online_window_closes_no_draft_is_written_or_completed(
+    seeded: Any, clock: Clock
+) -> None:
+    parent = await token(seeded, PARENT)
+    saved = await ok(seeded, "SaveSchoolEnrolmentApplication", draft(), token=parent)
+    app_id = saved["saveSchoolEnrolmentApplication"]["id"]
+    residence = await uploaded_id(seeded, parent)
+    # Past the online window (direct admission is still open): a draft can no longer be sent,
+    # so it is neither started, changed nor given evidence.
+    clock.set(utcnow() + timedelta(days=12))
+    another = await _error(
+        seeded, "SaveSchoolEnrolmentApplication", draft(identifier="046220007778"), parent
+    )
+    assert another["extensions"] == {"code": "CONFLICT", "field": "input.roundId"}
+    changed = draft(applicationId=app_id, address="14 Nguyễn Huệ")
+    changed["input"].pop("roundId")
+    edit = await _error(seeded, "SaveSchoolEnrolmentApplication", changed, parent)
+    assert edit["extensions"] == {"code": "CONFLICT", "field": "input.roundId"}
+    evidence = {"input": {"applicationId": app_id, "kind": "RESIDENCE", "fileId": residence}}
+    attach = await _error(seeded, "AttachSchoolEnrolmentDocument", evidence, parent)
+    assert attach["extensions"] == {"code": "CONFLICT", "field": "input.applicationId"}
+    late = await _error(
+        seeded, "SubmitSchoolEnrolmentApplication", {"applicationId": app_id}, parent
+    )
+    assert late["extensions"] == {"code": "CONFLICT", "field": "input.applicationId"}
+
+
+async def test_one_application_per_child_even_when_saved_at_once(seeded: Any) -> None:
+    """Drafts for one child sent together, each on its own connection: the database keeps
+    one; every other save is told the child already has an application."""
+    parent = await token(seeded, PARENT)
+    answers = await asyncio.gather(
+        *(send(seeded, "SaveSchoolEnrolmentApplication", draft(), token=parent) for _ in range(6))
+    )
+    saved = [a for a in answers if not a.get("errors")]
+    refused = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert len(saved) == 1
+    assert refused == [{"code": "CONFLICT", "field": "input.identifier"}] * 5
+    mine = await ok(seeded, "MySchoolEnrolmentApplications", token=parent)
+    assert len(mine["viewer"]["schoolEnrolmentApplications"]["edges"]) == 1
 
 
 async def test_withdrawal_before_admission_frees_the_child_for_a_new_application(

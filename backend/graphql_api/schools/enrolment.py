@@ -471,7 +471,8 @@ def _row(row: EnrolmentApplication) -> ApplicationRow:
 class EnrolmentMutation:
     @strawberry.mutation(
         description="Parents: create or change a draft application for a child (one per child "
-        "and round), or correct one the school sent back."
+        "and round) until the online window closes, or correct one the school sent back until "
+        "direct admission closes."
     )
     async def save_school_enrolment_application(
         self, info: Info, input: SaveSchoolEnrolmentApplicationInput
@@ -518,7 +519,8 @@ class EnrolmentMutation:
         return _node(saved)
 
     @strawberry.mutation(
-        description="Parents: give an uploaded file as evidence (replaces the same kind)."
+        description="Parents: give an uploaded file as evidence (replaces the same kind), while "
+        "the application may still be written (see `saveSchoolEnrolmentApplication`)."
     )
     async def attach_school_enrolment_document(
         self, info: Info, input: AttachSchoolEnrolmentDocumentInput
