@@ -163,10 +163,11 @@ async def answer(
         if found.due_on is not None and local_day(now) > found.due_on:
             raise Conflict("school.consent_closed", field="input.noticeId")
         value = NoticeAnswer.YES if consent else NoticeAnswer.NO
-    if recipient.answer is not None:
+    if recipient.answer is not None or not await rows.record_answer(
+        session, notice_id, student_id, answer=value, by=parent.id, at=now
+    ):
         raise Conflict("school.already_answered", field="input.studentId")
-    recipient.answer, recipient.answered_by, recipient.answered_at = value, parent.id, now
-    await session.flush()
+    await session.refresh(recipient)
     return recipient
 
 
