@@ -137,10 +137,9 @@ async def link_child(
     expected = code_hash(student.id, typed)
     matching = next((c for c in live if hmac.compare_digest(c.code_hash, expected)), None)
     if matching is None:
-        for candidate in live:
-            candidate.attempts += 1
-            if candidate.attempts >= MAX_CODE_ATTEMPTS:
-                candidate.revoked_at = now
+        await rows.count_wrong_try(
+            session, [candidate.id for candidate in live], now, limit=MAX_CODE_ATTEMPTS
+        )
         raise await _fail(uow, parent.id, student.id, now)
     phones = await rows.guardian_phones(session, student.id)
     if parent.phone is None or parent.phone_verified_at is None or parent.phone not in phones:
@@ -150,7 +149,9 @@ async def link_child(
     existing = await rows.link_of(session, student.id, parent.id)
     if existing is not None and existing.revoked_at is None:
         raise Conflict("school.already_linked", field="input.identifier")
-    matching.used_at = now
+    if not await rows.spend_code(session, matching.id, now):
+        # Another guardian's request spent (or a wrong try killed) the code a moment ago.
+        raise await _fail(uow, parent.id, student.id, now)
     if existing is not None:
         # The school revoked an earlier link and issued a fresh code: link again.
         existing.revoked_at = None

@@ -5,13 +5,24 @@ own linked children: never someone else's, by id, by node or by guessing an iden
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from backend.db.types import utcnow
-from backend.schools.models import LinkAction, LinkCode, LinkEvent, ParentLink, StaffRole
+from backend.db.unit_of_work import UnitOfWork
+from backend.schools.models import (
+    Guardian,
+    LinkAction,
+    LinkCode,
+    LinkEvent,
+    ParentLink,
+    StaffRole,
+)
+from backend.seed.demo import stable_id
 from tests.schools.conftest import (
     BAO,
     HUY,
@@ -100,6 +111,35 @@ async def test_a_recorded_guardian_links_with_the_schools_code_once(seeded: Any)
     assert again["extensions"]["code"] == "BAD_USER_INPUT"  # the code was spent
     assert await _count(seeded, LinkEvent, LinkEvent.action == LinkAction.LINKED) == 1
     assert await _count(seeded, LinkEvent, LinkEvent.action == LinkAction.CODE_ISSUED) == 1
+
+
+async def test_one_code_used_by_two_guardians_at_once_links_one(seeded: Any) -> None:
+    """Huy's father is a recorded guardian too; both parents type the one code at the same
+    moment, each request on its own connection: the code serves once."""
+    async with UnitOfWork(seeded.sessions) as uow:
+        uow.session.add(
+            Guardian(
+                id=uuid.uuid4(),
+                student_id=stable_id("student", HUY),
+                phone=RESIDENT,
+                name="Nguyễn Văn An",
+            )
+        )
+    parent, resident = await token(seeded, PARENT), await token(seeded, RESIDENT)
+    admin = await make_staff(seeded, ADMIN, role=StaffRole.ADMINISTRATOR)
+    code = await issue_code(seeded, admin, QUOC_HOC, HUY)
+    answers = await asyncio.gather(
+        *(
+            send(seeded, "LinkSchoolChild", {"identifier": HUY, "code": code}, token=who)
+            for who in (parent, resident)
+        )
+    )
+    linked = [a for a in answers if not a.get("errors")]
+    refused = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert len(linked) == 1
+    assert refused == [{"code": "BAD_USER_INPUT", "field": "input.code"}]
+    assert await _count(seeded, ParentLink, ParentLink.student_id == stable_id("student", HUY)) == 1
+    assert await _count(seeded, LinkEvent, LinkEvent.action == LinkAction.LINKED) == 1
 
 
 async def test_someone_elses_child_cannot_be_linked_even_with_a_real_code(seeded: Any) -> None:
