@@ -336,6 +336,30 @@ async def test_concurrent_admissions_never_exceed_the_places(seeded: Any, dialec
     ]
 
 
+async def test_steps_taken_at_once_on_one_application_apply_once(seeded: Any) -> None:
+    """Two administrators admit the same child while the parent withdraws, each request on
+    its own connection: one step applies, the others are told the state moved on, and the
+    places count the child at most once."""
+    await make_admin(seeded)
+    parent, admin = await token(seeded, PARENT), await token(seeded, ADMIN)
+    application = await sent(seeded, parent)
+    assert data(await decide(seeded, admin, application, "VERIFY"))
+    withdraw = {"applicationId": application}
+    answers = await asyncio.gather(
+        decide(seeded, admin, application, "ADMIT"),
+        decide(seeded, admin, application, "ADMIT"),
+        send(seeded, "WithdrawSchoolEnrolmentApplication", withdraw, token=parent),
+    )
+    refused = [only_error(a)["extensions"]["code"] for a in answers if a.get("errors")]
+    assert refused == ["CONFLICT", "CONFLICT"]
+    mine = await ok(seeded, "SchoolEnrolmentApplication", {"id": application}, token=parent)
+    found = mine["schoolEnrolmentApplication"]
+    assert [step["status"] for step in found["history"]][-1] == found["status"]
+    assert len(found["history"]) == 4  # draft, submitted, verified, then one step
+    admitted = 1 if found["status"] == "ADMITTED" else 0
+    assert (await _places(seeded, parent))["admitted"] == admitted
+
+
 async def test_the_database_refuses_more_admitted_than_places(seeded: Any) -> None:
     """The check constraint holds even for a statement that skips the service's guard."""
     where = EnrolmentPlaces.school_id == stable_id("place", "tieu-hoc-le-loi")

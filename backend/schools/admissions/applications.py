@@ -201,6 +201,7 @@ async def submit(
     application = await _own(session, parent_id, application_id)
     found = await repository.round_by_id(session, application.round_id)
     assert found is not None
+    read_as = application.status
     if application.status is EnrolmentStatus.DRAFT:
         if now < found.online_opens_at:
             raise Conflict("school.enrolment_window_not_open", field="input.applicationId")
@@ -223,6 +224,8 @@ async def submit(
             raise BadUserInput(
                 "school.enrolment_document_missing", field="input.applicationId", kind=kind.value
             )
+    if not await repository.claim_status(session, application.id, read_as, application.status):
+        raise Conflict("school.enrolment_wrong_state", field="input.applicationId")
     application.reason = None
     application.updated_at = now
     repository.add_event(session, application, actor_id=parent_id, now=now)
@@ -266,6 +269,8 @@ async def _move(
     actor_id: uuid.UUID,
     now: datetime,
 ) -> EnrolmentApplication:
+    if not await repository.claim_status(uow.session, application.id, application.status, status):
+        raise Conflict("school.enrolment_wrong_state", field="input.applicationId")
     application.status, application.reason, application.updated_at = status, None, now
     repository.add_event(uow.session, application, actor_id=actor_id, now=now)
     await uow.session.flush()
