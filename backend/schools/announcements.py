@@ -192,9 +192,8 @@ async def remind(
     await _require_publisher(uow, staff_id, notice)
     if notice.kind not in (NoticeKind.ACKNOWLEDGEMENT, NoticeKind.CONSENT):
         raise Conflict("school.notice_needs_no_answer", field="input.noticeId")
-    if notice.reminded_at is not None:
+    if notice.reminded_at is not None or not await rows.claim_reminder(session, notice.id, now):
         raise Conflict("school.already_reminded", field="input.noticeId")
-    notice.reminded_at = now
     waiting = await rows.unanswered(session, notice_id)
     parents = sorted(
         {

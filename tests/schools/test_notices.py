@@ -168,6 +168,18 @@ async def test_the_reminder_goes_to_those_who_have_not_answered(seeded: Any) -> 
         assert refused["extensions"]["code"] == "FORBIDDEN"
 
 
+async def test_two_reminders_at_once_send_one(seeded: Any) -> None:
+    teacher = await token(seeded, TEACHER)
+    answers = await asyncio.gather(
+        *(send(seeded, "RemindSchoolNotice", {"noticeId": SEEDED}, token=teacher) for _ in range(3))
+    )
+    sent = [a["data"]["remindSchoolNotice"] for a in answers if not a.get("errors")]
+    refused = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert sent == [1]
+    assert refused == [{"code": "CONFLICT", "field": "input.noticeId"}] * 2
+    assert len(await _pushes(seeded, PARENT, "school_notice.reminder")) == 1
+
+
 async def test_acknowledgements_and_who_may_read_a_notice(seeded: Any) -> None:
     teacher, parent = await token(seeded, TEACHER), await token(seeded, PARENT)
     resident = await token(seeded, RESIDENT)

@@ -112,6 +112,18 @@ async def recipient_for_update(
     )
 
 
+async def claim_reminder(session: AsyncSession, notice_id: uuid.UUID, at: datetime) -> bool:
+    """Mark the notice's one reminder sent, unless it already was (a conditional UPDATE: two
+    reminders at once send one)."""
+    result = await session.execute(
+        update(SchoolNotice)
+        .where(SchoolNotice.id == notice_id, SchoolNotice.reminded_at.is_(None))
+        .values(reminded_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 async def record_answer(
     session: AsyncSession,
     notice_id: uuid.UUID,
