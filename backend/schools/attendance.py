@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput
 from backend.schools import access, notices
@@ -81,7 +83,12 @@ async def record(
     parents = await rows.parents_of(session, fresh)
     alerted = 0
     for student in fresh:
-        link_rows.add(session, AbsenceAlert(student_id=student, day=day, at=now))
+        try:
+            async with session.begin_nested():
+                link_rows.add(session, AbsenceAlert(student_id=student, day=day, at=now))
+                await session.flush()
+        except IntegrityError:
+            continue  # another session of the day, recorded at the same moment, alerted them
         if parents.get(student):
             await notify(
                 uow,

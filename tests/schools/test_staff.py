@@ -4,6 +4,7 @@ as one push (with an inbox entry) that day, whatever follows; nothing leaks into
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Any
@@ -81,6 +82,25 @@ async def test_an_unexcused_absence_pushes_the_parents_once_that_day(seeded: Any
     assert data(corrected)["recordSchoolAttendance"]["parentsAlerted"] == 0
     assert len(await _pushes(seeded, PARENT)) == 1
     assert await _attendance(seeded, KHANG) == [("afternoon", "unexcused"), ("morning", "excused")]
+
+
+async def test_two_sessions_recorded_at_once_push_the_parents_once(seeded: Any) -> None:
+    """The morning and afternoon registers of one day sent together, each request on its own
+    connection: both are recorded, the parents get one push."""
+    teacher = await token(seeded, TEACHER)
+    answers = await asyncio.gather(
+        *(
+            seeded(RECORD, _input(MATHS_11, session, (KHANG, "UNEXCUSED")), token=teacher)
+            for session in ("MORNING", "AFTERNOON")
+        )
+    )
+    recorded = [data(answer)["recordSchoolAttendance"] for answer in answers]
+    assert sorted(r["parentsAlerted"] for r in recorded) == [0, 1]
+    assert len(await _pushes(seeded, PARENT)) == 1
+    assert await _attendance(seeded, KHANG) == [
+        ("afternoon", "unexcused"),
+        ("morning", "unexcused"),
+    ]
 
 
 async def test_a_teacher_cannot_act_outside_their_classes(seeded: Any) -> None:
