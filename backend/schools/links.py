@@ -166,6 +166,53 @@ async def link_child(
     return student
 
 
+async def approve_link(
+    uow: UnitOfWork,
+    *,
+    staff_id: uuid.UUID,
+    school_id: uuid.UUID,
+    identifier: str,
+    parent_phone: str,
+    now: datetime,
+) -> Student:
+    """Link a guardian without a code, on the school's approval (a parent who came to the
+    school): still only an account whose verified phone the school recorded for the child;
+    logged as a link made by the staff member."""
+    session = uow.session
+    wanted = student_identifier(identifier, field="input.identifier")
+    phone = normalize_phone(parent_phone, field="input.parentPhone")
+    await access.require_staff(session, staff_id, school_id)
+    student = await rows.student_by_identifier(session, wanted)
+    if student is None or student.school_id != school_id:
+        raise NotFound("school.student_not_found", field="input.identifier")
+    await access.require_student(
+        session, staff_id, school_id, student.class_id, field="input.identifier"
+    )
+    account = await identity.active_user_by_phone(session, phone)
+    if (
+        account is None
+        or account.phone_verified_at is None
+        or phone not in await rows.guardian_phones(session, student.id)
+    ):
+        raise Forbidden("school.not_guardian", field="input.parentPhone")
+    existing = await rows.link_of(session, student.id, account.id)
+    if existing is not None and existing.revoked_at is None:
+        raise Conflict("school.already_linked", field="input.parentPhone")
+    if existing is not None:
+        existing.revoked_at, existing.revoked_by = None, None
+    else:
+        rows.add(
+            session,
+            ParentLink(id=uuid.uuid4(), student_id=student.id, user_id=account.id, created_at=now),
+        )
+    rows.add(
+        session,
+        _event(student.id, staff_id, LinkAction.LINKED, now, parent=str(account.id)),
+    )
+    await session.flush()
+    return student
+
+
 async def revoke_link(
     uow: UnitOfWork,
     *,

@@ -247,3 +247,51 @@ async def test_only_the_schools_staff_issue_codes_and_revoke_links(seeded: Any) 
     code = await issue_code(seeded, teacher, QUOC_HOC, KHANG)
     await ok(seeded, "LinkSchoolChild", {"identifier": KHANG, "code": code}, token=parent)
     assert await _children(seeded, parent) == [KHANG, LAN]
+
+
+APPROVE = """
+mutation Approve($school: ID!, $identifier: String!, $phone: String!) {
+  approveSchoolLink(input: {schoolId: $school, identifier: $identifier, parentPhone: $phone})
+}
+"""
+
+
+async def test_the_school_approves_a_recorded_guardian_without_a_code(seeded: Any) -> None:
+    parent, resident = await token(seeded, PARENT), await token(seeded, RESIDENT)
+    admin = await make_staff(seeded, ADMIN, role=StaffRole.ADMINISTRATOR)
+    teacher = await token(seeded, TEACHER)
+    links_before = await _count(seeded, ParentLink)
+    huy = {"school": QUOC_HOC, "identifier": HUY, "phone": "0905 000 002"}
+    refusals = [
+        # Not a guardian the school recorded for Huy.
+        (
+            admin,
+            {**huy, "phone": "0905 000 001"},
+            {"code": "FORBIDDEN", "field": "input.parentPhone"},
+        ),
+        # Bảo's class is not the teacher's.
+        (
+            teacher,
+            {**huy, "identifier": BAO, "phone": "0905 000 001"},
+            {"code": "FORBIDDEN", "field": "input.identifier"},
+        ),
+        (parent, huy, {"code": "FORBIDDEN"}),
+        (admin, {**huy, "school": LE_LOI}, {"code": "FORBIDDEN"}),
+    ]
+    for access, variables, expected in refusals:
+        refused = only_error(await seeded(APPROVE, variables, token=access))
+        assert {k: refused["extensions"][k] for k in expected} == expected, variables
+    assert await _count(seeded, ParentLink) == links_before
+    assert await _count(seeded, LinkEvent, LinkEvent.action == LinkAction.LINKED) == 0
+
+    assert data(await seeded(APPROVE, huy, token=admin))["approveSchoolLink"] is True
+    assert await _children(seeded, parent) == [KHANG, LAN, HUY]
+    assert HUY not in await _children(seeded, resident)
+    again = only_error(await seeded(APPROVE, huy, token=admin))
+    assert again["extensions"] == {"code": "CONFLICT", "field": "input.parentPhone"}
+    async with seeded.sessions() as session:
+        [event] = (
+            await session.scalars(select(LinkEvent).where(LinkEvent.action == LinkAction.LINKED))
+        ).all()
+    assert event.user_id == stable_id("user", ADMIN)
+    assert event.details == {"parent": str(stable_id("user", PARENT))}
