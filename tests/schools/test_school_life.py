@@ -5,11 +5,24 @@ their students only, and each read is logged."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from backend.schools.models import StaffAccessEntry, StaffRole
+from backend.db.unit_of_work import UnitOfWork
+from backend.i18n import Translated
+from backend.schools.models import (
+    Assessment,
+    AssessmentType,
+    CalendarEntry,
+    CalendarKind,
+    FeeCharge,
+    StaffAccessEntry,
+    StaffRole,
+    Term,
+)
 from backend.seed.demo import stable_id
 from tests.schools.conftest import (
     BAO,
@@ -169,3 +182,90 @@ async def test_staff_read_their_students_only_and_every_read_is_logged(
     nothing = await ok(seeded, "SchoolStudent", {"id": student_gid(BAO)}, token=doctor)
     assert nothing["schoolStudent"] is None
     assert len(await _logged(seeded)) == 3
+
+
+async def test_a_childs_record_is_read_a_school_year_at_a_time(seeded: Any) -> None:
+    """Terms, grades, conduct and the calendar are lists of one school year (the current one
+    by default), so none grows with the years a child spends at school."""
+    school = stable_id("place", "thpt-chuyen-quoc-hoc")
+    khang = stable_id("student", KHANG)
+    last_year = uuid.uuid4()
+    async with UnitOfWork(seeded.sessions) as uow:
+        uow.session.add(
+            Term(
+                id=last_year,
+                school_id=school,
+                school_year="2025-2026",
+                name=Translated({"vi": "Học kỳ II (2025–2026)"}),
+                starts_on=date(2026, 1, 12),
+                ends_on=date(2026, 5, 25),
+            )
+        )
+        await uow.session.flush()
+        uow.session.add(
+            Assessment(
+                id=uuid.uuid4(),
+                student_id=khang,
+                term_id=last_year,
+                subject_code="math",
+                kind=AssessmentType.SEMESTER,
+                score=3.25,
+                assessed_on=date(2026, 5, 20),
+            )
+        )
+        uow.session.add(
+            CalendarEntry(
+                id=uuid.uuid4(),
+                school_id=school,
+                kind=CalendarKind.EXAM,
+                name=Translated({"vi": "Thi học kỳ II (2025–2026)"}),
+                starts_on=date(2026, 5, 18),
+                ends_on=date(2026, 5, 22),
+                grade=None,
+            )
+        )
+        for name, paid in (("Học phí tháng 3/2026", 500_000), ("Học phí tháng 4/2026", 0)):
+            uow.session.add(
+                FeeCharge(
+                    id=uuid.uuid4(),
+                    student_id=khang,
+                    name=Translated({"vi": name}),
+                    amount_vnd=500_000,
+                    due_on=date(2026, 3 if paid else 4, 5),
+                    paid_vnd=paid,
+                    paid_on=date(2026, 3, 1) if paid else None,
+                )
+            )
+    parent = await token(seeded, PARENT)
+    record = """query R($id: ID!, $year: String) { schoolStudent(id: $id) {
+        fees(schoolYear: $year) { name outstandingVnd }
+        terms(schoolYear: $year) { name }
+        assessments(schoolYear: $year) { score }
+        calendar(schoolYear: $year) { name }
+    } }"""
+    current = data(await seeded(record, {"id": student_gid(KHANG)}, token=parent))
+    now = current["schoolStudent"]
+    assert now["terms"]
+    assert "Học kỳ II (2025–2026)" not in [t["name"] for t in now["terms"]]
+    assert now["assessments"]
+    assert 3.25 not in [a["score"] for a in now["assessments"]]
+    assert "Thi học kỳ II (2025–2026)" not in [c["name"] for c in now["calendar"]]
+    # Last year's fee still owed is shown until paid; the one paid is last year's business.
+    fees = [(f["name"], f["outstandingVnd"]) for f in now["fees"]]
+    assert ("Học phí tháng 4/2026", 500_000) in fees
+    assert "Học phí tháng 3/2026" not in [name for name, _ in fees]
+    asked = {"id": student_gid(KHANG), "year": "2025-2026"}
+    before = data(await seeded(record, asked, token=parent))["schoolStudent"]
+    assert before == {
+        "fees": [
+            {"name": "Học phí tháng 3/2026", "outstandingVnd": 0},
+            {"name": "Học phí tháng 4/2026", "outstandingVnd": 500_000},
+        ],
+        "terms": [{"name": "Học kỳ II (2025–2026)"}],
+        "assessments": [{"score": 3.25}],
+        "calendar": [{"name": "Thi học kỳ II (2025–2026)"}],
+    }
+    bad = only_error(
+        await seeded(record, {"id": student_gid(KHANG), "year": "2025-2027"}, token=parent)
+    )
+    assert bad["extensions"] == {"code": "BAD_USER_INPUT", "field": "schoolYear"}
