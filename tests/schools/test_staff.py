@@ -103,6 +103,24 @@ async def test_two_sessions_recorded_at_once_push_the_parents_once(seeded: Any) 
     ]
 
 
+async def test_one_session_recorded_twice_at_once_keeps_one_register(seeded: Any) -> None:
+    """The same session sent twice together (two devices): one register is kept; the other
+    request is recorded over it or told to send again, never an internal error."""
+    teacher = await token(seeded, TEACHER)
+    answers = await asyncio.gather(
+        *(
+            seeded(RECORD, _input(MATHS_11, "MORNING", (KHANG, status)), token=teacher)
+            for status in ("PRESENT", "LATE", "EXCUSED")
+        )
+    )
+    codes = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert all(code == {"code": "CONFLICT", "field": "input.entries"} for code in codes)
+    assert len(codes) < len(answers)
+    [(session, status)] = await _attendance(seeded, KHANG)
+    assert session == "morning"
+    assert status in {"present", "late", "excused"}
+
+
 async def test_a_teacher_cannot_act_outside_their_classes(seeded: Any) -> None:
     teacher = await token(seeded, TEACHER)
     # 10 Lý is a class of their school they do not teach.
