@@ -163,16 +163,21 @@ async def answer(
         if found.due_on is not None and local_day(now) > found.due_on:
             raise Conflict("school.consent_closed", field="input.noticeId")
         value = NoticeAnswer.YES if consent else NoticeAnswer.NO
-    if recipient.answer is not None:
+    if recipient.answer is not None or not await rows.record_answer(
+        session, notice_id, student_id, answer=value, by=parent.id, at=now
+    ):
         raise Conflict("school.already_answered", field="input.studentId")
-    recipient.answer, recipient.answered_by, recipient.answered_at = value, parent.id, now
-    await session.flush()
+    await session.refresh(recipient)
     return recipient
 
 
 async def _require_publisher(uow: UnitOfWork, staff_id: uuid.UUID, notice: SchoolNotice) -> None:
     await access.require_publisher(
-        uow.session, staff_id, school_id=notice.school_id, published_by=notice.published_by
+        uow.session,
+        staff_id,
+        school_id=notice.school_id,
+        published_by=notice.published_by,
+        class_id=notice.class_id,
     )
 
 
@@ -187,9 +192,8 @@ async def remind(
     await _require_publisher(uow, staff_id, notice)
     if notice.kind not in (NoticeKind.ACKNOWLEDGEMENT, NoticeKind.CONSENT):
         raise Conflict("school.notice_needs_no_answer", field="input.noticeId")
-    if notice.reminded_at is not None:
+    if notice.reminded_at is not None or not await rows.claim_reminder(session, notice.id, now):
         raise Conflict("school.already_reminded", field="input.noticeId")
-    notice.reminded_at = now
     waiting = await rows.unanswered(session, notice_id)
     parents = sorted(
         {

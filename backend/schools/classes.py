@@ -1,12 +1,18 @@
-"""A school's administrators manage its classes: open a class for a school year, assign one
-of the school's staff as its homeroom teacher (who then acts for the class), and place
-students in a class of the current year, new or moved from another."""
+"""A school's administrators manage its classes: open a class for a school year, link its
+teachers (one homeroom teacher, subject teachers) and remove them, and place students in a
+class of the current year, new or moved from another.
+
+A teacher acts for a class only through their link to it, which says what it is for: the
+homeroom, subjects, or both. Moving the homeroom to someone else, or removing a teacher, ends
+the previous teacher's access unless they still teach the class a subject. Every change of a
+link is in `school_class_teacher_events`."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,15 +22,29 @@ from backend.db.unit_of_work import UnitOfWork
 from backend.errors import BadUserInput, Conflict, Forbidden, NotFound
 from backend.identity import service as identity
 from backend.identity.contacts import normalize_phone
+from backend.identity.models import User
 from backend.schools import access
-from backend.schools.models import SchoolClass
+from backend.schools.models import ClassTeacher, ClassTeacherEvent, SchoolClass, TeacherLinkAction
 from backend.schools.repository import classes as rows
 from backend.schools.repository import staff as staff_rows
 from backend.schools.repository.rows import ClassRow
 
+
+@dataclass(frozen=True, slots=True)
+class ClassTeacherRow:
+    """A teacher's link to a class: its homeroom and/or the subjects they teach it."""
+
+    teacher_id: uuid.UUID
+    homeroom: bool
+    subjects: list[str]
+    name: str = ""
+    phone: str | None = None
+
+
 MAX_NAME = 40
 MAX_ROOM = 40
 MAX_STUDENTS = 60
+MAX_SUBJECTS = 20
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
 
@@ -80,24 +100,180 @@ async def create(
 
 
 async def assign_homeroom(
-    uow: UnitOfWork, *, staff_id: uuid.UUID, class_id: uuid.UUID, teacher_phone: str
+    uow: UnitOfWork,
+    *,
+    staff_id: uuid.UUID,
+    class_id: uuid.UUID,
+    teacher_phone: str,
+    now: datetime,
 ) -> SchoolClass:
-    """The teacher's name is what parents see; the teacher may then act for the class. A
-    previous homeroom teacher keeps acting for the class (they may still teach it)."""
+    """The teacher's name is what parents see; the teacher then acts for the class. The
+    previous homeroom teacher keeps the class only for the subjects they teach it."""
+    session = uow.session
+    found, teacher = await _class_and_teacher(session, staff_id, class_id, teacher_phone)
+    previous = await rows.homeroom_link(session, class_id)
+    if previous is not None and previous.user_id != teacher.id:
+        previous.homeroom = False
+        await session.flush()
+        await _log(
+            uow, class_id, previous.user_id, TeacherLinkAction.HOMEROOM_REPLACED, staff_id, now
+        )
+        await _drop_if_idle(uow, previous, actor=staff_id, now=now)
+    link = await rows.link_of(session, class_id, teacher.id)
+    if link is None:
+        link = ClassTeacher(class_id=class_id, user_id=teacher.id, homeroom=True)
+        session.add(link)
+    link.homeroom = True
+    found.homeroom_teacher_id = teacher.id
+    found.homeroom_teacher = teacher.display_name
+    await session.flush()
+    await _log(uow, class_id, teacher.id, TeacherLinkAction.HOMEROOM_ASSIGNED, staff_id, now)
+    return found
+
+
+async def set_subjects(
+    uow: UnitOfWork,
+    *,
+    staff_id: uuid.UUID,
+    class_id: uuid.UUID,
+    teacher_phone: str,
+    subjects: Sequence[str],
+    now: datetime,
+) -> ClassTeacherRow | None:
+    """The subjects a teacher teaches the class, replacing those they had; none (for a teacher
+    who is not its homeroom teacher) unlinks them. Returns the link, None once unlinked."""
+    session = uow.session
+    codes = sorted({code.strip() for code in subjects})
+    if len(subjects) > MAX_SUBJECTS:
+        raise BadUserInput("input.too_long", field="input.subjects", max=MAX_SUBJECTS)
+    if len(codes) != len(subjects):
+        raise BadUserInput("school.subject_twice", field="input.subjects")
+    if any(len(code) > 32 for code in codes) or (
+        await rows.known_subjects(session, codes) != set(codes)
+    ):
+        raise BadUserInput("school.subject_unknown", field="input.subjects")
+    _, teacher = await _class_and_teacher(session, staff_id, class_id, teacher_phone)
+    link = await rows.link_of(session, class_id, teacher.id)
+    if link is None:
+        if not codes:
+            raise NotFound("school.not_class_teacher", field="input.teacherPhone")
+        link = ClassTeacher(class_id=class_id, user_id=teacher.id, homeroom=False)
+        session.add(link)
+        await session.flush()
+    await rows.set_subjects(session, class_id, teacher.id, codes)
+    await _log(uow, class_id, teacher.id, TeacherLinkAction.SUBJECTS_SET, staff_id, now)
+    if await _drop_if_idle(uow, link, actor=staff_id, now=now):
+        return None
+    return ClassTeacherRow(
+        teacher_id=teacher.id,
+        homeroom=link.homeroom,
+        subjects=codes,
+        name=teacher.display_name,
+        phone=teacher.phone,
+    )
+
+
+async def remove_teacher(
+    uow: UnitOfWork,
+    *,
+    staff_id: uuid.UUID,
+    class_id: uuid.UUID,
+    teacher_phone: str,
+    now: datetime,
+) -> SchoolClass:
+    """Unlink a teacher from the class, homeroom and subjects alike; a removed homeroom
+    teacher leaves the class without one until another is assigned."""
     session = uow.session
     phone = normalize_phone(teacher_phone, field="input.teacherPhone")
-    found = await _administered_class(session, staff_id, class_id)
+    await _administered_class(session, staff_id, class_id)
+    found = await rows.class_for_update(session, class_id)
+    assert found is not None
+    teacher = await identity.active_user_by_phone(session, phone)
+    link = None if teacher is None else await rows.link_of(session, class_id, teacher.id)
+    if teacher is None or link is None:
+        raise NotFound("school.not_class_teacher", field="input.teacherPhone")
+    if link.homeroom:
+        found.homeroom_teacher_id, found.homeroom_teacher = None, None
+    await rows.remove_link(session, link)
+    await _log(uow, class_id, teacher.id, TeacherLinkAction.REMOVED, staff_id, now)
+    return found
+
+
+async def teachers_of_class(
+    session: AsyncSession,
+    staff_id: uuid.UUID,
+    class_id: uuid.UUID,
+    *,
+    after: tuple[Any, uuid.UUID] | None,
+    limit: int,
+) -> list[ClassTeacherRow]:
+    """The class's teachers, its homeroom teacher first: for the school's administrators."""
+    await _administered_class(session, staff_id, class_id, field="classId")
+    found = await rows.teachers_of_class(session, class_id, after=after, limit=limit)
+    people = await identity.names_and_phones(session, [user_id for user_id, _, _ in found])
+    return [
+        ClassTeacherRow(
+            teacher_id=user_id,
+            homeroom=homeroom,
+            subjects=subjects,
+            name=people.get(user_id, ("", None))[0],
+            phone=people.get(user_id, ("", None))[1],
+        )
+        for user_id, homeroom, subjects in found
+    ]
+
+
+async def _class_and_teacher(
+    session: AsyncSession, staff_id: uuid.UUID, class_id: uuid.UUID, teacher_phone: str
+) -> tuple[SchoolClass, User]:
+    """The class, locked (links of one class change one at a time), and a staff member of its
+    school by phone."""
+    phone = normalize_phone(teacher_phone, field="input.teacherPhone")
+    await _administered_class(session, staff_id, class_id)
+    found = await rows.class_for_update(session, class_id)
+    assert found is not None
     teacher = await identity.active_user_by_phone(session, phone)
     if teacher is None or found.school_id not in await access.staff_schools(session, teacher.id):
         raise BadUserInput("school.not_staff", field="input.teacherPhone")
     if await staff_rows.staff_role(session, found.school_id, teacher.id) is None:
         raise BadUserInput("school.not_staff", field="input.teacherPhone")
-    found.homeroom_teacher_id = teacher.id
-    found.homeroom_teacher = teacher.display_name
-    if not await staff_rows.teaches(session, class_id, teacher.id):
-        rows.add_teacher(session, class_id, teacher.id)
+    return found, teacher
+
+
+async def _drop_if_idle(
+    uow: UnitOfWork, link: ClassTeacher, *, actor: uuid.UUID, now: datetime
+) -> bool:
+    """A link that is neither homeroom nor a subject gives no access: it goes."""
+    session = uow.session
+    if link.homeroom or await rows.subjects_of(session, link.class_id, link.user_id):
+        return False
+    await rows.remove_link(session, link)
+    await _log(uow, link.class_id, link.user_id, TeacherLinkAction.REMOVED, actor, now)
+    return True
+
+
+async def _log(
+    uow: UnitOfWork,
+    class_id: uuid.UUID,
+    teacher_id: uuid.UUID,
+    action: TeacherLinkAction,
+    actor: uuid.UUID,
+    now: datetime,
+) -> None:
+    session = uow.session
+    rows.log(
+        session,
+        ClassTeacherEvent(
+            id=uuid.uuid4(),
+            class_id=class_id,
+            teacher_id=teacher_id,
+            actor_id=actor,
+            action=action,
+            subjects=await rows.subjects_of(session, class_id, teacher_id),
+            at=now,
+        ),
+    )
     await session.flush()
-    return found
 
 
 async def place_students(
@@ -150,10 +326,10 @@ async def classes_of_school(
 
 
 async def _administered_class(
-    session: AsyncSession, staff_id: uuid.UUID, class_id: uuid.UUID
+    session: AsyncSession, staff_id: uuid.UUID, class_id: uuid.UUID, *, field: str = "input.classId"
 ) -> SchoolClass:
     found = await staff_rows.class_by_id(session, class_id)
     if found is None:
-        raise NotFound("school.class_not_found", field="input.classId")
-    await access.require_administrator(session, staff_id, found.school_id, field="input.classId")
+        raise NotFound("school.class_not_found", field=field)
+    await access.require_administrator(session, staff_id, found.school_id, field=field)
     return found

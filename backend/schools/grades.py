@@ -1,4 +1,5 @@
-"""Teachers record grades for the students of their classes and correct one with a reason.
+"""Teachers record grades for the students of their classes in the subjects they teach them,
+and correct one with a reason.
 
 A grade is a score out of 10 with at most two decimals (what the record holds: 8.75 on a
 quarter-point test), a short text assessment ("Đạt" where a subject is assessed by comment
@@ -104,6 +105,9 @@ async def record(
     await _check_term(session, school_class, term_id, assessed_on, now)
     if len(subject_code) > 32 or not await rows.subject_exists(session, subject_code):
         raise BadUserInput("school.subject_unknown", field="input.subject")
+    await access.require_subject(
+        session, teacher_id, school_class, subject_code, field="input.subject"
+    )
     members = await staff_rows.class_students(session, class_id)
     if any(entry.student_id not in members for entry in given):
         raise BadUserInput("school.not_in_class", field="input.entries")
@@ -176,8 +180,11 @@ async def correct(
     if student.class_id is None:
         await access.require_administrator(session, teacher_id, student.school_id)
     else:
-        await access.require_class(
+        school_class = await access.require_class(
             session, teacher_id, student.class_id, field="input.assessmentId"
+        )
+        await access.require_subject(
+            session, teacher_id, school_class, found.subject_code, field="input.assessmentId"
         )
     previous = Grade(score=found.score, text_score=found.text_score, comment=found.comment)
     found.score, found.text_score = wanted.score, wanted.text_score

@@ -75,6 +75,9 @@ async def issue_code(
     student = await rows.student_by_identifier(session, wanted)
     if student is None or student.school_id != school_id:
         raise NotFound("school.student_not_found", field="input.identifier")
+    await access.require_student(
+        session, staff_id, school_id, student.class_id, field="input.identifier"
+    )
     for earlier in await rows.live_codes_for_update(session, student.id, now):
         earlier.revoked_at = now
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -134,10 +137,9 @@ async def link_child(
     expected = code_hash(student.id, typed)
     matching = next((c for c in live if hmac.compare_digest(c.code_hash, expected)), None)
     if matching is None:
-        for candidate in live:
-            candidate.attempts += 1
-            if candidate.attempts >= MAX_CODE_ATTEMPTS:
-                candidate.revoked_at = now
+        await rows.count_wrong_try(
+            session, [candidate.id for candidate in live], now, limit=MAX_CODE_ATTEMPTS
+        )
         raise await _fail(uow, parent.id, student.id, now)
     phones = await rows.guardian_phones(session, student.id)
     if parent.phone is None or parent.phone_verified_at is None or parent.phone not in phones:
@@ -147,7 +149,9 @@ async def link_child(
     existing = await rows.link_of(session, student.id, parent.id)
     if existing is not None and existing.revoked_at is None:
         raise Conflict("school.already_linked", field="input.identifier")
-    matching.used_at = now
+    if not await rows.spend_code(session, matching.id, now):
+        # Another guardian's request spent (or a wrong try killed) the code a moment ago.
+        raise await _fail(uow, parent.id, student.id, now)
     if existing is not None:
         # The school revoked an earlier link and issued a fresh code: link again.
         existing.revoked_at = None
@@ -158,6 +162,53 @@ async def link_child(
             ParentLink(id=uuid.uuid4(), student_id=student.id, user_id=parent.id, created_at=now),
         )
     rows.add(session, _event(student.id, parent.id, LinkAction.LINKED, now))
+    await session.flush()
+    return student
+
+
+async def approve_link(
+    uow: UnitOfWork,
+    *,
+    staff_id: uuid.UUID,
+    school_id: uuid.UUID,
+    identifier: str,
+    parent_phone: str,
+    now: datetime,
+) -> Student:
+    """Link a guardian without a code, on the school's approval (a parent who came to the
+    school): still only an account whose verified phone the school recorded for the child;
+    logged as a link made by the staff member."""
+    session = uow.session
+    wanted = student_identifier(identifier, field="input.identifier")
+    phone = normalize_phone(parent_phone, field="input.parentPhone")
+    await access.require_staff(session, staff_id, school_id)
+    student = await rows.student_by_identifier(session, wanted)
+    if student is None or student.school_id != school_id:
+        raise NotFound("school.student_not_found", field="input.identifier")
+    await access.require_student(
+        session, staff_id, school_id, student.class_id, field="input.identifier"
+    )
+    account = await identity.active_user_by_phone(session, phone)
+    if (
+        account is None
+        or account.phone_verified_at is None
+        or phone not in await rows.guardian_phones(session, student.id)
+    ):
+        raise Forbidden("school.not_guardian", field="input.parentPhone")
+    existing = await rows.link_of(session, student.id, account.id)
+    if existing is not None and existing.revoked_at is None:
+        raise Conflict("school.already_linked", field="input.parentPhone")
+    if existing is not None:
+        existing.revoked_at, existing.revoked_by = None, None
+    else:
+        rows.add(
+            session,
+            ParentLink(id=uuid.uuid4(), student_id=student.id, user_id=account.id, created_at=now),
+        )
+    rows.add(
+        session,
+        _event(student.id, staff_id, LinkAction.LINKED, now, parent=str(account.id)),
+    )
     await session.flush()
     return student
 
@@ -179,6 +230,9 @@ async def revoke_link(
     student = await rows.student_by_identifier(session, wanted)
     if student is None or student.school_id != school_id:
         raise NotFound("school.student_not_found", field="input.identifier")
+    await access.require_student(
+        session, staff_id, school_id, student.class_id, field="input.identifier"
+    )
     account = await identity.active_user_by_phone(session, phone)
     link = None if account is None else await rows.link_of(session, student.id, account.id)
     if link is None or link.revoked_at is not None:

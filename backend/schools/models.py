@@ -12,9 +12,11 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Numeric,
@@ -199,7 +201,7 @@ class SchoolClass(CreatedAtMixin, Base):
     grade: Mapped[int] = mapped_column(Integer())
     room: Mapped[str | None] = mapped_column(String(40))
     # The homeroom teacher's name as parents see it, and their account when the school assigned
-    # one of its staff (who then also acts for the class, `ClassTeacher`).
+    # one of its staff (whose `ClassTeacher` link then carries the homeroom).
     homeroom_teacher: Mapped[str | None] = mapped_column(String(120))
     homeroom_teacher_id: Mapped[uuid.UUID | None] = mapped_column()
 
@@ -474,10 +476,24 @@ class StaffMember(CreatedAtMixin, Base):
     role: Mapped[StaffRole] = mapped_column(string_enum(StaffRole, "school_staff_role"))
 
 
+HOMEROOM_INDEX = "uq_school_class_teachers_one_homeroom"
+
+
 class ClassTeacher(Base):
-    """A teacher's class: where a teacher may record attendance and grades."""
+    """A teacher linked to a class, and what for: its homeroom (at most one per class, kept so
+    by the database) and the subjects they teach it (`ClassTeacherSubject`). Only a linked
+    teacher acts for the class; a link with neither purpose is removed, not kept."""
 
     __tablename__ = "school_class_teachers"
+    __table_args__ = (
+        Index(
+            HOMEROOM_INDEX,
+            "class_id",
+            unique=True,
+            postgresql_where=text("homeroom"),
+            sqlite_where=text("homeroom"),
+        ),
+    )
 
     class_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("school_classes.id", ondelete="CASCADE"), primary_key=True
@@ -485,6 +501,49 @@ class ClassTeacher(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    homeroom: Mapped[bool] = mapped_column(Boolean(), default=False)
+
+
+class ClassTeacherSubject(Base):
+    """A subject a linked teacher teaches the class: they record its grades."""
+
+    __tablename__ = "school_class_teacher_subjects"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["class_id", "user_id"],
+            ["school_class_teachers.class_id", "school_class_teachers.user_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    class_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    subject_code: Mapped[str] = mapped_column(ForeignKey("school_subjects.code"), primary_key=True)
+
+
+class TeacherLinkAction(StrEnum):
+    HOMEROOM_ASSIGNED = "homeroom_assigned"
+    HOMEROOM_REPLACED = "homeroom_replaced"  # the previous homeroom teacher, on a new one
+    SUBJECTS_SET = "subjects_set"
+    REMOVED = "removed"
+
+
+class ClassTeacherEvent(Base):
+    """The log of teachers' links to classes: who linked or removed whom, for what."""
+
+    __tablename__ = "school_class_teacher_events"
+    __table_args__ = (Index(None, "class_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    class_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"))
+    teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[TeacherLinkAction] = mapped_column(
+        string_enum(TeacherLinkAction, "school_teacher_link_action")
+    )
+    # The teacher's subjects in the class after the change.
+    subjects: Mapped[list[str]] = mapped_column(JSON())
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AbsenceAlert(Base):

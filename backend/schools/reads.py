@@ -36,12 +36,23 @@ async def visible_students(
 async def students_for_staff(
     session: AsyncSession, staff_id: uuid.UUID, ids: Sequence[uuid.UUID]
 ) -> list[StudentRow]:
-    """The students among `ids` at a school the account works for (callers log the read)."""
+    """The students among `ids` the account may read as staff (callers log the read): every
+    student of a school it administers, the students of a teacher's classes."""
     schools = await access.staff_schools(session, staff_id)
     if not schools or not ids:
         return []
-    return [
+    found = [
         row for row in await link_rows.students_by_ids(session, ids) if row.school_id in schools
+    ]
+    allowed = {
+        school: await access.students_visible_to(session, staff_id, school)
+        for school in {row.school_id for row in found}
+    }
+    return [
+        row
+        for row in found
+        if (classes := allowed[row.school_id]) is None
+        or (row.class_id is not None and row.class_id in classes)
     ]
 
 
@@ -77,7 +88,11 @@ async def notice_responses(
     if notice is None:
         raise NotFound("school.notice_not_found", field="noticeId")
     await access.require_publisher(
-        session, staff_id, school_id=notice.school_id, published_by=notice.published_by
+        session,
+        staff_id,
+        school_id=notice.school_id,
+        published_by=notice.published_by,
+        class_id=notice.class_id,
     )
     rows = await notice_rows.responses(session, notice_id, after=after, limit=limit)
     return rows, await notice_rows.answer_counts(session, notice_id)

@@ -85,30 +85,30 @@ async def attendance(
 
 
 async def terms(
-    session: AsyncSession, school_ids: Sequence[uuid.UUID]
-) -> Mapping[uuid.UUID, list[TermRow]]:
-    return await rows.terms_of_schools(session, school_ids)
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> Mapping[tuple[uuid.UUID, str], list[TermRow]]:
+    return await rows.terms_of_schools(session, keys)
 
 
 async def assessments(
-    session: AsyncSession, student_ids: Sequence[uuid.UUID]
-) -> Mapping[uuid.UUID, list[AssessmentRow]]:
-    return await rows.assessments(session, student_ids)
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> Mapping[tuple[uuid.UUID, str], list[AssessmentRow]]:
+    return await rows.assessments(session, keys)
 
 
 async def conduct(
-    session: AsyncSession, student_ids: Sequence[uuid.UUID]
-) -> Mapping[uuid.UUID, list[ConductRow]]:
-    return await rows.conduct(session, student_ids)
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> Mapping[tuple[uuid.UUID, str], list[ConductRow]]:
+    return await rows.conduct(session, keys)
 
 
 async def charges(
-    session: AsyncSession, student_ids: Sequence[uuid.UUID]
-) -> Mapping[uuid.UUID, list[ChargeRow]]:
-    return await rows.charges(session, student_ids)
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> Mapping[tuple[uuid.UUID, str], list[ChargeRow]]:
+    return await rows.charges(session, keys)
 
 
 async def calendars(
-    session: AsyncSession, school_ids: Sequence[uuid.UUID]
-) -> Mapping[uuid.UUID, list[CalendarRow]]:
-    return await rows.calendars(session, school_ids)
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> Mapping[tuple[uuid.UUID, str], list[CalendarRow]]:
+    return await rows.calendars(session, keys)

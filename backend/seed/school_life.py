@@ -20,6 +20,7 @@ from backend.schools.models import (
     CalendarEntry,
     CalendarKind,
     ClassTeacher,
+    ClassTeacherSubject,
     Conduct,
     ConductRating,
     DaySession,
@@ -196,7 +197,8 @@ async def seed_school_structure(session: AsyncSession, schools: list[str]) -> No
         await session.flush()
         primary = grade <= 5
         session.add_all(_timetable(class_id, PRIMARY_WEEK if primary else UPPER_WEEK, primary))
-    # The teacher demo account teaches (and is homeroom teacher of) 11 Toán at Quốc Học.
+    # The teacher demo account is homeroom teacher of 11 Toán at Quốc Học and teaches it maths;
+    # they teach 10 Anh (where the demo parent's child still to link is) maths too.
     teacher_id = stable_id("user", TEACHER_PHONE)
     session.add(
         StaffMember(
@@ -205,8 +207,18 @@ async def seed_school_structure(session: AsyncSession, schools: list[str]) -> No
             role=StaffRole.TEACHER,
         )
     )
-    session.add(
-        ClassTeacher(class_id=_class_id("thpt-chuyen-quoc-hoc", "11 Toán"), user_id=teacher_id)
+    maths_11 = _class_id("thpt-chuyen-quoc-hoc", "11 Toán")
+    homeroom = await session.get(SchoolClass, maths_11)
+    assert homeroom is not None
+    homeroom.homeroom_teacher_id = teacher_id
+    session.add(ClassTeacher(class_id=maths_11, user_id=teacher_id, homeroom=True))
+    await session.flush()
+    english_10 = _class_id("thpt-chuyen-quoc-hoc", "10 Anh")
+    session.add(ClassTeacher(class_id=english_10, user_id=teacher_id, homeroom=False))
+    await session.flush()
+    session.add_all(
+        ClassTeacherSubject(class_id=taught, user_id=teacher_id, subject_code="math")
+        for taught in (maths_11, english_10)
     )
     await session.flush()
 

@@ -341,6 +341,11 @@ async def test_a_day_in_the_app_uses_every_operation_without_errors(
         "RevokeSchoolLink",
         {"schoolId": quoc_hoc, "identifier": "046311002468", "parentPhone": "0905000002"},
     )
+    # The parent comes to the school: the teacher links them again without a code.
+    await app.send(
+        "ApproveSchoolLink",
+        {"schoolId": quoc_hoc, "identifier": "046311002468", "parentPhone": "0905000002"},
+    )
     maths = children[0]["node"]["homeroom"]["id"]
     await app.send(
         "RecordSchoolAttendance",

@@ -40,7 +40,7 @@ from backend.graphql_api.pagination import Keyset
 from backend.graphql_api.places.queries import PLACES_BY_DISTANCE, PLACES_BY_NAME, WARDS_BY_NAME
 from backend.graphql_api.schema import build_schema
 from backend.graphql_api.schools import enrolment as school_enrolment
-from backend.graphql_api.schools.classes import CLASSES_BY_NAME
+from backend.graphql_api.schools.classes import CLASS_TEACHERS, CLASSES_BY_NAME
 from backend.graphql_api.schools.enrolment_log import READS
 from backend.graphql_api.schools.notices import NOTICES_BY_TIME as SCHOOL_NOTICES_BY_TIME
 from backend.graphql_api.schools.notices import RESPONSES_BY_NAME
@@ -77,6 +77,9 @@ FOOD_AGENCY = '"' + str(relay.GlobalID("Agency", str(stable_id("agency", "chi-cu
 PHU_HOI = relay.GlobalID("Ward", str(stable_id("ward", "phu-hoi")))
 QUOC_HOC_ID = relay.GlobalID("School", str(stable_id("place", "thpt-chuyen-quoc-hoc")))
 FESTIVAL = relay.GlobalID("Event", str(stable_id("event", "festival-hue-2026")))
+MATHS_11 = relay.GlobalID(
+    "SchoolClass", str(stable_id("school-class", "thpt-chuyen-quoc-hoc:2026-2027:11 Toán"))
+)
 CONSENT_FORM = relay.GlobalID("SchoolNotice", str(stable_id("school-notice", "11-toan-dai-noi")))
 
 
@@ -310,6 +313,11 @@ CONNECTIONS: dict[tuple[str, str], tuple[str, str | None, Keyset[Any]]] = {
         CLASSES_BY_NAME,
     ),
     # The cursor is checked before the viewer's role: a teacher's request shows it.
+    ("Query", "schoolClassTeachers"): (
+        _query(f'schoolClassTeachers(classId: "{MATHS_11}", after: $after) {{ {EDGES} }}'),
+        "+84905000005",
+        CLASS_TEACHERS,
+    ),
     ("Query", "schoolEnrolmentReads"): (
         _query(f'schoolEnrolmentReads(schoolId: "{QUOC_HOC_ID}", after: $after) {{ {EDGES} }}'),
         "+84905000005",

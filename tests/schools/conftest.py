@@ -8,9 +8,13 @@ from typing import Any
 
 from strawberry import relay
 
+from backend.db.unit_of_work import UnitOfWork
 from backend.graphql_api.persisted import MANIFEST
+from backend.identity.models import Role, RoleAssignment
+from backend.schools.models import StaffMember, StaffRole
 from backend.seed.demo import stable_id
 from tests.support.graphql import data
+from tests.support.sessions import token
 
 OPERATIONS: dict[str, str] = {
     o["name"]: o["body"] for o in json.loads(MANIFEST.read_text())["operations"]
@@ -18,7 +22,7 @@ OPERATIONS: dict[str, str] = {
 
 PARENT = "+84905000002"
 RESIDENT = "+84905000001"
-TEACHER = "+84905000005"  # staff of Quốc Học
+TEACHER = "+84905000005"  # staff of Quốc Học: homeroom teacher of 11 Toán, teaches it maths
 DOCTOR = "+84905000004"
 NEAR_LE_LOI = {"latitude": 16.4621, "longitude": 107.5871}
 
@@ -84,3 +88,15 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(item) for item in value]
     return value
+
+
+async def make_staff(
+    api: Any, phone: str, *, school: str = "thpt-chuyen-quoc-hoc", role: StaffRole
+) -> str:
+    """Give a demo account a staff role at a school; its access token."""
+    user = stable_id("user", phone)
+    school_id = stable_id("place", school)
+    async with UnitOfWork(api.sessions) as uow:
+        uow.session.add(RoleAssignment(user_id=user, role=Role.SCHOOL_STAFF, scope_id=school_id))
+        uow.session.add(StaffMember(school_id=school_id, user_id=user, role=role))
+    return await token(api, phone)

@@ -33,6 +33,7 @@ from tests.schools.enrolment_support import (
     snapshot,
 )
 from tests.support.clock import Clock
+from tests.support.files import uploaded_id
 from tests.support.graphql import data, only_error
 from tests.support.sessions import token
 
@@ -77,6 +78,17 @@ async def test_the_demo_has_an_open_grade_one_round(seeded: Any) -> None:
     assert round_["places"] == {"offered": 175, "admitted": 0}
     other = await ok(seeded, "SchoolEnrolmentRounds", {"schoolId": school_gid("thpt-hai-ba-trung")})
     assert other["schoolEnrolmentRounds"]["edges"][0]["node"]["places"] is None
+
+
+async def test_priority_groups_are_presented_as_unconfirmed(seeded: Any) -> None:
+    """DOMAIN-FACTS names no Huế rule for them: the API says so where the app reads them."""
+    answer = await ok(seeded, "SchoolEnrolmentRounds", {"schoolId": LE_LOI})
+    [round_] = [e["node"] for e in answer["schoolEnrolmentRounds"]["edges"]]
+    assert round_["priorityCategoriesConfirmed"] is False
+    about = """{ __type(name: "SchoolEnrolmentPriority") { description } }"""
+    described = data(await seeded(about))["__type"]["description"]
+    assert "Unconfirmed" in described
+    assert "not applied automatically" in described
 
 
 async def test_a_parent_applies_and_the_school_admits(seeded: Any) -> None:
@@ -215,6 +227,48 @@ async def test_refusals_name_the_problem_and_change_nothing(seeded: Any, clock: 
     assert await _pushes(seeded, PARENT) == []
 
 
+async def test_after_the_online_window_closes_no_draft_is_written_or_completed(
+    seeded: Any, clock: Clock
+) -> None:
+    parent = await token(seeded, PARENT)
+    saved = await ok(seeded, "SaveSchoolEnrolmentApplication", draft(), token=parent)
+    app_id = saved["saveSchoolEnrolmentApplication"]["id"]
+    residence = await uploaded_id(seeded, parent)
+    # Past the online window (direct admission is still open): a draft can no longer be sent,
+    # so it is neither started, changed nor given evidence.
+    clock.set(utcnow() + timedelta(days=12))
+    another = await _error(
+        seeded, "SaveSchoolEnrolmentApplication", draft(identifier="046220007778"), parent
+    )
+    assert another["extensions"] == {"code": "CONFLICT", "field": "input.roundId"}
+    changed = draft(applicationId=app_id, address="14 Nguyễn Huệ")
+    changed["input"].pop("roundId")
+    edit = await _error(seeded, "SaveSchoolEnrolmentApplication", changed, parent)
+    assert edit["extensions"] == {"code": "CONFLICT", "field": "input.roundId"}
+    evidence = {"input": {"applicationId": app_id, "kind": "RESIDENCE", "fileId": residence}}
+    attach = await _error(seeded, "AttachSchoolEnrolmentDocument", evidence, parent)
+    assert attach["extensions"] == {"code": "CONFLICT", "field": "input.applicationId"}
+    late = await _error(
+        seeded, "SubmitSchoolEnrolmentApplication", {"applicationId": app_id}, parent
+    )
+    assert late["extensions"] == {"code": "CONFLICT", "field": "input.applicationId"}
+
+
+async def test_one_application_per_child_even_when_saved_at_once(seeded: Any) -> None:
+    """Drafts for one child sent together, each on its own connection: the database keeps
+    one; every other save is told the child already has an application."""
+    parent = await token(seeded, PARENT)
+    answers = await asyncio.gather(
+        *(send(seeded, "SaveSchoolEnrolmentApplication", draft(), token=parent) for _ in range(6))
+    )
+    saved = [a for a in answers if not a.get("errors")]
+    refused = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert len(saved) == 1
+    assert refused == [{"code": "CONFLICT", "field": "input.identifier"}] * 5
+    mine = await ok(seeded, "MySchoolEnrolmentApplications", token=parent)
+    assert len(mine["viewer"]["schoolEnrolmentApplications"]["edges"]) == 1
+
+
 async def test_withdrawal_before_admission_frees_the_child_for_a_new_application(
     seeded: Any,
 ) -> None:
@@ -280,6 +334,30 @@ async def test_concurrent_admissions_never_exceed_the_places(seeded: Any, dialec
         {"status": "VERIFIED", "count": len(ids) - places},
         {"status": "ADMITTED", "count": places},
     ]
+
+
+async def test_steps_taken_at_once_on_one_application_apply_once(seeded: Any) -> None:
+    """Two administrators admit the same child while the parent withdraws, each request on
+    its own connection: one step applies, the others are told the state moved on, and the
+    places count the child at most once."""
+    await make_admin(seeded)
+    parent, admin = await token(seeded, PARENT), await token(seeded, ADMIN)
+    application = await sent(seeded, parent)
+    assert data(await decide(seeded, admin, application, "VERIFY"))
+    withdraw = {"applicationId": application}
+    answers = await asyncio.gather(
+        decide(seeded, admin, application, "ADMIT"),
+        decide(seeded, admin, application, "ADMIT"),
+        send(seeded, "WithdrawSchoolEnrolmentApplication", withdraw, token=parent),
+    )
+    refused = [only_error(a)["extensions"]["code"] for a in answers if a.get("errors")]
+    assert refused == ["CONFLICT", "CONFLICT"]
+    mine = await ok(seeded, "SchoolEnrolmentApplication", {"id": application}, token=parent)
+    found = mine["schoolEnrolmentApplication"]
+    assert [step["status"] for step in found["history"]][-1] == found["status"]
+    assert len(found["history"]) == 4  # draft, submitted, verified, then one step
+    admitted = 1 if found["status"] == "ADMITTED" else 0
+    assert (await _places(seeded, parent))["admitted"] == admitted
 
 
 async def test_the_database_refuses_more_admitted_than_places(seeded: Any) -> None:

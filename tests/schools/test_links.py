@@ -5,13 +5,24 @@ own linked children: never someone else's, by id, by node or by guessing an iden
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from backend.db.types import utcnow
-from backend.schools.models import LinkAction, LinkCode, LinkEvent, ParentLink
+from backend.db.unit_of_work import UnitOfWork
+from backend.schools.models import (
+    Guardian,
+    LinkAction,
+    LinkCode,
+    LinkEvent,
+    ParentLink,
+    StaffRole,
+)
+from backend.seed.demo import stable_id
 from tests.schools.conftest import (
     BAO,
     HUY,
@@ -23,6 +34,7 @@ from tests.schools.conftest import (
     REVOKE,
     TEACHER,
     issue_code,
+    make_staff,
     ok,
     school_gid,
     send,
@@ -33,6 +45,7 @@ from tests.support.graphql import data, only_error
 from tests.support.sessions import token
 
 QUOC_HOC = school_gid("thpt-chuyen-quoc-hoc")
+ADMIN = "+84905000003"  # made an administrator of Quốc Học by the tests that need one
 LE_LOI = school_gid("tieu-hoc-le-loi")
 NODE = "query N($id: ID!) { node(id: $id) { id ... on SchoolStudent { fullName } } }"
 
@@ -75,8 +88,9 @@ async def test_nobody_sees_another_parents_child_by_id_or_node(seeded: Any) -> N
 
 
 async def test_a_recorded_guardian_links_with_the_schools_code_once(seeded: Any) -> None:
-    teacher, parent = await token(seeded, TEACHER), await token(seeded, PARENT)
-    code = await issue_code(seeded, teacher, QUOC_HOC, HUY)
+    parent = await token(seeded, PARENT)
+    admin = await make_staff(seeded, ADMIN, role=StaffRole.ADMINISTRATOR)
+    code = await issue_code(seeded, admin, QUOC_HOC, HUY)
     assert len(code) == 8
     async with seeded.sessions() as session:
         stored = (await session.scalars(select(LinkCode.code_hash))).all()
@@ -99,9 +113,39 @@ async def test_a_recorded_guardian_links_with_the_schools_code_once(seeded: Any)
     assert await _count(seeded, LinkEvent, LinkEvent.action == LinkAction.CODE_ISSUED) == 1
 
 
+async def test_one_code_used_by_two_guardians_at_once_links_one(seeded: Any) -> None:
+    """Huy's father is a recorded guardian too; both parents type the one code at the same
+    moment, each request on its own connection: the code serves once."""
+    async with UnitOfWork(seeded.sessions) as uow:
+        uow.session.add(
+            Guardian(
+                id=uuid.uuid4(),
+                student_id=stable_id("student", HUY),
+                phone=RESIDENT,
+                name="Nguyễn Văn An",
+            )
+        )
+    parent, resident = await token(seeded, PARENT), await token(seeded, RESIDENT)
+    admin = await make_staff(seeded, ADMIN, role=StaffRole.ADMINISTRATOR)
+    code = await issue_code(seeded, admin, QUOC_HOC, HUY)
+    answers = await asyncio.gather(
+        *(
+            send(seeded, "LinkSchoolChild", {"identifier": HUY, "code": code}, token=who)
+            for who in (parent, resident)
+        )
+    )
+    linked = [a for a in answers if not a.get("errors")]
+    refused = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert len(linked) == 1
+    assert refused == [{"code": "BAD_USER_INPUT", "field": "input.code"}]
+    assert await _count(seeded, ParentLink, ParentLink.student_id == stable_id("student", HUY)) == 1
+    assert await _count(seeded, LinkEvent, LinkEvent.action == LinkAction.LINKED) == 1
+
+
 async def test_someone_elses_child_cannot_be_linked_even_with_a_real_code(seeded: Any) -> None:
-    teacher, parent = await token(seeded, TEACHER), await token(seeded, PARENT)
-    code = await issue_code(seeded, teacher, QUOC_HOC, BAO)  # the resident's son
+    parent = await token(seeded, PARENT)
+    admin = await make_staff(seeded, ADMIN, role=StaffRole.ADMINISTRATOR)
+    code = await issue_code(seeded, admin, QUOC_HOC, BAO)  # the resident's son
     refused = only_error(
         await send(seeded, "LinkSchoolChild", {"identifier": BAO, "code": code}, token=parent)
     )
@@ -138,9 +182,9 @@ async def test_guessing_identifiers_and_codes_is_refused_alike_then_throttled(
 
 
 async def test_a_code_dies_after_five_wrong_tries_and_expires(seeded: Any, clock: Clock) -> None:
-    teacher, parent = await token(seeded, TEACHER), await token(seeded, PARENT)
-    resident = await token(seeded, RESIDENT)
-    code = await issue_code(seeded, teacher, QUOC_HOC, HUY)
+    parent, resident = await token(seeded, PARENT), await token(seeded, RESIDENT)
+    admin = await make_staff(seeded, ADMIN, role=StaffRole.ADMINISTRATOR)
+    code = await issue_code(seeded, admin, QUOC_HOC, HUY)
     # Five wrong tries from another account spend the code's attempts.
     for wrong in ("AAAA2222", "BBBB3333", "CCCC4444", "DDDD5555", "EEEE6666"):
         await send(seeded, "LinkSchoolChild", {"identifier": HUY, "code": wrong}, token=resident)
@@ -148,7 +192,7 @@ async def test_a_code_dies_after_five_wrong_tries_and_expires(seeded: Any, clock
         await send(seeded, "LinkSchoolChild", {"identifier": HUY, "code": code}, token=parent)
     )
     assert dead["extensions"]["code"] == "BAD_USER_INPUT"
-    fresh = await issue_code(seeded, teacher, QUOC_HOC, HUY)
+    fresh = await issue_code(seeded, admin, QUOC_HOC, HUY)
     clock.set(utcnow() + timedelta(days=15))
     expired = only_error(
         await send(seeded, "LinkSchoolChild", {"identifier": HUY, "code": fresh}, token=parent)
@@ -181,6 +225,16 @@ async def test_only_the_schools_staff_issue_codes_and_revoke_links(seeded: Any) 
         await seeded(ISSUE_CODE, {"school": QUOC_HOC, "identifier": KHANG}, token=parent)
     )
     assert by_parent["extensions"]["code"] == "FORBIDDEN"
+    # Bảo is in 10 Lý, a class of the school the teacher does not teach: no code, no revoking.
+    not_theirs = only_error(
+        await seeded(ISSUE_CODE, {"school": QUOC_HOC, "identifier": BAO}, token=teacher)
+    )
+    assert not_theirs["extensions"] == {"code": "FORBIDDEN", "field": "input.identifier"}
+    bao = {"school": QUOC_HOC, "identifier": BAO, "phone": "0905 000 001"}
+    refused = only_error(await seeded(REVOKE, bao, token=teacher))
+    assert refused["extensions"] == {"code": "FORBIDDEN", "field": "input.identifier"}
+    assert await _children(seeded, await token(seeded, RESIDENT)) == [BAO]
+    assert await _count(seeded, LinkEvent, LinkEvent.action == LinkAction.CODE_ISSUED) == 0
     revoke = {"school": QUOC_HOC, "identifier": KHANG, "phone": "0905 000 002"}
     assert data(await seeded(REVOKE, revoke, token=teacher))["revokeSchoolLink"] is True
     assert await _children(seeded, parent) == [LAN]
@@ -193,3 +247,51 @@ async def test_only_the_schools_staff_issue_codes_and_revoke_links(seeded: Any) 
     code = await issue_code(seeded, teacher, QUOC_HOC, KHANG)
     await ok(seeded, "LinkSchoolChild", {"identifier": KHANG, "code": code}, token=parent)
     assert await _children(seeded, parent) == [KHANG, LAN]
+
+
+APPROVE = """
+mutation Approve($school: ID!, $identifier: String!, $phone: String!) {
+  approveSchoolLink(input: {schoolId: $school, identifier: $identifier, parentPhone: $phone})
+}
+"""
+
+
+async def test_the_school_approves_a_recorded_guardian_without_a_code(seeded: Any) -> None:
+    parent, resident = await token(seeded, PARENT), await token(seeded, RESIDENT)
+    admin = await make_staff(seeded, ADMIN, role=StaffRole.ADMINISTRATOR)
+    teacher = await token(seeded, TEACHER)
+    links_before = await _count(seeded, ParentLink)
+    huy = {"school": QUOC_HOC, "identifier": HUY, "phone": "0905 000 002"}
+    refusals = [
+        # Not a guardian the school recorded for Huy.
+        (
+            admin,
+            {**huy, "phone": "0905 000 001"},
+            {"code": "FORBIDDEN", "field": "input.parentPhone"},
+        ),
+        # Bảo's class is not the teacher's.
+        (
+            teacher,
+            {**huy, "identifier": BAO, "phone": "0905 000 001"},
+            {"code": "FORBIDDEN", "field": "input.identifier"},
+        ),
+        (parent, huy, {"code": "FORBIDDEN"}),
+        (admin, {**huy, "school": LE_LOI}, {"code": "FORBIDDEN"}),
+    ]
+    for access, variables, expected in refusals:
+        refused = only_error(await seeded(APPROVE, variables, token=access))
+        assert {k: refused["extensions"][k] for k in expected} == expected, variables
+    assert await _count(seeded, ParentLink) == links_before
+    assert await _count(seeded, LinkEvent, LinkEvent.action == LinkAction.LINKED) == 0
+
+    assert data(await seeded(APPROVE, huy, token=admin))["approveSchoolLink"] is True
+    assert await _children(seeded, parent) == [KHANG, LAN, HUY]
+    assert HUY not in await _children(seeded, resident)
+    again = only_error(await seeded(APPROVE, huy, token=admin))
+    assert again["extensions"] == {"code": "CONFLICT", "field": "input.parentPhone"}
+    async with seeded.sessions() as session:
+        [event] = (
+            await session.scalars(select(LinkEvent).where(LinkEvent.action == LinkAction.LINKED))
+        ).all()
+    assert event.user_id == stable_id("user", ADMIN)
+    assert event.details == {"parent": str(stable_id("user", PARENT))}

@@ -5,12 +5,16 @@ once; a closure is urgent; nobody else reads a notice."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from backend.db.types import utcnow
+from backend.db.unit_of_work import UnitOfWork
+from backend.schools.models import Guardian, ParentLink
 from backend.seed.demo import stable_id
 from notifications.models import Notification
 from tests.schools.conftest import (
@@ -106,6 +110,46 @@ async def test_a_consent_form_is_pushed_answered_once_and_reminded_once(seeded: 
     assert again["extensions"]["code"] == "CONFLICT"
 
 
+async def test_two_guardians_answering_at_once_count_once(seeded: Any) -> None:
+    """Khang's father is linked too; both parents answer the consent form at the same moment,
+    each request on its own connection: one answer stands, the other is told it came late."""
+    khang = stable_id("student", KHANG)
+    father = stable_id("user", RESIDENT)
+    async with UnitOfWork(seeded.sessions) as uow:
+        uow.session.add(
+            Guardian(id=uuid.uuid4(), student_id=khang, phone=RESIDENT, name="Nguyễn Văn An")
+        )
+        uow.session.add(ParentLink(id=uuid.uuid4(), student_id=khang, user_id=father))
+    teacher, mother = await token(seeded, TEACHER), await token(seeded, PARENT)
+    father_token = await token(seeded, RESIDENT)
+    due = (utcnow() + timedelta(days=7)).date().isoformat()
+    published = (
+        await ok(seeded, "PublishSchoolNotice", _notice("CONSENT", dueOn=due), token=teacher)
+    )["publishSchoolNotice"]
+    assert (published["students"], published["parentsNotified"]) == (1, 2)
+    answer = {"noticeId": published["noticeId"], "studentId": student_gid(KHANG)}
+    answers = await asyncio.gather(
+        send(seeded, "AnswerSchoolConsent", {**answer, "consent": True}, token=mother),
+        send(seeded, "AnswerSchoolConsent", {**answer, "consent": False}, token=father_token),
+    )
+    stood = [a["data"]["answerSchoolConsent"]["answer"] for a in answers if not a.get("errors")]
+    refused = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert len(stood) == 1
+    assert refused == [{"code": "CONFLICT", "field": "input.studentId"}]
+    responses = (
+        await ok(
+            seeded, "SchoolNoticeResponses", {"noticeId": published["noticeId"]}, token=teacher
+        )
+    )["schoolNoticeResponses"]
+    assert (responses["answered"], responses["waiting"]) == (1, 0)
+    assert [e["node"]["answer"] for e in responses["edges"]] == stood
+    # Both parents see the family's one answer.
+    for parent in (mother, father_token):
+        notices = plain(await ok(seeded, "SchoolNotices", token=parent))["viewer"]["schoolNotices"]
+        [child] = notices["edges"][0]["node"]["children"]
+        assert child["answer"] == stood[0]
+
+
 async def test_the_reminder_goes_to_those_who_have_not_answered(seeded: Any) -> None:
     teacher, parent = await token(seeded, TEACHER), await token(seeded, PARENT)
     responses = (await ok(seeded, "SchoolNoticeResponses", {"noticeId": SEEDED}, token=teacher))[
@@ -122,6 +166,18 @@ async def test_the_reminder_goes_to_those_who_have_not_answered(seeded: Any) -> 
             await send(seeded, "SchoolNoticeResponses", {"noticeId": SEEDED}, token=outsider)
         )
         assert refused["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_two_reminders_at_once_send_one(seeded: Any) -> None:
+    teacher = await token(seeded, TEACHER)
+    answers = await asyncio.gather(
+        *(send(seeded, "RemindSchoolNotice", {"noticeId": SEEDED}, token=teacher) for _ in range(3))
+    )
+    sent = [a["data"]["remindSchoolNotice"] for a in answers if not a.get("errors")]
+    refused = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert sent == [1]
+    assert refused == [{"code": "CONFLICT", "field": "input.noticeId"}] * 2
+    assert len(await _pushes(seeded, PARENT, "school_notice.reminder")) == 1
 
 
 async def test_acknowledgements_and_who_may_read_a_notice(seeded: Any) -> None:

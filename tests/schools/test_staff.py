@@ -4,6 +4,7 @@ as one push (with an inbox entry) that day, whatever follows; nothing leaks into
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Any
@@ -81,6 +82,43 @@ async def test_an_unexcused_absence_pushes_the_parents_once_that_day(seeded: Any
     assert data(corrected)["recordSchoolAttendance"]["parentsAlerted"] == 0
     assert len(await _pushes(seeded, PARENT)) == 1
     assert await _attendance(seeded, KHANG) == [("afternoon", "unexcused"), ("morning", "excused")]
+
+
+async def test_two_sessions_recorded_at_once_push_the_parents_once(seeded: Any) -> None:
+    """The morning and afternoon registers of one day sent together, each request on its own
+    connection: both are recorded, the parents get one push."""
+    teacher = await token(seeded, TEACHER)
+    answers = await asyncio.gather(
+        *(
+            seeded(RECORD, _input(MATHS_11, session, (KHANG, "UNEXCUSED")), token=teacher)
+            for session in ("MORNING", "AFTERNOON")
+        )
+    )
+    recorded = [data(answer)["recordSchoolAttendance"] for answer in answers]
+    assert sorted(r["parentsAlerted"] for r in recorded) == [0, 1]
+    assert len(await _pushes(seeded, PARENT)) == 1
+    assert await _attendance(seeded, KHANG) == [
+        ("afternoon", "unexcused"),
+        ("morning", "unexcused"),
+    ]
+
+
+async def test_one_session_recorded_twice_at_once_keeps_one_register(seeded: Any) -> None:
+    """The same session sent twice together (two devices): one register is kept; the other
+    request is recorded over it or told to send again, never an internal error."""
+    teacher = await token(seeded, TEACHER)
+    answers = await asyncio.gather(
+        *(
+            seeded(RECORD, _input(MATHS_11, "MORNING", (KHANG, status)), token=teacher)
+            for status in ("PRESENT", "LATE", "EXCUSED")
+        )
+    )
+    codes = [only_error(a)["extensions"] for a in answers if a.get("errors")]
+    assert all(code == {"code": "CONFLICT", "field": "input.entries"} for code in codes)
+    assert len(codes) < len(answers)
+    [(session, status)] = await _attendance(seeded, KHANG)
+    assert session == "morning"
+    assert status in {"present", "late", "excused"}
 
 
 async def test_a_teacher_cannot_act_outside_their_classes(seeded: Any) -> None:

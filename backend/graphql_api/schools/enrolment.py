@@ -28,6 +28,7 @@ from backend.identity.models import User
 from backend.schools import access
 from backend.schools.admissions import applications, decisions, read_log, repository
 from backend.schools.admissions.models import (
+    PRIORITY_CATEGORIES_CONFIRMED,
     EnrolmentApplication,
     EnrolmentDocumentKind,
     EnrolmentStatus,
@@ -39,7 +40,10 @@ strawberry.enum(EnrolmentStatus, name="SchoolEnrolmentStatus")
 strawberry.enum(
     PriorityCategory,
     name="SchoolEnrolmentPriority",
-    description="Priority groups of admission (evidence required for any but NONE).",
+    description="Priority groups a parent may declare, with evidence for any but NONE. "
+    "Unconfirmed: named after other cities' admission rules, not confirmed for Huế "
+    "(`SchoolEnrolmentRound.priorityCategoriesConfirmed`); a declared group is not applied "
+    "automatically, the school weighs its evidence.",
 )
 strawberry.enum(EnrolmentDocumentKind, name="SchoolEnrolmentDocumentKind")
 strawberry.enum(
@@ -102,6 +106,14 @@ class RoundNode(RowNode):
             results_on=row.results_on,
             confirm_by=row.confirm_by,
         )
+
+    @strawberry.field(
+        description="False while the priority groups (`SchoolEnrolmentPriority`) are not "
+        "confirmed against the city's admission rules: show them as declarations the school "
+        "checks, not as entitlements."
+    )
+    def priority_categories_confirmed(self) -> bool:
+        return PRIORITY_CATEGORIES_CONFIRMED
 
     @strawberry.field(description="Whether applications can be sent online now.")
     def is_open(self, info: Info) -> bool:
@@ -166,7 +178,9 @@ class ApplicationNode(RowNode):
     date_of_birth: date
     address: str
     in_zone: bool = strawberry.field(description="The residence ward is in the school's zone.")
-    priority: PriorityCategory
+    priority: PriorityCategory = strawberry.field(
+        description="The group the parent declared (unconfirmed groups, see the enum)."
+    )
     programmes: list[str]
     status: EnrolmentStatus
     reason: str | None = strawberry.field(description="The school's reason for the last step.")
@@ -394,7 +408,11 @@ class SaveSchoolEnrolmentApplicationInput:
     preferences: list[relay.GlobalID] = strawberry.field(
         description="Schools in order of wish, at most the round's `maxPreferences`."
     )
-    priority: PriorityCategory = PriorityCategory.NONE
+    priority: PriorityCategory = strawberry.field(
+        default=PriorityCategory.NONE,
+        description="A group to declare, with its evidence; the school checks it (the groups "
+        "are unconfirmed for Huế).",
+    )
     programmes: list[str] = strawberry.field(default_factory=list)
 
 
@@ -453,7 +471,8 @@ def _row(row: EnrolmentApplication) -> ApplicationRow:
 class EnrolmentMutation:
     @strawberry.mutation(
         description="Parents: create or change a draft application for a child (one per child "
-        "and round), or correct one the school sent back."
+        "and round) until the online window closes, or correct one the school sent back until "
+        "direct admission closes."
     )
     async def save_school_enrolment_application(
         self, info: Info, input: SaveSchoolEnrolmentApplicationInput
@@ -500,7 +519,8 @@ class EnrolmentMutation:
         return _node(saved)
 
     @strawberry.mutation(
-        description="Parents: give an uploaded file as evidence (replaces the same kind)."
+        description="Parents: give an uploaded file as evidence (replaces the same kind), while "
+        "the application may still be written (see `saveSchoolEnrolmentApplication`)."
     )
     async def attach_school_enrolment_document(
         self, info: Info, input: AttachSchoolEnrolmentDocumentInput

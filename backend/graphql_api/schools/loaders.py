@@ -60,20 +60,21 @@ class SchoolsLoaders(LoaderSet):
         self.attendance_by_range: DataLoader[tuple[uuid.UUID, date, date], list[AttendanceRow]] = (
             by_keys(reads, records.attendance, list)
         )
-        self.terms_by_school_id: DataLoader[uuid.UUID, list[TermRow]] = by_keys(
+        # Terms, grades, conduct and the calendar by school year: (school or student, year).
+        self.terms_by_school_year: DataLoader[tuple[uuid.UUID, str], list[TermRow]] = by_keys(
             reads, records.terms, list
         )
-        self.assessments_by_student_id: DataLoader[uuid.UUID, list[AssessmentRow]] = by_keys(
-            reads, records.assessments, list
+        self.assessments_by_student_year: DataLoader[tuple[uuid.UUID, str], list[AssessmentRow]] = (
+            by_keys(reads, records.assessments, list)
         )
-        self.conduct_by_student_id: DataLoader[uuid.UUID, list[ConductRow]] = by_keys(
+        self.conduct_by_student_year: DataLoader[tuple[uuid.UUID, str], list[ConductRow]] = by_keys(
             reads, records.conduct, list
         )
-        self.charges_by_student_id: DataLoader[uuid.UUID, list[ChargeRow]] = by_keys(
+        self.charges_by_student_year: DataLoader[tuple[uuid.UUID, str], list[ChargeRow]] = by_keys(
             reads, records.charges, list
         )
-        self.calendar_by_school_id: DataLoader[uuid.UUID, list[CalendarRow]] = by_keys(
-            reads, records.calendars, list
+        self.calendar_by_school_year: DataLoader[tuple[uuid.UUID, str], list[CalendarRow]] = (
+            by_keys(reads, records.calendars, list)
         )
         self.student_by_id: DataLoader[uuid.UUID, StudentRow | None] = by_ids(
             reads, school_reads.students_by_ids

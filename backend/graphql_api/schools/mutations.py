@@ -63,6 +63,16 @@ class IssueSchoolLinkCodeInput:
 
 
 @strawberry.input
+class ApproveSchoolLinkInput:
+    school_id: relay.GlobalID
+    identifier: str = strawberry.field(description="The student's 12-digit identifier.")
+    parent_phone: str = strawberry.field(
+        description="The phone of a guardian the school recorded (the account must hold it, "
+        "verified)."
+    )
+
+
+@strawberry.input
 class RevokeSchoolLinkInput:
     school_id: relay.GlobalID
     identifier: str = strawberry.field(description="The student's 12-digit identifier.")
@@ -186,6 +196,24 @@ class SchoolsMutation:
         return SchoolLinkCode(
             code=issued.code, expires_at=issued.expires_at, identifier=student.identifier
         )
+
+    @strawberry.mutation(
+        description="School staff (administrators, or a teacher of the child's class): link a "
+        "recorded guardian's account to the child without a code, on the school's approval."
+    )
+    async def approve_school_link(self, info: Info, input: ApproveSchoolLinkInput) -> bool | None:
+        viewer = await info.context.require_viewer()
+        school_id = decode_id(input.school_id, "School", field="input.schoolId")
+        async with info.context.unit_of_work() as uow:
+            await links.approve_link(
+                uow,
+                staff_id=viewer.id,
+                school_id=school_id,
+                identifier=input.identifier,
+                parent_phone=input.parent_phone,
+                now=info.context.now(),
+            )
+        return True
 
     @strawberry.mutation(description="School staff: end a parent's link to a student.")
     async def revoke_school_link(self, info: Info, input: RevokeSchoolLinkInput) -> bool | None:

@@ -18,7 +18,7 @@ from backend.graphql_api.nodes import RowNode, decode_id, node_from, nodes_from
 from backend.graphql_api.places.loaders import PlacesLoaders
 from backend.graphql_api.places.types import GeoPoint, WardNode
 from backend.graphql_api.schools.loaders import SchoolsLoaders
-from backend.schools import reads, records
+from backend.schools import classes, reads, records
 from backend.schools.models import (
     AssessmentType,
     AttendanceStatus,
@@ -367,20 +367,56 @@ class StudentNode(RowNode):
             for row in found
         ]
 
-    @strawberry.field(description="The school's terms, earliest first.")
-    async def terms(self, info: Info) -> list[SchoolTerm]:
-        found = await SchoolsLoaders.of(info).terms_by_school_id.load(self.row.school_id)
+    async def _year(self, info: Info, school_year: str | None) -> str:
+        """The school year asked for, else the school's current one: a child's record is read
+        a year at a time, so each of its lists stays within one year."""
+        if school_year is not None:
+            return classes.school_year(school_year, field="schoolYear")
+        school = await SchoolsLoaders.of(info).school_by_id.load(self.row.school_id)
+        return school.current_year if school is not None else ""
+
+    @strawberry.field(description="The school's terms of a school year, earliest first.")
+    async def terms(
+        self,
+        info: Info,
+        school_year: Annotated[
+            str | None,
+            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
+        ] = None,
+    ) -> list[SchoolTerm]:
+        year = await self._year(info, school_year)
+        found = await SchoolsLoaders.of(info).terms_by_school_year.load((self.row.school_id, year))
         return [term_from(row, info) for row in found]
 
-    @strawberry.field(description="Scores by subject and assessment type; `term` keeps one term.")
-    async def assessments(self, info: Info, term: relay.GlobalID | None = None) -> list[Assessment]:
+    @strawberry.field(
+        description="Scores of a school year by subject and assessment type; `term` keeps one "
+        "term (of that year)."
+    )
+    async def assessments(
+        self,
+        info: Info,
+        term: relay.GlobalID | None = None,
+        school_year: Annotated[
+            str | None,
+            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
+        ] = None,
+    ) -> list[Assessment]:
         term_id = None if term is None else decode_id(term, "SchoolTerm", field="term")
-        found = await SchoolsLoaders.of(info).assessments_by_student_id.load(self.row.id)
+        year = await self._year(info, school_year)
+        found = await SchoolsLoaders.of(info).assessments_by_student_year.load((self.row.id, year))
         return [assessment_from(row) for row in found if term_id is None or row.term_id == term_id]
 
-    @strawberry.field(description="Conduct per term, earliest first.")
-    async def conduct(self, info: Info) -> list[ConductRecord]:
-        found = await SchoolsLoaders.of(info).conduct_by_student_id.load(self.row.id)
+    @strawberry.field(description="Conduct per term of a school year, earliest first.")
+    async def conduct(
+        self,
+        info: Info,
+        school_year: Annotated[
+            str | None,
+            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
+        ] = None,
+    ) -> list[ConductRecord]:
+        year = await self._year(info, school_year)
+        found = await SchoolsLoaders.of(info).conduct_by_student_year.load((self.row.id, year))
         return [
             ConductRecord(
                 term_id=relay.GlobalID("SchoolTerm", str(row.term_id)),
@@ -390,9 +426,20 @@ class StudentNode(RowNode):
             for row in found
         ]
 
-    @strawberry.field(description="Fees due and paid, by due date.")
-    async def fees(self, info: Info) -> list[FeeCharge]:
-        found = await SchoolsLoaders.of(info).charges_by_student_id.load(self.row.id)
+    @strawberry.field(
+        description="Fees due in a school year (1 August to 31 July), and any due before it not "
+        "yet fully paid, by due date."
+    )
+    async def fees(
+        self,
+        info: Info,
+        school_year: Annotated[
+            str | None,
+            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
+        ] = None,
+    ) -> list[FeeCharge]:
+        year = await self._year(info, school_year)
+        found = await SchoolsLoaders.of(info).charges_by_student_year.load((self.row.id, year))
         return [
             FeeCharge(
                 name=row.name.get(info.context.locale),
@@ -405,9 +452,22 @@ class StudentNode(RowNode):
             for row in found
         ]
 
-    @strawberry.field(description="Holidays, exams and events of the school for this grade.")
-    async def calendar(self, info: Info) -> list[CalendarItem]:
-        found = await SchoolsLoaders.of(info).calendar_by_school_id.load(self.row.school_id)
+    @strawberry.field(
+        description="Holidays, exams and events of the school for this grade in a school year "
+        "(those starting from 1 August to 31 July)."
+    )
+    async def calendar(
+        self,
+        info: Info,
+        school_year: Annotated[
+            str | None,
+            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
+        ] = None,
+    ) -> list[CalendarItem]:
+        year = await self._year(info, school_year)
+        found = await SchoolsLoaders.of(info).calendar_by_school_year.load(
+            (self.row.school_id, year)
+        )
         return [
             CalendarItem(
                 kind=row.kind,

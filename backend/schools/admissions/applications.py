@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
@@ -88,7 +89,7 @@ async def save(
             raise Conflict("school.enrolment_locked", field="input.applicationId")
         found = await repository.round_by_id(session, application.round_id)
         assert found is not None
-    if now >= found.direct_closes_at:
+    if now >= _closes(found, None if application is None else application.status):
         raise Conflict("school.enrolment_window_closed", field="input.roundId")
     checked = await _checked(session, found, details, now)
     if await repository.live_application_exists(
@@ -118,25 +119,43 @@ async def save(
         "programmes": list(checked.programmes),
         "updated_at": now,
     }
-    if application is None:
-        application = EnrolmentApplication(
-            id=uuid.uuid4(),
-            round_id=found.id,
-            parent_id=parent_id,
-            status=EnrolmentStatus.DRAFT,
-            reason=None,
-            submitted_at=None,
-            created_at=now,
-            **values,
-        )
-        session.add(application)
-        await session.flush()
+    created = application is None
+    try:
+        # The database keeps one live application per child and round: another guardian's
+        # draft for the same child, saved at the same moment, is refused alike.
+        async with session.begin_nested():
+            if application is None:
+                application = EnrolmentApplication(
+                    id=uuid.uuid4(),
+                    round_id=found.id,
+                    parent_id=parent_id,
+                    status=EnrolmentStatus.DRAFT,
+                    reason=None,
+                    submitted_at=None,
+                    created_at=now,
+                    **values,
+                )
+                session.add(application)
+            else:
+                for key, value in values.items():
+                    setattr(application, key, value)
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("school.enrolment_duplicate", field="input.identifier") from exc
+    if created:
         repository.add_event(session, application, actor_id=parent_id, now=now)
-    else:
-        for key, value in values.items():
-            setattr(application, key, value)
     await session.flush()
     return application
+
+
+def _closes(found: EnrolmentRound, status: EnrolmentStatus | None) -> datetime:
+    """Until when an application may be written: a draft (or a new one) while it can still be
+    sent online, a correction the school asked for until direct admission closes."""
+    if status is EnrolmentStatus.CORRECTION_REQUESTED:
+        closes: datetime = found.direct_closes_at
+    else:
+        closes = found.online_closes_at
+    return closes
 
 
 async def attach(
@@ -153,6 +172,10 @@ async def attach(
     application = await _own(session, parent_id, application_id)
     if application.status not in EDITABLE:
         raise Conflict("school.enrolment_locked", field="input.applicationId")
+    found = await repository.round_by_id(session, application.round_id)
+    assert found is not None
+    if now >= _closes(found, application.status):
+        raise Conflict("school.enrolment_window_closed", field="input.applicationId")
     await files.take(session, file_id, owner_id=parent_id, now=now, field="input.fileId")
     given = await repository.document_file(session, application.id, kind)
     if given is None:
@@ -178,6 +201,7 @@ async def submit(
     application = await _own(session, parent_id, application_id)
     found = await repository.round_by_id(session, application.round_id)
     assert found is not None
+    read_as = application.status
     if application.status is EnrolmentStatus.DRAFT:
         if now < found.online_opens_at:
             raise Conflict("school.enrolment_window_not_open", field="input.applicationId")
@@ -200,6 +224,8 @@ async def submit(
             raise BadUserInput(
                 "school.enrolment_document_missing", field="input.applicationId", kind=kind.value
             )
+    if not await repository.claim_status(session, application.id, read_as, application.status):
+        raise Conflict("school.enrolment_wrong_state", field="input.applicationId")
     application.reason = None
     application.updated_at = now
     repository.add_event(session, application, actor_id=parent_id, now=now)
@@ -243,6 +269,8 @@ async def _move(
     actor_id: uuid.UUID,
     now: datetime,
 ) -> EnrolmentApplication:
+    if not await repository.claim_status(uow.session, application.id, application.status, status):
+        raise Conflict("school.enrolment_wrong_state", field="input.applicationId")
     application.status, application.reason, application.updated_at = status, None, now
     repository.add_event(uow.session, application, actor_id=actor_id, now=now)
     await uow.session.flush()

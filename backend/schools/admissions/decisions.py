@@ -65,7 +65,9 @@ async def decide(
     ):
         raise Forbidden("school.administrators_only", field="input.applicationId")
     sources, target = STEPS[decision]
-    if application.status not in sources:
+    if application.status not in sources or not await repository.claim_status(
+        session, application.id, application.status, target
+    ):
         raise Conflict("school.enrolment_wrong_state", field="input.applicationId")
     if decision is Decision.ADMIT and not await repository.take_place(
         session, application.round_id, application.school_id

@@ -42,8 +42,15 @@ class EnrolmentStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# The priority groups below are named after admission rules seen elsewhere (Hanoi, Ho Chi Minh
+# City); no Huế rule confirming them was found. They are what the parent declares, with evidence
+# the school checks: nothing in the code ranks or admits by them. Set True only once the city's
+# rules are confirmed (and the groups matched to them).
+PRIORITY_CATEGORIES_CONFIRMED = False
+
+
 class PriorityCategory(StrEnum):
-    """Priority groups of admission rules (names from practice elsewhere; unconfirmed for Huế)."""
+    """Priority groups a parent may declare (unconfirmed for Huế, see above)."""
 
     NONE = "none"
     POLICY_FAMILY = "policy_family"  # children of martyrs, war invalids

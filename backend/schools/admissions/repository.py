@@ -123,6 +123,24 @@ async def application_for_update(
     return (await session.scalars(statement)).first()
 
 
+async def claim_status(
+    session: AsyncSession,
+    application_id: uuid.UUID,
+    expected: EnrolmentStatus,
+    target: EnrolmentStatus,
+) -> bool:
+    """Move an application from the state its caller read to the next, unless another request
+    moved it in between: one conditional UPDATE, so two steps at once (two decisions, a
+    decision and a withdrawal) never both apply, on SQLite (no row locks) as on PostgreSQL."""
+    result = await session.execute(
+        update(EnrolmentApplication)
+        .where(EnrolmentApplication.id == application_id, EnrolmentApplication.status == expected)
+        .values(status=target)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 async def live_application_exists(
     session: AsyncSession, round_id: uuid.UUID, identifier: str, *, other_than: uuid.UUID | None
 ) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset
@@ -53,6 +53,42 @@ async def live_codes_for_update(
         .with_for_update()
     )
     return list((await session.scalars(statement)).all())
+
+
+async def spend_code(session: AsyncSession, code_id: uuid.UUID, now: datetime) -> bool:
+    """Mark a live code used, unless another request has just used or revoked it: one
+    conditional UPDATE, so a code serves once on SQLite (where rows are not locked) too."""
+    result = await session.execute(
+        update(LinkCode)
+        .where(LinkCode.id == code_id, LinkCode.used_at.is_(None), LinkCode.revoked_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def count_wrong_try(
+    session: AsyncSession, code_ids: Sequence[uuid.UUID], now: datetime, *, limit: int
+) -> None:
+    """One more wrong try on each code, counted in the database (tries at once all count); a
+    code reaching the limit is revoked."""
+    if not code_ids:
+        return
+    await session.execute(
+        update(LinkCode)
+        .where(LinkCode.id.in_(code_ids))
+        .values(
+            attempts=LinkCode.attempts + 1,
+            revoked_at=case(
+                (
+                    LinkCode.attempts + 1 >= limit,
+                    func.coalesce(LinkCode.revoked_at, literal(now, LinkCode.revoked_at.type)),
+                ),
+                else_=LinkCode.revoked_at,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def link_of(

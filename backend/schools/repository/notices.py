@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset
@@ -110,6 +110,42 @@ async def recipient_for_update(
         .where(NoticeRecipient.notice_id == notice_id, NoticeRecipient.student_id == student_id)
         .with_for_update()
     )
+
+
+async def claim_reminder(session: AsyncSession, notice_id: uuid.UUID, at: datetime) -> bool:
+    """Mark the notice's one reminder sent, unless it already was (a conditional UPDATE: two
+    reminders at once send one)."""
+    result = await session.execute(
+        update(SchoolNotice)
+        .where(SchoolNotice.id == notice_id, SchoolNotice.reminded_at.is_(None))
+        .values(reminded_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def record_answer(
+    session: AsyncSession,
+    notice_id: uuid.UUID,
+    student_id: uuid.UUID,
+    *,
+    answer: NoticeAnswer,
+    by: uuid.UUID,
+    at: datetime,
+) -> bool:
+    """The family's answer, unless one is already there: one conditional UPDATE, so two
+    guardians answering at once (on any database) leave one answer. False if it was taken."""
+    result = await session.execute(
+        update(NoticeRecipient)
+        .where(
+            NoticeRecipient.notice_id == notice_id,
+            NoticeRecipient.student_id == student_id,
+            NoticeRecipient.answer.is_(None),
+        )
+        .values(answer=answer, answered_by=by, answered_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 async def unanswered(session: AsyncSession, notice_id: uuid.UUID) -> list[uuid.UUID]:

@@ -96,22 +96,32 @@ async def attendance(
 
 
 async def terms_of_schools(
-    session: AsyncSession, school_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[TermRow]]:
-    statement = (
-        select(*rows.TERM)
-        .where(Term.school_id.in_(school_ids))
-        .order_by(Term.school_id, Term.starts_on, Term.id)
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], list[TermRow]]:
+    """Each (school, school year)'s terms."""
+    wanted = or_(
+        *(and_(Term.school_id == school, Term.school_year == year) for school, year in keys)
     )
-    return _grouped(await session.execute(statement), TermRow.of, lambda r: r.school_id)
+    statement = select(*rows.TERM).where(wanted).order_by(Term.school_id, Term.starts_on, Term.id)
+    return _grouped(
+        await session.execute(statement), TermRow.of, lambda r: (r.school_id, r.school_year)
+    )
 
 
 async def assessments(
-    session: AsyncSession, student_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[AssessmentRow]]:
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], list[AssessmentRow]]:
+    """Each (student, school year)'s grades: those of the year's terms."""
+    wanted = or_(
+        *(
+            and_(Assessment.student_id == student, Term.school_year == year)
+            for student, year in keys
+        )
+    )
     statement = (
-        select(*rows.ASSESSMENT)
-        .where(Assessment.student_id.in_(student_ids))
+        select(*rows.ASSESSMENT, Term.school_year)
+        .join(Term, Term.id == Assessment.term_id)
+        .where(wanted)
         .order_by(
             Assessment.student_id,
             Assessment.term_id,
@@ -120,41 +130,94 @@ async def assessments(
             Assessment.id,
         )
     )
-    return _grouped(await session.execute(statement), AssessmentRow.of, lambda r: r.student_id)
+    found: dict[tuple[uuid.UUID, str], list[AssessmentRow]] = defaultdict(list)
+    for row in await session.execute(statement):
+        *values, year = row
+        item = AssessmentRow.of(values)
+        found[(item.student_id, year)].append(item)
+    return found
 
 
 async def conduct(
-    session: AsyncSession, student_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[ConductRow]]:
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], list[ConductRow]]:
+    """Each (student, school year)'s conduct, term by term."""
+    wanted = or_(
+        *(and_(Conduct.student_id == student, Term.school_year == year) for student, year in keys)
+    )
     statement = (
-        select(*rows.CONDUCT)
+        select(*rows.CONDUCT, Term.school_year)
         .join(Term, Term.id == Conduct.term_id)
-        .where(Conduct.student_id.in_(student_ids))
+        .where(wanted)
         .order_by(Conduct.student_id, Term.starts_on)
     )
-    return _grouped(await session.execute(statement), ConductRow.of, lambda r: r.student_id)
+    found: dict[tuple[uuid.UUID, str], list[ConductRow]] = defaultdict(list)
+    for row in await session.execute(statement):
+        *values, year = row
+        item = ConductRow.of(values)
+        found[(item.student_id, year)].append(item)
+    return found
 
 
 async def charges(
-    session: AsyncSession, student_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[ChargeRow]]:
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], list[ChargeRow]]:
+    """Each (student, school year)'s fees: those due in the year, and any due before it still
+    not fully paid."""
+    spans = {key: year_span(key[1]) for key in keys}
+
+    def of(key: tuple[uuid.UUID, str]) -> Any:
+        first, last = spans[key]
+        owed = and_(FeeCharge.due_on < first, FeeCharge.paid_vnd < FeeCharge.amount_vnd)
+        return and_(
+            FeeCharge.student_id == key[0], or_(FeeCharge.due_on.between(first, last), owed)
+        )
+
     statement = (
         select(*rows.CHARGE)
-        .where(FeeCharge.student_id.in_(student_ids))
+        .where(or_(*(of(key) for key in keys)))
         .order_by(FeeCharge.student_id, FeeCharge.due_on, FeeCharge.id)
     )
-    return _grouped(await session.execute(statement), ChargeRow.of, lambda r: r.student_id)
+    found: dict[tuple[uuid.UUID, str], list[ChargeRow]] = defaultdict(list)
+    for row in await session.execute(statement):
+        item = ChargeRow.of(row)
+        for key, (first, last) in spans.items():
+            owed = item.due_on < first and item.paid_vnd < item.amount_vnd
+            if key[0] == item.student_id and (first <= item.due_on <= last or owed):
+                found[key].append(item)
+    return found
 
 
 async def calendars(
-    session: AsyncSession, school_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[CalendarRow]]:
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], list[CalendarRow]]:
+    """Each (school, school year)'s calendar: entries starting within the year (`year_span`)."""
+    spans = {key: year_span(key[1]) for key in keys}
+    wanted = or_(
+        *(
+            and_(CalendarEntry.school_id == key[0], CalendarEntry.starts_on.between(*spans[key]))
+            for key in keys
+        )
+    )
     statement = (
         select(*rows.CALENDAR)
-        .where(CalendarEntry.school_id.in_(school_ids))
+        .where(wanted)
         .order_by(CalendarEntry.school_id, CalendarEntry.starts_on, CalendarEntry.id)
     )
-    return _grouped(await session.execute(statement), CalendarRow.of, lambda r: r.school_id)
+    found: dict[tuple[uuid.UUID, str], list[CalendarRow]] = defaultdict(list)
+    for row in await session.execute(statement):
+        item = CalendarRow.of(row)
+        for key, (first, last) in spans.items():
+            if key[0] == item.school_id and first <= item.starts_on <= last:
+                found[key].append(item)
+    return found
+
+
+def year_span(school_year: str) -> tuple[date, date]:
+    """The days of a school year `2026-2027`: 1 August 2026 to 31 July 2027 (a Vietnamese
+    school year runs September to May; summer belongs to the year that ends)."""
+    first = int(school_year[:4])
+    return date(first, 8, 1), date(first + 1, 7, 31)
 
 
 def log_staff_reads(session: AsyncSession, entries: Sequence[StaffAccessEntry]) -> None:

@@ -13,6 +13,7 @@ from backend.schools.models import (
     AbsenceAlert,
     Attendance,
     ClassTeacher,
+    ClassTeacherSubject,
     DaySession,
     ParentLink,
     SchoolClass,
@@ -44,6 +45,26 @@ async def teaches(session: AsyncSession, class_id: uuid.UUID, user_id: uuid.UUID
         )
     )
     return found is not None
+
+
+async def teaches_subject(
+    session: AsyncSession, class_id: uuid.UUID, user_id: uuid.UUID, subject_code: str
+) -> bool:
+    found = await session.scalar(
+        select(ClassTeacherSubject.class_id).where(
+            ClassTeacherSubject.class_id == class_id,
+            ClassTeacherSubject.user_id == user_id,
+            ClassTeacherSubject.subject_code == subject_code,
+        )
+    )
+    return found is not None
+
+
+async def classes_taught(session: AsyncSession, user_id: uuid.UUID) -> set[uuid.UUID]:
+    """The classes a teacher is linked to, for any purpose."""
+    statement = select(ClassTeacher.class_id).where(ClassTeacher.user_id == user_id)
+    found = await session.scalars(statement)
+    return set(found)
 
 
 async def class_students(session: AsyncSession, class_id: uuid.UUID) -> set[uuid.UUID]:
