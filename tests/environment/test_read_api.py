@@ -122,10 +122,14 @@ BAND_TEXTS = {
     ("vi", "MODERATE"): ("Trung bình", "Tự do thực hiện"),
     ("en", "GOOD"): ("Good", "Enjoy outdoor"),
     ("en", "MODERATE"): ("Moderate", "Enjoy outdoor"),
+    ("fr", "GOOD"): ("Bon", "Profitez librement"),
+    ("fr", "MODERATE"): ("Moyen", "Profitez librement"),
+    ("ja", "GOOD"): ("良い", "屋外活動は自由に"),
+    ("ja", "MODERATE"): ("普通", "屋外活動は自由に"),
 }
 
 
-@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("language", ["vi", "en", "fr", "ja"])
 async def test_air_quality_is_the_vn_aqi_of_the_nearest_station(seeded: Any, language: str) -> None:
     end = await seed_end(seeded)
     series = {s: seeded_values(end, s) for s in (1, 2, 3, 4, 5, 6)}
@@ -154,6 +158,9 @@ async def test_air_quality_is_the_vn_aqi_of_the_nearest_station(seeded: Any, lan
     name, advice = BAND_TEXTS[(language, band.band.name)]
     assert found["band"]["name"] == name
     assert found["band"]["adviceGeneral"].startswith(advice)
+    # The decision's text is Vietnamese; French and Japanese are machine translations, said so.
+    assert found["band"]["adviceLanguage"] == language.upper()
+    assert found["band"]["adviceMachineTranslated"] is (language in ("fr", "ja"))
     highest = [p for p in found["pollutants"] if p["highest"]]
     assert [p["subIndex"] for p in highest] == [expected.value]
     assert highest[0]["pollutant"] == expected.dominant.name

@@ -20,7 +20,7 @@ from backend.graphql_api.context import Info
 from backend.graphql_api.environment.loaders import EnvironmentLoaders
 from backend.graphql_api.nodes import RowNode, nodes_from
 from backend.graphql_api.places.types import GeoPoint
-from backend.i18n import translate
+from backend.i18n import Locale, messages, translate
 
 strawberry.enum(ThingKind, name="StationKind")
 strawberry.enum(Interval, name="SeriesInterval")
@@ -161,12 +161,26 @@ class AqiBand:
         description="Advice for sensitive groups (children, the elderly, people with heart or "
         "lung disease)."
     )
+    advice_language: Locale = strawberry.field(
+        description="The language the advice is actually in (the request's, else English, "
+        "else Vietnamese, the decision's own)."
+    )
+    advice_machine_translated: bool = strawberry.field(
+        description="Whether the advice in `adviceLanguage` is a machine translation."
+    )
 
     @classmethod
     def of(cls, band: aqi.BandInfo, info: Info) -> Self:
         locale = info.context.locale
         code = band.band.value
+        general = messages().resolve(f"environment.aqi.advice.{code}.general", locale)
+        sensitive = messages().resolve(f"environment.aqi.advice.{code}.sensitive", locale)
+        # Both texts of a band are kept in the same languages (a test holds the catalogues to it).
+        language, machine = (general[1], general[2]) if general else (Locale.VI, False)
+        machine = machine or bool(sensitive and sensitive[2])
         return cls(
+            advice_language=language,
+            advice_machine_translated=machine,
             code=band.band,
             name=translate(f"environment.aqi.band.{code}", locale),
             colour=band.hex,
