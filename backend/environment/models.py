@@ -118,10 +118,12 @@ class Datastream(CreatedAtMixin, Base):
 
 
 class Observation(Base):
-    """One reading. The primary key is the index every read uses, newest first by a backward
-    scan, and makes a repeated reading a no-op (`ON CONFLICT DO NOTHING`)."""
+    """One reading. The primary key serves one datastream's reads, newest first by a backward
+    scan, and makes a repeated reading a no-op (`ON CONFLICT DO NOTHING`); the time index serves
+    SensorThings' `/Observations` of every datastream ordered or filtered by time."""
 
     __tablename__ = "env_observations"
+    __table_args__ = (Index("ix_env_observations_time", "phenomenon_time", "datastream_id"),)
 
     datastream_id: Mapped[int] = mapped_column(Integer(), primary_key=True)
     phenomenon_time: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
