@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.environment.models import Datastream, Observation, ObservedProperty, Thing
+from backend.environment.models import Datastream, Observation, ObservedProperty, Quality, Thing
 from backend.environment.repository.rows import THING, ThingRow
 
 
@@ -84,7 +84,7 @@ def observations_statement(
     descending: bool,
     skip: int,
     top: int,
-) -> Select[Any]:
+) -> Select[int, datetime, float, Quality, datetime]:
     """Observations, one datastream's or all, ordered by time (ties by datastream): the
     primary key (datastream, time) serves one datastream's, `ix_env_observations_time` all."""
     column = Observation.phenomenon_time
