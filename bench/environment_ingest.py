@@ -10,10 +10,10 @@ per message (paho), and the clock stops when the last row is in the table. COPY:
 `copy_records_to_table` into the partitioned table (no conflict check, no latest-value upkeep,
 no rules: the floor). Rows of each path are new (distinct times).
 
-Before/after of the bulk write, in the same run and process: batches of 1,000 stored through the
-previous statement (one INSERT … SELECT FROM unnest of one array per column, kept here as the
-baseline) and through `observations.store` (COPY into a staging table, then INSERT … SELECT), each
-in its own unit of work; and the parse of a 1,000-row body with `json` and with `orjson`."""
+The bulk write alone, in the same run and process: batches of 1,000, each in its own unit of
+work, through a bare INSERT … SELECT FROM unnest (no latest values: a reference kept here) and
+through `observations.store` (the same insert and the latest values in one statement); and the
+parse of a 1,000-row body with `json` and with `orjson`."""
 
 from __future__ import annotations
 
@@ -242,7 +242,7 @@ async def copy_path(dsn: str, rows: list[tuple[int, datetime, float]]) -> float:
         await connection.close()
 
 
-# The write before COPY staging: unnest of one array per column, one statement per batch.
+# A bare insert of a batch (no latest values), as a reference for `observations.store`.
 UNNEST_INSERT = sql(
     "INSERT INTO env_observations "
     "(datastream_id, phenomenon_time, result, quality, received_at) "
@@ -258,21 +258,21 @@ async def write_paths(
     before: list[tuple[int, datetime, float]],
     after: list[tuple[int, datetime, float]],
 ) -> dict[str, float]:
-    """Readings/s of the bulk write alone, in batches of 1,000, before and after."""
+    """Readings/s of the bulk write alone, in batches of 1,000: a bare insert, then `store`."""
     engine = create_engine(settings)
     sessions = create_session_factory(engine)
     rates = {}
     try:
         for name, rows in (
-            ("write: unnest (before)", before),
-            ("write: COPY staging (after)", after),
+            ("write: bare unnest insert", before),
+            ("write: observations.store", after),
         ):
             checked = [observations.Checked(d, t, r, Quality.OK) for d, t, r in rows]
             began = time.perf_counter()
             for i in range(0, len(checked), 1000):
                 batch = checked[i : i + 1000]
                 async with UnitOfWork(sessions) as uow:
-                    if name.endswith("(before)"):
+                    if name.endswith("insert"):
                         arrays = {
                             "d": [c.datastream_id for c in batch],
                             "t": [c.phenomenon_time for c in batch],
@@ -296,8 +296,8 @@ def parse_rates(rows: list[tuple[int, datetime, float]]) -> dict[str, float]:
     ).encode()
     rates = {}
     for name, loads in (
-        ("parse: json (before)", json.loads),
-        ("parse: orjson (after)", orjson.loads),
+        ("parse: json", json.loads),
+        ("parse: orjson", orjson.loads),
     ):
         began = time.perf_counter()
         for _ in range(200):
