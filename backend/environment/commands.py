@@ -1,4 +1,5 @@
-"""The environment's `citizen` commands: `mqtt`, `import observations`, `sensors key`."""
+"""The environment's `citizen` commands: `mqtt`, `import observations`, `sensors key`,
+`sensors acl`, `simulate flood`."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def add_commands(commands: Any, imports: Any) -> None:
     )
     key.add_argument("station", help="the station's code, e.g. KK-TTH01")
     key.add_argument("--overlap-hours", type=float, default=24.0)
+    acl = sensor_commands.add_parser(
+        "acl", help="print a Mosquitto ACL file: each station writes to its own topics only"
+    )
+    acl.add_argument(
+        "--subscriber", default="citizen-hub", help="the broker account of `citizen mqtt`"
+    )
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -40,6 +47,8 @@ def run(args: argparse.Namespace) -> int | None:
         return _mqtt()
     if args.command == "import" and args.import_command == "observations":
         return _import(args.file)
+    if args.command == "sensors" and args.sensors_command == "acl":
+        return _acl(args.subscriber)
     if args.command == "sensors":
         return _issue_key(args.station, timedelta(hours=args.overlap_hours))
     if args.command == "simulate":
@@ -123,6 +132,25 @@ def _import(path: Path) -> int:
         return 0
 
     return asyncio.run(main())
+
+
+def _acl(subscriber: str) -> int:
+    from backend.db.engine import create_engine, create_session_factory
+    from backend.environment import broker
+
+    settings = Settings()
+
+    async def main() -> str:
+        engine = create_engine(settings)
+        try:
+            async with create_session_factory(engine)() as session:
+                stations = await broker.station_topics(session)
+        finally:
+            await engine.dispose()
+        return broker.acl_file(stations, prefix=settings.mqtt_topic_prefix, subscriber=subscriber)
+
+    print(asyncio.run(main()), end="")
+    return 0
 
 
 def _issue_key(station: str, overlap: timedelta) -> int:
