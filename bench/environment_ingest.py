@@ -4,8 +4,9 @@ subscriber against a raw asyncpg COPY of as many rows, in one run on one fresh d
     python -m bench.environment_ingest --rows 100000
 
 HTTP: one `citizen serve` process; 4 concurrent clients post batches of 1,000 readings of one
-station with its key. MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own;
-one SensorThings Observation per message (QoS 1, `mosquitto_pub -l` per datastream), then 100
+station with its key, one station's batches back to back, then again with stations taking
+turns. MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own; one SensorThings
+Observation per message (QoS 1, `mosquitto_pub -l` per datastream), then 100
 per message (paho), and the clock stops when the last row is in the table. COPY:
 `copy_records_to_table` into the partitioned table (no conflict check, no latest-value upkeep,
 no rules: the floor). Rows of each path are new (distinct times).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import subprocess
@@ -112,7 +114,11 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 async def http_path(
-    port: int, rows: list[tuple[int, datetime, float]], issued: dict[str, str]
+    port: int,
+    rows: list[tuple[int, datetime, float]],
+    issued: dict[str, str],
+    *,
+    interleave: bool = False,
 ) -> float:
     batches: list[tuple[str, list[dict[str, Any]]]] = []
     by_station: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -123,6 +129,13 @@ async def http_path(
     for code, station_rows in by_station.items():
         for i in range(0, len(station_rows), 1000):
             batches.append((issued[code], station_rows[i : i + 1000]))
+    if interleave:
+        # Stations take turns, as many stations posting at once do (each its own batches in
+        # order); otherwise one station's batches come back to back.
+        turns: dict[str, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
+        for key, body in batches:
+            turns[key].append((key, body))
+        batches = [b for round_ in itertools.zip_longest(*turns.values()) for b in round_ if b]
     queue: asyncio.Queue[tuple[str, list[dict[str, Any]]]] = asyncio.Queue()
     for batch in batches:
         queue.put_nowait(batch)
@@ -312,11 +325,12 @@ async def run(rows: int, settings: Settings, port: int, issued: dict[str, str]) 
     # Half-second times never meet the seeded o'clock readings.
     now = datetime.now(UTC).replace(microsecond=500_000)
     span = timedelta(seconds=rows // len(STREAMS) + 1)
-    windows = [readings(rows, now - k * span - timedelta(minutes=1)) for k in (1, 2, 3, 4, 5, 6)]
+    windows = [readings(rows, now - k * span - timedelta(minutes=1)) for k in (1, 2, 3, 4, 5, 6, 7)]
     prefix = os.environ["MQTT_TOPIC_PREFIX"]
     results = {
         "COPY (asyncpg)": await copy_path(dsn, windows[0]),
         "HTTP batches of 1,000": await http_path(port, windows[1], issued),
+        "HTTP, stations taking turns": await http_path(port, windows[6], issued, interleave=True),
         "MQTT, 1 observation/message": await mqtt_path(dsn, prefix, windows[2], 1),
         "MQTT, 100 observations/message": await mqtt_path(dsn, prefix, windows[3], 100),
         **await write_paths(settings, windows[4], windows[5]),
