@@ -203,3 +203,22 @@ class RuleTransition(Base):
     to_state: Mapped[RuleState] = mapped_column(string_enum(RuleState, "env_transition_state"))
     value: Mapped[float] = mapped_column(Float())
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReleaseOrder(CreatedAtMixin, Base):
+    """A release order a reservoir published: discharge between two flows from a start time
+    (e.g. Bình Điền, 16 Oct 2025: 500–900 m³/s). The newest by `issued_at` is in force."""
+
+    __tablename__ = "env_release_orders"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    thing_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("env_things.id", ondelete="CASCADE"), index=True
+    )
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # m³/s
+    flow_min: Mapped[float] = mapped_column(Float())
+    flow_max: Mapped[float] = mapped_column(Float())
+    # Who ordered it, or the document's number; shown as the source.
+    source: Mapped[str] = mapped_column(String(300))

@@ -188,6 +188,12 @@ async def test_flood_situation_gives_levels_trends_alarms_reservoirs_and_streets
     binh_dien = reservoirs["HO-BINH-DIEN"]
     assert (binh_dien["level"]["value"], binh_dien["inflow"]["value"]) == (80.5, 278.0)
     assert binh_dien["inflow"]["unit"] == "m³/s"
+    # Ordered to release 500–900 m³/s (the order of 16 Oct 2025), from two hours after it was issued.
+    order = binh_dien["releaseOrder"]
+    assert (order["flowMin"], order["flowMax"]) == (500.0, 900.0)
+    issued, starts = (datetime.fromisoformat(order[k]) for k in ("issuedAt", "startsAt"))
+    assert starts - issued == timedelta(hours=3)
+    assert reservoirs["HO-TA-TRACH"]["releaseOrder"] is None
     streets = {p["station"]["code"]: p["depth"]["value"] for p in found["floodPoints"]}
     assert streets == {"NGAP-XOM-GIONG": 0.3, "NGAP-BAO-VINH": 0.2}
 

@@ -251,6 +251,15 @@ class GaugeStatus:
     )
 
 
+@strawberry.type(description="A reservoir's order to release water, as published.")
+class ReleaseOrder:
+    flow_min: float = strawberry.field(description="m³/s")
+    flow_max: float = strawberry.field(description="m³/s")
+    starts_at: datetime
+    issued_at: datetime
+    source: str = strawberry.field(description="Who ordered it, or the document's number.")
+
+
 @strawberry.type(description="A reservoir: its level against the normal level, its flows.")
 class ReservoirStatus:
     station: StationNode
@@ -258,6 +267,9 @@ class ReservoirStatus:
     level: Reading | None
     inflow: Reading | None
     outflow: Reading | None
+    release_order: ReleaseOrder | None = strawberry.field(
+        default=None, description="The newest release order published for this reservoir."
+    )
 
 
 @strawberry.type(description="A street reported under water.")
@@ -301,6 +313,15 @@ class FloodSituation:
                     level=reading(r.level),
                     inflow=reading(r.inflow),
                     outflow=reading(r.outflow),
+                    release_order=None
+                    if r.release_order is None
+                    else ReleaseOrder(
+                        flow_min=r.release_order.flow_min,
+                        flow_max=r.release_order.flow_max,
+                        starts_at=r.release_order.starts_at,
+                        issued_at=r.release_order.issued_at,
+                        source=r.release_order.source,
+                    ),
                 )
                 for r in found.reservoirs
             ],
