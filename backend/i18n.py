@@ -13,6 +13,7 @@ the same fallback.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -42,6 +43,8 @@ FALLBACK: tuple[Locale, ...] = (Locale.EN, Locale.VI)
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 CORE_CATALOGUE = "core"
 FIELD_PREFIX = "field."
+# A catalogue entry flagged `#, machine` is a machine translation (shown, and said to be).
+MACHINE_FLAG = "machine"
 
 
 class CatalogueError(RuntimeError):
@@ -64,12 +67,20 @@ class Messages:
     texts: Mapping[Locale, Mapping[str, str]]
     # key → the catalogue that defines it.
     origin: Mapping[str, str]
+    # Per language, the keys whose text is flagged `#, machine` (machine quality).
+    machine: Mapping[Locale, frozenset[str]] = dataclasses.field(default_factory=dict)
 
     def lookup(self, key: str, locale: Locale) -> str | None:
+        found = self.resolve(key, locale)
+        return found[0] if found else None
+
+    def resolve(self, key: str, locale: Locale) -> tuple[str, Locale, bool] | None:
+        """The template for `key` in the first language of `locale`'s chain that has it, that
+        language, and whether its text is machine quality."""
         for candidate in fallback_chain(locale):
             template = self.texts.get(candidate, {}).get(key)
             if template:
-                return template
+                return template, candidate, key in self.machine.get(candidate, ())
         return None
 
     def keys(self, locale: Locale) -> set[str]:
@@ -83,6 +94,7 @@ def load_catalogues(names: Iterable[str], directory: Path = LOCALES_DIR) -> Mess
     languages carry it.
     """
     texts: dict[Locale, dict[str, str]] = {locale: {} for locale in Locale}
+    machine: dict[Locale, set[str]] = {locale: set() for locale in Locale}
     origin: dict[str, str] = {}
     for name in dict.fromkeys(names):
         for locale in Locale:
@@ -108,7 +120,13 @@ def load_catalogues(names: Iterable[str], directory: Path = LOCALES_DIR) -> Mess
                 origin[key] = name
                 if isinstance(message.string, str) and message.string and not message.fuzzy:
                     texts[locale][key] = message.string
-    return Messages(texts=texts, origin=origin)
+                    if MACHINE_FLAG in message.flags:
+                        machine[locale].add(key)
+    return Messages(
+        texts=texts,
+        origin=origin,
+        machine={locale: frozenset(keys) for locale, keys in machine.items()},
+    )
 
 
 def catalogue_names() -> list[str]:

@@ -4,21 +4,23 @@ subscriber against a raw asyncpg COPY of as many rows, in one run on one fresh d
     python -m bench.environment_ingest --rows 100000
 
 HTTP: one `citizen serve` process; 4 concurrent clients post batches of 1,000 readings of one
-station with its key. MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own;
-one SensorThings Observation per message (QoS 1, `mosquitto_pub -l` per datastream), then 100
+station with its key, one station's batches back to back, then again with stations taking
+turns. MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own; one SensorThings
+Observation per message (QoS 1, `mosquitto_pub -l` per datastream), then 100
 per message (paho), and the clock stops when the last row is in the table. COPY:
 `copy_records_to_table` into the partitioned table (no conflict check, no latest-value upkeep,
 no rules: the floor). Rows of each path are new (distinct times).
 
-Before/after of the bulk write, in the same run and process: batches of 1,000 stored through the
-previous statement (one INSERT … SELECT FROM unnest of one array per column, kept here as the
-baseline) and through `observations.store` (COPY into a staging table, then INSERT … SELECT), each
-in its own unit of work; and the parse of a 1,000-row body with `json` and with `orjson`."""
+The bulk write alone, in the same run and process: batches of 1,000, each in its own unit of
+work, through a bare INSERT … SELECT FROM unnest (no latest values: a reference kept here) and
+through `observations.store` (the same insert and the latest values in one statement); and the
+parse of a 1,000-row body with `json` and with `orjson`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import subprocess
@@ -112,7 +114,11 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 async def http_path(
-    port: int, rows: list[tuple[int, datetime, float]], issued: dict[str, str]
+    port: int,
+    rows: list[tuple[int, datetime, float]],
+    issued: dict[str, str],
+    *,
+    interleave: bool = False,
 ) -> float:
     batches: list[tuple[str, list[dict[str, Any]]]] = []
     by_station: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -123,6 +129,13 @@ async def http_path(
     for code, station_rows in by_station.items():
         for i in range(0, len(station_rows), 1000):
             batches.append((issued[code], station_rows[i : i + 1000]))
+    if interleave:
+        # Stations take turns, as many stations posting at once do (each its own batches in
+        # order); otherwise one station's batches come back to back.
+        turns: dict[str, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
+        for key, body in batches:
+            turns[key].append((key, body))
+        batches = [b for round_ in itertools.zip_longest(*turns.values()) for b in round_ if b]
     queue: asyncio.Queue[tuple[str, list[dict[str, Any]]]] = asyncio.Queue()
     for batch in batches:
         queue.put_nowait(batch)
@@ -242,7 +255,7 @@ async def copy_path(dsn: str, rows: list[tuple[int, datetime, float]]) -> float:
         await connection.close()
 
 
-# The write before COPY staging: unnest of one array per column, one statement per batch.
+# A bare insert of a batch (no latest values), as a reference for `observations.store`.
 UNNEST_INSERT = sql(
     "INSERT INTO env_observations "
     "(datastream_id, phenomenon_time, result, quality, received_at) "
@@ -258,21 +271,21 @@ async def write_paths(
     before: list[tuple[int, datetime, float]],
     after: list[tuple[int, datetime, float]],
 ) -> dict[str, float]:
-    """Readings/s of the bulk write alone, in batches of 1,000, before and after."""
+    """Readings/s of the bulk write alone, in batches of 1,000: a bare insert, then `store`."""
     engine = create_engine(settings)
     sessions = create_session_factory(engine)
     rates = {}
     try:
         for name, rows in (
-            ("write: unnest (before)", before),
-            ("write: COPY staging (after)", after),
+            ("write: bare unnest insert", before),
+            ("write: observations.store", after),
         ):
             checked = [observations.Checked(d, t, r, Quality.OK) for d, t, r in rows]
             began = time.perf_counter()
             for i in range(0, len(checked), 1000):
                 batch = checked[i : i + 1000]
                 async with UnitOfWork(sessions) as uow:
-                    if name.endswith("(before)"):
+                    if name.endswith("insert"):
                         arrays = {
                             "d": [c.datastream_id for c in batch],
                             "t": [c.phenomenon_time for c in batch],
@@ -296,8 +309,8 @@ def parse_rates(rows: list[tuple[int, datetime, float]]) -> dict[str, float]:
     ).encode()
     rates = {}
     for name, loads in (
-        ("parse: json (before)", json.loads),
-        ("parse: orjson (after)", orjson.loads),
+        ("parse: json", json.loads),
+        ("parse: orjson", orjson.loads),
     ):
         began = time.perf_counter()
         for _ in range(200):
@@ -312,11 +325,12 @@ async def run(rows: int, settings: Settings, port: int, issued: dict[str, str]) 
     # Half-second times never meet the seeded o'clock readings.
     now = datetime.now(UTC).replace(microsecond=500_000)
     span = timedelta(seconds=rows // len(STREAMS) + 1)
-    windows = [readings(rows, now - k * span - timedelta(minutes=1)) for k in (1, 2, 3, 4, 5, 6)]
+    windows = [readings(rows, now - k * span - timedelta(minutes=1)) for k in (1, 2, 3, 4, 5, 6, 7)]
     prefix = os.environ["MQTT_TOPIC_PREFIX"]
     results = {
         "COPY (asyncpg)": await copy_path(dsn, windows[0]),
         "HTTP batches of 1,000": await http_path(port, windows[1], issued),
+        "HTTP, stations taking turns": await http_path(port, windows[6], issued, interleave=True),
         "MQTT, 1 observation/message": await mqtt_path(dsn, prefix, windows[2], 1),
         "MQTT, 100 observations/message": await mqtt_path(dsn, prefix, windows[3], 100),
         **await write_paths(settings, windows[4], windows[5]),

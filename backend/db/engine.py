@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,11 @@ from backend.db import aggregates, spatial, text_search
 from backend.settings import Settings
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(
+    settings: Settings, *, server_settings: Mapping[str, str] | None = None
+) -> AsyncEngine:
+    """`server_settings`: PostgreSQL settings for every connection of this engine (sent with
+    the connection's start-up, no round trip); ignored on SQLite."""
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -35,6 +40,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.database_pool_size,
         pool_pre_ping=False,
         pool_recycle=1800,
+        connect_args={"server_settings": dict(server_settings)} if server_settings else {},
     )
 
 

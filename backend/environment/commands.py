@@ -1,4 +1,5 @@
-"""The environment's `citizen` commands: `mqtt`, `import observations`, `sensors key`."""
+"""The environment's `citizen` commands: `mqtt`, `import observations`, `sensors key`,
+`sensors acl`, `simulate flood`."""
 
 from __future__ import annotations
 
@@ -32,6 +33,22 @@ def add_commands(commands: Any, imports: Any) -> None:
     )
     key.add_argument("station", help="the station's code, e.g. KK-TTH01")
     key.add_argument("--overlap-hours", type=float, default=24.0)
+    release = sensor_commands.add_parser(
+        "release-order", help="record a reservoir's published release order (issued now)"
+    )
+    release.add_argument("station", help="the reservoir's code, e.g. HO-BINH-DIEN")
+    release.add_argument("--min", type=float, required=True, help="m³/s")
+    release.add_argument("--max", type=float, required=True, help="m³/s")
+    release.add_argument(
+        "--start", required=True, help="ISO 8601 with an offset: 2025-10-16T14:00:00+07:00"
+    )
+    release.add_argument("--source", required=True, help="who ordered it, or its number")
+    acl = sensor_commands.add_parser(
+        "acl", help="print a Mosquitto ACL file: each station writes to its own topics only"
+    )
+    acl.add_argument(
+        "--subscriber", default="citizen-hub", help="the broker account of `citizen mqtt`"
+    )
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -40,6 +57,10 @@ def run(args: argparse.Namespace) -> int | None:
         return _mqtt()
     if args.command == "import" and args.import_command == "observations":
         return _import(args.file)
+    if args.command == "sensors" and args.sensors_command == "release-order":
+        return _release_order(args.station, args.min, args.max, args.start, args.source)
+    if args.command == "sensors" and args.sensors_command == "acl":
+        return _acl(args.subscriber)
     if args.command == "sensors":
         return _issue_key(args.station, timedelta(hours=args.overlap_hours))
     if args.command == "simulate":
@@ -123,6 +144,67 @@ def _import(path: Path) -> int:
         return 0
 
     return asyncio.run(main())
+
+
+def _release_order(station: str, low: float, high: float, start: str, source: str) -> int:
+    from datetime import datetime
+
+    from backend.db.engine import create_engine, create_session_factory
+    from backend.db.types import utcnow
+    from backend.db.unit_of_work import UnitOfWork
+    from backend.environment import releases
+    from backend.errors import DomainError
+    from backend.i18n import Locale, translate
+
+    try:
+        starts_at = datetime.fromisoformat(start)
+    except ValueError:
+        print(f"BAD_USER_INPUT startsAt: {start!r} is not an ISO 8601 time", file=sys.stderr)
+        return 1
+    settings = Settings()
+
+    async def main() -> int:
+        engine = create_engine(settings)
+        try:
+            async with UnitOfWork(create_session_factory(engine)) as uow:
+                order = await releases.record(
+                    uow.session,
+                    station_code=station,
+                    flow_min=low,
+                    flow_max=high,
+                    starts_at=starts_at,
+                    source=source,
+                    now=utcnow(),
+                )
+        except DomainError as exc:
+            text = translate(exc.message_key, Locale.EN)
+            print(f"{exc.code.value} {exc.field}: {text}", file=sys.stderr)
+            return 1
+        finally:
+            await engine.dispose()
+        print(f"{station}: {order.flow_min:g}–{order.flow_max:g} m³/s from {start}")
+        return 0
+
+    return asyncio.run(main())
+
+
+def _acl(subscriber: str) -> int:
+    from backend.db.engine import create_engine, create_session_factory
+    from backend.environment import broker
+
+    settings = Settings()
+
+    async def main() -> str:
+        engine = create_engine(settings)
+        try:
+            async with create_session_factory(engine)() as session:
+                stations = await broker.station_topics(session)
+        finally:
+            await engine.dispose()
+        return broker.acl_file(stations, prefix=settings.mqtt_topic_prefix, subscriber=subscriber)
+
+    print(asyncio.run(main()), end="")
+    return 0
 
 
 def _issue_key(station: str, overlap: timedelta) -> int:

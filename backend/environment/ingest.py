@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.environment import partitions, rules
-from backend.environment.models import Datastream, Quality
+from backend.environment.models import Datastream, Quality, ThresholdRule
 from backend.environment.repository import observations
 from backend.environment.repository.observations import Checked
 
@@ -71,6 +71,8 @@ class StreamInfo:
     thing_id: uuid.UUID
     valid_min: float | None
     valid_max: float | None
+    # Whether a threshold rule watches it: batches of other datastreams skip the rules' query.
+    has_rules: bool = False
 
     def quality(self, value: float) -> Quality:
         if (self.valid_min is not None and value < self.valid_min) or (
@@ -131,12 +133,17 @@ async def stream_info(session: AsyncSession, ids: Iterable[int]) -> dict[int, St
     wanted = sorted(set(ids))
     if not wanted:
         return {}
+    ruled = exists().where(ThresholdRule.datastream_id == Datastream.id)
     rows = await session.execute(
         select(
-            Datastream.id, Datastream.thing_id, Datastream.valid_min, Datastream.valid_max
+            Datastream.id,
+            Datastream.thing_id,
+            Datastream.valid_min,
+            Datastream.valid_max,
+            ruled,
         ).where(Datastream.id.in_(wanted))
     )
-    return {row[0]: StreamInfo(row[1], row[2], row[3]) for row in rows}
+    return {row[0]: StreamInfo(row[1], row[2], row[3], bool(row[4])) for row in rows}
 
 
 def check(
@@ -175,8 +182,8 @@ def check(
 
 class Ingestor:
     """Stores batches; one per process. It remembers which monthly partitions exist, and each
-    datastream's station and range for `STREAM_CACHE_SECONDS` (a changed range applies after
-    that), sparing a round trip per batch."""
+    datastream's station, range and whether rules watch it for `STREAM_CACHE_SECONDS` (a changed
+    range or a new rule applies after that), sparing round trips per batch."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -220,7 +227,9 @@ class Ingestor:
             self._engine, {partitions.month_of(row.phenomenon_time) for row in kept}
         )
         inserted = await observations.store(session, kept, now)
-        await rules.evaluate(uow, kept, now)
+        watched = [row for row in kept if streams[row.datastream_id].has_rules]
+        if watched:
+            await rules.evaluate(uow, watched, now)
         return Report(
             accepted=inserted,
             duplicates=len(kept) - inserted,

@@ -118,10 +118,12 @@ class Datastream(CreatedAtMixin, Base):
 
 
 class Observation(Base):
-    """One reading. The primary key is the index every read uses, newest first by a backward
-    scan, and makes a repeated reading a no-op (`ON CONFLICT DO NOTHING`)."""
+    """One reading. The primary key serves one datastream's reads, newest first by a backward
+    scan, and makes a repeated reading a no-op (`ON CONFLICT DO NOTHING`); the time index serves
+    SensorThings' `/Observations` of every datastream ordered or filtered by time."""
 
     __tablename__ = "env_observations"
+    __table_args__ = (Index("ix_env_observations_time", "phenomenon_time", "datastream_id"),)
 
     datastream_id: Mapped[int] = mapped_column(Integer(), primary_key=True)
     phenomenon_time: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
@@ -201,3 +203,22 @@ class RuleTransition(Base):
     to_state: Mapped[RuleState] = mapped_column(string_enum(RuleState, "env_transition_state"))
     value: Mapped[float] = mapped_column(Float())
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReleaseOrder(CreatedAtMixin, Base):
+    """A release order a reservoir published: discharge between two flows from a start time
+    (e.g. Bình Điền, 16 Oct 2025: 500–900 m³/s). The newest by `issued_at` is in force."""
+
+    __tablename__ = "env_release_orders"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    thing_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("env_things.id", ondelete="CASCADE"), index=True
+    )
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # m³/s
+    flow_min: Mapped[float] = mapped_column(Float())
+    flow_max: Mapped[float] = mapped_column(Float())
+    # Who ordered it, or the document's number; shown as the source.
+    source: Mapped[str] = mapped_column(String(300))

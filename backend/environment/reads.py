@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.environment import aqi
 from backend.environment.models import Quality, ThingKind
 from backend.environment.repository import reads as rows
-from backend.environment.repository.reads import Interval
+from backend.environment.repository.reads import Interval, ReleaseOrderRow
 from backend.environment.repository.rows import BucketRow, LatestRow, ThingRow
 from backend.errors import BadUserInput
 
@@ -178,6 +178,7 @@ class ReservoirStatus:
     level: LatestRow | None
     inflow: LatestRow | None
     outflow: LatestRow | None
+    release_order: ReleaseOrderRow | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,10 +246,17 @@ async def flood_situation(session: AsyncSession, now: datetime) -> FloodSituatio
                 0 if level is None else alarm_reached(station, level.result),
             )
         )
+    reservoir_rows = [s for s in stations if s.kind is ThingKind.RESERVOIR]
+    orders = await rows.newest_release_orders(session, [s.id for s in reservoir_rows])
     reservoirs = [
-        ReservoirStatus(s, value(s, "reservoir_level"), value(s, "inflow"), value(s, "outflow"))
-        for s in stations
-        if s.kind is ThingKind.RESERVOIR
+        ReservoirStatus(
+            s,
+            value(s, "reservoir_level"),
+            value(s, "inflow"),
+            value(s, "outflow"),
+            orders.get(s.id),
+        )
+        for s in reservoir_rows
     ]
     points = []
     for station in stations:

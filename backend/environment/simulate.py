@@ -8,10 +8,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-import aiomqtt
-
 from backend.db.types import utcnow
-from backend.environment.mqtt import broker_address
+from backend.environment.mqtt import broker_client
 from backend.seed.environment import flood_episode
 from backend.settings import Settings
 
@@ -20,10 +18,9 @@ async def replay_flood(settings: Settings, *, step: float, hours: int = 48) -> i
     """Publish the episode; returns the messages sent."""
     if not settings.mqtt_url:
         raise ValueError("MQTT_URL is not set")
-    host, port = broker_address(settings.mqtt_url)
     prefix = settings.mqtt_topic_prefix
     sent = 0
-    async with aiomqtt.Client(host, port) as client:
+    async with broker_client(settings.mqtt_url) as client:
         for values in flood_episode(hours):
             moment = utcnow().isoformat()
             for stream, value in values.items():

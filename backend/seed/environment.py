@@ -22,6 +22,7 @@ from backend.environment.models import (
     Datastream,
     ObservedProperty,
     Quality,
+    ReleaseOrder,
     RuleState,
     Sensor,
     Thing,
@@ -205,6 +206,7 @@ async def seed_environment(session: AsyncSession) -> dict[str, int]:
             report["environment_datastreams"] += 1
     await session.flush()
     _add_rules(session, now)
+    _add_release_order(session, now)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         # Later datastreams take ids after the demo's.
@@ -222,6 +224,24 @@ async def seed_environment(session: AsyncSession) -> dict[str, int]:
             await session.execute(text(partitions.create_sql(month)))
     report["observations"] = await observations.store(session, rows, now)
     return report
+
+
+def _add_release_order(session: AsyncSession, now: datetime) -> None:
+    # Bình Điền stands now where it stood on 16 Oct 2025 (80.5 m, inflow 278 m³/s), when it was
+    # ordered to release 500–900 m³/s; the demo's order repeats that range (times are the demo's).
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    session.add(
+        ReleaseOrder(
+            id=stable_id("env-release", "HO-BINH-DIEN"),
+            thing_id=stable_id("env-thing", "HO-BINH-DIEN"),
+            issued_at=hour - timedelta(hours=1),
+            starts_at=hour + timedelta(hours=2),
+            flow_min=500.0,
+            flow_max=900.0,
+            source="Demo, after the order of 16 Oct 2025",
+            created_at=now,
+        )
+    )
 
 
 def _add_rules(session: AsyncSession, now: datetime) -> None:

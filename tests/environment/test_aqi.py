@@ -6,6 +6,7 @@ import pytest
 
 from backend.environment import aqi
 from backend.environment.aqi import Band, Pollutant
+from backend.i18n import Locale, messages
 
 # PM2.5 hourly means 09:00 → 20:00 of the decision's NowCast example, latest first.
 EXAMPLE_PM25 = [20.6, 19.6, 22.4, 20.3, 16.5, 19.0, 16.5, 19.5, 23.5, 20.5, 24.7, 26.9]
@@ -112,3 +113,31 @@ def test_daily_index_from_a_days_hours() -> None:
     assert index.sub_indices[Pollutant.O3_8H] == 40
     too_few = {"pm25": [55.7] * 17 + [None] * 7}
     assert aqi.daily_from_hours(too_few) is None
+
+
+@pytest.mark.parametrize("locale", list(Locale))
+def test_every_band_has_its_name_and_both_advices_in_every_app_language(locale: Locale) -> None:
+    loaded = messages()
+    for band in Band:
+        for key in (
+            f"environment.aqi.band.{band.value}",
+            f"environment.aqi.advice.{band.value}.general",
+            f"environment.aqi.advice.{band.value}.sensitive",
+        ):
+            found = loaded.resolve(key, locale)
+            assert found is not None, key
+            text, language, machine = found
+            assert language is locale, f"{key} falls back to {language} for {locale}"
+            assert text.strip()
+            # Vietnamese is the decision's text and English ours; the others are machine quality.
+            assert machine is (locale not in (Locale.VI, Locale.EN)), key
+
+
+def test_advice_tightens_from_good_to_hazardous_for_sensitive_groups() -> None:
+    # The decision's table: sensitive groups get their own advice from the moderate band on.
+    vi = messages().texts[Locale.VI]
+    general = [vi[f"environment.aqi.advice.{b.value}.general"] for b in Band]
+    sensitive = [vi[f"environment.aqi.advice.{b.value}.sensitive"] for b in Band]
+    assert general[0] == sensitive[0] == general[1]
+    assert sensitive[1] != general[1]
+    assert general[-1] == sensitive[-1]

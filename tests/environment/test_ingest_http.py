@@ -133,3 +133,24 @@ async def test_malformed_and_oversized_batches_are_refused_whole(seeded: Any) ->
     response = await post(seeded, key, rows)
     assert (response.status_code, response.json()["code"]) == (413, "BATCH_TOO_LARGE")
     assert await count(seeded) == before
+
+
+async def test_only_batches_of_watched_datastreams_consult_the_threshold_rules(
+    seeded: Any,
+) -> None:
+    # Rules watch PM2.5 (the hourly VN_AQI) and Kim Long's level, not PM10.
+    key = await issue_key(seeded, AIR_STATION)
+    moment = utcnow().replace(microsecond=0) - timedelta(minutes=3)
+    seeded.sql.clear()
+    response = await post(
+        seeded, key, [{"datastream": PM10, "phenomenonTime": iso(moment), "result": 30.0}]
+    )
+    assert response.json()["accepted"] == 1
+    assert not [s for s in seeded.sql.statements if s.startswith("SELECT env_threshold_rules")]
+
+    seeded.sql.clear()
+    response = await post(
+        seeded, key, [{"datastream": PM25, "phenomenonTime": iso(moment), "result": 20.0}]
+    )
+    assert response.json()["accepted"] == 1
+    assert [s for s in seeded.sql.statements if s.startswith("SELECT env_threshold_rules")]

@@ -8,14 +8,18 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import frost_sta_client as fsc
 import pytest
 import uvicorn
+from sqlalchemy import text
+from sqlalchemy.dialects import postgresql
 
 from backend.app import create_app
+from backend.environment import partitions
+from backend.environment.repository.sta import observations_statement
 from backend.settings import Settings
 from tests.support.processes import free_port, healthy
 
@@ -130,3 +134,56 @@ async def test_plain_http_navigation_filters_and_refusals(seeded: Any) -> None:
         response = await client.get(base + query)
         assert response.status_code == status, query
         assert response.json()["code"] in ("BAD_REQUEST", "NOT_FOUND")
+
+
+async def test_observations_by_time_read_the_time_index_of_every_partition(
+    seeded: Any, dialect: str
+) -> None:
+    """FROST users' lesson: a page of all observations by time must not sort the history."""
+    if dialect != "postgresql":
+        pytest.skip("monthly partitions and query plans are PostgreSQL's")
+    engine = seeded.app.state.engine
+    # A month made after the migration, as ingest makes one for late data.
+    await partitions.Partitions().ensure(engine, {date(2024, 1, 1)})
+    end = datetime(2024, 2, 1, tzinfo=UTC)
+    async with engine.begin() as connection:
+        # 60,000 readings: 20 datastreams, one a minute for 50 hours of January 2024.
+        await connection.execute(
+            text(
+                "INSERT INTO env_observations "
+                "(datastream_id, phenomenon_time, result, quality, received_at) "
+                "SELECT s, t, 1, 'ok', t FROM generate_series(1, 20) s, generate_series("
+                "CAST(:end AS timestamptz) - interval '50 hours', "
+                "CAST(:end AS timestamptz) - interval '1 minute', interval '1 minute') t"
+            ),
+            {"end": end},
+        )
+        await connection.execute(text("ANALYZE env_observations"))
+        parts = set(
+            await connection.scalars(
+                text(
+                    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "WHERE i.inhparent = 'env_observations'::regclass"
+                )
+            )
+        )
+        indexed = set(
+            await connection.scalars(
+                text(
+                    "SELECT tablename FROM pg_indexes WHERE tablename LIKE 'env_observations_y%' "
+                    "AND indexdef LIKE '%(phenomenon_time, datastream_id)'"
+                )
+            )
+        )
+        assert "env_observations_y2024m01" in parts
+        assert indexed == parts
+        for descending, filters in ((True, []), (False, [("ge", end - timedelta(hours=2))])):
+            statement = observations_statement(
+                datastream_id=None, time_filters=filters, descending=descending, skip=0, top=101
+            )
+            sql = statement.compile(
+                dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+            )
+            plan = "\n".join(await connection.scalars(text(f"EXPLAIN {sql}")))
+            assert "env_observations_y2024m01_phenomenon_time_datastream_id_idx" in plan, plan
+            assert "Sort" not in plan, plan

@@ -1,5 +1,5 @@
 """The bulk write on its own: batches stored in one transaction are counted once each, a
-rolled-back batch leaves nothing (on PostgreSQL it goes through a staging table by COPY)."""
+rolled-back batch leaves nothing (on PostgreSQL one statement stores a batch and its latest values)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,6 @@ from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db.prepared import driver_of
 from backend.environment.models import LatestObservation, Quality
 
 
@@ -25,31 +24,27 @@ class Checked:
     quality: Quality
 
 
-# PostgreSQL: the batch goes by COPY (binary, no per-value statement parameters) into a
-# temporary table of the connection, then one INSERT … SELECT keeps what is new. The table lives
-# as long as the pooled connection, and is emptied at every commit.
-STAGING = "env_observations_staging"
-STAGING_COLUMNS = ("datastream_id", "phenomenon_time", "result", "quality")
-# Run before every batch: it also opens the transaction that COPY must join (a rolled-back
-# creation leaves no table behind, so no flag is kept). A second batch in one transaction finds
-# the first still staged; its rows are then stored already, so they are not counted again.
-_CREATE_STAGING = text(
-    "CREATE TEMPORARY TABLE IF NOT EXISTS env_observations_staging (datastream_id INTEGER, "
-    "phenomenon_time TIMESTAMPTZ, result FLOAT8, quality VARCHAR) ON COMMIT DELETE ROWS"
-)
-_FROM_STAGING = text(
-    "INSERT INTO env_observations "
+# PostgreSQL: one statement per batch, the rows as one array per column (asyncpg encodes them in
+# C; the statement is prepared once per connection): it inserts what is new and moves each
+# datastream's latest value forward from its newest row in the batch, locking the latest rows in
+# id order so concurrent batches lock alike. One round trip: COPY into a staging table took three
+# (create, copy, insert), and measured slower on this machine (bench/README.md).
+_STORE_PG = text(
+    "WITH batch AS (SELECT * FROM unnest(CAST(:d AS INTEGER[]), CAST(:t AS TIMESTAMPTZ[]), "
+    "CAST(:r AS FLOAT8[]), CAST(:q AS VARCHAR[])) AS b(datastream_id, phenomenon_time, result, "
+    "quality)), "
+    "inserted AS (INSERT INTO env_observations "
     "(datastream_id, phenomenon_time, result, quality, received_at) "
-    "SELECT datastream_id, phenomenon_time, result, quality, :received "
-    "FROM env_observations_staging ON CONFLICT DO NOTHING"
-)
-_LATEST_PG = text(
-    "INSERT INTO env_latest_observations (datastream_id, phenomenon_time, result, quality) "
-    "SELECT * FROM unnest(CAST(:d AS INTEGER[]), CAST(:t AS TIMESTAMPTZ[]), "
-    "CAST(:r AS FLOAT8[]), CAST(:q AS VARCHAR[])) "
+    "SELECT datastream_id, phenomenon_time, result, quality, :received FROM batch "
+    "ON CONFLICT DO NOTHING RETURNING 1), "
+    "latest AS (INSERT INTO env_latest_observations "
+    "(datastream_id, phenomenon_time, result, quality) "
+    "SELECT DISTINCT ON (datastream_id) datastream_id, phenomenon_time, result, quality "
+    "FROM batch ORDER BY datastream_id, phenomenon_time DESC "
     "ON CONFLICT (datastream_id) DO UPDATE SET phenomenon_time = excluded.phenomenon_time, "
     "result = excluded.result, quality = excluded.quality "
-    "WHERE env_latest_observations.phenomenon_time < excluded.phenomenon_time"
+    "WHERE env_latest_observations.phenomenon_time < excluded.phenomenon_time) "
+    "SELECT count(*) FROM inserted"
 )
 
 
@@ -64,27 +59,18 @@ def _sqlite_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _arrays(rows: Sequence[Checked]) -> dict[str, list[object]]:
-    return {
-        "d": [row.datastream_id for row in rows],
-        "t": [row.phenomenon_time for row in rows],
-        "r": [row.result for row in rows],
-        "q": [row.quality.value for row in rows],
-    }
-
-
-async def _copy_in(session: AsyncSession, rows: Sequence[Checked], received_at: datetime) -> int:
-    await session.execute(_CREATE_STAGING)
-    driver = await driver_of(await session.connection())
-    await driver.copy_records_to_table(
-        STAGING,
-        records=[
-            (row.datastream_id, row.phenomenon_time, row.result, row.quality.value) for row in rows
-        ],
-        columns=STAGING_COLUMNS,
+async def _store_pg(session: AsyncSession, rows: Sequence[Checked], received_at: datetime) -> int:
+    found = await session.scalar(
+        _STORE_PG,
+        {
+            "d": [row.datastream_id for row in rows],
+            "t": [row.phenomenon_time for row in rows],
+            "r": [row.result for row in rows],
+            "q": [row.quality.value for row in rows],
+            "received": received_at,
+        },
     )
-    result = await session.execute(_FROM_STAGING, {"received": received_at})
-    return int(getattr(result, "rowcount", 0))
+    return int(found or 0)
 
 
 def newest_per_datastream(rows: Sequence[Checked]) -> list[Checked]:
@@ -101,11 +87,9 @@ async def store(session: AsyncSession, rows: Sequence[Checked], received_at: dat
     """Insert the readings not already stored; returns how many were new."""
     if not rows:
         return 0
-    latest = newest_per_datastream(rows)
     if session.get_bind().dialect.name == "postgresql":
-        inserted = await _copy_in(session, rows, received_at)
-        await session.execute(_LATEST_PG, _arrays(latest))
-        return inserted
+        return await _store_pg(session, rows, received_at)
+    latest = newest_per_datastream(rows)
     # One prepared statement run for every row (executemany): SQLAlchemy's per-value
     # processing of a multi-row VALUES cost more than the insert. Times in the exact text
     # UTCDateTime stores on SQLite, so equal instants compare equal.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,7 @@ from backend.environment.models import (
     Observation,
     ObservedProperty,
     Quality,
+    ReleaseOrder,
     Thing,
     ThingKind,
 )
@@ -65,6 +67,40 @@ async def things_of_kinds(session: AsyncSession, kinds: Sequence[ThingKind]) -> 
         select(*THING).where(Thing.kind.in_(kinds)).order_by(Thing.kind, Thing.code)
     )
     return [ThingRow.of(row) for row in found.all()]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseOrderRow:
+    thing_id: uuid.UUID
+    issued_at: datetime
+    starts_at: datetime
+    flow_min: float
+    flow_max: float
+    source: str
+
+
+async def newest_release_orders(
+    session: AsyncSession, thing_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ReleaseOrderRow]:
+    """Each reservoir's newest release order (by issue time), one statement for them all."""
+    if not thing_ids:
+        return {}
+    found = await session.execute(
+        select(
+            ReleaseOrder.thing_id,
+            ReleaseOrder.issued_at,
+            ReleaseOrder.starts_at,
+            ReleaseOrder.flow_min,
+            ReleaseOrder.flow_max,
+            ReleaseOrder.source,
+        )
+        .where(ReleaseOrder.thing_id.in_(thing_ids))
+        .order_by(ReleaseOrder.thing_id, ReleaseOrder.issued_at.desc())
+    )
+    newest: dict[uuid.UUID, ReleaseOrderRow] = {}
+    for row in found.all():
+        newest.setdefault(row[0], ReleaseOrderRow(*row))
+    return newest
 
 
 async def latest_of_things(

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.environment.models import Datastream, Observation, ObservedProperty, Thing
+from backend.environment.models import Datastream, Observation, ObservedProperty, Quality, Thing
 from backend.environment.repository.rows import THING, ThingRow
 
 
@@ -77,16 +77,16 @@ async def count_datastreams(session: AsyncSession, thing_id: uuid.UUID | None) -
     return int(await session.scalar(statement) or 0)
 
 
-async def observations(
-    session: AsyncSession,
+def observations_statement(
     *,
     datastream_id: int | None,
     time_filters: Sequence[tuple[str, datetime]],
     descending: bool,
     skip: int,
     top: int,
-) -> list[tuple[int, datetime, float, str, datetime]]:
-    """Observations, one datastream's or all, ordered by time (ties by datastream)."""
+) -> Select[int, datetime, float, Quality, datetime]:
+    """Observations, one datastream's or all, ordered by time (ties by datastream): the
+    primary key (datastream, time) serves one datastream's, `ix_env_observations_time` all."""
     column = Observation.phenomenon_time
     conditions: list[ColumnElement[bool]] = []
     for operator, moment in time_filters:
@@ -106,7 +106,7 @@ async def observations(
         if descending
         else (column, Observation.datastream_id)
     )
-    statement = (
+    return (
         select(
             Observation.datastream_id,
             Observation.phenomenon_time,
@@ -118,6 +118,24 @@ async def observations(
         .order_by(*order)
         .offset(skip)
         .limit(top)
+    )
+
+
+async def observations(
+    session: AsyncSession,
+    *,
+    datastream_id: int | None,
+    time_filters: Sequence[tuple[str, datetime]],
+    descending: bool,
+    skip: int,
+    top: int,
+) -> list[tuple[int, datetime, float, str, datetime]]:
+    statement = observations_statement(
+        datastream_id=datastream_id,
+        time_filters=time_filters,
+        descending=descending,
+        skip=skip,
+        top=top,
     )
     return [
         (row[0], row[1], row[2], row[3].value, row[4])

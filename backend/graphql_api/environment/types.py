@@ -20,7 +20,7 @@ from backend.graphql_api.context import Info
 from backend.graphql_api.environment.loaders import EnvironmentLoaders
 from backend.graphql_api.nodes import RowNode, nodes_from
 from backend.graphql_api.places.types import GeoPoint
-from backend.i18n import translate
+from backend.i18n import Locale, messages, translate
 
 strawberry.enum(ThingKind, name="StationKind")
 strawberry.enum(Interval, name="SeriesInterval")
@@ -161,12 +161,26 @@ class AqiBand:
         description="Advice for sensitive groups (children, the elderly, people with heart or "
         "lung disease)."
     )
+    advice_language: Locale = strawberry.field(
+        description="The language the advice is actually in (the request's, else English, "
+        "else Vietnamese, the decision's own)."
+    )
+    advice_machine_translated: bool = strawberry.field(
+        description="Whether the advice in `adviceLanguage` is a machine translation."
+    )
 
     @classmethod
     def of(cls, band: aqi.BandInfo, info: Info) -> Self:
         locale = info.context.locale
         code = band.band.value
+        general = messages().resolve(f"environment.aqi.advice.{code}.general", locale)
+        sensitive = messages().resolve(f"environment.aqi.advice.{code}.sensitive", locale)
+        # Both texts of a band are kept in the same languages (a test holds the catalogues to it).
+        language, machine = (general[1], general[2]) if general else (Locale.VI, False)
+        machine = machine or bool(sensitive and sensitive[2])
         return cls(
+            advice_language=language,
+            advice_machine_translated=machine,
             code=band.band,
             name=translate(f"environment.aqi.band.{code}", locale),
             colour=band.hex,
@@ -237,6 +251,15 @@ class GaugeStatus:
     )
 
 
+@strawberry.type(description="A reservoir's order to release water, as published.")
+class ReleaseOrder:
+    flow_min: float = strawberry.field(description="m³/s")
+    flow_max: float = strawberry.field(description="m³/s")
+    starts_at: datetime
+    issued_at: datetime
+    source: str = strawberry.field(description="Who ordered it, or the document's number.")
+
+
 @strawberry.type(description="A reservoir: its level against the normal level, its flows.")
 class ReservoirStatus:
     station: StationNode
@@ -244,6 +267,9 @@ class ReservoirStatus:
     level: Reading | None
     inflow: Reading | None
     outflow: Reading | None
+    release_order: ReleaseOrder | None = strawberry.field(
+        default=None, description="The newest release order published for this reservoir."
+    )
 
 
 @strawberry.type(description="A street reported under water.")
@@ -287,6 +313,15 @@ class FloodSituation:
                     level=reading(r.level),
                     inflow=reading(r.inflow),
                     outflow=reading(r.outflow),
+                    release_order=None
+                    if r.release_order is None
+                    else ReleaseOrder(
+                        flow_min=r.release_order.flow_min,
+                        flow_max=r.release_order.flow_max,
+                        starts_at=r.release_order.starts_at,
+                        issued_at=r.release_order.issued_at,
+                        source=r.release_order.source,
+                    ),
                 )
                 for r in found.reservoirs
             ],
