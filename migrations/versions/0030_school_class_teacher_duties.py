@@ -6,7 +6,7 @@ whose homeroom is now someone else's was a replaced homeroom teacher's, which ga
 no purpose, and is removed.
 
 Revision ID: 0030
-Revises: 0027
+Revises: 0029
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from backend.db.types import UTCDateTime
 
 revision: str = "0030"
-down_revision: str | None = "0027"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@ and events' names (with a trigram index, for typos), and each row's words beside
 order per word (backend/tourism/words.py). Existing rows are indexed here.
 
 Revision ID: 0031
-Revises: 0027
+Revises: 0030
 Create Date: 2026-11-29
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from backend.tourism.words import words_of
 
 revision: str = "0031"
-down_revision: str | None = "0027"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -119,7 +119,7 @@ async def _rows(settings: Settings, statement: Any) -> list[tuple[Any, ...]]:
 
 
 def test_links_get_their_purpose_and_replaced_homerooms_go(empty_database: Settings) -> None:
-    migrate.upgrade(empty_database, "0027")
+    migrate.upgrade(empty_database, "0029")
     asyncio.run(_links_of_0027(empty_database))
 
     migrate.upgrade(empty_database, "0030")
@@ -130,7 +130,7 @@ def test_links_get_their_purpose_and_replaced_homerooms_go(empty_database: Setti
         (UNASSIGNED, OTHER, False),
     ]
 
-    migrate.downgrade(empty_database, "0027")
+    migrate.downgrade(empty_database, "0029")
     kept = asyncio.run(_rows(empty_database, sa.select(links.c.class_id, links.c.user_id)))
     assert kept == [(ASSIGNED, HOMEROOM), (UNASSIGNED, OTHER)]
     migrate.upgrade(empty_database)
