@@ -145,20 +145,18 @@ class _Held:
         return None
 
 
-async def enqueue(settings: Settings, users: list[uuid.UUID]) -> float:
-    """Notify everyone; publish the tasks once PostgreSQL has statistics on the new rows.
-
-    In a fresh database the planner would take 100,000 new notifications for an empty table
-    and claim them with sequential scans (autovacuum analyses it only later): an artefact of
-    the benchmark, not of a production table that holds millions of rows.
+async def enqueue(settings: Settings, users: list[uuid.UUID], *, analyze: bool = True) -> float:
+    """Notify everyone; publish the tasks once PostgreSQL has statistics on the new rows, or
+    (`analyze=False`) at once, as a city-wide alert does before autovacuum has looked at them.
     """
     engine = create_engine(settings)
     held = _Held()
     started = time.perf_counter()
     async with UnitOfWork(create_session_factory(engine), held) as uow:
         await notify(uow, user_ids=users, message=ALERT, now=utcnow())
-    async with engine.begin() as connection:  # committed: a rolled-back ANALYZE keeps nothing
-        await connection.execute(text("ANALYZE"))
+    if analyze:
+        async with engine.begin() as connection:  # committed: a rolled-back ANALYZE keeps nothing
+            await connection.execute(text("ANALYZE"))
     celery = create_celery(settings)
     for name, args in held.tasks:
         celery.send_task(name, args=args)
@@ -271,6 +269,11 @@ def main() -> None:
     parser.add_argument(
         "--kill-at", type=float, default=None, help="SIGKILL a worker when this share is sent"
     )
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="dispatch before the statistics know the new rows, as in a sudden burst",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="citizen-bench-"))
@@ -290,7 +293,7 @@ def main() -> None:
         users = asyncio.run(load_people(url, args.devices))
         workers = start_workers(env, args.workers, args.concurrency, pool=args.pool)
         worker_cpu = wait_until_idle(workers)  # started, imports done: not counted
-        enqueue_seconds = asyncio.run(enqueue(settings, users))
+        enqueue_seconds = asyncio.run(enqueue(settings, users, analyze=not args.no_analyze))
         started = time.perf_counter()
         done = 0
         killed_at = None
