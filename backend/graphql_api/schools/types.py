@@ -46,6 +46,7 @@ strawberry.enum(
     description="NURSERY (nhà trẻ), KINDERGARTEN (mẫu giáo), PRIMARY (tiểu học, grades 1–5), "
     "LOWER_SECONDARY (THCS, 6–9), UPPER_SECONDARY (THPT, 10–12).",
 )
+
 strawberry.enum(Ownership, name="SchoolOwnership")
 strawberry.enum(FeePeriod, name="SchoolFeePeriod")
 strawberry.enum(AttendanceStatus, name="AttendanceStatus")
@@ -53,6 +54,12 @@ strawberry.enum(DaySession, name="SchoolDaySession")
 strawberry.enum(AssessmentType, name="AssessmentType")
 strawberry.enum(ConductRating, name="ConductRating")
 strawberry.enum(CalendarKind, name="SchoolCalendarKind")
+
+# A child's record is read one school year at a time.
+SchoolYearArgument = Annotated[
+    str | None,
+    strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
+]
 
 
 @strawberry.type(description="A fee of the current school year.")
@@ -379,10 +386,7 @@ class StudentNode(RowNode):
     async def terms(
         self,
         info: Info,
-        school_year: Annotated[
-            str | None,
-            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
-        ] = None,
+        school_year: SchoolYearArgument = None,
     ) -> list[SchoolTerm]:
         year = await self._year(info, school_year)
         found = await SchoolsLoaders.of(info).terms_by_school_year.load((self.row.school_id, year))
@@ -396,10 +400,7 @@ class StudentNode(RowNode):
         self,
         info: Info,
         term: relay.GlobalID | None = None,
-        school_year: Annotated[
-            str | None,
-            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
-        ] = None,
+        school_year: SchoolYearArgument = None,
     ) -> list[Assessment]:
         term_id = None if term is None else decode_id(term, "SchoolTerm", field="term")
         year = await self._year(info, school_year)
@@ -410,10 +411,7 @@ class StudentNode(RowNode):
     async def conduct(
         self,
         info: Info,
-        school_year: Annotated[
-            str | None,
-            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
-        ] = None,
+        school_year: SchoolYearArgument = None,
     ) -> list[ConductRecord]:
         year = await self._year(info, school_year)
         found = await SchoolsLoaders.of(info).conduct_by_student_year.load((self.row.id, year))
@@ -433,10 +431,7 @@ class StudentNode(RowNode):
     async def fees(
         self,
         info: Info,
-        school_year: Annotated[
-            str | None,
-            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
-        ] = None,
+        school_year: SchoolYearArgument = None,
     ) -> list[FeeCharge]:
         year = await self._year(info, school_year)
         found = await SchoolsLoaders.of(info).charges_by_student_year.load((self.row.id, year))
@@ -459,10 +454,7 @@ class StudentNode(RowNode):
     async def calendar(
         self,
         info: Info,
-        school_year: Annotated[
-            str | None,
-            strawberry.argument(description="e.g. 2026-2027; the school's current one by default."),
-        ] = None,
+        school_year: SchoolYearArgument = None,
     ) -> list[CalendarItem]:
         year = await self._year(info, school_year)
         found = await SchoolsLoaders.of(info).calendar_by_school_year.load(
