@@ -7,6 +7,7 @@ and one engine for its life instead of calling `asyncio.run()` per task.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from backend.db.engine import create_engine, create_session_factory
 from backend.settings import Settings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 Closer = Callable[[], Awaitable[None]]
 
 
@@ -65,10 +67,13 @@ def shutdown() -> None:
     for current in loops:
         if current.loop.is_closed() or current.loop.is_running():
             continue
-        for closer in closers:
-            current.loop.run_until_complete(closer())
-        for engine in current.engines.values():
-            current.loop.run_until_complete(engine.dispose())
+        closing = [closer() for closer in closers]
+        closing += [engine.dispose() for engine in current.engines.values()]
+        for step in closing:
+            try:
+                current.loop.run_until_complete(step)
+            except Exception:  # one failed goodbye must not keep the others from closing
+                log.warning("worker.shutdown_step_failed", exc_info=True)
         current.loop.close()
 
 
