@@ -7,15 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import (
-    Select,
-    Table,
-    Uuid,
-    func,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import Select, Table, Uuid, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset
@@ -221,13 +213,13 @@ async def claim(
     cannot answer, which leaves the primary key as the only way in.
     """
     n = _NOTIFICATIONS.c
-    postgresql = session.get_bind().dialect.name == "postgresql"
+    dialect = session.get_bind().dialect.name
     undispatched = n.dispatched_at.is_(None)
     statement = (
         update(_NOTIFICATIONS)
         .where(
-            one_of(n.id, "ids", Uuid(), session.get_bind().dialect.name),
-            undispatched.is_(True) if postgresql else undispatched,
+            one_of(n.id, "ids", Uuid(), dialect),
+            undispatched.is_(True) if dialect == "postgresql" else undispatched,
             or_(n.send_after.is_(None), n.send_after <= now),
             or_(n.lease_until.is_(None), n.lease_until < now, n.lease_owner == owner),
         )
