@@ -36,6 +36,7 @@ from backend.db.unit_of_work import UnitOfWork
 from backend.settings import Settings
 from backend.worker.celery_app import create_celery
 from bench import fast_fcm
+from bench.proc import children_of, cpu_seconds
 from notifications.messages import PushMessage, Text
 from notifications.models import Category
 from notifications.service import notify
@@ -55,23 +56,6 @@ ALERT = PushMessage(
     data={"alertId": "flood-1"},
     urgent=True,
 )
-
-
-def cpu_seconds(pid: int) -> float:
-    """User+system CPU of a process and all its descendants, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pending += [int(child) for child in children]
-        except FileNotFoundError:
-            continue
-    return total
 
 
 async def load_people(url: str, count: int) -> list[uuid.UUID]:
@@ -210,8 +194,7 @@ def kill_one(
     """SIGKILL the first worker and its pool child (no acknowledgement, no clean-up), then start
     a replacement: the dead worker's task comes back when its visibility timeout ends."""
     victim = workers.pop(0)
-    children = Path(f"/proc/{victim.pid}/task/{victim.pid}/children").read_text().split()
-    for pid in [victim.pid, *map(int, children)]:
+    for pid in [victim.pid, *children_of(victim.pid)]:
         os.kill(pid, signal.SIGKILL)
     victim.wait()
     workers += start_workers(env, 1, count, first=len(workers) + 1, pool=pool)
@@ -229,7 +212,7 @@ def wait_until_idle(workers: list[subprocess.Popen[bytes]]) -> float:
     before = -1.0
     while True:
         time.sleep(1.0)
-        now = sum(cpu_seconds(w.pid) for w in workers)
+        now = cpu_seconds(*(w.pid for w in workers), descendants=True)
         if now - before < 0.05:
             return now
         before = now
@@ -305,15 +288,16 @@ def main() -> None:
                 and killed_at is None
                 and done >= args.kill_at * args.devices
             ):
-                worker_cpu -= cpu_seconds(workers[0].pid)  # the victim's CPU is lost with it
+                # the victim's CPU is lost with it
+                worker_cpu -= cpu_seconds(workers[0].pid, descendants=True)
                 kill_one(workers, env, args.concurrency, args.pool)
                 killed_at = done
             if time.perf_counter() - started > 1800:
                 raise TimeoutError(f"only {done} sent after 30 minutes")
         elapsed = time.perf_counter() - started
-        worker_cpu = sum(cpu_seconds(w.pid) for w in workers) - worker_cpu
+        worker_cpu = cpu_seconds(*(w.pid for w in workers), descendants=True) - worker_cpu
         # Backends live as long as the workers' pools, so their CPU since start is this run's.
-        postgres_cpu = sum(cpu_seconds(pid) for pid in asyncio.run(backend_pids(url)))
+        postgres_cpu = cpu_seconds(*asyncio.run(backend_pids(url)))
         fake_cpu = cpu_seconds(fake.pid)
         result = {
             "devices": args.devices,

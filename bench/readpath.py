@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import pickle
 import re
 import statistics
@@ -37,16 +36,10 @@ from bench.dataset import (
     serve,
     signed_in_with_appointments,
 )
+from bench.proc import cpu_seconds
 from tests.support.databases import create_postgres_database, drop_postgres_database
 
 PLACES = "query Places { places(first: 20) { edges { node { id name kind address } } } }"
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def run_wrk(url: str, body: str, seconds: int, headers: dict[str, str], scratch: Path) -> int:

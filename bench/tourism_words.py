@@ -33,6 +33,7 @@ from backend.db.engine import create_engine
 from backend.settings import Settings
 from backend.tourism.repository import words
 from backend.tourism.repository.attractions import AttractionOrder, attractions_page
+from bench.proc import cpu_seconds
 from bench.tourism_search import (
     BEST_MATCHES,
     CLIENTS,
@@ -164,12 +165,12 @@ async def sixteen_clients(url: str, queries: int) -> dict[str, dict[str, float]]
         ):
             await concurrently(CLIENTS * 2, one)
             backends = await _backend_pids(sessions)
-            server_before = _cpu_seconds(backends)
+            server_before = cpu_seconds(*backends)
             cpu = os.times()
             load_before = os.getloadavg()[0]
             latencies = await concurrently(count, one)
             spent = os.times()
-            server = _cpu_seconds(backends) - server_before
+            server = cpu_seconds(*backends) - server_before
             results[name] = percentiles(latencies) | {
                 "client_cpu_ms_per_request": round(
                     1000 * (spent.user + spent.system - cpu.user - cpu.system) / len(latencies), 2
@@ -190,18 +191,6 @@ async def _backend_pids(sessions: Any) -> list[int]:
             text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
         )
         return [pid for (pid,) in found]
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU of these processes so far (from /proc; gone processes count 0)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def concurrently(queries: int, one: Any) -> list[float]:
