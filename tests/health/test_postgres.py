@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from shapely.geometry import Point
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from backend.health.models import Appointment
 from backend.health.repository import facilities as facility_rows
@@ -35,6 +35,7 @@ from tests.health.conftest import (
     uuid_of,
 )
 from tests.support.graphql import data, error_codes, login, only_error
+from tests.support.plans import planned
 from tests.support.sessions import mint_tokens, token
 
 
@@ -49,30 +50,21 @@ postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indire
 
 @postgresql_only
 async def test_nearest_facilities_are_found_through_the_gist_index(seeded: Any) -> None:
-    captured: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        captured.append((statement, parameters))
-
     async with seeded.sessions() as session, session.begin():
         # Four facilities fit in a page; the planner would rightly read them sequentially.
         await session.execute(text("SET LOCAL enable_seqscan = off"))
-        connection = await session.connection()
-        event.listen(connection.sync_connection, "before_cursor_execute", capture)
-        found = await facility_rows.facilities_near(
+        found, statement, plan = await planned(
             session,
-            near=Point(NEAR_BRIDGE["longitude"], NEAR_BRIDGE["latitude"]),
-            radius_m=2000,
-            specialty_id=None,
-            accepts_insurance=None,
-            open_at=None,
-            after=None,
-            limit=21,
-        )
-        event.remove(connection.sync_connection, "before_cursor_execute", capture)
-        statement, parameters = captured[-1]
-        plan = "\n".join(
-            (await connection.exec_driver_sql("EXPLAIN " + statement, parameters)).scalars()
+            lambda: facility_rows.facilities_near(
+                session,
+                near=Point(NEAR_BRIDGE["longitude"], NEAR_BRIDGE["latitude"]),
+                radius_m=2000,
+                specialty_id=None,
+                accepts_insurance=None,
+                open_at=None,
+                after=None,
+                limit=21,
+            ),
         )
 
     assert len(found) == 4  # the statement explained is the one that found them

@@ -7,12 +7,13 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from notifications import repository
 from tests.notifications.conftest import booked, notify_now
+from tests.support.plans import planned
 
 RESIDENT = "+84905000001"
 PAST = 20_000  # dispatched notifications the statistics know
@@ -27,20 +28,10 @@ async def test_a_claim_reads_only_its_own_rows_of_a_burst_nobody_analysed(seeded
         await copy(uow, first, PAST, dispatched=True)
         await uow.session.execute(text("ANALYZE notifications"))  # the past, known to the planner
         burst = await copy(uow, first, BURST, dispatched=False)
-    captured: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        captured.append((statement, parameters))
-
     async with seeded.sessions() as session, session.begin():
-        connection = await session.connection()
-        event.listen(connection.sync_connection, "before_cursor_execute", capture)
         now = utcnow()
-        claimed = await repository.claim(session, burst[:500], "task-1", now, now)
-        event.remove(connection.sync_connection, "before_cursor_execute", capture)
-        statement, parameters = captured[-1]
-        plan = "\n".join(
-            (await connection.exec_driver_sql("EXPLAIN " + statement, parameters)).scalars()
+        claimed, _, plan = await planned(
+            session, lambda: repository.claim(session, burst[:500], "task-1", now, now)
         )
         await session.rollback()
 
