@@ -45,7 +45,8 @@ def ewkt(geometry: BaseGeometry) -> str:
 GeometryArg: TypeAlias = BaseGeometry | ColumnElement[str]
 
 
-def _ewkt(geometry: GeometryArg) -> ColumnElement[str]:
+def geometry_text(geometry: GeometryArg) -> ColumnElement[str]:
+    """The other argument of the functions below: a geometry as a literal, or a parameter."""
     return literal(ewkt(geometry)) if isinstance(geometry, BaseGeometry) else geometry
 
 
@@ -98,18 +99,18 @@ def longitude(column: Any) -> Longitude:
 
 
 def distance_meters(column: Any, geometry: GeometryArg) -> DistanceMeters:
-    return DistanceMeters(column, _ewkt(geometry))
+    return DistanceMeters(column, geometry_text(geometry))
 
 
 def within_meters(
     column: Any, geometry: GeometryArg, meters: float | ColumnElement[float]
 ) -> WithinMeters:
     radius = literal(float(meters)) if isinstance(meters, int | float) else meters
-    return WithinMeters(column, _ewkt(geometry), radius)
+    return WithinMeters(column, geometry_text(geometry), radius)
 
 
 def covers(polygon_column: Any, geometry: BaseGeometry) -> Covers:
-    return Covers(polygon_column, _ewkt(geometry))
+    return Covers(polygon_column, geometry_text(geometry))
 
 
 @compiles(DistanceMeters, "postgresql")

@@ -15,7 +15,7 @@ from shapely.geometry import Point
 from sqlalchemy import Integer, Select, String, Uuid, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import keyset, spatial
+from backend.db import keyset, nearest, spatial
 from backend.db.prepared import Prepared, one_of
 from backend.db.types import in_language
 from backend.i18n import Translated
@@ -70,12 +70,21 @@ async def places_near(
     limit: int,
 ) -> list[tuple[PlaceRow, float]]:
     """Places within the radius, nearest first; keyset on (distance, id)."""
-    distance = spatial.distance_meters(Place.location, near).label("distance_m")
-    statement = select_places().add_columns(distance)
+    distance = nearest.index_distance(Place.location, near)
+    statement = select_places().add_columns(distance.label("distance_m"))
     statement = statement.where(spatial.within_meters(Place.location, near, radius_m))
     if kinds:
         statement = statement.where(Place.kind.in_(kinds))
-    statement = keyset.page(statement, key=distance, row_id=Place.id, after=after, limit=limit)
+    statement = nearest.nearest_page(
+        statement,
+        location=Place.location,
+        near=near,
+        distance=distance,
+        row_id=Place.id,
+        after=after,
+        limit=limit,
+        dialect=session.get_bind().dialect.name,
+    )
     return [(PlaceRow(*row[:-1]), float(row[-1])) for row in await session.execute(statement)]
 
 

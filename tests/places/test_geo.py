@@ -16,6 +16,7 @@ from backend.i18n import Translated
 from backend.places import repository
 from backend.places.models import Place, PlaceKind, Ward
 from backend.settings import Settings
+from tests.support.plans import planned
 
 # Landmarks of Huế (lat, lng) and wards as boxes (south, north, west, east).
 POINTS = {
@@ -142,3 +143,81 @@ async def test_sqlite_and_postgis_agree(
             assert [n for n, _ in on_postgis[key]] == [n for n, _ in on_sqlite[key]]
     for name, meters in on_postgis["distance"].items():
         assert on_sqlite["distance"][name] == pytest.approx(meters, rel=1e-9, abs=0.001)
+
+
+# Six places on one spot (a hospital's departments share its address) and three apart.
+CROWD = [(f"crowd-{n}", (16.4650, 107.5900)) for n in range(6)] + [
+    ("before-crowd", (16.4640, 107.5905)),
+    ("after-crowd", (16.4700, 107.5950)),
+    ("outside", (16.5200, 107.6500)),
+]
+
+
+async def _crowd(settings: Settings) -> Any:
+    engine = create_engine(settings)
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        for name, (lat, lng) in CROWD:
+            session.add(
+                Place(
+                    id=_id(name),
+                    slug=name,
+                    kind=PlaceKind.HOSPITAL,
+                    name=Translated.of(name, name),
+                    address="Huế",
+                    location=Point(lng, lat),
+                )
+            )
+        await session.commit()
+    return engine, sessions
+
+
+async def test_nearest_pages_keep_ties_in_id_order_and_add_up(settings: Settings) -> None:
+    engine, sessions = await _crowd(settings)
+    origin = Point(ORIGIN[1], ORIGIN[0])
+    try:
+        async with sessions() as session:
+            seen: list[tuple[float, uuid.UUID]] = []
+            after = None
+            while True:
+                page = await repository.places_near(
+                    session, near=origin, radius_m=2_000, kinds=[], after=after, limit=2
+                )
+                seen += [(meters, place.id) for place, meters in page]
+                if len(page) < 2:
+                    break
+                after = seen[-1]
+    finally:
+        await engine.dispose()
+
+    inside = [(reference_distance(ORIGIN, p), _id(n)) for n, p in CROWD if n != "outside"]
+    expected = [row_id for _, row_id in sorted(inside)]
+    assert [row_id for _, row_id in seen] == expected
+    assert len(set(expected)) == 8
+    for (meters, _), (reference, _) in zip(seen, sorted(inside), strict=True):
+        assert meters == pytest.approx(reference, rel=1e-6)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_nearest_page_reads_the_index_in_distance_order(settings: Settings) -> None:
+    engine, sessions = await _crowd(settings)
+    origin = Point(ORIGIN[1], ORIGIN[0])
+    try:
+        async with sessions() as session:
+            rows, _, plan = await planned(
+                session,
+                lambda: repository.places_near(
+                    session, near=origin, radius_m=50_000, kinds=[], after=None, limit=3
+                ),
+            )
+    finally:
+        await engine.dispose()
+
+    assert [place.id for place, _ in rows] == [_id("before-crowd"), *sorted_crowd()[:2]]
+    # The n-th distance comes from a KNN scan of the GiST index, which stops after n rows.
+    assert "Order By: (location <-> " in plan
+    assert "ix_places_location" in plan
+
+
+def sorted_crowd() -> list[uuid.UUID]:
+    return sorted(_id(n) for n, _ in CROWD if n.startswith("crowd"))

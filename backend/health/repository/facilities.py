@@ -19,15 +19,13 @@ from sqlalchemy import (
     Select,
     String,
     Uuid,
-    and_,
     bindparam,
     exists,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import spatial
+from backend.db import nearest, spatial
 from backend.db.prepared import Prepared, one_of
 from backend.health.models import (
     Facility,
@@ -75,8 +73,8 @@ NearShape = tuple[bool, bool, bool, bool]
 def _near_statement(shape: NearShape, dialect: str) -> Select[*tuple[Any, ...]]:
     by_specialty, by_insurance, by_opening, after = shape
     near = bindparam("near", type_=String())
-    distance = spatial.distance_meters(Place.location, near).label("distance_m")
-    statement = _select_facilities(distance).where(
+    distance = nearest.index_distance(Place.location, near)
+    statement = _select_facilities(distance.label("distance_m")).where(
         spatial.within_meters(Place.location, near, bindparam("radius_m", type_=Float()))
     )
     if by_specialty:
@@ -100,13 +98,20 @@ def _near_statement(shape: NearShape, dialect: str) -> Select[*tuple[Any, ...]]:
                 OpeningHours.closes_minute > minute,
             )
         )
-    if after:
-        last_distance = bindparam("last_distance", type_=Float())
-        last_id = bindparam("last_id", type_=Uuid())
-        statement = statement.where(
-            or_(distance > last_distance, and_(distance == last_distance, Facility.id > last_id))
-        )
-    return statement.order_by(distance, Facility.id).limit(bindparam("limit", type_=Integer()))
+    return nearest.nearest_page(
+        statement,
+        location=Place.location,
+        near=near,
+        distance=distance,
+        row_id=Facility.id,
+        after=(
+            (bindparam("last_distance", type_=Float()), bindparam("last_id", type_=Uuid()))
+            if after
+            else None
+        ),
+        limit=bindparam("limit", type_=Integer()),
+        dialect=dialect,
+    )
 
 
 _NEAR = Prepared(_near_statement)
