@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import time
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from backend.app import create_app
-from backend.identity.tokens import key_id
+from backend.errors import Unauthenticated
+from backend.identity import tokens
+from backend.identity.tokens import Keyring, key_id
 from backend.settings import Settings
 from tests.support.graphql import VIEWER, data, error_codes, login
 from tests.support.processes import write_signing_key
@@ -188,3 +192,19 @@ async def test_rotated_out_key_still_verifies_until_removed(
             else:
                 assert error_codes(body) == ["UNAUTHENTICATED"]
         await app.state.engine.dispose()
+
+
+def test_a_token_accepted_before_is_refused_from_its_expiry(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyring = Keyring(settings)
+    token = keyring.issue(user_id=uuid.uuid4(), session_id=uuid.uuid4(), now=datetime.now(UTC))
+    claims = keyring.verify(token)
+    assert keyring.verify(token) == claims  # the second time from what the first one checked
+
+    expiry = claims.expires_at.timestamp()
+    monkeypatch.setattr(tokens.time, "time", lambda: expiry - 1)
+    assert keyring.verify(token) == claims
+    monkeypatch.setattr(tokens.time, "time", lambda: expiry)
+    with pytest.raises(Unauthenticated):
+        keyring.verify(token)
