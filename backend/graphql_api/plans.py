@@ -23,6 +23,7 @@ resolvers wrapped by field extensions, exception handlers or schema middleware.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import OrderedDict
 from collections.abc import Awaitable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,12 +37,18 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLAbstractType,
+    GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
@@ -78,6 +85,73 @@ class Unplannable(Exception):
 
 # How a field gets its value from its parent.
 TYPENAME, ATTRIBUTE, CALL, GENERAL = range(4)
+# What a value of an output type becomes in the answer.
+LEAF, LIST, COMPOSITE = range(3)
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+@dataclass(eq=False, slots=True)
+class Completion:
+    """An output type worked out once: whether it may be null, what kind of value it holds,
+    and for leaves the values that are their own output (a `str` of a `String`, a member of an
+    enum by its name), which then skip graphql-core's serializers."""
+
+    nullable: bool
+    of_type: GraphQLOutputType  # without its non-null wrapper
+    kind: int
+    item: Completion | None = None
+    plain: type[Any] | None = None
+    names: dict[Any, str] | None = None
+
+    def output(self, value: Any) -> Any:
+        """A leaf's output, or `Undefined` where the serializer must decide."""
+        if type(value) is not self.plain:
+            return Undefined
+        if self.names is not None:
+            return self.names.get(value, Undefined)
+        if self.plain is int and value not in _INT_RANGE:
+            return Undefined
+        if self.plain is float and not math.isfinite(value):
+            return Undefined
+        return value
+
+
+_PLAIN_LEAVES: dict[GraphQLScalarType, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLBoolean: bool,
+    GraphQLInt: int,
+    GraphQLFloat: float,
+}
+
+
+def completion_of(type_: GraphQLOutputType) -> Completion:
+    nullable = not isinstance(type_, GraphQLNonNull)
+    inner = type_ if nullable else type_.of_type  # type: ignore[union-attr]
+    if isinstance(inner, GraphQLList):
+        return Completion(nullable, inner, LIST, item=completion_of(inner.of_type))
+    if not is_leaf_type(inner):
+        return Completion(nullable, inner, COMPOSITE)
+    enum = _enum_names(inner)
+    if enum is not None:
+        return Completion(nullable, inner, LEAF, plain=enum[0], names=enum[1])
+    plain = _PLAIN_LEAVES.get(inner) if isinstance(inner, GraphQLScalarType) else None
+    return Completion(nullable, inner, LEAF, plain=plain)
+
+
+def _enum_names(type_: Any) -> tuple[type, dict[Any, str]] | None:
+    """A Strawberry enum's class, and its members by the name each serializes to (its first
+    GraphQL value of the same value, as `CustomGraphQLEnumType.coerce_output_value` picks)."""
+    wrapped = getattr(type_, "wrapped_cls", None)
+    if not isinstance(type_, GraphQLEnumType) or wrapped is None:
+        return None
+    names: dict[Any, str] = {}
+    for member in wrapped:
+        for name, value in type_.values.items():
+            if member.value == value.value:
+                names[member] = name
+                break
+    return wrapped, names
 
 
 @dataclass(eq=False, slots=True)
@@ -94,6 +168,10 @@ class FieldPlan:
     source_names: tuple[str, ...] = ()
     # Sub-plans by runtime object type, compiled on first use (abstract types have several).
     objects: dict[GraphQLObjectType, ObjectPlan] = field(default_factory=dict)
+    completion: Completion = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.completion = completion_of(self.definition.type)
 
     @property
     def description(self) -> str:
@@ -410,9 +488,7 @@ class Run:
         self.plan = plan
         self.errors: list[GraphQLError] = []
         self.jobs: list[_Job] = []
-        self.waiting: list[
-            tuple[Awaitable[Any], FieldPlan, GraphQLOutputType, _Cell, Any, Any, Path]
-        ] = []
+        self.waiting: list[tuple[Awaitable[Any], FieldPlan, Completion, _Cell, Any, Any, Path]] = []
         self.nulled = False
         self._calls: dict[FieldPlan, tuple[Any, dict[str, Any]]] = {}
 
@@ -428,15 +504,17 @@ class Run:
             if self.waiting:
                 waiting, self.waiting = self.waiting, []
                 values = await settle([w[0] for w in waiting])
-                for (_, plan, type_, owner, container, key, path), value in zip(
+                for (_, plan, completion, owner, container, key, path), value in zip(
                     waiting, values, strict=True
                 ):
                     if self.nulled and not owner.alive():
                         continue
                     if isinstance(value, Exception):
-                        self.field_error(value, plan, type_, owner, container, key, path)
+                        self.field_error(
+                            value, plan, completion.nullable, owner, container, key, path
+                        )
                     else:
-                        self.complete(value, plan, type_, owner, container, key, path)
+                        self.complete(value, plan, completion, owner, container, key, path)
         return ExecutionResult(data=None if root.dead else data, errors=self.errors or None)
 
     def resolve_fields(
@@ -449,22 +527,38 @@ class Run:
             if kind is TYPENAME:
                 result[key] = type_name
                 continue
+            completion = field_plan.completion
+            if kind is ATTRIBUTE:
+                try:
+                    value = getattr(source, field_plan.attribute)
+                except Exception as error:
+                    field_path = Path(path, key, type_name)
+                    self.field_error(
+                        error, field_plan, completion.nullable, cell, result, key, field_path
+                    )
+                    continue
+                if completion.kind is LEAF:
+                    # Most fields: a column's value, its own output.
+                    output = completion.output(value)
+                    if output is not Undefined:
+                        result[key] = output
+                        continue
+                self.complete(
+                    value, field_plan, completion, cell, result, key, Path(path, key, type_name)
+                )
+                continue
             field_path = Path(path, key, type_name)
             try:
-                if kind is ATTRIBUTE:
-                    value = getattr(source, field_plan.attribute)
-                elif kind is CALL:
+                if kind is CALL:
                     value = self.call(field_plan, source, field_path)
                 else:
                     value = self.call_general(field_plan, source, field_path)
             except Exception as error:
                 self.field_error(
-                    error, field_plan, field_plan.definition.type, cell, result, key, field_path
+                    error, field_plan, completion.nullable, cell, result, key, field_path
                 )
                 continue
-            self.complete(
-                value, field_plan, field_plan.definition.type, cell, result, key, field_path
-            )
+            self.complete(value, field_plan, completion, cell, result, key, field_path)
 
     def call(self, plan: FieldPlan, source: Any, path: Path) -> Any:
         found = self._calls.get(plan)
@@ -508,33 +602,35 @@ class Run:
         self,
         value: Any,
         plan: FieldPlan,
-        type_: GraphQLOutputType,
+        completion: Completion,
         owner: _Cell,
         container: Any,
         key: Any,
         path: Path,
     ) -> None:
-        """Put `value` (of `type_`) at `container[key]`, inside `owner`."""
+        """Put `value` (of the completion's type) at `container[key]`, inside `owner`."""
+        kind = completion.kind
+        if kind is LEAF:
+            output = completion.output(value)
+            if output is not Undefined:
+                container[key] = output
+                return
         if type(value) not in _PLAIN and optimized_is_awaitable(value):
             container[key] = None
-            self.waiting.append((value, plan, type_, owner, container, key, path))
+            self.waiting.append((value, plan, completion, owner, container, key, path))
             return
-        nullable = True
-        if isinstance(type_, GraphQLNonNull):
-            type_ = type_.of_type
-            nullable = False
+        nullable = completion.nullable
         if value is None or value is Undefined:
             container[key] = None
             if not nullable:
                 message = f"Cannot return null for non-nullable field {plan.description}."
-                self.field_error(
-                    TypeError(message), plan, GraphQLNonNull(type_), owner, container, key, path
-                )
+                self.field_error(TypeError(message), plan, False, owner, container, key, path)
             return
         try:
             if isinstance(value, Exception):
                 raise value
-            if is_leaf_type(type_):
+            if kind is LEAF:
+                type_: Any = completion.of_type
                 coerced = type_.coerce_output_value(value)
                 if coerced is None or coerced is Undefined:
                     raise TypeError(
@@ -542,10 +638,10 @@ class Run:
                         f" non-nullable value, returned: {coerced!r}"
                     )
                 container[key] = coerced
-            elif isinstance(type_, GraphQLList):
-                self.complete_list(value, plan, type_, owner, container, key, path, nullable)
+            elif kind is LIST:
+                self.complete_list(value, plan, completion, owner, container, key, path)
             else:
-                object_type = self.runtime_type(value, plan, type_, path)
+                object_type = self.runtime_type(value, plan, completion.of_type, path)
                 result: dict[str, Any] = {}
                 container[key] = result
                 cell = _Cell(owner, container, key, nullable)
@@ -553,26 +649,17 @@ class Run:
                 self.jobs.append((sub_plan, value, result, cell, path))
         except Exception as error:
             container[key] = None
-            self.field_error(
-                error,
-                plan,
-                type_ if nullable else GraphQLNonNull(type_),
-                owner,
-                container,
-                key,
-                path,
-            )
+            self.field_error(error, plan, nullable, owner, container, key, path)
 
     def complete_list(
         self,
         value: Any,
         plan: FieldPlan,
-        type_: GraphQLList[Any],
+        completion: Completion,
         owner: _Cell,
         container: Any,
         key: Any,
         path: Path,
-        nullable: bool,
     ) -> None:
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
             raise GraphQLError(
@@ -580,11 +667,12 @@ class Run:
             )
         items: list[Any] = []
         container[key] = items
-        cell = _Cell(owner, container, key, nullable)
-        item_type = type_.of_type
-        for index, item in enumerate(value):
+        cell = _Cell(owner, container, key, completion.nullable)
+        item = completion.item
+        assert item is not None
+        for index, entry in enumerate(value):
             items.append(None)
-            self.complete(item, plan, item_type, cell, items, index, Path(path, index, None))
+            self.complete(entry, plan, item, cell, items, index, Path(path, index, None))
 
     def runtime_type(
         self, value: Any, plan: FieldPlan, type_: Any, path: Path
@@ -613,7 +701,7 @@ class Run:
         self,
         error: Exception,
         plan: FieldPlan,
-        type_: GraphQLOutputType,
+        nullable: bool,
         owner: _Cell,
         container: Any,
         key: Any,
@@ -622,7 +710,7 @@ class Run:
         """Record the error; null the field, or its nearest nullable ancestor if it is non-null."""
         self.errors.append(located_error(error, plan.nodes, path.as_list()))
         container[key] = None
-        if isinstance(type_, GraphQLNonNull):
+        if not nullable:
             self.propagate(owner)
 
     def propagate(self, cell: _Cell) -> None:

@@ -5,7 +5,9 @@ on a schema made to fail."""
 from __future__ import annotations
 
 import asyncio
+import math
 from datetime import timedelta
+from enum import Enum
 from typing import Any
 
 import pytest
@@ -229,9 +231,19 @@ class Part(Named):
     weight: int
 
 
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    DARK_RED = "dark-red"
+
+
 @strawberry.type
 class Item(Named):
     number: int
+    # Leaves a plan completes without graphql-core's serializers, unless they are out of range.
+    scale: float = 1.5
+    count: int = 7
+    colour: Colour = Colour.DARK_RED
 
     @strawberry.field
     def broken(self) -> str:
@@ -265,7 +277,12 @@ class Item(Named):
         return Part(name="rel", weight=0) if self.number % 2 else Item(name="sub", number=9)
 
 
-ITEMS = [Item(name=f"i{n}", number=n) for n in range(4)]
+ITEMS = [
+    Item(name="i0", number=0, scale=2, count=True),  # an int as a Float, a bool as an Int
+    Item(name="i1", number=1, scale=math.nan),
+    Item(name="i2", number=2, count=2**40),
+    Item(name="i3", number=3, colour="red"),  # type: ignore[arg-type]  # a value, not a member
+]
 
 
 @strawberry.type
@@ -310,6 +327,8 @@ DOCUMENTS = [
     "query Q($big: Boolean!) { first { ... F @include(if: $big) a: name b: name @skip(if: $big) } }"
     " fragment F on Item { number parts { weight } }",
     "{ items { related { __typename ... on Item { broken } ... on Part { weight } } } }",
+    "{ maybeItems { name scale count colour } }",
+    "{ items { count } }",
 ]
 
 
