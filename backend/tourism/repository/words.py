@@ -88,7 +88,7 @@ def _overlaps(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
 VocabularyShape = tuple[Kind, tuple[bool, ...] | None]
 
 
-def _vocabulary_statement(shape: VocabularyShape, dialect: str) -> Select[Any]:
+def _vocabulary_statement(shape: VocabularyShape, dialect: str) -> Select[*tuple[Any, ...]]:
     kind, missing = shape
     counted = SearchWord.attraction_rows if kind == "attraction" else SearchWord.event_rows
     columns = (SearchWord.id, SearchWord.word, counted)
@@ -163,7 +163,7 @@ async def wanted_words(
 ScanShape = tuple[Kind, tuple[int, ...] | None, bool, int, bool]
 
 
-def _scan_statement(shape: ScanShape, dialect: str) -> Select[Any]:
+def _scan_statement(shape: ScanShape, dialect: str) -> Select[*tuple[Any, ...]]:
     kind, scored, without, holding, by_category = shape
     table = TABLES[kind]
     target = _target(table)
@@ -271,10 +271,11 @@ async def best_matches(
     sizes = [sum(rows_holding[word_id] for word_id in alternatives) for alternatives in matched]
     order = sorted(range(len(matched)), key=lambda i: (sizes[i], i))
     found: dict[uuid.UUID, Score] = {}
+    score = Score.scorer(matched)
 
     def add(rows: Iterable[Sequence[Any]]) -> None:
         for target, row_words in rows:
-            found[target] = Score.of(frozenset(row_words), matched)
+            found[target] = score(row_words)
 
     def best() -> list[tuple[uuid.UUID, Score]]:
         return sorted(
