@@ -173,6 +173,13 @@ SELECT held.id, word_id, held.ids FROM (
 ) AS held, unnest(held.ids) AS word_id"""
 
 
+# What `reindex` keeps: the rows holding each word (migration 0032).
+COUNTS = """
+UPDATE tourism_search_words AS v SET attraction_rows = held.n FROM (
+  SELECT word_id, count(*) AS n FROM tourism_attraction_words GROUP BY word_id
+) AS held WHERE held.word_id = v.id"""
+
+
 async def index_words(connection: asyncpg.Connection) -> None:
     """The search words of every row, their indexes dropped while inserting and rebuilt."""
     indexes = await connection.fetch(
@@ -187,6 +194,7 @@ async def index_words(connection: asyncpg.Connection) -> None:
     await connection.execute("SET work_mem = '256MB'")
     await connection.execute(WORDS)
     await connection.execute(POSTINGS)
+    await connection.execute(COUNTS)
     await connection.execute(
         "ALTER TABLE tourism_attraction_words ADD CONSTRAINT pk_tourism_attraction_words "
         "PRIMARY KEY (attraction_id, word_id)"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -36,12 +38,23 @@ def create_engine(
     # replaces every connection of that generation. Recycling keeps them from going stale.
     return create_async_engine(
         url,
+        json_deserializer=_json_loads,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_size,
         pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={"server_settings": dict(server_settings)} if server_settings else {},
     )
+
+
+def _json_loads(text: str | bytes) -> Any:
+    """JSON columns as `json.loads` reads them, by orjson (several times faster: a page of 21
+    attractions holds 150 JSON values); what orjson refuses (NaN, integers past 64 bits) falls
+    back to the standard library."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

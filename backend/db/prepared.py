@@ -46,7 +46,8 @@ class _Compiled:
     required: frozenset[str]
     # In the order asyncpg takes them: (name, the value bound at build time, processor).
     binds: tuple[tuple[str, Any, Processor], ...]
-    results: tuple[Processor, ...]
+    # (column index, processor) of the result columns that have one.
+    processed: tuple[tuple[int, Callable[[Any], Any]], ...]
 
 
 class Prepared(Generic[S]):
@@ -89,16 +90,16 @@ class Prepared(Generic[S]):
             for listener in connection.dispatch.before_cursor_execute:
                 listener(connection, None, compiled.sql, tuple(arguments), None, False)
         records = await driver.fetch(compiled.sql, *arguments)
-        results = compiled.results
-        if not any(results):
+        processed = compiled.processed
+        if not processed:
             return [tuple(record) for record in records]
-        return [
-            tuple(
-                value if process is None else process(value)
-                for process, value in zip(results, r, strict=True)
-            )
-            for r in records
-        ]
+        found = []
+        for record in records:
+            row = list(record)
+            for index, process in processed:
+                row[index] = process(row[index])
+            found.append(tuple(row))
+        return found
 
     async def _compile(self, shape: S, dialect: Dialect, driver: Any) -> _Compiled:
         compiled = self.statement(shape, dialect.name).compile(dialect=dialect)
@@ -115,7 +116,8 @@ class Prepared(Generic[S]):
             for column, attribute in zip(compiled._result_columns, attributes, strict=True)
         )
         required = frozenset(name for name, bind in compiled.binds.items() if bind.required)
-        found = _Compiled(compiled.string, required, binds, results)
+        processed = tuple((i, p) for i, p in enumerate(results) if p is not None)
+        found = _Compiled(compiled.string, required, binds, processed)
         self._compiled[(shape, dialect.name)] = found
         return found
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, overload
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -302,6 +303,15 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
                 for error in result.errors
             ]
         return await super().process_result(request, result)
+
+    def encode_json(self, data: object) -> str | bytes:
+        """By orjson (UTF-8, several times faster than `json.dumps` for a page of 20 cards);
+        what orjson refuses (a lone surrogate echoed from input, an integer past 64 bits) by the
+        standard library, ASCII-escaped."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":"))
 
     def create_response(
         self,

@@ -229,6 +229,11 @@ class SearchWord(Base):
 
     id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
     word: Mapped[str] = mapped_column(String(100), unique=True)
+    # Published attractions and events holding the word, kept by every reindex: a search reads
+    # its words from the rarest (a deleted row's words are not counted down, which only
+    # changes that order, never an answer).
+    attraction_rows: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
+    event_rows: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
 
 
 # The ids of a row's words: an integer array on PostgreSQL, a JSON list on SQLite.

@@ -16,6 +16,7 @@ overlapping pairs, so "天姥" finds "天姥寺".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -153,6 +154,26 @@ class Score:
                 matched += 1
                 total += best
         return Score(matched, round(total, 6))
+
+    @staticmethod
+    def scorer(wanted: list[dict[int, float]]) -> Callable[[Iterable[int]], Score]:
+        """`Score.of` for many rows of one query: each word id's (query word, quality) pairs
+        are looked up once per row word instead of scanning every query word per row."""
+        by_word: dict[int, list[tuple[int, float]]] = {}
+        for index, alternatives_ in enumerate(wanted):
+            for word_id, q in alternatives_.items():
+                by_word.setdefault(word_id, []).append((index, q))
+
+        def score(row_words: Iterable[int]) -> Score:
+            best: dict[int, float] = {}
+            for word_id in row_words:
+                for index, q in by_word.get(word_id, ()):
+                    if q > best.get(index, 0):
+                        best[index] = q
+            # Summed in query order, as `of` sums, so that both round alike.
+            return Score(len(best), round(sum(best[i] for i in sorted(best)), 6))
+
+        return score
 
     def distance(self, words: int) -> float:
         """0 (every query word, exactly) to 1 (none): rows holding more query words are always

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from backend.seed.demo import stable_id
+from backend.tourism.models import Attraction
 from tests.support.clock import Clock
 from tests.support.graphql import data, error_codes, only_error
 from tests.tourism.conftest import NGO_MON, OPERATIONS, attraction_gid, names
@@ -163,3 +167,32 @@ async def test_an_itinerary_plans_its_legs_and_opening(seeded: Any) -> None:
         False,
         False,
     ]
+
+
+async def test_nearest_pages_show_places_at_one_spot_once_each(seeded: Any) -> None:
+    """Twelve stalls share the gate's spot, so thirteen attractions tie at 0 m: pages of five,
+    cut inside the tie, still show each attraction once, nearest first."""
+    async with seeded.sessions() as session:
+        gate = (await session.scalars(select(Attraction).where(Attraction.slug == "ngo-mon"))).one()
+        columns = [column.key for column in Attraction.__table__.columns]
+        for number in range(12):
+            copy = {key: getattr(gate, key) for key in columns}
+            copy.update(id=uuid.uuid4(), slug=f"ngo-mon-stall-{number}", parent_id=None)
+            copy.update(place_id=None)
+            session.add(Attraction(**copy))
+        await session.commit()
+    seen: list[str] = []
+    distances: list[float] = []
+    after = None
+    for _ in range(20):
+        variables = {"near": NGO_MON, "radiusMeters": 400, "first": 5, "after": after}
+        page = data(await seeded(ATTRACTIONS, variables))["attractions"]
+        seen += [edge["node"]["slug"] for edge in page["edges"]]
+        distances += [edge["distanceMeters"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) > 13
+    assert set(seen[:13]) == {"ngo-mon"} | {f"ngo-mon-stall-{n}" for n in range(12)}
+    assert distances == sorted(distances)
+    assert distances[12] == 0 < distances[13]

@@ -8,10 +8,12 @@ from enum import StrEnum
 from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Float, Integer, String, Uuid, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
 
 from backend.db import keyset, spatial, text_search
+from backend.db.prepared import Prepared, one_of
 from backend.db.types import in_language
 from backend.tourism.models import Attraction, AttractionCategory
 from backend.tourism.repository import rows, words
@@ -24,13 +26,68 @@ class AttractionOrder(StrEnum):
     NAME = "name"
 
 
+def _by_ids_statement(_: None, dialect: str) -> Select[*tuple[Any, ...]]:
+    return select(*rows.ATTRACTION).where(
+        one_of(Attraction.id, "ids", Uuid(), dialect), Attraction.published.is_(True)
+    )
+
+
+_BY_IDS: Prepared[None] = Prepared(_by_ids_statement)
+
+
 async def attractions_by_ids(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[AttractionRow]:
-    statement = select(*rows.ATTRACTION).where(
-        Attraction.id.in_(ids), Attraction.published.is_(True)
+    found = await _BY_IDS.rows(session, None, {"ids": list(ids)})
+    return [AttractionRow.of(row) for row in found]
+
+
+# A page's shape: its order, which of radius, category, search and cursor it has, and whether
+# it is ordered by the key alone (the nearest first, from the GiST index; see `_nearest`).
+PageShape = tuple[AttractionOrder, bool, bool, bool, bool, bool]
+
+
+def _page_statement(shape: PageShape, _dialect: str) -> Select[*tuple[Any, ...]]:
+    """Nearest first (`spatial.nearest_meters`) or by Vietnamese name, after the cursor;
+    every value a bind parameter."""
+    order, by_radius, by_category, by_search, after, key_only = shape
+    near = bindparam("near", type_=String())
+    key: ColumnElement[Any]
+    if order is AttractionOrder.DISTANCE:
+        key = spatial.nearest_meters(Attraction.location, near)
+    else:
+        key = in_language(Attraction.name, "vi")
+    statement = select(*rows.ATTRACTION, key.label("sort_key")).where(
+        Attraction.published.is_(True)
     )
-    return [AttractionRow.of(row) for row in (await session.execute(statement)).all()]
+    if by_radius:
+        statement = statement.where(
+            spatial.within_meters(Attraction.location, near, bindparam("radius_m", type_=Float()))
+        )
+    if by_category:
+        statement = statement.where(
+            Attraction.category == bindparam("category", type_=Attraction.category.type)
+        )
+    if by_search:
+        statement = statement.where(
+            text_search.Matches(Attraction.search_text, bindparam("search", type_=String()))
+        )
+    last = (bindparam("last_key", type_=key.type), bindparam("last_id", type_=Uuid()))
+    limit = bindparam("limit", type_=Integer())
+    if key_only:
+        if after:
+            statement = statement.where(keyset.beyond(key=key, row_id=Attraction.id, after=last))
+        return statement.order_by(key).limit(limit)
+    return keyset.page(
+        statement,
+        key=key,
+        row_id=Attraction.id,
+        after=last if after else None,
+        limit=limit,
+    )
+
+
+_PAGE = Prepared(_page_statement)
 
 
 async def attractions_page(
@@ -47,26 +104,47 @@ async def attractions_page(
     """Published attractions matching every filter given, each with its sort key: metres from
     `near`, distance from `search` (best match first, within the best matches' window) or the
     Vietnamese name."""
-    filters: list[ColumnElement[bool]] = [Attraction.published.is_(True)]
-    if near is not None and radius_m is not None:
-        filters.append(spatial.within_meters(Attraction.location, near, radius_m))
-    if category is not None:
-        filters.append(Attraction.category == category)
     if order is AttractionOrder.RELEVANCE:
         assert search is not None
         return await _by_relevance(session, search, category=category, after=after, limit=limit)
-    key: ColumnElement[Any]
     if order is AttractionOrder.DISTANCE:
         assert near is not None
-        key = spatial.distance_meters(Attraction.location, near)
-    else:
-        key = in_language(Attraction.name, "vi")
+    by_radius = near is not None and radius_m is not None
+    values: dict[str, Any] = {"limit": limit}
+    if near is not None:
+        values["near"] = spatial.ewkt(near)
+    if by_radius:
+        values["radius_m"] = float(radius_m)  # type: ignore[arg-type]
+    if category is not None:
+        values["category"] = category
     if search is not None:
-        filters.append(text_search.matches(Attraction.search_text, search))
-    statement = select(*rows.ATTRACTION, key.label("sort_key")).where(*filters)
-    statement = keyset.page(statement, key=key, row_id=Attraction.id, after=after, limit=limit)
-    found = (await session.execute(statement)).all()
+        values["search"] = search
+    if after is not None:
+        values["last_key"], values["last_id"] = after
+    shape = (order, by_radius, category is not None, search is not None, after is not None)
+    if order is AttractionOrder.DISTANCE:
+        found = await _nearest(session, shape, values, limit)
+    else:
+        found = await _PAGE.rows(session, (*shape, False), values)
     return [(AttractionRow.of(row[:-1]), row[-1]) for row in found]
+
+
+async def _nearest(
+    session: AsyncSession,
+    shape: tuple[AttractionOrder, bool, bool, bool, bool],
+    values: dict[str, Any],
+    limit: int,
+) -> Sequence[Sequence[Any]]:
+    """The first `limit` rows by (distance, id). PostgreSQL 15 reads the GiST index in
+    distance order only for `ORDER BY distance` alone (with `, id` it reads every row within
+    the radius and sorts them), so the nearest `limit + 1` are read that way and sorted here.
+    They are the page unless the last two tie on distance: then a row at that distance may
+    have been left out, and the page is read again, sorted by (distance, id) in SQL."""
+    found = await _PAGE.rows(session, (*shape, True), {**values, "limit": limit + 1})
+    ordered = sorted(found, key=lambda row: (row[-1], row[0]))
+    if len(ordered) <= limit or limit == 0 or ordered[limit - 1][-1] != ordered[limit][-1]:
+        return ordered[:limit]
+    return await _PAGE.rows(session, (*shape, False), values)
 
 
 async def _by_relevance(

@@ -20,7 +20,11 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    Float,
+    Integer,
     Numeric,
+    String,
+    bindparam,
     case,
     cast,
     delete,
@@ -32,6 +36,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +44,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Select
 
 from backend.db import text_search
+from backend.db.prepared import Prepared, one_of
 from backend.tourism import words
 from backend.tourism.models import (
     Attraction,
@@ -63,75 +69,85 @@ def _target(table: type[AttractionWord] | type[EventWord]) -> Any:
     return AttractionWord.attraction_id if table is AttractionWord else EventWord.event_id
 
 
-def _overlaps(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
-    """The row's word ids share one with `ids`."""
+def _overlaps(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
+    """The row's word ids share one with the ids bound as `name`."""
     if dialect == "postgresql":
         overlap: ColumnElement[bool] = column.op("&&", return_type=Boolean())(
-            literal(list(ids), postgresql.ARRAY(postgresql.INTEGER))
+            bindparam(name, type_=postgresql.ARRAY(postgresql.INTEGER))
         )
         return overlap
     each = func.json_each(column).table_valued("value").alias()
-    return exists(select(literal(1)).select_from(each).where(each.c.value.in_(list(ids))))
+    held = each.c.value.in_(bindparam(name, expanding=True))
+    return exists(select(literal(1)).select_from(each).where(held))
 
 
-# ---- reading ------------------------------------------------------------------------------
+# ---- reading: prepared statements (`backend.db.prepared`), one per shape ------------------
+
+# The vocabulary lookup: exact words (None), or the typos, prefixes and trigram neighbours of
+# the typed words that are not words (for each, whether it is long enough for a prefix).
+VocabularyShape = tuple[Kind, tuple[bool, ...] | None]
+
+
+def _vocabulary_statement(shape: VocabularyShape, dialect: str) -> Select[*tuple[Any, ...]]:
+    kind, missing = shape
+    counted = SearchWord.attraction_rows if kind == "attraction" else SearchWord.event_rows
+    columns = (SearchWord.id, SearchWord.word, counted)
+    if missing is None:
+        return select(*columns).where(one_of(SearchWord.word, "typed", String(), dialect))
+    clauses = [one_of(SearchWord.word, "variants", String(), dialect)]
+    for i, by_prefix in enumerate(missing):
+        if by_prefix:
+            clauses.append(SearchWord.word.like(bindparam(f"prefix_{i}", type_=String())))
+        clauses.append(
+            _trigram_near(SearchWord.word, bindparam(f"missing_{i}", type_=String()), dialect)
+        )
+    return select(*columns).where(or_(*clauses))
+
+
+_VOCABULARY: Prepared[VocabularyShape] = Prepared(_vocabulary_statement)
 
 
 async def _vocabulary(
-    session: AsyncSession, table: type[AttractionWord] | type[EventWord], typed: Sequence[str]
+    session: AsyncSession, kind: Kind, typed: Sequence[str]
 ) -> dict[int, tuple[str, int]]:
-    """{id: (word, rows of `table` holding it, counted up to just past `COMMON_ROWS`)} of the
+    """{id: (word, rows of `kind` holding it)} of the
     vocabulary words any of `typed` may stand for (`words.is_candidate`): exact words first;
     only typed words that are not words are looked up by typo, prefix and trigrams."""
-    capped = (
-        select(literal(1))
-        .select_from(table)
-        .where(table.word_id == SearchWord.id)
-        .correlate(SearchWord)
-        .limit(COMMON_ROWS + 1)
-        .subquery()
-    )
-    columns = (
-        SearchWord.id,
-        SearchWord.word,
-        select(func.count()).select_from(capped).scalar_subquery(),
-    )
-    exact = select(*columns).where(SearchWord.word.in_(typed))
-    found = {word_id: (word, rows) for word_id, word, rows in await session.execute(exact)}
-    missing = [word for word in typed if word not in {word for word, _ in found.values()}]
+    exact = await _VOCABULARY.rows(session, (kind, None), {"typed": list(typed)})
+    found = {word_id: (word, rows) for word_id, word, rows in exact}
+    known = {word for word, _ in found.values()}
+    missing = [word for word in typed if word not in known]
     if not missing:
         return found
-    dialect = session.get_bind().dialect.name
-    clauses: list[ColumnElement[bool]] = []
-    variants = set().union(*(words.one_typo_variants(word) for word in missing))
-    if variants:
-        clauses.append(SearchWord.word.in_(sorted(variants)))
-    for word in missing:
-        if len(word) >= words.PREFIX_MIN_LENGTH:
-            clauses.append(SearchWord.word.like(word + "%"))
-        clauses.append(_trigram_near(SearchWord.word, word, dialect))
-    for word_id, word, rows in await session.execute(select(*columns).where(or_(*clauses))):
+    values: dict[str, Any] = {
+        "variants": sorted(set().union(*(words.one_typo_variants(word) for word in missing)))
+    }
+    for i, word in enumerate(missing):
+        values[f"missing_{i}"] = word
+        values[f"prefix_{i}"] = word + "%"
+    shape = (kind, tuple(len(word) >= words.PREFIX_MIN_LENGTH for word in missing))
+    for word_id, word, rows in await _VOCABULARY.rows(session, shape, values):
         found[word_id] = (word, rows)
     return found
 
 
-def _trigram_near(column: Any, word: str, dialect: str) -> ColumnElement[bool]:
+def _trigram_near(column: Any, word: Any, dialect: str) -> ColumnElement[bool]:
     """pg_trgm's `%` (similarity ≥ 0.3, the vocabulary's trigram index) or its SQLite twin."""
     if dialect == "postgresql":
-        near: ColumnElement[bool] = column.op("%", return_type=Boolean())(literal(word))
+        near: ColumnElement[bool] = column.op("%", return_type=Boolean())(word)
         return near
-    return func.citizen_similarity(column, literal(word)) >= words.TRIGRAM_CANDIDATE
+    return func.citizen_similarity(column, word) >= words.TRIGRAM_CANDIDATE
 
 
 async def wanted_words(
-    session: AsyncSession, table: type[AttractionWord] | type[EventWord], query: str
+    session: AsyncSession, kind: Kind, query: str
 ) -> tuple[list[dict[int, float]], dict[int, int]]:
     """For each word of the query, {vocabulary word id: quality} it stands for (maybe none);
-    and the rows of `table` holding each of those words, counted up to just past `COMMON_ROWS`."""
+    and the rows of `kind` holding each of those words (`SearchWord.attraction_rows`)."""
     typed = words.query_words(query)
     if not typed:
         return [], {}
-    vocabulary = await _vocabulary(session, table, typed)
+    vocabulary = await _vocabulary(session, kind, typed)
     wanted = [
         words.alternatives(
             word, {i: v for i, (v, _) in vocabulary.items() if words.is_candidate(word, v)}
@@ -141,41 +157,59 @@ async def wanted_words(
     return wanted, {word_id: rows for word_id, (_, rows) in vocabulary.items()}
 
 
-def _scan(
-    table: type[AttractionWord] | type[EventWord],
-    word_ids: Sequence[int],
-    *,
-    dialect: str,
-    without: Sequence[int],
-    holding: Sequence[Sequence[int]] = (),
-    category: AttractionCategory | None,
-) -> Select[Any]:
+# A scan of the rows holding some words: its kind; the alternatives per matched query word
+# when ranked by `Score` in SQL (else None: in id order); whether it leaves out rows holding
+# words already read; how many other query words each row must hold; whether by category.
+ScanShape = tuple[Kind, tuple[int, ...] | None, bool, int, bool]
+
+
+def _scan_statement(shape: ScanShape, dialect: str) -> Select[*tuple[Any, ...]]:
+    kind, scored, without, holding, by_category = shape
+    table = TABLES[kind]
     target = _target(table)
-    statement = select(target, table.words).where(table.word_id.in_(list(word_ids)))
+    # One word read in id order is an equality: the index then hands its rows over in id
+    # order and the scan stops at the window (`= ANY(array)` would read them all and sort).
+    holds = (
+        one_of(table.word_id, "word_ids", Integer(), dialect)
+        if scored is not None
+        else table.word_id == bindparam("word_id", type_=Integer())
+    )
+    statement = select(target, table.words).where(holds)
     if without:
-        statement = statement.where(not_(_overlaps(table.words, without, dialect)))
-    for ids in holding:
-        statement = statement.where(_overlaps(table.words, ids, dialect))
-    if category is not None:
+        statement = statement.where(not_(_overlaps(table.words, "without", dialect)))
+    for i in range(holding):
+        statement = statement.where(_overlaps(table.words, f"holding_{i}", dialect))
+    if by_category:
         statement = statement.join(Attraction, Attraction.id == target).where(
-            Attraction.category == category
+            Attraction.category == bindparam("category", type_=Attraction.category.type)
         )
-    return statement
+    limit = bindparam("limit", type_=Integer())
+    if scored is None:
+        return statement.order_by(target).limit(limit)
+    held, quality = _score_columns(table, scored, dialect)
+    return statement.order_by(held.desc(), quality.desc(), target).limit(limit)
+
+
+_SCAN: Prepared[ScanShape] = Prepared(_scan_statement)
 
 
 def _score_columns(
-    table: type[AttractionWord] | type[EventWord],
-    matched: Sequence[dict[int, float]],
-    dialect: str,
+    table: type[AttractionWord] | type[EventWord], scored: Sequence[int], dialect: str
 ) -> tuple[ColumnElement[int], ColumnElement[Any]]:
     """`Score` in SQL: query words held, and the sum of their best qualities (rounded as
-    `Score` rounds, so both order ties alike)."""
+    `Score` rounds, so both order ties alike). Query word i's alternatives are bound as
+    `word_i_j` (ids) and `quality_i_j`, best first."""
     held: list[ColumnElement[int]] = []
     qualities: list[ColumnElement[float]] = []
-    for alternatives in matched:
-        ranked = sorted(alternatives.items(), key=lambda item: -item[1])
+    for i, count in enumerate(scored):
         best = case(
-            *[(_overlaps(table.words, [word_id], dialect), literal(q)) for word_id, q in ranked],
+            *[
+                (
+                    _overlaps(table.words, f"word_{i}_{j}", dialect),
+                    bindparam(f"quality_{i}_{j}", type_=Float()),
+                )
+                for j in range(count)
+            ],
             else_=literal(0.0),
         )
         qualities.append(best)
@@ -186,25 +220,62 @@ def _score_columns(
     )
 
 
+async def _scan(
+    session: AsyncSession,
+    kind: Kind,
+    word_ids: Sequence[int],
+    *,
+    without: Sequence[int],
+    holding: Sequence[Sequence[int]] = (),
+    scored: Sequence[dict[int, float]] | None = None,
+    category: AttractionCategory | None,
+) -> Sequence[Sequence[Any]]:
+    """(id, word ids) of the first window of rows holding any of `word_ids` (and none of
+    `without`, and one of each of `holding`): best by `scored` first, else in id order."""
+    values: dict[str, Any] = {"limit": text_search.RELEVANCE_WINDOW}
+    if scored is None:
+        (values["word_id"],) = word_ids
+    else:
+        values["word_ids"] = list(word_ids)
+    if without:
+        values["without"] = list(without)
+    if category is not None:
+        values["category"] = category
+    for i, ids in enumerate(holding):
+        values[f"holding_{i}"] = list(ids)
+    for i, alternatives in enumerate(scored or ()):
+        ranked = sorted(alternatives.items(), key=lambda item: -item[1])
+        for j, (word_id, q) in enumerate(ranked):
+            values[f"word_{i}_{j}"] = [word_id]
+            values[f"quality_{i}_{j}"] = q
+    shape = (
+        kind,
+        None if scored is None else tuple(len(a) for a in scored),
+        bool(without),
+        len(holding),
+        category is not None,
+    )
+    return await _SCAN.rows(session, shape, values)
+
+
 async def best_matches(
     session: AsyncSession, kind: Kind, query: str, *, category: AttractionCategory | None = None
 ) -> list[tuple[uuid.UUID, float]]:
     """(id, distance) of the `RELEVANCE_WINDOW` published rows of `kind` matching `query` best:
     most query words held, then best matched, then by id."""
-    table = TABLES[kind]
-    wanted, rows_holding = await wanted_words(session, table, query)
+    wanted, rows_holding = await wanted_words(session, kind, query)
     matched = [alternatives for alternatives in wanted if alternatives]
     if not matched:
         return []
-    dialect = session.get_bind().dialect.name
     window = text_search.RELEVANCE_WINDOW
     sizes = [sum(rows_holding[word_id] for word_id in alternatives) for alternatives in matched]
     order = sorted(range(len(matched)), key=lambda i: (sizes[i], i))
     found: dict[uuid.UUID, Score] = {}
+    score = Score.scorer(matched)
 
-    def add(rows: Iterable[tuple[uuid.UUID, list[int]]]) -> None:
+    def add(rows: Iterable[Sequence[Any]]) -> None:
         for target, row_words in rows:
-            found[target] = Score.of(frozenset(row_words), matched)
+            found[target] = score(row_words)
 
     def best() -> list[tuple[uuid.UUID, Score]]:
         return sorted(
@@ -223,23 +294,18 @@ async def best_matches(
         if stage == len(order) - 1:
             # Rows holding only this query word: by the quality of the word they hold, then id.
             for word_id in sorted(alternatives, key=lambda i: -alternatives[i]):
-                statement = _scan(
-                    table, [word_id], dialect=dialect, without=seen, category=category
-                )
-                rows = await session.execute(statement.order_by(_target(table)).limit(window))
-                add(rows)
+                add(await _scan(session, kind, [word_id], without=seen, category=category))
             break
         if sizes[index] > COMMON_ROWS and await _filled_at_ceiling(
-            session, table, remaining, dialect=dialect, without=seen, category=category, add=add
+            session, kind, remaining, without=seen, category=category, add=add
         ):
             break
         # Every row of this word is scored, in SQL: only the best window travels.
-        every_row = _scan(
-            table, list(alternatives), dialect=dialect, without=seen, category=category
+        add(
+            await _scan(
+                session, kind, list(alternatives), without=seen, scored=matched, category=category
+            )
         )
-        held, quality = _score_columns(table, matched, dialect)
-        best_rows = every_row.order_by(held.desc(), quality.desc(), _target(table)).limit(window)
-        add(await session.execute(best_rows))
         seen += list(alternatives)
     words_typed = len(wanted)
     return [(target, score.distance(words_typed)) for target, score in best()]
@@ -247,10 +313,9 @@ async def best_matches(
 
 async def _filled_at_ceiling(
     session: AsyncSession,
-    table: type[AttractionWord] | type[EventWord],
+    kind: Kind,
     remaining: Sequence[dict[int, float]],
     *,
-    dialect: str,
     without: Sequence[int],
     category: AttractionCategory | None,
     add: Any,
@@ -263,12 +328,8 @@ async def _filled_at_ceiling(
     if len(driving) > 1:
         return False
     holding = [[i for i, q in other.items() if q == max(other.values())] for other in others]
-    statement = _scan(
-        table, driving, dialect=dialect, without=without, holding=holding, category=category
-    )
-    window = text_search.RELEVANCE_WINDOW
-    rows = (await session.execute(statement.order_by(_target(table)).limit(window))).all()
-    if len(rows) < window:
+    rows = await _scan(session, kind, driving, without=without, holding=holding, category=category)
+    if len(rows) < text_search.RELEVANCE_WINDOW:
         return False
     add(rows)
     return True
@@ -293,6 +354,11 @@ def reindex(connection: Connection, row: Attraction | Event) -> None:
     """Replace the words kept for `row`: its search text's words when published, else none."""
     table = AttractionWord if isinstance(row, Attraction) else EventWord
     target = _target(table)
+    counted = SearchWord.attraction_rows if table is AttractionWord else SearchWord.event_rows
+    held = select(table.word_id).where(target == row.id).scalar_subquery()
+    connection.execute(
+        update(SearchWord).where(SearchWord.id.in_(held)).values({counted.key: counted - 1})
+    )
     connection.execute(delete(table).where(target == row.id))
     found = words.words_of(row.search_text) if row.published else []
     if not found:
@@ -302,6 +368,9 @@ def reindex(connection: Connection, row: Attraction | Event) -> None:
     connection.execute(
         insert(table),
         [{target.key: row.id, "word_id": word_id, "words": every} for word_id in every],
+    )
+    connection.execute(
+        update(SearchWord).where(SearchWord.id.in_(every)).values({counted.key: counted + 1})
     )
 
 
