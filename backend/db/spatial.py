@@ -58,15 +58,6 @@ class DistanceMeters(FunctionElement[float]):
     name = "distance_meters"
 
 
-class NearestMeters(FunctionElement[float]):
-    """`DistanceMeters` that PostgreSQL can order by from the GiST index: PostGIS' KNN operator
-    `<->` on geography, which measures on the same sphere as `ST_Distance(…, false)`."""
-
-    type = Float()
-    inherit_cache = True
-    name = "nearest_meters"
-
-
 class WithinMeters(FunctionElement[bool]):
     """True where the geography lies within `meters` of the geometry."""
 
@@ -111,12 +102,6 @@ def distance_meters(column: Any, geometry: GeometryArg) -> DistanceMeters:
     return DistanceMeters(column, geometry_text(geometry))
 
 
-def nearest_meters(column: Any, geometry: GeometryArg) -> NearestMeters:
-    """Metres from the geometry, as `distance_meters`; `ORDER BY` it … `LIMIT n` reads only the
-    n nearest index entries on PostgreSQL instead of every row within a radius."""
-    return NearestMeters(column, _ewkt(geometry))
-
-
 def within_meters(
     column: Any, geometry: GeometryArg, meters: float | ColumnElement[float]
 ) -> WithinMeters:
@@ -132,12 +117,6 @@ def covers(polygon_column: Any, geometry: BaseGeometry) -> Covers:
 def _compile_distance_pg(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
     column, other = compiled_args(compiler, element, **kw)
     return f"ST_Distance({column}, ST_GeogFromText({other}), false)"
-
-
-@compiles(NearestMeters, "postgresql")
-def _compile_nearest_pg(element: NearestMeters, compiler: SQLCompiler, **kw: Any) -> str:
-    column, other = compiled_args(compiler, element, **kw)
-    return f"({column} <-> ST_GeogFromText({other}))"
 
 
 @compiles(WithinMeters, "postgresql")
@@ -178,12 +157,6 @@ def _compile_longitude_sqlite(element: Longitude, compiler: SQLCompiler, **kw: A
 
 @compiles(DistanceMeters, "sqlite")
 def _compile_distance_sqlite(element: DistanceMeters, compiler: SQLCompiler, **kw: Any) -> str:
-    column, other = compiled_args(compiler, element, **kw)
-    return f"citizen_distance_m({column}, {other})"
-
-
-@compiles(NearestMeters, "sqlite")
-def _compile_nearest_sqlite(element: NearestMeters, compiler: SQLCompiler, **kw: Any) -> str:
     column, other = compiled_args(compiler, element, **kw)
     return f"citizen_distance_m({column}, {other})"
 

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Float, Integer, String, Uuid, bindparam, s
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from backend.db import keyset, spatial, text_search
+from backend.db import keyset, nearest, spatial, text_search
 from backend.db.prepared import Prepared, one_of
 from backend.db.types import in_language
 from backend.tourism.models import Attraction, AttractionCategory
@@ -42,19 +42,19 @@ async def attractions_by_ids(
     return [AttractionRow.of(row) for row in found]
 
 
-# A page's shape: its order, which of radius, category, search and cursor it has, and whether
-# it is ordered by the key alone (the nearest first, from the GiST index; see `_nearest`).
-PageShape = tuple[AttractionOrder, bool, bool, bool, bool, bool]
+# A page's shape: its order, and which of radius, category, search and cursor it has.
+PageShape = tuple[AttractionOrder, bool, bool, bool, bool]
 
 
-def _page_statement(shape: PageShape, _dialect: str) -> Select[*tuple[Any, ...]]:
-    """Nearest first (`spatial.nearest_meters`) or by Vietnamese name, after the cursor;
-    every value a bind parameter."""
-    order, by_radius, by_category, by_search, after, key_only = shape
+def _page_statement(shape: PageShape, dialect: str) -> Select[*tuple[Any, ...]]:
+    """Nearest first (from the GiST index, `nearest.nearest_page`) or by Vietnamese name,
+    after the cursor; every value a bind parameter."""
+    order, by_radius, by_category, by_search, after = shape
     near = bindparam("near", type_=String())
+    distance = nearest.index_distance(Attraction.location, near)
     key: ColumnElement[Any]
     if order is AttractionOrder.DISTANCE:
-        key = spatial.nearest_meters(Attraction.location, near)
+        key = distance
     else:
         key = in_language(Attraction.name, "vi")
     statement = select(*rows.ATTRACTION, key.label("sort_key")).where(
@@ -72,19 +72,24 @@ def _page_statement(shape: PageShape, _dialect: str) -> Select[*tuple[Any, ...]]
         statement = statement.where(
             text_search.Matches(Attraction.search_text, bindparam("search", type_=String()))
         )
-    last = (bindparam("last_key", type_=key.type), bindparam("last_id", type_=Uuid()))
-    limit = bindparam("limit", type_=Integer())
-    if key_only:
-        if after:
-            statement = statement.where(keyset.beyond(key=key, row_id=Attraction.id, after=last))
-        return statement.order_by(key).limit(limit)
-    return keyset.page(
-        statement,
-        key=key,
-        row_id=Attraction.id,
-        after=last if after else None,
-        limit=limit,
+    last = (
+        (bindparam("last_key", type_=key.type), bindparam("last_id", type_=Uuid()))
+        if after
+        else None
     )
+    limit = bindparam("limit", type_=Integer())
+    if order is AttractionOrder.DISTANCE:
+        return nearest.nearest_page(
+            statement,
+            location=Attraction.location,
+            near=near,
+            distance=distance,
+            row_id=Attraction.id,
+            after=last,
+            limit=limit,
+            dialect=dialect,
+        )
+    return keyset.page(statement, key=key, row_id=Attraction.id, after=last, limit=limit)
 
 
 _PAGE = Prepared(_page_statement)
@@ -122,29 +127,8 @@ async def attractions_page(
     if after is not None:
         values["last_key"], values["last_id"] = after
     shape = (order, by_radius, category is not None, search is not None, after is not None)
-    if order is AttractionOrder.DISTANCE:
-        found = await _nearest(session, shape, values, limit)
-    else:
-        found = await _PAGE.rows(session, (*shape, False), values)
+    found = await _PAGE.rows(session, shape, values)
     return [(AttractionRow.of(row[:-1]), row[-1]) for row in found]
-
-
-async def _nearest(
-    session: AsyncSession,
-    shape: tuple[AttractionOrder, bool, bool, bool, bool],
-    values: dict[str, Any],
-    limit: int,
-) -> Sequence[Sequence[Any]]:
-    """The first `limit` rows by (distance, id). PostgreSQL 15 reads the GiST index in
-    distance order only for `ORDER BY distance` alone (with `, id` it reads every row within
-    the radius and sorts them), so the nearest `limit + 1` are read that way and sorted here.
-    They are the page unless the last two tie on distance: then a row at that distance may
-    have been left out, and the page is read again, sorted by (distance, id) in SQL."""
-    found = await _PAGE.rows(session, (*shape, True), {**values, "limit": limit + 1})
-    ordered = sorted(found, key=lambda row: (row[-1], row[0]))
-    if len(ordered) <= limit or limit == 0 or ordered[limit - 1][-1] != ordered[limit][-1]:
-        return ordered[:limit]
-    return await _PAGE.rows(session, (*shape, False), values)
 
 
 async def _by_relevance(
