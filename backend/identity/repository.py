@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import Select, Uuid, and_, bindparam, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from backend.db.dialect import insert_ignoring_conflicts
+from backend.db.prepared import Prepared
+from backend.db.types import UTCDateTime
 from backend.errors import Conflict
 from backend.identity.models import (
     KNOWN_SCOPE,
@@ -73,18 +77,40 @@ async def roles_by_user_ids(
     return (await session.scalars(statement)).all()
 
 
+_USER_KEYS = tuple(column.key for column in User.__mapper__.column_attrs)
+_USER_COLUMNS = tuple(getattr(User, key) for key in _USER_KEYS)
+
+
+def _active_user_statement(_: None, dialect: str) -> Select[*tuple[Any, ...]]:
+    user_id = bindparam("user_id", type_=Uuid())
+    live_session = exists().where(
+        RefreshToken.family_id == bindparam("session_id", type_=Uuid()),
+        RefreshToken.user_id == user_id,
+        RefreshToken.revoked_at.is_(None),
+        RefreshToken.expires_at > bindparam("now", type_=UTCDateTime()),
+    )
+    return select(*_USER_COLUMNS).where(User.id == user_id, User.is_active.is_(True), live_session)
+
+
+_ACTIVE_USER: Prepared[None] = Prepared(_active_user_statement)
+
+
 async def active_user_in_session(
     session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
 ) -> User | None:
-    """The user behind an access token, if the account is active and the session not ended."""
-    live_session = exists().where(
-        RefreshToken.family_id == session_id,
-        RefreshToken.user_id == user_id,
-        RefreshToken.revoked_at.is_(None),
-        RefreshToken.expires_at > now,
+    """The user behind an access token, if the account is active and the session not ended.
+
+    Read on every signed-in request, so as a prepared read whose row becomes a detached `User`
+    (as one loaded by a session that has ended): the ORM's loading was a quarter of Home's CPU.
+    """
+    found = await _ACTIVE_USER.rows(
+        session, None, {"user_id": user_id, "session_id": session_id, "now": now}
     )
-    statement = select(User).where(User.id == user_id, User.is_active.is_(True), live_session)
-    return await session.scalar(statement)
+    if not found:
+        return None
+    user = User(**dict(zip(_USER_KEYS, found[0], strict=True)))
+    make_transient_to_detached(user)
+    return user
 
 
 async def add_refresh_token(session: AsyncSession, token: RefreshToken) -> None:
