@@ -20,10 +20,12 @@ from typing import Any, Generic, TypeVar, cast
 from sqlalchemy import ARRAY, ColumnElement, any_, bindparam
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql import Select
 from sqlalchemy.types import TypeEngine
 
 S = TypeVar("S", bound=Hashable)
+E = TypeVar("E")
 Processor = Callable[[Any], Any] | None
 
 # Where `remember_connection` leaves a session's connection (SQLAlchemy's, and asyncpg's under
@@ -143,3 +145,24 @@ async def driver_of(connection: AsyncConnection) -> Any:
     if connection.dialect.driver != "asyncpg":
         return None
     return (await connection.get_raw_connection()).driver_connection
+
+
+@dataclass(frozen=True, slots=True)
+class EntityColumns(Generic[E]):
+    """Every column of an ORM model, for a prepared read whose rows become its entities."""
+
+    model: type[E]
+    keys: tuple[str, ...]
+    columns: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, model: type[E]) -> EntityColumns[E]:
+        keys = tuple(column.key for column in model.__mapper__.column_attrs)  # type: ignore[attr-defined]
+        return cls(model, keys, tuple(getattr(model, key) for key in keys))
+
+    def entity(self, row: Sequence[Any]) -> E:
+        """The entity as a session that has ended leaves it: detached, every column loaded.
+        For reads only; a service that changes data loads it in its unit of work."""
+        found = self.model(**dict(zip(self.keys, row, strict=True)))
+        make_transient_to_detached(found)
+        return found

@@ -10,10 +10,9 @@ from typing import Any
 from sqlalchemy import Select, Uuid, and_, bindparam, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 
 from backend.db.dialect import insert_ignoring_conflicts
-from backend.db.prepared import Prepared
+from backend.db.prepared import EntityColumns, Prepared
 from backend.db.types import UTCDateTime
 from backend.errors import Conflict
 from backend.identity.models import (
@@ -77,8 +76,7 @@ async def roles_by_user_ids(
     return (await session.scalars(statement)).all()
 
 
-_USER_KEYS = tuple(column.key for column in User.__mapper__.column_attrs)
-_USER_COLUMNS = tuple(getattr(User, key) for key in _USER_KEYS)
+_USER = EntityColumns.of(User)
 
 
 def _active_user_statement(_: None, dialect: str) -> Select[*tuple[Any, ...]]:
@@ -89,7 +87,7 @@ def _active_user_statement(_: None, dialect: str) -> Select[*tuple[Any, ...]]:
         RefreshToken.revoked_at.is_(None),
         RefreshToken.expires_at > bindparam("now", type_=UTCDateTime()),
     )
-    return select(*_USER_COLUMNS).where(User.id == user_id, User.is_active.is_(True), live_session)
+    return select(*_USER.columns).where(User.id == user_id, User.is_active.is_(True), live_session)
 
 
 _ACTIVE_USER: Prepared[None] = Prepared(_active_user_statement)
@@ -108,9 +106,7 @@ async def active_user_in_session(
     )
     if not found:
         return None
-    user = User(**dict(zip(_USER_KEYS, found[0], strict=True)))
-    make_transient_to_detached(user)
-    return user
+    return _USER.entity(found[0])
 
 
 async def add_refresh_token(session: AsyncSession, token: RefreshToken) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Integer, Uuid, bindparam, event, select
+from sqlalchemy import Integer, Uuid, bindparam, event, func, inspect, select
 from sqlalchemy.exc import StatementError
 
-from backend.db.prepared import Prepared, one_of
+from backend.db.prepared import EntityColumns, Prepared, one_of
 from backend.db.reads import RequestReads
 from backend.places.models import Place, PlaceKind
 from backend.places.repository import PLACE_COLUMNS
@@ -77,3 +77,45 @@ async def test_a_missing_value_is_refused_before_anything_runs(seeded: Any) -> N
                 await PLACES.rows(session, False, {"ids": []})
     finally:
         await reads.close()
+
+
+PLACE_ENTITY = EntityColumns.of(Place)
+PLACE_ENTITIES: Prepared[None] = Prepared(
+    lambda _, dialect: select(*PLACE_ENTITY.columns).where(one_of(Place.id, "ids", Uuid(), dialect))
+)
+
+
+async def test_entities_from_prepared_rows_are_as_a_finished_session_leaves_them(
+    seeded: Any,
+) -> None:
+    async with seeded.sessions() as session:
+        loaded = (await session.scalars(select(Place).order_by(Place.id).limit(2))).all()
+        expected = {p.id: {k: getattr(p, k) for k in PLACE_ENTITY.keys} for p in loaded}
+    reads = RequestReads(seeded.app.state.engine)
+    try:
+        async with reads.session() as session:
+            rows = await PLACE_ENTITIES.rows(session, None, {"ids": list(expected)})
+    finally:
+        await reads.close()
+    places = [PLACE_ENTITY.entity(row) for row in rows]
+
+    assert {p.id: {k: getattr(p, k) for k in PLACE_ENTITY.keys} for p in places} == expected
+    assert all(inspect(p).detached for p in places)
+    # Taken into a unit of work, it is the stored row again: changed, it is updated, never
+    # inserted a second time.
+    before = await _count(seeded)
+    first = places[0]
+    async with seeded.sessions() as session:
+        session.add(first)
+        first.address = "12 Lê Lợi, Huế"
+        await session.commit()
+    async with seeded.sessions() as session:
+        stored = await session.get(Place, first.id)
+    assert stored is not None
+    assert stored.address == "12 Lê Lợi, Huế"
+    assert await _count(seeded) == before
+
+
+async def _count(seeded: Any) -> int:
+    async with seeded.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(Place)) or 0)

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Integer, Select, Uuid, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.prepared import EntityColumns, Prepared
+from backend.db.types import UTCDateTime
 from backend.health.models import Appointment, AppointmentStatus, QueueCounter, Slot
 from backend.health.repository.rows import dialect_insert
 
@@ -94,20 +96,21 @@ async def patient_busy(
     return await session.scalar(statement.limit(1)) is not None
 
 
-async def appointments_of_account(
-    session: AsyncSession,
-    account_id: uuid.UUID,
-    *,
-    status: AppointmentStatus | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> Sequence[Appointment]:
-    """Latest start first; keyset on (start_at, id) descending."""
-    statement = select(Appointment).where(Appointment.account_id == account_id)
-    if status is not None:
-        statement = statement.where(Appointment.status == status)
-    if after is not None:
-        last_start, last_id = after
+_APPOINTMENT = EntityColumns.of(Appointment)
+
+
+def _of_account_statement(shape: tuple[bool, bool], dialect: str) -> Select[*tuple[Any, ...]]:
+    by_status, after = shape
+    statement = select(*_APPOINTMENT.columns).where(
+        Appointment.account_id == bindparam("account_id", type_=Uuid())
+    )
+    if by_status:
+        statement = statement.where(
+            Appointment.status == bindparam("status", type_=Appointment.status.type)
+        )
+    if after:
+        last_start = bindparam("last_start", type_=UTCDateTime())
+        last_id = bindparam("last_id", type_=Uuid())
         statement = statement.where(
             or_(
                 Appointment.start_at < last_start,
@@ -115,7 +118,27 @@ async def appointments_of_account(
             )
         )
     statement = statement.order_by(Appointment.start_at.desc(), Appointment.id.desc())
-    return (await session.scalars(statement.limit(limit))).all()
+    return statement.limit(bindparam("limit", type_=Integer()))
+
+
+_OF_ACCOUNT = Prepared(_of_account_statement)
+
+
+async def appointments_of_account(
+    session: AsyncSession,
+    account_id: uuid.UUID,
+    *,
+    status: AppointmentStatus | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Appointment]:
+    """Latest start first; keyset on (start_at, id) descending. For reading: the appointments
+    are detached, as a finished session leaves them (`EntityColumns`)."""
+    values: dict[str, Any] = {"account_id": account_id, "status": status, "limit": limit}
+    if after is not None:
+        values["last_start"], values["last_id"] = after
+    found = await _OF_ACCOUNT.rows(session, (status is not None, after is not None), values)
+    return [_APPOINTMENT.entity(row) for row in found]
 
 
 async def appointments_of_facility_day(

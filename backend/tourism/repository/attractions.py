@@ -52,11 +52,8 @@ def _page_statement(shape: PageShape, dialect: str) -> Select[*tuple[Any, ...]]:
     order, by_radius, by_category, by_search, after = shape
     near = bindparam("near", type_=String())
     distance = nearest.index_distance(Attraction.location, near)
-    key: ColumnElement[Any]
-    if order is AttractionOrder.DISTANCE:
-        key = distance
-    else:
-        key = in_language(Attraction.name, "vi")
+    by_distance = order is AttractionOrder.DISTANCE
+    key: ColumnElement[Any] = distance if by_distance else in_language(Attraction.name, "vi")
     statement = select(*rows.ATTRACTION, key.label("sort_key")).where(
         Attraction.published.is_(True)
     )
@@ -78,7 +75,7 @@ def _page_statement(shape: PageShape, dialect: str) -> Select[*tuple[Any, ...]]:
         else None
     )
     limit = bindparam("limit", type_=Integer())
-    if order is AttractionOrder.DISTANCE:
+    if by_distance:
         return nearest.nearest_page(
             statement,
             location=Attraction.location,
