@@ -27,7 +27,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Awaitable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from graphql import (
     BooleanValueNode,
@@ -66,10 +66,13 @@ from graphql.execution import Executor, MiddlewareManager
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from graphql.pyutils.undefined import Undefined
+from strawberry import relay
 from strawberry.execution.is_awaitable import optimized_is_awaitable
+from strawberry.relay.utils import to_base64
 from strawberry.schema.schema_converter import GraphQLCoreConverter, get_arguments
 from strawberry.types.field import StrawberryField
 
+from backend.graphql_api.nodes import RowNode
 from backend.graphql_api.public_answers import selected_operation
 
 if TYPE_CHECKING:
@@ -84,7 +87,7 @@ class Unplannable(Exception):
 
 
 # How a field gets its value from its parent.
-TYPENAME, ATTRIBUTE, CALL, GENERAL = range(4)
+TYPENAME, ATTRIBUTE, CALL, GENERAL, ROW_ID = range(5)
 # What a value of an output type becomes in the answer.
 LEAF, LIST, COMPOSITE = range(3)
 _INT_RANGE = range(-(2**31), 2**31)
@@ -166,6 +169,8 @@ class FieldPlan:
     # Where a CALL resolver takes its parent: positionally (`self`) and/or by these names.
     passes_self: bool = False
     source_names: tuple[str, ...] = ()
+    # A ROW_ID field's node class: `id` computed from the row, as Relay's resolver would.
+    node_class: type | None = None
     # Sub-plans by runtime object type, compiled on first use (abstract types have several).
     objects: dict[GraphQLObjectType, ObjectPlan] = field(default_factory=dict)
     completion: Completion = field(init=False)
@@ -294,12 +299,13 @@ class Compiler:
             nodes,
             definition,
             parent,
-            CALL,
+            ROW_ID if _row_node_class(resolver.wrapped_func) else CALL,
             strawberry=found,
             passes_self=resolver.self_parameter is not None,
             source_names=tuple(
                 p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p
             ),
+            node_class=_row_node_class(resolver.wrapped_func),
         )
 
     def _direct(self, found: StrawberryField) -> bool:
@@ -309,6 +315,25 @@ class Compiler:
 
 
 _TYPENAME_FIELD = GraphQLField(GraphQLNonNull(GraphQLString))
+_RELAY_ID = relay.Node.__dict__["_id"].__func__
+_ROW_RESOLVE_ID = RowNode.__dict__["resolve_id"].__func__
+_RELAY_RESOLVE_TYPENAME = relay.Node.__dict__["resolve_typename"].__func__
+
+
+def _row_node_class(resolver: Any) -> type | None:
+    """The node class when `resolver` is Relay's `id` of a `RowNode` that keeps Relay's rules
+    (its id is its row's, its type name the GraphQL type's): a plan then encodes the global id
+    itself, as `to_base64(type name, row id)`, without building a `GlobalID` per node."""
+    node_class = getattr(resolver, "__self__", None)
+    if getattr(resolver, "__func__", None) is not _RELAY_ID or not isinstance(node_class, type):
+        return None
+    if not issubclass(node_class, RowNode):
+        return None
+    keeps_rules = (
+        node_class.resolve_id.__func__ is _ROW_RESOLVE_ID  # type: ignore[attr-defined]
+        and node_class.resolve_typename.__func__ is _RELAY_RESOLVE_TYPENAME  # type: ignore[attr-defined]
+    )
+    return node_class if keeps_rules else None
 
 
 @dataclass(eq=False, slots=True)
@@ -528,6 +553,9 @@ class Run:
                 result[key] = type_name
                 continue
             completion = field_plan.completion
+            if kind is ROW_ID and type(source) is field_plan.node_class:
+                result[key] = to_base64(type_name, str(cast(RowNode, source).row.id))
+                continue
             if kind is ATTRIBUTE:
                 try:
                     value = getattr(source, field_plan.attribute)
@@ -549,7 +577,7 @@ class Run:
                 continue
             field_path = Path(path, key, type_name)
             try:
-                if kind is CALL:
+                if kind is CALL or kind is ROW_ID:
                     value = self.call(field_plan, source, field_path)
                 else:
                     value = self.call_general(field_plan, source, field_path)
