@@ -65,12 +65,14 @@ await step("facility search twice; the first list keeps its distances", async ()
 await step("book a slot; my appointments shows it (refetchQueries)", async () => {
   const mine = { status: "BOOKED" };
   const listed = await query("MyAppointments", mine);
-  const now = new Date();
-  const to = new Date(now.getTime() + 14 * 24 * 3600 * 1000);
+  // From tomorrow: an appointment can be moved only up to two hours before it starts, and at
+  // some hours of the day today's first free slot is closer than that.
+  const from = new Date(Date.now() + 24 * 3600 * 1000);
+  const to = new Date(from.getTime() + 14 * 24 * 3600 * 1000);
   for (const edge of firstSearch.healthFacilities.edges) {
     const found = await query("AvailableSlots", {
       facilityId: edge.node.id,
-      from: now.toISOString(),
+      from: from.toISOString(),
       to: to.toISOString(),
     });
     slots = found.availableSlots.edges.map((e) => e.node).filter((slot) => slot.remaining > 0);
