@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.db.unit_of_work import UnitOfWork
 from backend.environment import partitions, rules
@@ -180,6 +180,17 @@ def check(
     return kept, refused
 
 
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A batch checked and ready to store: its good rows, those refused, and those a threshold
+    rule watches. Checks need no transaction, so a batch is checked before it joins a group."""
+
+    kept: list[Checked]
+    refused: list[Refused]
+    watched: list[Checked]
+    received_at: datetime
+
+
 class Ingestor:
     """Stores batches; one per process. It remembers which monthly partitions exist, and each
     datastream's station, range and whether rules watch it for `STREAM_CACHE_SECONDS` (a changed
@@ -187,11 +198,12 @@ class Ingestor:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._partitions = partitions.Partitions()
         self._streams: dict[int, tuple[float, StreamInfo]] = {}
 
     async def _stream_info(
-        self, session: AsyncSession, ids: Iterable[int]
+        self, session: AsyncSession | None, ids: Iterable[int]
     ) -> dict[int, StreamInfo]:
         clock = time.monotonic()
         found: dict[int, StreamInfo] = {}
@@ -203,11 +215,54 @@ class Ingestor:
             else:
                 missing.append(stream)
         if missing:
-            fresh = await stream_info(session, missing)
+            if session is None:
+                async with self._sessions() as own:
+                    fresh = await stream_info(own, missing)
+            else:
+                fresh = await stream_info(session, missing)
             for stream, info in fresh.items():
                 self._streams[stream] = (clock, info)
             found.update(fresh)
         return found
+
+    async def prepare(
+        self,
+        readings: Sequence[Reading | RowError],
+        *,
+        station: uuid.UUID | None,
+        now: datetime,
+        session: AsyncSession | None = None,
+    ) -> Batch:
+        """Check a batch (datastream details from the cache, else read in `session` or a
+        session of its own)."""
+        ids = [r.datastream_id for r in readings if isinstance(r, Reading)]
+        streams = await self._stream_info(session, ids)
+        kept, refused = check(readings, streams, station=station, now=now)
+        watched = [row for row in kept if streams[row.datastream_id].has_rules]
+        return Batch(kept, refused, watched, now)
+
+    async def store(self, uow: UnitOfWork, batches: Sequence[Batch], now: datetime) -> list[Report]:
+        """Store checked batches in the caller's unit of work (which commits), one statement
+        each, then run the threshold rules once over the rows they watch."""
+        await self._partitions.ensure(
+            self._engine,
+            {partitions.month_of(row.phenomenon_time) for batch in batches for row in batch.kept},
+        )
+        reports = []
+        for batch in batches:
+            inserted = await observations.store(uow.session, batch.kept, batch.received_at)
+            reports.append(
+                Report(
+                    accepted=inserted,
+                    duplicates=len(batch.kept) - inserted,
+                    flagged=sum(row.quality is Quality.OUT_OF_RANGE for row in batch.kept),
+                    refused=batch.refused,
+                )
+            )
+        watched = [row for batch in batches for row in batch.watched]
+        if watched:
+            await rules.evaluate(uow, watched, now)
+        return reports
 
     async def ingest(
         self,
@@ -219,23 +274,8 @@ class Ingestor:
     ) -> Report:
         """Check and store one batch in the caller's unit of work (which commits), then run
         the threshold rules of the datastreams it touched."""
-        session = uow.session
-        ids = [r.datastream_id for r in readings if isinstance(r, Reading)]
-        streams = await self._stream_info(session, ids)
-        kept, refused = check(readings, streams, station=station, now=now)
-        await self._partitions.ensure(
-            self._engine, {partitions.month_of(row.phenomenon_time) for row in kept}
-        )
-        inserted = await observations.store(session, kept, now)
-        watched = [row for row in kept if streams[row.datastream_id].has_rules]
-        if watched:
-            await rules.evaluate(uow, watched, now)
-        return Report(
-            accepted=inserted,
-            duplicates=len(kept) - inserted,
-            flagged=sum(row.quality is Quality.OUT_OF_RANGE for row in kept),
-            refused=refused,
-        )
+        batch = await self.prepare(readings, station=station, now=now, session=uow.session)
+        return (await self.store(uow, [batch], now))[0]
 
 
 def as_rows(batch: Any) -> list[Any] | None:
