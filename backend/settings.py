@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     # transaction once it holds this many readings, or this long after its first batch arrived.
     ingest_group_max_rows: int = Field(10_000, ge=1, alias="INGEST_GROUP_MAX_ROWS")
     ingest_group_max_delay_ms: float = Field(5.0, ge=0, alias="INGEST_GROUP_MAX_DELAY_MS")
+    # Groups written at once by one process, each in a transaction (SQLite: always one).
+    ingest_group_writers: int = Field(2, ge=1, alias="INGEST_GROUP_WRITERS")
     # Web origins that may call the API from a browser (the app itself needs none).
     cors_allowed_origins: list[str] = Field([], alias="CORS_ALLOWED_ORIGINS")
     # Bearer token /metrics requires; without one, production does not serve /metrics.

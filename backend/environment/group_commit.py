@@ -2,10 +2,11 @@
 written in one transaction, and each request is answered once that transaction has committed.
 
 A batch is checked before it joins (refused rows are its own), so a group holds only rows to
-store. The first batch of a group waits at most `max_delay` seconds for others, or until the
-group holds `max_rows` readings; batches that arrive while a group is being written form the
-next one, which starts as soon as the previous has committed (one group at a time per process:
-groups never wait on each other's locks).
+store. A group is written once it holds `max_rows` readings, or `max_delay` seconds after its
+oldest batch arrived; batches that arrive while every writer is busy form the next group, which
+goes as soon as a writer is free. At most `writers` groups are written at once (on PostgreSQL a
+group is one statement that locks the latest values in datastream order, then the rules in slug
+order, so concurrent groups never wait on each other in a cycle).
 
 Durability is that of a transaction per batch: nothing is acknowledged before its commit. If a
 statement of the group fails, the group is rolled back and each batch is written again alone, so
@@ -41,53 +42,60 @@ class CommitFailed(Exception):
 class _Waiting:
     batch: Batch
     answer: asyncio.Future[Report]
+    arrived: float
 
 
 class GroupCommit:
     """One per process and event loop: `submit` a checked batch, get its report after the
-    commit of the group it joined."""
+    commit of the group it joined. At most `writers` groups are written at once."""
 
-    def __init__(self, write: Write, *, max_rows: int, max_delay: float) -> None:
+    def __init__(self, write: Write, *, max_rows: int, max_delay: float, writers: int = 2) -> None:
         self._write = write
         self._max_rows = max_rows
         self._max_delay = max_delay
+        self._max_writers = writers
         self._waiting: list[_Waiting] = []
         self._rows = 0
         self._full = asyncio.Event()
-        self._writer: asyncio.Task[None] | None = None
-        self.groups = 0
+        # Writers gathering a group (not yet writing it) and all writers.
+        self._gathering = 0
+        self._writers: set[asyncio.Task[None]] = set()
 
     async def submit(self, batch: Batch) -> Report:
         if not batch.kept:
             return Report(refused=batch.refused)
         loop = asyncio.get_running_loop()
-        waiting = _Waiting(batch, loop.create_future())
+        waiting = _Waiting(batch, loop.create_future(), loop.time())
         self._waiting.append(waiting)
         self._rows += len(batch.kept)
         if self._rows >= self._max_rows:
             self._full.set()
-        if self._writer is None:
-            self._writer = loop.create_task(self._run())
+        if not self._gathering and len(self._writers) < self._max_writers:
+            writer = loop.create_task(self._run())
+            self._writers.add(writer)
+            writer.add_done_callback(self._writers.discard)
         # A request that goes away leaves its batch in the group: it is stored all the same.
         return await asyncio.shield(waiting.answer)
 
     async def _run(self) -> None:
-        """Write groups until none is waiting; then stop (the next batch starts it again)."""
-        try:
-            loop = asyncio.get_running_loop()
-            first_arrived = loop.time()
-            while self._waiting:
-                if self._rows < self._max_rows:
-                    remaining = first_arrived + self._max_delay - loop.time()
-                    if remaining > 0:
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._full.wait(), timeout=remaining)
-                group = self._take()
-                # What arrives from now on waits for this group's commit, no longer.
-                first_arrived = loop.time() - self._max_delay
-                await self._write_group(group)
-        finally:
-            self._writer = None
+        """Gather and write groups until none is waiting; then stop (the next batch starts a
+        writer again). A group is due `max_delay` after its oldest batch arrived, or when full:
+        batches that waited for a busy writer go at once."""
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            self._gathering += 1
+            try:
+                while self._waiting and self._rows < self._max_rows:
+                    remaining = self._waiting[0].arrived + self._max_delay - loop.time()
+                    if remaining <= 0:
+                        break
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._full.wait(), timeout=remaining)
+            finally:
+                self._gathering -= 1
+            if not self._waiting:
+                break
+            await self._write_group(self._take())
 
     def _take(self) -> list[_Waiting]:
         taken, rows = [], 0
@@ -103,7 +111,6 @@ class GroupCommit:
         return taken
 
     async def _write_group(self, group: list[_Waiting]) -> None:
-        self.groups += 1
         try:
             reports = await self._write([w.batch for w in group])
         except CommitFailed as exc:

@@ -51,6 +51,12 @@ def ingest_router(services: AppServices) -> APIRouter:
         write,
         max_rows=services.settings.ingest_group_max_rows,
         max_delay=services.settings.ingest_group_max_delay_ms / 1000,
+        # SQLite has one writer at a time anyway.
+        writers=(
+            1
+            if services.engine.dialect.name == "sqlite"
+            else services.settings.ingest_group_writers
+        ),
     )
 
     @router.post("/sta/v1.1/ingest")

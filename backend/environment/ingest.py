@@ -242,23 +242,24 @@ class Ingestor:
         return Batch(kept, refused, watched, now)
 
     async def store(self, uow: UnitOfWork, batches: Sequence[Batch], now: datetime) -> list[Report]:
-        """Store checked batches in the caller's unit of work (which commits), one statement
-        each, then run the threshold rules once over the rows they watch."""
+        """Store checked batches in the caller's unit of work (which commits), in one statement
+        on PostgreSQL, then run the threshold rules once over the rows they watch."""
         await self._partitions.ensure(
             self._engine,
-            {partitions.month_of(row.phenomenon_time) for batch in batches for row in batch.kept},
+            partitions.months_of(row.phenomenon_time for batch in batches for row in batch.kept),
         )
-        reports = []
-        for batch in batches:
-            inserted = await observations.store(uow.session, batch.kept, batch.received_at)
-            reports.append(
-                Report(
-                    accepted=inserted,
-                    duplicates=len(batch.kept) - inserted,
-                    flagged=sum(row.quality is Quality.OUT_OF_RANGE for row in batch.kept),
-                    refused=batch.refused,
-                )
+        inserted = await observations.store_batches(
+            uow.session, [(batch.kept, batch.received_at) for batch in batches]
+        )
+        reports = [
+            Report(
+                accepted=new,
+                duplicates=len(batch.kept) - new,
+                flagged=sum(row.quality is Quality.OUT_OF_RANGE for row in batch.kept),
+                refused=batch.refused,
             )
+            for batch, new in zip(batches, inserted, strict=True)
+        ]
         watched = [row for batch in batches for row in batch.watched]
         if watched:
             await rules.evaluate(uow, watched, now)
