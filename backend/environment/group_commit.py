@@ -98,7 +98,8 @@ class GroupCommit:
             await self._write_group(self._take())
 
     def _take(self) -> list[_Waiting]:
-        taken, rows = [], 0
+        taken: list[_Waiting] = []
+        rows = 0
         while self._waiting and (
             not taken or rows + len(self._waiting[0].batch.kept) <= self._max_rows
         ):

@@ -4,8 +4,8 @@ each datastream moved forward only by a newer reading."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.environment.models import LatestObservation, Quality
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """A reading ready to store."""
+class Checked(NamedTuple):
+    """A reading ready to store (a named tuple: made a thousand times per batch)."""
 
     datastream_id: int
     phenomenon_time: datetime
@@ -77,11 +76,14 @@ async def _store_pg(
     q: list[str] = []
     b: list[int] = []
     for index, (rows, _) in enumerate(batches, start=1):
-        d += [row.datastream_id for row in rows]
-        t += [row.phenomenon_time for row in rows]
-        r += [row.result for row in rows]
-        q += [row.quality.value for row in rows]
-        b += [index] * len(rows)
+        if rows:
+            # One pass per column in C; qualities are str (StrEnum), sent as their text.
+            columns = list(zip(*rows, strict=False))
+            d += columns[0]
+            t += columns[1]
+            r += columns[2]
+            q += columns[3]
+            b += [index] * len(rows)
     found = await session.execute(
         _STORE_PG, {"d": d, "t": t, "r": r, "q": q, "b": b, "received": received}
     )
