@@ -7,7 +7,8 @@ HTTP: one `citizen serve` process; `--clients` (4) concurrent clients post batch
 readings of one station with its key, the stations posting at once as real ones do (each
 station's batches in order), then again with one station's batches back to back (which queue
 on its latest-value rows). Bodies are serialised before the clock starts (a station's own
-work); the API process's CPU per 1,000 readings is read from /proc.
+work); the API process's CPU per 1,000 readings is read from /proc, and so is PostgreSQL's (its
+processes serving the bench's database, from `pg_stat_activity`; the COPY's own backend).
 
 MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own; one SensorThings
 Observation per message (QoS 1, `mosquitto_pub -l` per datastream), then 100
@@ -109,6 +110,20 @@ async def count_rows(dsn: str) -> int:
         await connection.close()
 
 
+async def backends(dsn: str) -> dict[int, float]:
+    """CPU seconds so far of the PostgreSQL processes serving the bench's database (but the one
+    asking)."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        pids = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return {row["pid"]: cpu_seconds(row["pid"]) for row in pids}
+
+
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "backend.cli", *args],
@@ -126,6 +141,7 @@ async def http_path(
     interleave: bool = True,
     clients: int = 4,
     server: int | None = None,
+    dsn: str | None = None,
 ) -> float:
     batches: list[tuple[str, list[dict[str, Any]]]] = []
     by_station: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -161,16 +177,22 @@ async def http_path(
 
     cpu = cpu_seconds(server, descendants=True) if server else 0.0
     own = cpu_seconds(os.getpid())
+    database = await backends(dsn) if dsn else {}
     began = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
     elapsed = time.perf_counter() - began
-    if server:
+    if server and dsn:
         used = cpu_seconds(server, descendants=True) - cpu
         clients_cpu = cpu_seconds(os.getpid()) - own
+        after = await backends(dsn)
+        db = sum(seconds - database.get(pid, 0.0) for pid, seconds in after.items())
+        thousands = len(rows) / 1000
         print(
-            f"  HTTP ({'stations at once' if interleave else 'one station at a time'}): "
-            f"API CPU {used * 1000 / (len(rows) / 1000):.1f} ms per 1,000 readings, "
-            f"{used / elapsed:.0%} of a core; the clients {clients_cpu / elapsed:.0%}"
+            f"  HTTP ({'stations at once' if interleave else 'one station at a time'}), "
+            f"CPU per 1,000 readings: API {used * 1000 / thousands:.1f} ms "
+            f"({used / elapsed:.0%} of a core), PostgreSQL {db * 1000 / thousands:.1f} ms "
+            f"({db / elapsed:.0%}), the clients {clients_cpu * 1000 / thousands:.1f} ms "
+            f"({clients_cpu / elapsed:.0%})"
         )
     return len(rows) / elapsed
 
@@ -262,13 +284,23 @@ async def copy_path(dsn: str, rows: list[tuple[int, datetime, float]]) -> float:
     now = datetime.now(UTC)
     records = [(stream, moment, value, "ok", now) for stream, moment, value in rows]
     try:
+        backend = connection.get_server_pid()
+        cpu = cpu_seconds(backend)
+        own = cpu_seconds(os.getpid())
         began = time.perf_counter()
         await connection.copy_records_to_table(
             "env_observations",
             records=records,
             columns=["datastream_id", "phenomenon_time", "result", "quality", "received_at"],
         )
-        return len(rows) / (time.perf_counter() - began)
+        elapsed = time.perf_counter() - began
+        thousands = len(rows) / 1000
+        print(
+            f"  COPY, CPU per 1,000 readings: PostgreSQL "
+            f"{(cpu_seconds(backend) - cpu) * 1000 / thousands:.1f} ms, "
+            f"the client {(cpu_seconds(os.getpid()) - own) * 1000 / thousands:.1f} ms"
+        )
+        return len(rows) / elapsed
     finally:
         await connection.close()
 
@@ -356,10 +388,16 @@ async def run(
     results = {
         "COPY (asyncpg)": await copy_path(dsn, windows[0]),
         "HTTP, stations at once": await http_path(
-            port, windows[1], issued, clients=clients, server=server
+            port, windows[1], issued, clients=clients, server=server, dsn=dsn
         ),
         "HTTP, one station at a time": await http_path(
-            port, windows[6], issued, interleave=False, clients=clients, server=server
+            port,
+            windows[6],
+            issued,
+            interleave=False,
+            clients=clients,
+            server=server,
+            dsn=dsn,
         ),
         "MQTT, 1 observation/message": await mqtt_path(dsn, prefix, windows[2], 1),
         "MQTT, 100 observations/message": await mqtt_path(dsn, prefix, windows[3], 100),
