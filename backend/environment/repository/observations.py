@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,9 +62,49 @@ def _sqlite_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+_LATEST_PG = text(
+    "INSERT INTO env_latest_observations (datastream_id, phenomenon_time, result, quality) "
+    "SELECT * FROM unnest(CAST(:d AS INTEGER[]), CAST(:t AS TIMESTAMPTZ[]), "
+    "CAST(:r AS FLOAT8[]), CAST(:q AS VARCHAR[])) "
+    "ON CONFLICT (datastream_id) DO UPDATE SET phenomenon_time = excluded.phenomenon_time, "
+    "result = excluded.result, quality = excluded.quality "
+    "WHERE env_latest_observations.phenomenon_time < excluded.phenomenon_time"
+)
+_COLUMNS = ["datastream_id", "phenomenon_time", "result", "quality", "received_at"]
+
+
+async def _copy_pg(
+    session: AsyncSession, batches: Sequence[tuple[Sequence[Checked], datetime]]
+) -> list[int] | None:
+    """The common case, every reading new: COPY them (a third of the database's work of an
+    INSERT … ON CONFLICT, measured), then move the latest values. None, with nothing written,
+    if one was already stored (or is twice in the batches): the caller inserts instead."""
+    records = [(*row, at) for rows, at in batches for row in rows]
+    # A savepoint (which also opens the transaction): a refused COPY leaves the rest intact.
+    savepoint = await session.begin_nested()
+    connection = await (await session.connection()).get_raw_connection()
+    try:
+        await connection.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            "env_observations", records=records, columns=_COLUMNS
+        )
+    except asyncpg.UniqueViolationError:
+        await savepoint.rollback()
+        return None
+    await savepoint.commit()
+    latest = newest_per_datastream([row for rows, _ in batches for row in rows])
+    columns = list(zip(*latest, strict=False))
+    await session.execute(
+        _LATEST_PG, {"d": columns[0], "t": columns[1], "r": columns[2], "q": columns[3]}
+    )
+    return [len(rows) for rows, _ in batches]
+
+
 async def _store_pg(
     session: AsyncSession, batches: Sequence[tuple[Sequence[Checked], datetime]]
 ) -> list[int]:
+    copied = await _copy_pg(session, batches)
+    if copied is not None:
+        return copied
     received: list[datetime] = []
     for _, at in batches:
         # Reception times identify the batches: made distinct by a microsecond if need be.
