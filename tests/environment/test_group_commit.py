@@ -1,6 +1,7 @@
 """Batches that stations post at the same time are committed together, and each station still
-gets its own answer; a batch the database refuses does not sink the others, and a group whose
-commit fails reports nothing as stored."""
+gets its own answer; a batch the database refuses does not sink the others, a group whose
+commit fails reports nothing as stored, and readings already stored (or sent twice in one
+group) count as duplicates of the batch that sent them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from backend.db.types import utcnow
-from backend.environment.models import LatestObservation, Observation
+from backend.db.unit_of_work import UnitOfWork
+from backend.environment.models import LatestObservation, Observation, Quality
+from backend.environment.repository import observations
+from backend.environment.repository.observations import Checked
 from tests.environment.conftest import (
     AIR_STATION,
     KIM_LONG,
@@ -203,3 +207,37 @@ async def test_a_failed_commit_fails_every_batch_of_its_group(seeded: Any, diale
         latest = await session.get(LatestObservation, PM25)
         assert latest is not None
         assert latest.phenomenon_time == pm25_before
+
+
+@pytest.mark.parametrize("settings_overrides", [GROUP_OF_THREE])
+async def test_readings_already_stored_or_twice_in_a_group_count_as_duplicates(
+    seeded: Any,
+) -> None:
+    air, kim_long = await issue_key(seeded, AIR_STATION), await issue_key(seeded, KIM_LONG)
+    base = utcnow().replace(microsecond=0) + timedelta(minutes=1)
+    moments = [base + timedelta(seconds=s) for s in range(5)]
+    async with UnitOfWork(seeded.sessions) as uow:
+        await observations.store(
+            uow.session, [Checked(PM25, moments[0], 10.0, Quality.OK)], utcnow()
+        )
+
+    def row(stream: int, moment: datetime, value: float) -> dict[str, Any]:
+        return {"datastream": stream, "phenomenonTime": iso(moment), "result": value}
+
+    batches = [
+        (air, [row(PM25, moments[0], 10.0), row(PM25, moments[1], 11.0)]),
+        (kim_long, [row(KIM_LONG_LEVEL, moments[2], 1.0), row(KIM_LONG_LEVEL, moments[3], 1.1)]),
+        (air, [row(PM25, moments[1], 11.0), row(PM10, moments[4], 40.0)]),
+    ]
+    answers = await asyncio.gather(*(post(seeded, key, body) for key, body in batches))
+
+    assert [(a.json()["accepted"], a.json()["duplicates"]) for a in answers] == [
+        (1, 1),
+        (2, 0),
+        (1, 1),
+    ]
+    assert len(await rows_at(seeded, moments)) == 5
+    async with seeded.sessions() as session:
+        latest = await session.get(LatestObservation, KIM_LONG_LEVEL)
+        assert latest is not None
+        assert (latest.phenomenon_time.astimezone(UTC), latest.result) == (moments[3], 1.1)
