@@ -18,8 +18,8 @@ no rules: the floor). Rows of each path are new (distinct times).
 
 The bulk write alone, in the same run and process: batches of 1,000, each in its own unit of
 work, through a bare INSERT … SELECT FROM unnest (no latest values: a reference kept here) and
-through `observations.store` (the same insert and the latest values in one statement); and the
-parse of a 1,000-row body with `json` and with `orjson`."""
+through `observations.store` (COPY when every reading is new, as here, then the latest values);
+and the parse of a 1,000-row body with `json` and with `orjson`."""
 
 from __future__ import annotations
 
