@@ -71,9 +71,7 @@ class GroupCommit:
         if self._rows >= self._max_rows:
             self._full.set()
         if not self._gathering and len(self._writers) < self._max_writers:
-            writer = loop.create_task(self._run())
-            self._writers.add(writer)
-            writer.add_done_callback(self._writers.discard)
+            self._writers.add(loop.create_task(self._run()))
         # A request that goes away leaves its batch in the group: it is stored all the same.
         return await asyncio.shield(waiting.answer)
 
@@ -82,20 +80,25 @@ class GroupCommit:
         writer again). A group is due `max_delay` after its oldest batch arrived, or when full:
         batches that waited for a busy writer go at once."""
         loop = asyncio.get_running_loop()
-        while self._waiting:
-            self._gathering += 1
-            try:
-                while self._waiting and self._rows < self._max_rows:
-                    remaining = self._waiting[0].arrived + self._max_delay - loop.time()
-                    if remaining <= 0:
-                        break
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._full.wait(), timeout=remaining)
-            finally:
-                self._gathering -= 1
-            if not self._waiting:
-                break
-            await self._write_group(self._take())
+        try:
+            while self._waiting:
+                self._gathering += 1
+                try:
+                    while self._waiting and self._rows < self._max_rows:
+                        remaining = self._waiting[0].arrived + self._max_delay - loop.time()
+                        if remaining <= 0:
+                            break
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._full.wait(), timeout=remaining)
+                finally:
+                    self._gathering -= 1
+                if self._waiting:
+                    await self._write_group(self._take())
+        finally:
+            # At once, not in a done callback: a batch submitted from now on starts a writer.
+            task = asyncio.current_task()
+            if task is not None:
+                self._writers.discard(task)
 
     def _take(self) -> list[_Waiting]:
         taken: list[_Waiting] = []
