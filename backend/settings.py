@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     station_key_secret: str | None = Field(None, alias="STATION_KEY_SECRET")
     # How long an API process trusts a key it verified (a rotation's end reaches it this late).
     station_key_cache_seconds: float = Field(60.0, ge=0, alias="STATION_KEY_CACHE_SECONDS")
+    # Group commit of HTTP ingest batches (docs/environment.md): a group is written in one
+    # transaction once it holds this many readings, or this long after its first batch arrived.
+    ingest_group_max_rows: int = Field(10_000, ge=1, alias="INGEST_GROUP_MAX_ROWS")
+    ingest_group_max_delay_ms: float = Field(5.0, ge=0, alias="INGEST_GROUP_MAX_DELAY_MS")
+    # Groups written at once by one process, each in a transaction (SQLite: always one).
+    ingest_group_writers: int = Field(2, ge=1, alias="INGEST_GROUP_WRITERS")
     # Web origins that may call the API from a browser (the app itself needs none).
     cors_allowed_origins: list[str] = Field([], alias="CORS_ALLOWED_ORIGINS")
     # Bearer token /metrics requires; without one, production does not serve /metrics.

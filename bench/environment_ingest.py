@@ -3,9 +3,14 @@ subscriber against a raw asyncpg COPY of as many rows, in one run on one fresh d
 
     python -m bench.environment_ingest --rows 100000
 
-HTTP: one `citizen serve` process; 4 concurrent clients post batches of 1,000 readings of one
-station with its key, one station's batches back to back, then again with stations taking
-turns. MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own; one SensorThings
+HTTP: one `citizen serve` process; `--clients` (4) concurrent clients post batches of 1,000
+readings of one station with its key, the stations posting at once as real ones do (each
+station's batches in order), then again with one station's batches back to back (which queue
+on its latest-value rows). Bodies are serialised before the clock starts (a station's own
+work); the API process's CPU per 1,000 readings is read from /proc, and so is PostgreSQL's (its
+processes serving the bench's database, from `pg_stat_activity`; the COPY's own backend).
+
+MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own; one SensorThings
 Observation per message (QoS 1, `mosquitto_pub -l` per datastream), then 100
 per message (paho), and the clock stops when the last row is in the table. COPY:
 `copy_records_to_table` into the partitioned table (no conflict check, no latest-value upkeep,
@@ -13,8 +18,8 @@ no rules: the floor). Rows of each path are new (distinct times).
 
 The bulk write alone, in the same run and process: batches of 1,000, each in its own unit of
 work, through a bare INSERT … SELECT FROM unnest (no latest values: a reference kept here) and
-through `observations.store` (the same insert and the latest values in one statement); and the
-parse of a 1,000-row body with `json` and with `orjson`."""
+through `observations.store` (COPY when every reading is new, as here, then the latest values);
+and the parse of a 1,000-row body with `json` and with `orjson`."""
 
 from __future__ import annotations
 
@@ -49,6 +54,7 @@ from backend.environment.repository import observations
 from backend.seed.environment import seed_environment
 from backend.seed.environment_data import THINGS
 from backend.settings import Settings
+from bench.proc import cpu_seconds
 from tests.support.databases import create_postgres_database, drop_postgres_database
 from tests.support.processes import free_port, healthy
 
@@ -104,6 +110,20 @@ async def count_rows(dsn: str) -> int:
         await connection.close()
 
 
+async def backends(dsn: str) -> dict[int, float]:
+    """CPU seconds so far of the PostgreSQL processes serving the bench's database (but the one
+    asking)."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        pids = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return {row["pid"]: cpu_seconds(row["pid"]) for row in pids}
+
+
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "backend.cli", *args],
@@ -118,7 +138,10 @@ async def http_path(
     rows: list[tuple[int, datetime, float]],
     issued: dict[str, str],
     *,
-    interleave: bool = False,
+    interleave: bool = True,
+    clients: int = 4,
+    server: int | None = None,
+    dsn: str | None = None,
 ) -> float:
     batches: list[tuple[str, list[dict[str, Any]]]] = []
     by_station: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -136,25 +159,42 @@ async def http_path(
         for key, body in batches:
             turns[key].append((key, body))
         batches = [b for round_ in itertools.zip_longest(*turns.values()) for b in round_ if b]
-    queue: asyncio.Queue[tuple[str, list[dict[str, Any]]]] = asyncio.Queue()
-    for batch in batches:
-        queue.put_nowait(batch)
+    queue: asyncio.Queue[tuple[str, bytes, int]] = asyncio.Queue()
+    for key, body in batches:
+        queue.put_nowait((key, json.dumps(body).encode(), len(body)))
 
     async def client() -> None:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
             while not queue.empty():
-                key, body = queue.get_nowait()
+                key, content, size = queue.get_nowait()
                 response = await http.post(
                     "/sta/v1.1/ingest",
-                    content=json.dumps(body),
+                    content=content,
                     headers={"Authorization": f"Bearer {key}"},
                 )
                 assert response.status_code == 200, response.text
-                assert response.json()["accepted"] == len(body), response.text
+                assert response.json()["accepted"] == size, response.text
 
+    cpu = cpu_seconds(server, descendants=True) if server else 0.0
+    own = cpu_seconds(os.getpid())
+    database = await backends(dsn) if dsn else {}
     began = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(4)))
-    return len(rows) / (time.perf_counter() - began)
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.perf_counter() - began
+    if server and dsn:
+        used = cpu_seconds(server, descendants=True) - cpu
+        clients_cpu = cpu_seconds(os.getpid()) - own
+        after = await backends(dsn)
+        db = sum(seconds - database.get(pid, 0.0) for pid, seconds in after.items())
+        thousands = len(rows) / 1000
+        print(
+            f"  HTTP ({'stations at once' if interleave else 'one station at a time'}), "
+            f"CPU per 1,000 readings: API {used * 1000 / thousands:.1f} ms "
+            f"({used / elapsed:.0%} of a core), PostgreSQL {db * 1000 / thousands:.1f} ms "
+            f"({db / elapsed:.0%}), the clients {clients_cpu * 1000 / thousands:.1f} ms "
+            f"({clients_cpu / elapsed:.0%})"
+        )
+    return len(rows) / elapsed
 
 
 def publish(prefix: str, rows: list[tuple[int, datetime, float]], per_message: int) -> None:
@@ -244,13 +284,23 @@ async def copy_path(dsn: str, rows: list[tuple[int, datetime, float]]) -> float:
     now = datetime.now(UTC)
     records = [(stream, moment, value, "ok", now) for stream, moment, value in rows]
     try:
+        backend = connection.get_server_pid()
+        cpu = cpu_seconds(backend)
+        own = cpu_seconds(os.getpid())
         began = time.perf_counter()
         await connection.copy_records_to_table(
             "env_observations",
             records=records,
             columns=["datastream_id", "phenomenon_time", "result", "quality", "received_at"],
         )
-        return len(rows) / (time.perf_counter() - began)
+        elapsed = time.perf_counter() - began
+        thousands = len(rows) / 1000
+        print(
+            f"  COPY, CPU per 1,000 readings: PostgreSQL "
+            f"{(cpu_seconds(backend) - cpu) * 1000 / thousands:.1f} ms, "
+            f"the client {(cpu_seconds(os.getpid()) - own) * 1000 / thousands:.1f} ms"
+        )
+        return len(rows) / elapsed
     finally:
         await connection.close()
 
@@ -319,7 +369,15 @@ def parse_rates(rows: list[tuple[int, datetime, float]]) -> dict[str, float]:
     return rates
 
 
-async def run(rows: int, settings: Settings, port: int, issued: dict[str, str]) -> None:
+async def run(
+    rows: int,
+    settings: Settings,
+    port: int,
+    issued: dict[str, str],
+    *,
+    clients: int,
+    server: int,
+) -> None:
     url = make_url(settings.database_url)
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
     # Half-second times never meet the seeded o'clock readings.
@@ -329,13 +387,23 @@ async def run(rows: int, settings: Settings, port: int, issued: dict[str, str]) 
     prefix = os.environ["MQTT_TOPIC_PREFIX"]
     results = {
         "COPY (asyncpg)": await copy_path(dsn, windows[0]),
-        "HTTP batches of 1,000": await http_path(port, windows[1], issued),
-        "HTTP, stations taking turns": await http_path(port, windows[6], issued, interleave=True),
+        "HTTP, stations at once": await http_path(
+            port, windows[1], issued, clients=clients, server=server, dsn=dsn
+        ),
+        "HTTP, one station at a time": await http_path(
+            port,
+            windows[6],
+            issued,
+            interleave=False,
+            clients=clients,
+            server=server,
+            dsn=dsn,
+        ),
         "MQTT, 1 observation/message": await mqtt_path(dsn, prefix, windows[2], 1),
         "MQTT, 100 observations/message": await mqtt_path(dsn, prefix, windows[3], 100),
         **await write_paths(settings, windows[4], windows[5]),
     }
-    print(f"rows per path: {rows:,}")
+    print(f"rows per path: {rows:,}; load average {' '.join(map(str, os.getloadavg()))}")
     copy = results["COPY (asyncpg)"]
     for name, rate in results.items():
         print(f"{name:32} {rate:10,.0f} readings/s  {rate / copy:.2f}x COPY")
@@ -346,6 +414,7 @@ async def run(rows: int, settings: Settings, port: int, issued: dict[str, str]) 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     url = create_postgres_database()
     var = Path(tempfile.mkdtemp(prefix="citizen-bench-"))
@@ -367,7 +436,8 @@ def main() -> None:
         migrate.upgrade(settings)
         issued = asyncio.run(prepare(settings))
         port = free_port()
-        processes.append(start(["serve", "--port", str(port)], env))
+        api = start(["serve", "--port", str(port)], env)
+        processes.append(api)
         processes.append(start(["mqtt"], env))
         deadline = time.monotonic() + 30
         while not healthy(port):
@@ -375,7 +445,7 @@ def main() -> None:
                 raise RuntimeError("the API did not start")
             time.sleep(0.2)
         time.sleep(1)  # the subscriber connects
-        asyncio.run(run(args.rows, settings, port, issued))
+        asyncio.run(run(args.rows, settings, port, issued, clients=args.clients, server=api.pid))
     finally:
         for process in processes:
             process.terminate()

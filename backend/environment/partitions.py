@@ -23,6 +23,18 @@ def month_of(moment: datetime) -> date:
     return moment.astimezone(UTC).date().replace(day=1)
 
 
+def months_of(moments: Iterable[datetime]) -> set[date]:
+    """The months of many readings (most in UTC already: read without converting each)."""
+    utc: set[tuple[int, int]] = set()
+    found: set[date] = set()
+    for moment in moments:
+        if moment.tzinfo is UTC:
+            utc.add((moment.year, moment.month))
+        else:
+            found.add(month_of(moment))
+    return found | {date(year, month, 1) for year, month in utc}
+
+
 def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
