@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, Protocol
 
+import orjson
 import redis.asyncio as redis
 from graphql import (
     DocumentNode,
@@ -183,14 +184,18 @@ class PublicAnswers(SchemaExtension):
         if key is not None:
             cached = await self.store.get(key)
             if cached is not None:
-                answer = ExecutionResult(data=json.loads(cached))
+                answer = ExecutionResult(data=orjson.loads(cached))
                 self.execution_context.result = answer
         yield
         result = self.execution_context.result
         if key is None or cached is not None or not isinstance(result, ExecutionResult):
             return
         if not result.errors and result.data is not None:
-            await self.store.put(key, json.dumps(result.data).encode())
+            try:
+                encoded = orjson.dumps(result.data)
+            except TypeError:  # what orjson refuses (an integer past 64 bits) is not cached
+                return
+            await self.store.put(key, encoded)
 
     async def _key(self) -> str | None:
         context = self.execution_context
