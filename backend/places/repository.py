@@ -75,17 +75,24 @@ async def places_near(
     statement = statement.where(spatial.within_meters(Place.location, near, radius_m))
     if kinds:
         statement = statement.where(Place.kind.in_(kinds))
-    statement = nearest.nearest_page(
-        statement,
-        location=Place.location,
-        near=near,
-        distance=distance,
-        row_id=Place.id,
-        after=after,
-        limit=limit,
-        dialect=session.get_bind().dialect.name,
-    )
-    return [(PlaceRow(*row[:-1]), float(row[-1])) for row in await session.execute(statement)]
+    dialect = session.get_bind().dialect.name
+
+    async def fetch(candidates: bool, rows: int) -> Sequence[Sequence[Any]]:
+        page = nearest.nearest_page(
+            statement,
+            location=Place.location,
+            near=near,
+            distance=distance,
+            row_id=Place.id,
+            after=after,
+            limit=rows,
+            dialect=dialect,
+            candidates=candidates,
+        )
+        return (await session.execute(page)).all()
+
+    found = await nearest.read_nearest(fetch, limit, distance_at=-1, id_at=0)
+    return [(PlaceRow(*row[:-1]), float(row[-1])) for row in found]
 
 
 def _by_name_statement(shape: tuple[bool, bool], dialect: str) -> Select[*tuple[Any, ...]]:

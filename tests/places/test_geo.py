@@ -202,21 +202,33 @@ async def test_nearest_pages_keep_ties_in_id_order_and_add_up(settings: Settings
 async def test_nearest_page_reads_the_index_in_distance_order(settings: Settings) -> None:
     engine, sessions = await _crowd(settings)
     origin = Point(ORIGIN[1], ORIGIN[0])
-    try:
+
+    async def nearest(limit: int) -> tuple[list[uuid.UUID], str, str]:
         async with sessions() as session:
-            rows, _, plan = await planned(
+            rows, statement, plan = await planned(
                 session,
                 lambda: repository.places_near(
-                    session, near=origin, radius_m=50_000, kinds=[], after=None, limit=3
+                    session, near=origin, radius_m=50_000, kinds=[], after=None, limit=limit
                 ),
             )
+        return [place.id for place, _ in rows], statement, plan
+
+    try:
+        # The nearest two and the next one differ in distance: one KNN scan answers.
+        alone, statement, plan = await nearest(1)
+        # The third and the next one tie: the exact statement reads the crowd, still from the
+        # index, and keeps its lowest ids.
+        tied, exact, exact_plan = await nearest(3)
     finally:
         await engine.dispose()
 
-    assert [place.id for place, _ in rows] == [_id("before-crowd"), *sorted_crowd()[:2]]
-    # The n-th distance comes from a KNN scan of the GiST index, which stops after n rows.
+    assert alone == [_id("before-crowd")]
+    assert "WITH" not in statement
     assert "Order By: (location <-> " in plan
-    assert "ix_places_location" in plan
+    assert tied == [_id("before-crowd"), *sorted_crowd()[:2]]
+    assert "WITH farthest" in exact
+    assert "Order By: (location <-> " in exact_plan
+    assert "ix_places_location" in exact_plan
 
 
 def sorted_crowd() -> list[uuid.UUID]:

@@ -66,12 +66,13 @@ def _facility(row: Sequence[Any]) -> FacilityRow:
     return FacilityRow(PlaceRow(*row[:_PLACE_WIDTH]), *row[_PLACE_WIDTH : _PLACE_WIDTH + 3])
 
 
-# Which optional filters a search has: specialty, insurance, open at, after a cursor.
-NearShape = tuple[bool, bool, bool, bool]
+# Which optional filters a search has (specialty, insurance, open at, after a cursor), and
+# whether it reads the candidates in index order (`nearest.read_nearest`).
+NearShape = tuple[bool, bool, bool, bool, bool]
 
 
 def _near_statement(shape: NearShape, dialect: str) -> Select[*tuple[Any, ...]]:
-    by_specialty, by_insurance, by_opening, after = shape
+    by_specialty, by_insurance, by_opening, after, candidates = shape
     near = bindparam("near", type_=String())
     distance = nearest.index_distance(Place.location, near)
     statement = _select_facilities(distance.label("distance_m")).where(
@@ -111,6 +112,7 @@ def _near_statement(shape: NearShape, dialect: str) -> Select[*tuple[Any, ...]]:
         ),
         limit=bindparam("limit", type_=Integer()),
         dialect=dialect,
+        candidates=candidates,
     )
 
 
@@ -140,14 +142,18 @@ async def facilities_near(
         values["weekday"], values["minute"] = open_at
     if after is not None:
         values["last_distance"], values["last_id"] = after
-    shape = (
+    filters = (
         specialty_id is not None,
         accepts_insurance is not None,
         open_at is not None,
         after is not None,
     )
-    rows = await _NEAR.rows(session, shape, values)
-    return [(_facility(row), float(row[-1])) for row in rows]
+
+    async def fetch(candidates: bool, rows: int) -> Sequence[Sequence[Any]]:
+        return await _NEAR.rows(session, (*filters, candidates), {**values, "limit": rows})
+
+    found = await nearest.read_nearest(fetch, limit, distance_at=-1, id_at=0)
+    return [(_facility(row), float(row[-1])) for row in found]
 
 
 _BY_IDS: Prepared[None] = Prepared(

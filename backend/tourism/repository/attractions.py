@@ -42,14 +42,15 @@ async def attractions_by_ids(
     return [AttractionRow.of(row) for row in found]
 
 
-# A page's shape: its order, and which of radius, category, search and cursor it has.
-PageShape = tuple[AttractionOrder, bool, bool, bool, bool]
+# A page's shape: its order, which of radius, category, search and cursor it has, and whether
+# it reads the nearest candidates in index order (`nearest.read_nearest`).
+PageShape = tuple[AttractionOrder, bool, bool, bool, bool, bool]
 
 
 def _page_statement(shape: PageShape, dialect: str) -> Select[*tuple[Any, ...]]:
     """Nearest first (from the GiST index, `nearest.nearest_page`) or by Vietnamese name,
     after the cursor; every value a bind parameter."""
-    order, by_radius, by_category, by_search, after = shape
+    order, by_radius, by_category, by_search, after, candidates = shape
     near = bindparam("near", type_=String())
     distance = nearest.index_distance(Attraction.location, near)
     by_distance = order is AttractionOrder.DISTANCE
@@ -85,6 +86,7 @@ def _page_statement(shape: PageShape, dialect: str) -> Select[*tuple[Any, ...]]:
             after=last,
             limit=limit,
             dialect=dialect,
+            candidates=candidates,
         )
     return keyset.page(statement, key=key, row_id=Attraction.id, after=last, limit=limit)
 
@@ -124,7 +126,15 @@ async def attractions_page(
     if after is not None:
         values["last_key"], values["last_id"] = after
     shape = (order, by_radius, category is not None, search is not None, after is not None)
-    found = await _PAGE.rows(session, shape, values)
+    found: Sequence[Sequence[Any]]
+    if order is AttractionOrder.DISTANCE:
+
+        async def fetch(candidates: bool, rows: int) -> Sequence[Sequence[Any]]:
+            return await _PAGE.rows(session, (*shape, candidates), {**values, "limit": rows})
+
+        found = await nearest.read_nearest(fetch, limit, distance_at=-1, id_at=0)
+    else:
+        found = await _PAGE.rows(session, (*shape, False), values)
     return [(AttractionRow.of(row[:-1]), row[-1]) for row in found]
 
 
