@@ -601,10 +601,17 @@ class Run:
         """The resolver and its keyword arguments for this request: the document's arguments,
         coerced by graphql-core and converted by Strawberry once for the whole level."""
         assert plan.strawberry is not None
-        assert plan.strawberry.base_resolver is not None
+        resolver = plan.strawberry.base_resolver
+        assert resolver is not None
+        if not plan.definition.args:
+            # Nothing to coerce or convert: only `info`, if the resolver asks for it (most
+            # fields without arguments don't, and building it is the dearest part).
+            wanted = resolver.info_parameter
+            if wanted is None:
+                return resolver.wrapped_func, {}
+            return resolver.wrapped_func, {wanted.name: self.info(plan, path)}
         schema = self.plan.compiler.strawberry_schema
-        raw_info = self.resolve_info(plan, path)
-        info = schema.config.info_class(_raw_info=raw_info, _field=plan.strawberry)
+        info = self.info(plan, path)
         raw = get_argument_values(plan.definition, plan.nodes[0], self.executor.variable_values)
         _, kwargs = get_arguments(
             field=plan.strawberry,
@@ -614,7 +621,14 @@ class Run:
             config=schema.config,
             scalar_registry=schema.schema_converter.scalar_registry,
         )
-        return plan.strawberry.base_resolver.wrapped_func, kwargs
+        return resolver.wrapped_func, kwargs
+
+    def info(self, plan: FieldPlan, path: Path) -> Any:
+        """Strawberry's `Info` for the field's resolver."""
+        assert plan.strawberry is not None
+        schema = self.plan.compiler.strawberry_schema
+        raw_info = self.resolve_info(plan, path)
+        return schema.config.info_class(_raw_info=raw_info, _field=plan.strawberry)
 
     def call_general(self, plan: FieldPlan, source: Any, path: Path) -> Any:
         resolve = plan.definition.resolve or self.executor.field_resolver
