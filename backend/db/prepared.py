@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import ARRAY, ColumnElement, any_, bindparam
+from sqlalchemy import ARRAY, ColumnElement, any_, bindparam, inspect
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
@@ -158,7 +158,7 @@ class EntityColumns(Generic[E]):
 
     @classmethod
     def of(cls, model: type[E]) -> EntityColumns[E]:
-        keys = tuple(column.key for column in model.__mapper__.column_attrs)  # type: ignore[attr-defined]
+        keys = tuple(column.key for column in inspect(model).column_attrs)
         return cls(model, keys, tuple(getattr(model, key) for key in keys))
 
     def entity(self, row: Sequence[Any]) -> E:

@@ -294,18 +294,19 @@ class Compiler:
                 return FieldPlan(key, nodes, definition, parent, GENERAL)
             return FieldPlan(key, nodes, definition, parent, ATTRIBUTE, found.python_name)
         resolver = found.base_resolver
+        node_class = _row_node_class(resolver.wrapped_func)
         return FieldPlan(
             key,
             nodes,
             definition,
             parent,
-            ROW_ID if _row_node_class(resolver.wrapped_func) else CALL,
+            ROW_ID if node_class else CALL,
             strawberry=found,
             passes_self=resolver.self_parameter is not None,
             source_names=tuple(
                 p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p
             ),
-            node_class=_row_node_class(resolver.wrapped_func),
+            node_class=node_class,
         )
 
     def _direct(self, found: StrawberryField) -> bool:

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, Uuid, and_, bindparam, func, or_, select, update
+from sqlalchemy import Integer, Select, Uuid, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db import keyset
 from backend.db.prepared import EntityColumns, Prepared
 from backend.db.types import UTCDateTime
 from backend.health.models import Appointment, AppointmentStatus, QueueCounter, Slot
@@ -108,17 +109,18 @@ def _of_account_statement(shape: tuple[bool, bool], dialect: str) -> Select[*tup
         statement = statement.where(
             Appointment.status == bindparam("status", type_=Appointment.status.type)
         )
-    if after:
-        last_start = bindparam("last_start", type_=UTCDateTime())
-        last_id = bindparam("last_id", type_=Uuid())
-        statement = statement.where(
-            or_(
-                Appointment.start_at < last_start,
-                and_(Appointment.start_at == last_start, Appointment.id < last_id),
-            )
-        )
-    statement = statement.order_by(Appointment.start_at.desc(), Appointment.id.desc())
-    return statement.limit(bindparam("limit", type_=Integer()))
+    return keyset.page(
+        statement,
+        key=Appointment.start_at,
+        row_id=Appointment.id,
+        after=(
+            (bindparam("last_start", type_=UTCDateTime()), bindparam("last_id", type_=Uuid()))
+            if after
+            else None
+        ),
+        limit=bindparam("limit", type_=Integer()),
+        descending=True,
+    )
 
 
 _OF_ACCOUNT = Prepared(_of_account_statement)
