@@ -74,8 +74,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await engine.dispose()
 
     # No OpenAPI document or docs pages: the API is GraphQL, described by its own schema.
+    # Metrics are Prometheus' (/metrics); FastAPI's own OpenTelemetry hooks looked for a
+    # configured provider on every request (environment reads included), so they are off.
     app = FastAPI(
-        title="citizen-hub", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+        title="citizen-hub",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.services = services
     app.state.engine = engine

@@ -125,11 +125,13 @@ class Prepared(Generic[S]):
         return found
 
 
-async def remember_connection(session: AsyncSession, connection: AsyncConnection) -> None:
+def remember_connection(session: AsyncSession, connection: Connection) -> None:
     """For a session bound to one connection for its whole life (a request's reads): prepared
-    reads then find it without asking the session each time."""
-    session.info[_CONNECTION] = connection.sync_connection
-    session.info[_DRIVER] = await driver_of(connection)
+    reads then find it, and the asyncpg connection under it, without asking the session."""
+    session.info[_CONNECTION] = connection
+    session.info[_DRIVER] = (
+        connection.connection.driver_connection if connection.dialect.driver == "asyncpg" else None
+    )
 
 
 async def _connection_of(session: AsyncSession) -> tuple[Connection, Any]:

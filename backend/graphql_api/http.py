@@ -27,7 +27,6 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.ides import GraphQL_IDE
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -218,7 +217,9 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
         )
 
     def parse_json_body(self, content_type: str | None, body: bytes) -> object:
-        media_type, _ = parse_content_type(content_type or "")
+        # The media type without its parameters (`; charset=utf-8`), as `email.message` would
+        # parse it, at a fraction of its cost.
+        media_type = (content_type or "").partition(";")[0].strip().lower()
         if media_type != "application/json":
             raise Refusal(415, ErrorCode.BAD_REQUEST, "http.content_type")
         return self.parse_json(body)

@@ -12,10 +12,13 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
 from backend.graphql_api.context import Info
 from backend.graphql_api.errors import ErrorFormatter, is_expected
+from backend.graphql_api.hooks import LeanRunner, StageHooks
 from backend.graphql_api.limits import document_checks
 from backend.graphql_api.parts import compose, domain_parts
 from backend.graphql_api.persisted import (
@@ -49,6 +52,15 @@ class CitizenSchema(strawberry.Schema):
     def __init__(self, *args: Any, query_plans: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plans = QueryPlans(self) if query_plans else None
+        self.stage_hooks = None if self.directives else StageHooks.of(self.extensions)
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        """The extensions' hooks run by `LeanRunner` (see `hooks`) where it covers them."""
+        if self.stage_hooks is None:
+            return super().create_extensions_runner(execution_context, extensions)
+        return LeanRunner(execution_context, extensions, self.stage_hooks)
 
     def _get_execute_function(self) -> Callable[..., Any]:
         """Queries run as compiled plans (see `plans`); the rest through graphql-core."""

@@ -98,7 +98,10 @@ async def test_refusals_speak_the_callers_language(api: Any) -> None:
     assert error["message"] == "Nội dung yêu cầu phải là một đối tượng JSON có trường query."
 
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx", "json"],
+)
 async def test_bodies_that_are_not_json_are_415(api: Any, content_type: str | None) -> None:
     headers = {"accept-language": "en"}
     if content_type:
@@ -110,6 +113,20 @@ async def test_bodies_that_are_not_json_are_415(api: Any, content_type: str | No
     error = refusal(response, 415, "BAD_REQUEST")
     assert error["message"] == "The request body must be sent as application/json."
     assert await users(api) == 0
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json; charset=utf-8", "Application/JSON", " application/json ;"]
+)
+async def test_json_is_read_whatever_its_parameters_and_case(api: Any, content_type: str) -> None:
+    response = await api.client.post(
+        "/graphql",
+        content=json.dumps({"query": "{ __typename }"}).encode(),
+        headers={"content-type": content_type},
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
 
 
 async def test_an_unknown_operation_name_is_a_400(api: Any) -> None:
