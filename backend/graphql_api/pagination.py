@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+import orjson
 from strawberry import relay
 
 from backend.errors import BadUserInput
@@ -48,8 +49,10 @@ class Keyset(Generic[K]):
 
     def encode(self, key: K, row_id: uuid.UUID) -> str:
         value: Any = key.isoformat() if isinstance(key, datetime) else key
-        payload = json.dumps([self.name, value, row_id.hex], separators=(",", ":"))
-        return base64.urlsafe_b64encode(payload.encode()).decode()
+        # By orjson: every edge of a page gets a cursor, and `json.dumps` was a tenth of a
+        # facility search. Decoding reads both (older cursors were written by `json`).
+        payload = orjson.dumps([self.name, value, row_id.hex])
+        return base64.urlsafe_b64encode(payload).decode()
 
     def decode(self, cursor: str | None) -> tuple[K, uuid.UUID] | None:
         if cursor is None:
