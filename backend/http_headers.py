@@ -10,14 +10,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import os
 import re
-import uuid
 from contextvars import ContextVar
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.encode()
 _PLAUSIBLE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -27,6 +27,8 @@ HARDENING = {
     "X-Frame-Options": "DENY",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+_HARDENING_RAW = tuple((name.lower().encode(), value.encode()) for name, value in HARDENING.items())
+_HSTS_RAW = (b"strict-transport-security", HSTS.encode())
 
 
 def current_request_id() -> str:
@@ -52,27 +54,40 @@ class ResponseHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        sent = (
-            dict(scope.get("headers") or ()).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
-        )
-        request_id = sent if _PLAUSIBLE_ID.match(sent) else uuid.uuid4().hex
+        request_id = _sent_request_id(scope) or os.urandom(16).hex()
         token = _request_id.set(request_id)
         over_tls = scope.get("scheme") == "https"
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = request_id
-                for name, value in HARDENING.items():
-                    headers.setdefault(name, value)
-                if over_tls:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
+                # Raw (name, value) pairs: Starlette's MutableHeaders cost more than the rest
+                # of this middleware. Hardening headers the answer set itself are kept.
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers") or ()
+                    if name.lower() != _REQUEST_ID_NAME
+                ]
+                present = {name.lower() for name, _ in headers}
+                headers.append((_REQUEST_ID_NAME, request_id.encode("latin-1")))
+                for name, value in (*_HARDENING_RAW, *((_HSTS_RAW,) if over_tls else ())):
+                    if name not in present:
+                        headers.append((name, value))
+                message["headers"] = headers
             await send(message)
 
         try:
             await self.app(scope, receive, with_headers)
         finally:
             _request_id.reset(token)
+
+
+def _sent_request_id(scope: Scope) -> str | None:
+    """The request's own `X-Request-ID`, when it is a plausible id."""
+    for name, value in scope.get("headers") or ():
+        if name == _REQUEST_ID_NAME:
+            sent = value.decode("latin-1")
+            return sent if _PLAUSIBLE_ID.match(sent) else None
+    return None
 
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)

@@ -69,6 +69,7 @@ from graphql.pyutils.undefined import Undefined
 from strawberry import relay
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.relay.utils import to_base64
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_argument
 from strawberry.types.base import StrawberryOptional
@@ -412,6 +413,8 @@ class QueryPlans:
         operation = selected_operation(document, operation_name)
         if operation is not None and operation.operation is not OperationType.QUERY:
             return execute(schema, document, **general)  # before building: it would build again
+        if executor_class is StrawberryGraphQLCoreExecutionContext:
+            executor_class = PlanExecutor
         executor = executor_class.build(
             schema,
             document,
@@ -498,6 +501,50 @@ def _switch_variables(document: DocumentNode) -> tuple[str, ...]:
                 raise Unplannable("directive on a definition")
             walk(definition.selection_set)
     return tuple(dict.fromkeys(found))
+
+
+class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
+    """What a plan's run reads of graphql-core's executor: the operation, its fragments and
+    coerced variables, the resolvers' defaults and the `Info` each resolver gets. Without the
+    state graphql-core's own execution keeps (incremental delivery, collected errors, memo
+    maps): building that was a tenth of a `{ __typename }`."""
+
+    def __init__(  # graphql-core's `Executor.build` passes all of these
+        self,
+        schema: GraphQLSchema,
+        fragment_definitions: dict[str, FragmentDefinitionNode],
+        fragments: dict[str, Any],
+        root_value: Any,
+        context_value: Any,
+        operation: OperationDefinitionNode,
+        variable_values: Any,
+        field_resolver: Any,
+        type_resolver: Any,
+        subscribe_field_resolver: Any,
+        enable_early_execution: bool = False,
+        middleware_manager: MiddlewareManager | None = None,
+        is_awaitable: Any = None,
+        is_async_iterable: Any = None,
+        hide_suggestions: bool = False,
+        abort_signal: Any = None,
+        hooks: Any = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> None:
+        self.schema = schema
+        self.fragment_definitions = fragment_definitions
+        self.fragments = fragments
+        self.root_value = root_value
+        self.context_value = context_value
+        self.operation = operation
+        self.variable_values = variable_values
+        self.field_resolver = field_resolver
+        self.type_resolver = type_resolver
+        self.is_awaitable = is_awaitable or optimized_is_awaitable  # type: ignore[assignment]
+        self.abort_signal = abort_signal
+        # Helpers to gather a resolver's background work into graphql-core's execution, which
+        # a plan does not run: no resolver here uses them.
+        self.async_helpers = None  # type: ignore[assignment]
+        self.operation_extensions = operation_extensions
 
 
 class _Cell:
