@@ -163,7 +163,11 @@ class Context(BaseContext):
         await self.services.answers.invalidate()
 
     async def close(self) -> None:
-        """The end of the request: give the read connection back."""
+        """The end of the request: give the read connection back, and drop the loaders. They
+        hold the request's clock (`self.now`), so context and loaders form a cycle that only
+        the garbage collector would free, with every row and future they cached: a collection
+        per facility search, a tenth of its CPU."""
+        self._loader_sets.clear()
         await self.reads.close()
 
     async def viewer(self) -> User | None:

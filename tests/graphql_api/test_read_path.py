@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
+from backend.graphql_api.persisted import MANIFEST
 from tests.health.conftest import AN, CENTRAL, NEAR_BRIDGE, book, slots_of
 from tests.support.sessions import token
 
@@ -82,3 +85,72 @@ async def test_a_mutation_never_holds_two_connections(seeded: Any, checkouts: Ch
     assert booked["status"] == "BOOKED"
     assert checkouts.most_held == 1
     assert checkouts.held == 0
+
+
+async def post(app: Any, body: dict[str, Any], bearer: str | None = None) -> dict[str, Any]:
+    """POST /graphql straight to the ASGI app: no HTTP client whose own objects could be in
+    the way of counting what the request left behind."""
+    raw = json.dumps(body).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+    if bearer:
+        headers.append((b"authorization", f"Bearer {bearer}".encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    requests = [{"type": "http.request", "body": raw, "more_body": False}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return requests.pop(0) if requests else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 200
+    answer: dict[str, Any] = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    return answer
+
+
+@pytest.mark.parametrize("settings_overrides", [{"PUBLIC_ANSWER_TTL_SECONDS": 0}])
+async def test_reads_leave_no_reference_cycles_behind(seeded: Any) -> None:
+    """What the app's hot reads made is freed when they end, not by the garbage collector: a
+    cycle kept every row and future of a request alive until a collection, one per facility
+    search. (Statements SQLAlchemy builds per request hold cycles of their own: the hot reads
+    are prepared.)"""
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    operations = {o["name"]: o["body"] for o in manifest["operations"]}
+    bearer = await token(seeded, AN)
+    reads = [
+        ({"query": operations["HealthFacilities"], "variables": {"near": NEAR_BRIDGE}}, None),
+        ({"query": operations["Home"], "variables": {"near": NEAR_BRIDGE}}, bearer),
+        ({"query": operations["Attractions"], "variables": {}}, None),
+        ({"query": "{ places(first: 20) { edges { node { id name kind address } } } }"}, None),
+    ]
+    for body, bearer_of in reads:  # plans, statements and tokens cached before counting
+        await post(seeded.app, body, bearer_of)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for body, bearer_of in reads:
+            answer = await post(seeded.app, body, bearer_of)
+            assert not answer.get("errors"), answer
+        gc.collect()
+        left = sorted({type(thing).__qualname__ for thing in gc.garbage})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+    assert left == [], left
