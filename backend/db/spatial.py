@@ -36,6 +36,13 @@ def point(lat: float, lng: float) -> Point:
     return Point(lng, lat)
 
 
+def point_ewkt(lat: float, lng: float) -> str:
+    """`ewkt(point(lat, lng))` without building the geometry (a search's hot path: shapely's
+    point and its WKT were a twentieth of a facility search). `repr` gives each coordinate's
+    shortest exact text, as shapely's full-precision WKT does."""
+    return f"SRID={SRID};POINT({float(lng)!r} {float(lat)!r})"
+
+
 def ewkt(geometry: BaseGeometry) -> str:
     """A geometry as the text the spatial functions below take for their other argument."""
     return f"SRID={SRID};{geometry.wkt}"

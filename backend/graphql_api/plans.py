@@ -687,7 +687,10 @@ class Run:
             if name not in raw:
                 continue
             value = raw[name]
-            if conversion is not None:
+            # An optional argument left null (often by its default) converts to None.
+            if conversion is not None and not (
+                value is None and type(conversion) is StrawberryOptional
+            ):
                 value = convert_argument(
                     value,
                     conversion,

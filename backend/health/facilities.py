@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db import spatial
 from backend.errors import BadUserInput, NotFound
 from backend.health.localtime import local_minute
 from backend.health.models import OpeningHours, Practitioner, Specialty
@@ -59,7 +60,7 @@ async def search(
     now: datetime,
 ) -> list[FacilityView]:
     """Facilities within a radius (50 km unless narrower), nearest first."""
-    near = places.checked_point(latitude, longitude, field="near")
+    places.check_coordinates(latitude, longitude, field="near")
     radius = MAX_RADIUS_M if radius_m is None else radius_m
     if not 1 <= radius <= MAX_RADIUS_M:
         raise BadUserInput("input.radius", field="radiusMeters", max=MAX_RADIUS_M)
@@ -68,7 +69,7 @@ async def search(
     )
     rows = await facility_rows.facilities_near(
         session,
-        near=near,
+        near=spatial.point_ewkt(latitude, longitude),
         radius_m=radius,
         specialty_id=specialty_id,
         accepts_insurance=accepts_insurance,

@@ -25,9 +25,14 @@ class PlaceHit:
 
 
 def checked_point(lat: float, lng: float, *, field: str) -> Point:
+    check_coordinates(lat, lng, field=field)
+    return Point(lng, lat)
+
+
+def check_coordinates(lat: float, lng: float, *, field: str) -> None:
+    """A latitude and a longitude on Earth (NaN is neither)."""
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lng <= 180.0):
         raise BadUserInput("input.coordinates", field=field)
-    return Point(lng, lat)
 
 
 def _check_kinds(kinds: Sequence[PlaceKind]) -> None:

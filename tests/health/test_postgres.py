@@ -8,9 +8,9 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from shapely.geometry import Point
 from sqlalchemy import select, text
 
+from backend.db import spatial
 from backend.health.models import Appointment
 from backend.health.repository import facilities as facility_rows
 from backend.identity import passwords
@@ -57,7 +57,7 @@ async def test_nearest_facilities_are_found_through_the_gist_index(seeded: Any) 
             session,
             lambda: facility_rows.facilities_near(
                 session,
-                near=Point(NEAR_BRIDGE["longitude"], NEAR_BRIDGE["latitude"]),
+                near=spatial.point_ewkt(NEAR_BRIDGE["latitude"], NEAR_BRIDGE["longitude"]),
                 radius_m=2000,
                 specialty_id=None,
                 accepts_insurance=None,

@@ -7,11 +7,13 @@ import uuid
 from typing import Any
 
 import pytest
+import shapely
 from shapely.geometry import Point, box
 from sqlalchemy import select
 
 from backend.db import spatial
 from backend.db.engine import create_engine, create_session_factory
+from backend.db.types import SRID
 from backend.i18n import Translated
 from backend.places import repository
 from backend.places.models import Place, PlaceKind, Ward
@@ -233,3 +235,15 @@ async def test_nearest_page_reads_the_index_in_distance_order(settings: Settings
 
 def sorted_crowd() -> list[uuid.UUID]:
     return sorted(_id(n) for n, _ in CROWD if n.startswith("crowd"))
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng"),
+    [(16.4637, 107.5909), (-33.8688197, 151.2092955), (0.1 + 0.2, -179.99999999999997), (90, 0)],
+)
+def test_a_points_text_is_the_text_of_its_geometry(lat: float, lng: float) -> None:
+    text = spatial.point_ewkt(lat, lng)
+
+    assert shapely.from_wkt(text.partition(";")[2]).equals_exact(Point(lng, lat), 0)
+    assert text.partition(";")[0] == f"SRID={SRID}"
+    assert float(text.split("(")[1].split()[0]) == lng

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shapely.geometry import Point
 from sqlalchemy import (
     Boolean,
     Float,
@@ -122,7 +121,7 @@ _NEAR = Prepared(_near_statement)
 async def facilities_near(
     session: AsyncSession,
     *,
-    near: Point,
+    near: str,  # as `spatial.ewkt` writes it
     radius_m: float,
     specialty_id: uuid.UUID | None,
     accepts_insurance: bool | None,
@@ -132,7 +131,7 @@ async def facilities_near(
 ) -> list[tuple[FacilityRow, float]]:
     """Facilities within the radius, nearest first; keyset on (distance, id)."""
     values: dict[str, Any] = {
-        "near": spatial.ewkt(near),
+        "near": near,
         "radius_m": float(radius_m),
         "specialty_id": specialty_id,
         "accepts_insurance": accepts_insurance,
