@@ -153,33 +153,16 @@ class Stage:
         pending = error
         while self._running:
             generator, is_async = self._running.pop()
-            try:
-                if is_async:
-                    await (generator.__anext__() if pending is None else generator.athrow(pending))
-                else:
-                    next(generator) if pending is None else generator.throw(pending)
-            except (StopIteration, StopAsyncIteration):
-                pending = None
-                continue
-            except BaseException as raised:  # passed on to the next hook
-                pending = raised
-                continue
-            pending = RuntimeError(f"the extension hook {generator.__qualname__} didn't stop")
+            if is_async:
+                pending = await _advance_async(generator, pending)
+            else:
+                pending = _advance(generator, pending)
         return self._outcome(error, pending)
 
     def _finish_sync(self, error: BaseException | None) -> bool:
         pending = error
         while self._running:
-            generator, _ = self._running.pop()
-            try:
-                next(generator) if pending is None else generator.throw(pending)
-            except StopIteration:
-                pending = None
-                continue
-            except BaseException as raised:  # passed on to the next hook
-                pending = raised
-                continue
-            pending = RuntimeError(f"the extension hook {generator.__qualname__} didn't stop")
+            pending = _advance(self._running.pop()[0], pending)
         return self._outcome(error, pending)
 
     @staticmethod
@@ -189,3 +172,25 @@ class Stage:
         if pending is error:
             return False  # raised on, as it came
         raise pending
+
+
+def _advance(generator: Any, pending: BaseException | None) -> BaseException | None:
+    """Run a hook past its `yield`, throwing `pending` in: what is pending after it."""
+    try:
+        next(generator) if pending is None else generator.throw(pending)
+    except StopIteration:
+        return None
+    except BaseException as raised:  # passed on to the next hook
+        return raised
+    return RuntimeError(f"the extension hook {generator.__qualname__} didn't stop")
+
+
+async def _advance_async(generator: Any, pending: BaseException | None) -> BaseException | None:
+    """`_advance` for an async generator."""
+    try:
+        await (generator.__anext__() if pending is None else generator.athrow(pending))
+    except StopAsyncIteration:
+        return None
+    except BaseException as raised:  # passed on to the next hook
+        return raised
+    return RuntimeError(f"the extension hook {generator.__qualname__} didn't stop")
