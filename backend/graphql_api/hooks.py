@@ -175,14 +175,15 @@ class Stage:
 
 
 def _advance(generator: Any, pending: BaseException | None) -> BaseException | None:
-    """Run a hook past its `yield`, throwing `pending` in: what is pending after it."""
+    """Run a hook past its `yield`, throwing `pending` in: what is pending after it (a hook
+    that yields again fails as `contextlib` makes it fail)."""
     try:
         next(generator) if pending is None else generator.throw(pending)
     except StopIteration:
         return None
     except BaseException as raised:  # passed on to the next hook
         return raised
-    return RuntimeError(f"the extension hook {generator.__qualname__} didn't stop")
+    return RuntimeError("generator didn't stop" + ("" if pending is None else " after throw()"))
 
 
 async def _advance_async(generator: Any, pending: BaseException | None) -> BaseException | None:
@@ -193,4 +194,4 @@ async def _advance_async(generator: Any, pending: BaseException | None) -> BaseE
         return None
     except BaseException as raised:  # passed on to the next hook
         return raised
-    return RuntimeError(f"the extension hook {generator.__qualname__} didn't stop")
+    return RuntimeError("generator didn't stop" + ("" if pending is None else " after athrow()"))

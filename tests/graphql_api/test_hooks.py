@@ -106,6 +106,34 @@ async def test_hooks_run_as_strawberrys_runner_runs_them(query: str, fail_in: st
     assert lean_log[0] == f"first operation in: {query}"
 
 
+def yielding_twice(log: list[str]) -> list[type[SchemaExtension]]:
+    class Twice(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            log.append("twice in")
+            yield
+            yield
+
+    class TwiceAsync(SchemaExtension):
+        async def on_execute(self) -> AsyncIterator[None]:
+            log.append("twice async in")
+            yield
+            yield
+
+    return [Twice, TwiceAsync]
+
+
+@pytest.mark.parametrize("query", ['{ greeting(name: "Lan") }', '{ greeting(name: "boom") }'])
+async def test_a_hook_that_yields_twice_fails_as_with_strawberrys_runner(query: str) -> None:
+    answers = []
+    for schema_class in (CitizenSchema, StrawberryRunnerSchema):
+        log: list[str] = []
+        result = await schema_class(query=Query, extensions=yielding_twice(log)).execute(query)
+        answers.append((result.data, [e.message for e in result.errors or ()], log))
+
+    assert answers[0] == answers[1]
+    assert "generator didn't stop" in answers[0][1]
+
+
 async def test_a_successful_operation_enters_hooks_in_order_and_leaves_them_in_reverse() -> None:
     [(answer, log), _] = await run_both('{ greeting(name: "Lan") }')
 
