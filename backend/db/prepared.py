@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import ARRAY, ColumnElement, any_, bindparam, inspect
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.sql import Select
@@ -129,9 +129,7 @@ def remember_connection(session: AsyncSession, connection: Connection) -> None:
     """For a session bound to one connection for its whole life (a request's reads): prepared
     reads then find it, and the asyncpg connection under it, without asking the session."""
     session.info[_CONNECTION] = connection
-    session.info[_DRIVER] = (
-        connection.connection.driver_connection if connection.dialect.driver == "asyncpg" else None
-    )
+    session.info[_DRIVER] = _driver_of(connection)
 
 
 async def _connection_of(session: AsyncSession) -> tuple[Connection, Any]:
@@ -139,15 +137,16 @@ async def _connection_of(session: AsyncSession) -> tuple[Connection, Any]:
     info = session.info
     if _CONNECTION in info:
         return info[_CONNECTION], info[_DRIVER]
-    connection = await session.connection()
-    return connection.sync_connection, await driver_of(connection)  # type: ignore[return-value]
+    connection = (await session.connection()).sync_connection
+    assert connection is not None  # the session has just checked it out
+    return connection, _driver_of(connection)
 
 
-async def driver_of(connection: AsyncConnection) -> Any:
-    """The asyncpg connection under a SQLAlchemy one, or None on another driver."""
+def _driver_of(connection: Connection) -> Any:
+    """The asyncpg connection under a checked-out SQLAlchemy one, or None on another driver."""
     if connection.dialect.driver != "asyncpg":
         return None
-    return (await connection.get_raw_connection()).driver_connection
+    return connection.connection.driver_connection
 
 
 @dataclass(frozen=True, slots=True)

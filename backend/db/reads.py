@@ -28,6 +28,7 @@ class RequestReads:
         self._engine = engine
         self._turn = asyncio.Lock()
         self._session: AsyncSession | None = None
+        self._connection: Connection | None = None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -39,7 +40,7 @@ class RequestReads:
                     bind=AsyncConnection(self._engine, connection), autoflush=False
                 )
                 remember_connection(session, connection)
-                self._session = session
+                self._session, self._connection = session, connection
             yield self._session
 
     def _connect(self) -> Connection:
@@ -68,16 +69,14 @@ class RequestReads:
         await self._close()
 
     async def _close(self) -> None:
-        session, self._session = self._session, None
-        if session is not None:
-            await greenlet_spawn(_close, session)
+        session, connection = self._session, self._connection
+        self._session = self._connection = None
+        if session is not None and connection is not None:
+            await greenlet_spawn(_close, session, connection)
 
 
-def _close(session: AsyncSession) -> None:
-    connection = session.bind
+def _close(session: AsyncSession, connection: Connection) -> None:
     try:
         session.sync_session.close()
     finally:
-        assert isinstance(connection, AsyncConnection)
-        assert connection.sync_connection is not None
-        connection.sync_connection.close()
+        connection.close()
