@@ -144,21 +144,11 @@ class Score:
     quality: float
 
     @staticmethod
-    def of(row_words: set[int] | frozenset[int], wanted: list[dict[int, float]]) -> Score:
-        matched, total = 0, 0.0
-        for alternatives_ in wanted:
-            best = max(
-                (q for word_id, q in alternatives_.items() if word_id in row_words), default=0
-            )
-            if best:
-                matched += 1
-                total += best
-        return Score(matched, round(total, 6))
-
-    @staticmethod
     def scorer(wanted: list[dict[int, float]]) -> Callable[[Iterable[int]], Score]:
-        """`Score.of` for many rows of one query: each word id's (query word, quality) pairs
-        are looked up once per row word instead of scanning every query word per row."""
+        """How rows match one query, `wanted` holding each query word's alternatives (word id
+        → quality): for each query word a row holds, its best alternative's quality. Each word
+        id's (query word, quality) pairs are found once, so a row is scored by looking up its
+        own words instead of scanning every query word."""
         by_word: dict[int, list[tuple[int, float]]] = {}
         for index, alternatives_ in enumerate(wanted):
             for word_id, q in alternatives_.items():
@@ -170,7 +160,7 @@ class Score:
                 for index, q in by_word.get(word_id, ()):
                     if q > best.get(index, 0):
                         best[index] = q
-            # Summed in query order, as `of` sums, so that both round alike.
+            # Summed in query order, so that equal matches round alike.
             return Score(len(best), round(sum(best[i] for i in sorted(best)), 6))
 
         return score
