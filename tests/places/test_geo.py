@@ -74,18 +74,20 @@ async def _load(settings: Settings) -> Any:
                 )
             )
         for name, (lat, lng) in POINTS.items():
-            session.add(
-                Place(
-                    id=_id(name),
-                    slug=name,
-                    kind=PlaceKind.MONUMENT,
-                    name=Translated.of(name, name),
-                    address="Huế",
-                    location=Point(lng, lat),
-                )
-            )
+            session.add(_place(name, lat, lng, PlaceKind.MONUMENT))
         await session.commit()
     return engine, sessions
+
+
+def _place(name: str, lat: float, lng: float, kind: PlaceKind) -> Place:
+    return Place(
+        id=_id(name),
+        slug=name,
+        kind=kind,
+        name=Translated.of(name, name),
+        address="Huế",
+        location=Point(lng, lat),
+    )
 
 
 async def _answers(settings: Settings) -> dict[str, Any]:
@@ -160,16 +162,7 @@ async def _crowd(settings: Settings) -> Any:
     sessions = create_session_factory(engine)
     async with sessions() as session:
         for name, (lat, lng) in CROWD:
-            session.add(
-                Place(
-                    id=_id(name),
-                    slug=name,
-                    kind=PlaceKind.HOSPITAL,
-                    name=Translated.of(name, name),
-                    address="Huế",
-                    location=Point(lng, lat),
-                )
-            )
+            session.add(_place(name, lat, lng, PlaceKind.HOSPITAL))
         await session.commit()
     return engine, sessions
 
