@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +41,9 @@ from backend.health.repository import rows
 from backend.health.repository import slots as slot_rows
 from notifications.service import notify
 
+# A slot as booking reads it: the entity inside a unit of work, or a row read before one.
+SlotLike = TypeVar("SlotLike", Slot, slot_rows.SlotRow)
+
 MAX_REASON_LENGTH = 500
 
 
@@ -63,12 +67,10 @@ async def book(
     reason = clean_reason(request.reason)
     card = _card(request.insurance_card_number)
     session = uow.session
-    # A full slot is refused before any lock is taken: in a rush for the last seats, the many
-    # who are too late must not queue behind the winners' transactions. The conditional UPDATE
-    # below stays the authority on the seats.
+    # A full slot is refused before any lock is taken; the conditional UPDATE below stays the
+    # authority on the seats.
     slot = await _bookable_slot(session, request.slot_id, now, field="slotId")
-    if slot.booked >= slot.capacity:
-        raise Conflict("health.slot_full", field="slotId")
+    _check_seat_left(slot, field="slotId")
     await dependant_rows.lock_account(session, account_id)
     if request.dependant_id is not None:
         await _check_dependant(session, account_id, request.dependant_id)
@@ -99,6 +101,17 @@ async def book(
     await notify(uow, user_ids=[account_id], message=notices.booked(appointment), now=now)
     appointments_changed(uow, [appointment])
     return appointment
+
+
+async def refuse_early(session: AsyncSession, request: BookingRequest, now: datetime) -> None:
+    """What `book` would refuse before it takes a lock, checked on a read outside any
+    transaction (the request's read connection): in a rush for the last seats, the many who are
+    too late are told so without a transaction of their own, so they never queue behind the
+    winners'. `book` checks all of it again."""
+    clean_reason(request.reason)
+    _card(request.insurance_card_number)
+    slot = _bookable(await slot_rows.slot_row(session, request.slot_id), now, field="slotId")
+    _check_seat_left(slot, field="slotId")
 
 
 async def cancel(
@@ -255,7 +268,10 @@ async def _check_dependant(
 async def _bookable_slot(
     session: AsyncSession, slot_id: uuid.UUID, now: datetime, *, field: str
 ) -> Slot:
-    slot = await slot_rows.slot_by_id(session, slot_id)
+    return _bookable(await slot_rows.slot_by_id(session, slot_id), now, field=field)
+
+
+def _bookable(slot: SlotLike | None, now: datetime, *, field: str) -> SlotLike:
     if slot is None:
         raise NotFound("health.slot_not_found", field=field)
     if slot.start_at <= now:
@@ -263,6 +279,11 @@ async def _bookable_slot(
     if slot.blocked:
         raise Conflict("health.slot_closed", field=field)
     return slot
+
+
+def _check_seat_left(slot: Slot | slot_rows.SlotRow, *, field: str) -> None:
+    if slot.booked >= slot.capacity:
+        raise Conflict("health.slot_full", field=field)
 
 
 async def _create(

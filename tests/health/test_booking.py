@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from backend.health.localtime import local_day
 from tests.health.conftest import (
@@ -326,3 +327,32 @@ async def test_simultaneous_bookings_never_oversell_a_slot(seeded: Any) -> None:
     ) == {("CONFLICT", "input.slotId"): 27}
     assert (await slot_row(seeded, slot.id)).booked == 3
     await assert_seats_consistent(seeded)
+
+
+async def test_a_full_slot_is_refused_without_a_transaction(seeded: Any) -> None:
+    """In a rush for the last seats, those who are too late are told so from the request's read
+    connection: they never take a connection for a transaction, so they never wait for the
+    winners' locks."""
+    slot = (await slots_of(seeded, CENTRAL, "pediatrics", practitioner=False))[0]
+    patients = await add_citizens(seeded, 4, "$argon2id$v=19$m=65536,t=3,p=4$unused")
+    bearers = await mint_tokens(seeded, patients)
+    for bearer in bearers[:3]:
+        await book(seeded, bearer, slot)
+    engine = seeded.app.state.engine.sync_engine
+    checkouts = []
+
+    def checked_out(*_: Any) -> None:
+        checkouts.append(len(checkouts))
+
+    event.listen(engine, "checkout", checked_out)
+    try:
+        answer = await seeded(BOOK, book_input(slot), token=bearers[3], language="en")
+    finally:
+        event.remove(engine, "checkout", checked_out)
+    assert answer["data"] == {"bookAppointment": None}
+    assert [error["extensions"] for error in answer["errors"]] == [
+        {"code": "CONFLICT", "field": "input.slotId"}
+    ]
+    assert len(checkouts) == 1  # the request's read connection, and no other
+    assert (await slot_row(seeded, slot.id)).booked == 3
+    assert await mine(seeded, bearers[3]) == []

@@ -147,6 +147,8 @@ class HealthMutation:
     ) -> AppointmentNode | None:
         viewer = await info.context.require_verified_viewer()
         request = _booking_request(input)
+        async with info.context.read() as session:
+            await booking.refuse_early(session, request, info.context.now())
         async with info.context.unit_of_work() as uow:
             row = await booking.book(
                 uow, _policy(info), account_id=viewer.id, request=request, now=info.context.now()

@@ -121,6 +121,19 @@ async def free_slots(
     return [SlotRow(*row) for row in await session.execute(statement)]
 
 
+def _slot_statement(_: None, dialect: str) -> Select[*tuple[Any, ...]]:
+    return select(*SLOT_COLUMNS).where(Slot.id == bindparam("slot_id", type_=Uuid()))
+
+
+_SLOT = Prepared(_slot_statement)
+
+
+async def slot_row(session: AsyncSession, slot_id: uuid.UUID) -> SlotRow | None:
+    """A slot as it stands, read without an entity (a prepared read)."""
+    found = await _SLOT.rows(session, None, {"slot_id": slot_id})
+    return SlotRow(*found[0]) if found else None
+
+
 async def slot_by_id(session: AsyncSession, slot_id: uuid.UUID) -> Slot | None:
     return await session.get(Slot, slot_id)
 
