@@ -3,7 +3,10 @@ one API process on PostgreSQL. Exactly three must win; the others must hear "ful
 the same run, one uncontended booking's latency is the yardstick: the burst's p99 is reported
 as a multiple of it.
 
-    python -m bench.booking_burst [--people 200] [--rounds 3]
+    python -m bench.booking_burst [--people 200] [--rounds 3] [--baseline CHECKOUT]
+
+With `--baseline`, a checkout of an earlier release (`git worktree add --detach DIR REV`) serves
+the same database on a second port, and each round runs a burst on both, in turn.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from tests.support.databases import create_postgres_database, drop_postgres_data
 from tests.support.sessions import mint_tokens
 
 BOOK = OPERATIONS["BookAppointment"]["body"]
+# Long enough for the tokens minted before the servers start.
+TOKENS_LAST_AN_HOUR = {"ACCESS_TOKEN_TTL_SECONDS": "3600"}
 
 
 @dataclass
@@ -115,60 +120,82 @@ async def book(port: int, request: bytes) -> tuple[float, str]:
     return elapsed, "booked" if not errors else errors[0]["extensions"]["code"]
 
 
-async def run(
-    port: int, server_pid: int, tokens: list[str], slots: list[str], rounds: int
+async def burst_round(
+    port: int, server_pid: int, tokens: list[str], slots: list[str]
 ) -> dict[str, Any]:
-    """Each booking on a new connection, as 200 phones would open."""
-    results: dict[str, Any] = {"rounds": []}
-    for number in range(rounds):
-        await book(port, booking_request(tokens[0], slots[number]))  # warm-up: caches
-        first = rounds + number * 6
-        alone = [
-            (await book(port, booking_request(tokens[1 + i], slots[first + i])))[0]
-            for i in range(5)
-        ]
-        requests = [booking_request(token, slots[first + 5]) for token in tokens[6:]]
-        server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
-        burst = await asyncio.gather(*(book(port, request) for request in requests))
-        server_cpu = cpu_seconds(server_pid) - server_cpu
-        client_cpu = time.process_time() - client_cpu
-        latencies = sorted(elapsed for elapsed, _ in burst)
-        p99 = latencies[int(0.99 * (len(latencies) - 1))]
-        uncontended = statistics.median(alone)
-        results["rounds"].append(
-            {
-                "uncontended_ms": round(uncontended * 1000, 1),
-                "burst_p50_ms": round(statistics.median(latencies) * 1000, 1),
-                "burst_p99_ms": round(p99 * 1000, 1),
-                "burst_max_ms": round(latencies[-1] * 1000, 1),
-                "p99_over_uncontended": round(p99 / uncontended, 1),
-                "outcomes": dict(Counter(outcome for _, outcome in burst)),
-                "server_cpu_ms_per_booking": round(server_cpu * 1000 / len(burst), 2),
-                "client_cpu_ms_per_booking": round(client_cpu * 1000 / len(burst), 2),
-            }
-        )
-    return results
+    """A warm-up booking, five uncontended ones (the yardstick), then everyone but those six on
+    the last slot at once; `slots` holds seven free slots. Each booking on a new connection, as
+    200 phones would open."""
+    await book(port, booking_request(tokens[0], slots[0]))  # warm-up: caches
+    alone = [(await book(port, booking_request(tokens[1 + i], slots[1 + i])))[0] for i in range(5)]
+    requests = [booking_request(token, slots[6]) for token in tokens[6:]]
+    server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
+    burst = await asyncio.gather(*(book(port, request) for request in requests))
+    server_cpu = cpu_seconds(server_pid) - server_cpu
+    client_cpu = time.process_time() - client_cpu
+    latencies = sorted(elapsed for elapsed, _ in burst)
+    p99 = latencies[int(0.99 * (len(latencies) - 1))]
+    uncontended = statistics.median(alone)
+    return {
+        "uncontended_ms": round(uncontended * 1000, 1),
+        "burst_p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "burst_p99_ms": round(p99 * 1000, 1),
+        "burst_max_ms": round(latencies[-1] * 1000, 1),
+        "p99_over_uncontended": round(p99 / uncontended, 1),
+        "outcomes": dict(Counter(outcome for _, outcome in burst)),
+        "server_cpu_ms_per_booking": round(server_cpu * 1000 / len(burst), 2),
+        "client_cpu_ms_per_booking": round(client_cpu * 1000 / len(burst), 2),
+    }
+
+
+async def run(
+    servers: dict[str, tuple[int, int]], tokens: list[str], slots: list[str], rounds: int
+) -> dict[str, Any]:
+    """`rounds` rounds, each server in turn within a round (interleaved); medians at the end."""
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in servers}
+    fresh = iter(range(0, len(slots), 7))
+    for _ in range(rounds):
+        for name, (port, pid) in servers.items():
+            start = next(fresh)
+            results[name].append(await burst_round(port, pid, tokens, slots[start : start + 7]))
+    medians = {
+        name: {
+            key: statistics.median(r[key] for r in found)
+            for key in found[0]
+            if isinstance(found[0][key], float | int)
+        }
+        for name, found in results.items()
+    }
+    return {"rounds": results, "medians": medians}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier release")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="citizen-burst-"))
     url = create_postgres_database()
     settings = Settings(DATABASE_URL=url, CITIZEN_VAR_DIR=scratch, ACCESS_TOKEN_TTL_SECONDS=3600)
-    server = None
+    sides = {"citizen-hub": None} | ({"baseline": args.baseline} if args.baseline else {})
+    processes = []
     try:
         migrate.upgrade(settings)
-        tokens, slots = asyncio.run(prepare(settings, args.people + 6, 7 * args.rounds))
-        env = {"DATABASE_URL": url, "CITIZEN_VAR_DIR": str(scratch)}
-        server = serve("backend.app:create_app", {**env, "ACCESS_TOKEN_TTL_SECONDS": "3600"}, 8104)
-        print(json.dumps(asyncio.run(run(8104, server.pid, tokens, slots, args.rounds)), indent=2))
+        tokens, slots = asyncio.run(
+            prepare(settings, args.people + 6, 7 * args.rounds * len(sides))
+        )
+        env = {"DATABASE_URL": url, "CITIZEN_VAR_DIR": str(scratch), **TOKENS_LAST_AN_HOUR}
+        servers = {}
+        for port, (name, checkout) in enumerate(sides.items(), start=8104):
+            cwd = {"cwd": checkout.resolve()} if checkout else {}
+            processes.append(serve("backend.app:create_app", env, port, **cwd))
+            servers[name] = (port, processes[-1].pid)
+        print(json.dumps(asyncio.run(run(servers, tokens, slots, args.rounds)), indent=2))
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
         drop_postgres_database(url)
 
 
