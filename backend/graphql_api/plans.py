@@ -71,10 +71,9 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.arguments import convert_argument
-from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
+from backend.graphql_api.input_conversion import Converter, converter
 from backend.graphql_api.nodes import RowNode
 from backend.graphql_api.public_answers import selected_operation
 
@@ -174,9 +173,9 @@ class FieldPlan:
     source_names: tuple[str, ...] = ()
     # A ROW_ID field's node class: `id` computed from the row, as Relay's resolver would.
     node_class: type | None = None
-    # A CALL resolver's arguments: (GraphQL name, Python name, type to convert to, or None
-    # for a plain `str`, `int`, `float` or `bool`, which Strawberry passes on as it is).
-    arguments: tuple[tuple[str, str, Any], ...] = ()
+    # A CALL resolver's arguments: (GraphQL name, Python name, conversion to Python, or None
+    # where values pass as they are).
+    arguments: tuple[tuple[str, str, Converter | None], ...] = ()
     # Sub-plans by runtime object type, compiled on first use (abstract types have several).
     objects: dict[GraphQLObjectType, ObjectPlan] = field(default_factory=dict)
     completion: Completion = field(init=False)
@@ -301,7 +300,9 @@ class Compiler:
             return FieldPlan(key, nodes, definition, parent, ATTRIBUTE, found.python_name)
         resolver = found.base_resolver
         node_class = _row_node_class(resolver.wrapped_func)
-        name_converter = self.strawberry_schema.config.name_converter
+        config = self.strawberry_schema.config
+        converter_ = self.strawberry_schema.schema_converter
+        name_converter = config.name_converter
         return FieldPlan(
             key,
             nodes,
@@ -315,8 +316,13 @@ class Compiler:
             ),
             node_class=node_class,
             arguments=tuple(
-                (name_converter.from_argument(a), a.python_name, _conversion(a.type))
+                (
+                    name,
+                    a.python_name,
+                    converter(a.type, converter_.scalar_registry, config, name),
+                )
                 for a in found.arguments
+                for name in (name_converter.from_argument(a),)
             ),
         )
 
@@ -330,16 +336,6 @@ _TYPENAME_FIELD = GraphQLField(GraphQLNonNull(GraphQLString))
 _RELAY_ID = relay.Node.__dict__["_id"].__func__
 _ROW_RESOLVE_ID = RowNode.__dict__["resolve_id"].__func__
 _RELAY_RESOLVE_TYPENAME = relay.Node.__dict__["resolve_typename"].__func__
-
-
-_PLAIN_ARGUMENTS = frozenset({str, int, float, bool})
-
-
-def _conversion(type_: Any) -> Any:
-    """The type Strawberry converts an argument's value to, or None when it passes it on as
-    it is (a plain scalar, null or not: `convert_argument` returns those unchanged)."""
-    inner = type_.of_type if type(type_) is StrawberryOptional else type_
-    return None if inner in _PLAIN_ARGUMENTS else type_
 
 
 def _row_node_class(resolver: Any) -> type | None:
@@ -678,28 +674,14 @@ class Run:
             if wanted is None:
                 return resolver.wrapped_func, {}
             return resolver.wrapped_func, {wanted.name: self.info(plan, path)}
-        schema = self.plan.compiler.strawberry_schema
         info = self.info(plan, path)
         raw = get_argument_values(plan.definition, plan.nodes[0], self.executor.variable_values)
-        # Strawberry's `get_arguments`, with the plain arguments' conversion skipped.
+        # Strawberry's `get_arguments`, each argument converted by a function made for its type.
         kwargs: dict[str, Any] = {}
-        for name, python_name, conversion in plan.arguments:
-            if name not in raw:
-                continue
-            value = raw[name]
-            # An optional argument left null (often by its default) converts to None.
-            if conversion is not None and not (
-                value is None and type(conversion) is StrawberryOptional
-            ):
-                value = convert_argument(
-                    value,
-                    conversion,
-                    schema.schema_converter.scalar_registry,
-                    schema.config,
-                    info,
-                    path=(name,),
-                )
-            kwargs[python_name] = value
+        for name, python_name, convert in plan.arguments:
+            if name in raw:
+                value = raw[name]
+                kwargs[python_name] = value if convert is None else convert(value, info)
         if resolver.info_parameter is not None:
             kwargs[resolver.info_parameter.name] = info
         return resolver.wrapped_func, kwargs
