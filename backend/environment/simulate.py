@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from urllib.parse import unquote, urlsplit
+
+import aiomqtt
 
 from backend.db.types import utcnow
-from backend.environment.mqtt import broker_client
+from backend.environment.mqtt import broker_address
 from backend.seed.environment import flood_episode
 from backend.settings import Settings
 
@@ -20,7 +23,7 @@ async def replay_flood(settings: Settings, *, step: float, hours: int = 48) -> i
         raise ValueError("MQTT_URL is not set")
     prefix = settings.mqtt_topic_prefix
     sent = 0
-    async with broker_client(settings.mqtt_url) as client:
+    async with _publisher(settings.mqtt_url) as client:
         for values in flood_episode(hours):
             moment = utcnow().isoformat()
             for stream, value in values.items():
@@ -32,3 +35,14 @@ async def replay_flood(settings: Settings, *, step: float, hours: int = 48) -> i
                 sent += 1
             await asyncio.sleep(step)
     return sent
+
+
+def _publisher(url: str) -> aiomqtt.Client:
+    """A station's client, with the account `url` names (`mqtt://user:pass@host`). aiomqtt, as
+    stations publish: each QoS 1 message waits for its PUBACK, so the replay never has more in
+    flight than the broker takes (Mosquitto drops a client that does)."""
+    host, port = broker_address(url)
+    parts = urlsplit(url)
+    username = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    return aiomqtt.Client(host, port, username=username, password=password)

@@ -4,11 +4,15 @@ they publish is stored (in batches), bad messages are refused, repeats ignored."
 from __future__ import annotations
 
 import asyncio
+import getpass
 import json
 import socket
+import subprocess
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiomqtt
@@ -22,6 +26,7 @@ from backend.environment.models import LatestObservation, Observation, RuleState
 from backend.seed.demo import stable_id
 from backend.settings import Settings
 from tests.environment.conftest import KIM_LONG_LEVEL, PM25
+from tests.support.processes import free_port
 from tests.support.services import unavailable
 
 BROKER = ("127.0.0.1", 1883)
@@ -188,3 +193,63 @@ async def test_a_replayed_flood_raises_and_clears_the_kim_long_alert(
             return list(found)
 
     await eventually(transitions, [RuleState.FIRING, RuleState.CLEAR])
+
+
+def _mosquitto(port: int, config: Path) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        ["mosquitto", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            assert time.monotonic() < deadline, "Mosquitto did not start"
+            time.sleep(0.05)
+
+
+async def test_the_subscriber_carries_on_after_the_broker_restarts(
+    broker: None, seeded: Any, settings: Settings, prefix: str, tmp_path: Path
+) -> None:
+    """A restarted broker has forgotten the subscription: the subscriber connects again and
+    subscribes again, and what stations publish afterwards is stored."""
+    port = free_port()
+    config = tmp_path / "mosquitto.conf"
+    config.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        f"user {getpass.getuser()}\n"
+    )
+    process = _mosquitto(port, config)
+    subscribed, stop = asyncio.Event(), asyncio.Event()
+    configured = settings.model_copy(
+        update={"mqtt_url": f"mqtt://127.0.0.1:{port}", "mqtt_topic_prefix": prefix}
+    )
+    task = asyncio.create_task(mqtt.subscribe(configured, stop=stop, ready=subscribed.set))
+    topic = f"{prefix}v1.1/Datastreams({PM25})/Observations"
+    moment = utcnow().replace(microsecond=0) - timedelta(minutes=5)
+    try:
+        await asyncio.wait_for(subscribed.wait(), timeout=10)
+        before = await count(seeded, PM25)
+        process.terminate()
+        process.wait(timeout=10)
+        process = _mosquitto(port, config)
+        # Published until one arrives: the subscriber is back within RECONNECT_SECONDS or so.
+        deadline = asyncio.get_running_loop().time() + 15
+        sent = 0
+        while await count(seeded, PM25) == before:
+            assert asyncio.get_running_loop().time() < deadline, "nothing stored after the restart"
+            reading = {
+                "phenomenonTime": (moment + timedelta(seconds=sent)).isoformat(),
+                "result": 7,
+            }
+            async with aiomqtt.Client("127.0.0.1", port) as station:
+                await station.publish(topic, json.dumps(reading), qos=1)
+            sent += 1
+            await asyncio.sleep(0.5)
+        assert task.done() is False
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+        process.terminate()
+        process.wait(timeout=10)
