@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 import uuid
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import suppress
 from pathlib import Path
 
@@ -158,6 +158,12 @@ class Templates:
         while len(copies) <= COPIES_AHEAD:
             copies.append(self._creator.submit(create_postgres_database, template))
         return copies.popleft().result()
+
+    def wait_idle(self) -> None:
+        """Wait for the copies and drops running on the background threads: a test that
+        watches the garbage collector must not see what their connections leave."""
+        pending = [copy for copies in self._next_copies.values() for copy in copies]
+        wait([*pending, *self._drops])
 
     def release(self, url: str) -> None:
         """Drop a copy once its test is done, without waiting for it."""
