@@ -431,12 +431,13 @@ def _refusal_for(error: HTTPException) -> Refusal:
 
 
 def _failed_by_outage(response: GraphQLHTTPResponse) -> bool:
-    """Nothing was answered, and a backing service being out is why: the client should retry."""
-    data = response.get("data")
-    if data is not None and any(value is not None for value in data.values()):
-        return False
-    return any(
+    """Nothing was answered, and a backing service being out is why: the client should retry.
+    (An answer without errors may hold its data still encoded: a cached public answer.)"""
+    if not any(
         isinstance(error, dict)
         and (error.get("extensions") or {}).get("code") == ErrorCode.SERVICE_UNAVAILABLE.value
         for error in response.get("errors") or ()
-    )
+    ):
+        return False
+    data = response.get("data")
+    return data is None or all(value is None for value in data.values())

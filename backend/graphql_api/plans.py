@@ -301,7 +301,7 @@ class Compiler:
         resolver = found.base_resolver
         node_class = _row_node_class(resolver.wrapped_func)
         config = self.strawberry_schema.config
-        converter_ = self.strawberry_schema.schema_converter
+        registry = self.strawberry_schema.schema_converter.scalar_registry
         name_converter = config.name_converter
         return FieldPlan(
             key,
@@ -319,7 +319,7 @@ class Compiler:
                 (
                     name,
                     a.python_name,
-                    converter(a.type, converter_.scalar_registry, config, name),
+                    converter(a.type, registry, config, name),
                 )
                 for a in found.arguments
                 for name in (name_converter.from_argument(a),)

@@ -22,7 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import orjson
 import redis.asyncio as redis
@@ -184,7 +184,11 @@ class PublicAnswers(SchemaExtension):
         if key is not None:
             cached = await self.store.get(key)
             if cached is not None:
-                answer = ExecutionResult(data=orjson.loads(cached))
+                # Written into the answer as it was stored, still encoded (orjson embeds a
+                # Fragment as it is): decoding it to encode it again was a sixth of a cached
+                # answer's CPU. Nothing after this reads the data but the encoder.
+                stored = cast(dict[str, Any], orjson.Fragment(cached))
+                answer = ExecutionResult(data=stored)
                 self.execution_context.result = answer
         yield
         result = self.execution_context.result
@@ -211,8 +215,17 @@ class PublicAnswers(SchemaExtension):
         operation = selected_operation(document, context.operation_name)
         if operation is None or not is_public(document, operation):
             return None
-        variables = json.dumps(context.variables or {}, sort_keys=True, separators=(",", ":"))
+        variables = _canonical(context.variables or {})
         locale = getattr(request, "locale", "")
         generation = await self.store.generation()
         material = f"{generation}\n{locale}\n{context.operation_name}\n{variables}\n{digest}"
         return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _canonical(variables: dict[str, Any]) -> str:
+    """The variables as one text whatever their order: by orjson, the standard library for
+    what orjson refuses (an integer past 64 bits)."""
+    try:
+        return orjson.dumps(variables, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return json.dumps(variables, sort_keys=True, separators=(",", ":"))
