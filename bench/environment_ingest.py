@@ -1,15 +1,15 @@
 """Ingestion of environment readings into PostgreSQL: the HTTP batch endpoint and the MQTT
 subscriber against a raw asyncpg COPY of as many rows, in one run on one fresh database.
 
-    python -m bench.environment_ingest --rows 100000
+    python -m bench.environment_ingest --rows 100000 [--clients 16] [--api-workers 1]
 
-HTTP: one `citizen serve` process; `--clients` (16) concurrent clients, each on a kept-alive
-connection of plain sockets, post batches of 1,000 readings of one station with its key, the
-stations posting at once as real ones do (each station's batches in order), then again with one
-station's batches back to back (which queue on its latest-value rows). Bodies are serialised before
-the clock starts (a station's own work); the API process's CPU per 1,000 readings is read from
-/proc, and so is PostgreSQL's (its processes serving the bench's database, from `pg_stat_activity`;
-the COPY's own backend).
+HTTP: `citizen serve` with `--api-workers` processes (one by default); `--clients` (16) concurrent
+clients, each on a kept-alive connection of plain sockets, post batches of 1,000 readings of one
+station with its key, the stations posting at once as real ones do (each station's batches in
+order), then again with one station's batches back to back (which queue on its latest-value rows).
+Bodies are serialised before the clock starts (a station's own work); the API process's CPU per
+1,000 readings is read from /proc, and so is PostgreSQL's (its processes serving the bench's
+database, from `pg_stat_activity`; the COPY's own backend).
 
 MQTT: one `citizen mqtt` process on a Mosquitto of the bench's own; one SensorThings
 Observation per message, then arrays of 100 (QoS 1, `mosquitto_pub -l` per datastream), and
@@ -411,6 +411,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--api-workers", type=int, default=1, help="`citizen serve --workers`")
     args = parser.parse_args()
     url = create_postgres_database()
     var = Path(tempfile.mkdtemp(prefix="citizen-bench-"))
@@ -432,7 +433,7 @@ def main() -> None:
         migrate.upgrade(settings)
         issued = asyncio.run(prepare(settings))
         port = free_port()
-        api = start(["serve", "--port", str(port)], env)
+        api = start(["serve", "--port", str(port), "--workers", str(args.api_workers)], env)
         processes.append(api)
         processes.append(start(["mqtt"], env))
         deadline = time.monotonic() + 30
