@@ -83,12 +83,10 @@ def _list(item_type: Any, registry: Registry, config: StrawberryConfig) -> Conve
         while isinstance(inner, LazyType):
             inner = inner.resolve_type()
         if _is_leaf(inner, registry):
-            # Copied all the same: graphql-core gives every request that omits the value the
-            # same default list.
-            return _passing(lambda value, _: list(value))
+            return _COPY
     item = _converter(item_type, registry, config)
     if item is None:
-        return _passing(lambda value, _: list(value))
+        return _COPY
     return _passing(lambda value, info: [_apply(item, x, info) for x in value])
 
 
@@ -145,6 +143,11 @@ def _passing(convert: Converter) -> Converter:
         return convert(value, info)
 
     return converting
+
+
+# A list whose items pass as they are is copied all the same: graphql-core gives every request
+# that omits the value the same default list.
+_COPY = _passing(lambda value, _: list(value))
 
 
 def _apply(convert: Converter | None, value: Any, info: Any) -> Any:

@@ -71,6 +71,7 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.field import StrawberryField
 
 from backend.graphql_api.input_conversion import Converter, converter
@@ -300,9 +301,6 @@ class Compiler:
             return FieldPlan(key, nodes, definition, parent, ATTRIBUTE, found.python_name)
         resolver = found.base_resolver
         node_class = _row_node_class(resolver.wrapped_func)
-        config = self.strawberry_schema.config
-        registry = self.strawberry_schema.schema_converter.scalar_registry
-        name_converter = config.name_converter
         return FieldPlan(
             key,
             nodes,
@@ -315,16 +313,14 @@ class Compiler:
                 p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p
             ),
             node_class=node_class,
-            arguments=tuple(
-                (
-                    name,
-                    a.python_name,
-                    converter(a.type, registry, config, name),
-                )
-                for a in found.arguments
-                for name in (name_converter.from_argument(a),)
-            ),
+            arguments=tuple(self._argument(a) for a in found.arguments),
         )
+
+    def _argument(self, argument: StrawberryArgument) -> tuple[str, str, Converter | None]:
+        config = self.strawberry_schema.config
+        registry = self.strawberry_schema.schema_converter.scalar_registry
+        name = config.name_converter.from_argument(argument)
+        return name, argument.python_name, converter(argument.type, registry, config, name)
 
     def _direct(self, found: StrawberryField) -> bool:
         """Whether the resolver may be called directly: nothing wraps it."""
