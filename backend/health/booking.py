@@ -110,7 +110,8 @@ async def refuse_early(session: AsyncSession, request: BookingRequest, now: date
     winners'. `book` checks all of it again."""
     clean_reason(request.reason)
     _card(request.insurance_card_number)
-    slot = _bookable(await slot_rows.slot_row(session, request.slot_id), now, field="slotId")
+    found = await slot_rows.slots_by_ids(session, [request.slot_id])
+    slot = _bookable(found[0] if found else None, now, field="slotId")
     _check_seat_left(slot, field="slotId")
 
 

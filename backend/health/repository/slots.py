@@ -121,28 +121,21 @@ async def free_slots(
     return [SlotRow(*row) for row in await session.execute(statement)]
 
 
-def _slot_statement(_: None, dialect: str) -> Select[*tuple[Any, ...]]:
-    return select(*SLOT_COLUMNS).where(Slot.id == bindparam("slot_id", type_=Uuid()))
-
-
-_SLOT = Prepared(_slot_statement)
-
-
-async def slot_row(session: AsyncSession, slot_id: uuid.UUID) -> SlotRow | None:
-    """A slot as it stands, read without an entity (a prepared read)."""
-    found = await _SLOT.rows(session, None, {"slot_id": slot_id})
-    return SlotRow(*found[0]) if found else None
-
-
 async def slot_by_id(session: AsyncSession, slot_id: uuid.UUID) -> Slot | None:
     return await session.get(Slot, slot_id)
 
 
+def _by_ids_statement(_: None, dialect: str) -> Select[*tuple[Any, ...]]:
+    return select(*SLOT_COLUMNS).where(one_of(Slot.id, "ids", Uuid(), dialect))
+
+
+_BY_IDS = Prepared(_by_ids_statement)
+
+
 async def slots_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[SlotRow]:
-    return [
-        SlotRow(*row)
-        for row in await session.execute(select(*SLOT_COLUMNS).where(Slot.id.in_(ids)))
-    ]
+    """Slots as they stand, read without entities (a prepared read: a booking refused for a
+    full slot reads one this way)."""
+    return [SlotRow(*row) for row in await _BY_IDS.rows(session, None, {"ids": list(ids)})]
 
 
 async def take_seat(session: AsyncSession, slot_id: uuid.UUID, now: datetime) -> bool:
