@@ -77,18 +77,25 @@ def broker_address(url: str) -> tuple[str, int]:
     return parts.hostname, parts.port or 1883
 
 
+def broker_account(url: str) -> tuple[str | None, str | None]:
+    """The user name and password in `url` (`mqtt://user:pass@host`), if it names them."""
+    parts = urlsplit(url)
+    username = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    return username, password
+
+
 @asynccontextmanager
 async def connected(url: str, **callbacks: Callable[..., Any]) -> AsyncIterator[gmqtt.Client]:
     """A client connected to the broker in `url`, with the account it names
     (`mqtt://user:pass@host`) and these callbacks (`on_message=…`); disconnected at the end.
     A lost connection is made again every RECONNECT_SECONDS until then."""
     host, port = broker_address(url)
-    parts = urlsplit(url)
     client = gmqtt.Client(f"citizen-hub-{uuid.uuid4().hex[:12]}")
     client.set_config({"reconnect_delay": RECONNECT_SECONDS})
-    if parts.username:
-        password = unquote(parts.password) if parts.password else None
-        client.set_auth_credentials(unquote(parts.username), password)
+    username, password = broker_account(url)
+    if username is not None:
+        client.set_auth_credentials(username, password)
     for name, callback in callbacks.items():
         setattr(client, name, callback)
     await client.connect(host, port, version=MQTTv311)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 
 from backend.db.types import utcnow
-from backend.environment.mqtt import broker_address
+from backend.environment.mqtt import broker_account, broker_address
 from backend.seed.environment import flood_episode
 from backend.settings import Settings
 
@@ -42,7 +41,5 @@ def _publisher(url: str) -> aiomqtt.Client:
     stations publish: each QoS 1 message waits for its PUBACK, so the replay never has more in
     flight than the broker takes (Mosquitto drops a client that does)."""
     host, port = broker_address(url)
-    parts = urlsplit(url)
-    username = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password else None
+    username, password = broker_account(url)
     return aiomqtt.Client(host, port, username=username, password=password)

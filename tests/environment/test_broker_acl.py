@@ -8,9 +8,7 @@ import asyncio
 import getpass
 import json
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +23,7 @@ from backend.environment import broker, mqtt
 from backend.environment.models import Observation
 from backend.settings import Settings
 from tests.environment.conftest import AIR_STATION, KIM_LONG, KIM_LONG_LEVEL, PM25
-from tests.support.processes import free_port
+from tests.support.processes import free_port, start_mosquitto
 from tests.support.services import unavailable
 
 PASSWORDS = {broker.SUBSCRIBER: "reader-secret", AIR_STATION: "air-secret", KIM_LONG: "gauge"}
@@ -60,18 +58,8 @@ def secured_broker(acl_text: str, tmp_path: Path) -> Iterator[int]:
         f"listener {port} 127.0.0.1\nallow_anonymous false\npersistence false\n"
         f"user {getpass.getuser()}\npassword_file {passwords}\nacl_file {acl}\n"
     )
-    process = subprocess.Popen(
-        ["mosquitto", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    process = start_mosquitto(config, port)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "mosquitto did not start"
-                time.sleep(0.05)
         yield port
     finally:
         process.terminate()

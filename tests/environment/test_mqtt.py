@@ -7,8 +7,6 @@ import asyncio
 import getpass
 import json
 import socket
-import subprocess
-import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
@@ -26,7 +24,7 @@ from backend.environment.models import LatestObservation, Observation, RuleState
 from backend.seed.demo import stable_id
 from backend.settings import Settings
 from tests.environment.conftest import KIM_LONG_LEVEL, PM25
-from tests.support.processes import free_port
+from tests.support.processes import free_port, start_mosquitto
 from tests.support.services import unavailable
 
 BROKER = ("127.0.0.1", 1883)
@@ -195,20 +193,6 @@ async def test_a_replayed_flood_raises_and_clears_the_kim_long_alert(
     await eventually(transitions, [RuleState.FIRING, RuleState.CLEAR])
 
 
-def _mosquitto(port: int, config: Path) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        ["mosquitto", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            assert time.monotonic() < deadline, "Mosquitto did not start"
-            time.sleep(0.05)
-
-
 async def test_the_subscriber_carries_on_after_the_broker_restarts(
     broker: None, seeded: Any, settings: Settings, prefix: str, tmp_path: Path
 ) -> None:
@@ -220,7 +204,7 @@ async def test_the_subscriber_carries_on_after_the_broker_restarts(
         f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
         f"user {getpass.getuser()}\n"
     )
-    process = _mosquitto(port, config)
+    process = start_mosquitto(config, port)
     subscribed, stop = asyncio.Event(), asyncio.Event()
     configured = settings.model_copy(
         update={"mqtt_url": f"mqtt://127.0.0.1:{port}", "mqtt_topic_prefix": prefix}
@@ -233,7 +217,7 @@ async def test_the_subscriber_carries_on_after_the_broker_restarts(
         before = await count(seeded, PM25)
         process.terminate()
         process.wait(timeout=10)
-        process = _mosquitto(port, config)
+        process = start_mosquitto(config, port)
         # Published until one arrives: the subscriber is back within RECONNECT_SECONDS or so.
         deadline = asyncio.get_running_loop().time() + 15
         sent = 0

@@ -1,8 +1,11 @@
-"""Tests that start the API as a process of its own: a port for it, its health, a signing key."""
+"""Tests that start processes of their own: a port for the API, its health, a signing key; a
+Mosquitto of the test's own."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -34,3 +37,20 @@ def write_signing_key(path: Path) -> Path:
         )
     )
     return path
+
+
+def start_mosquitto(config: Path, port: int) -> subprocess.Popen[bytes]:
+    """The machine's Mosquitto with this configuration, once it takes connections on `port`."""
+    process = subprocess.Popen(
+        ["mosquitto", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("Mosquitto did not start") from None
+            time.sleep(0.05)
