@@ -53,6 +53,7 @@ from backend.environment.repository import observations
 from backend.seed.environment import seed_environment
 from backend.seed.environment_data import THINGS
 from backend.settings import Settings
+from bench import raw_http
 from bench.proc import cpu_seconds
 from tests.support.databases import create_postgres_database, drop_postgres_database
 from tests.support.processes import free_port, healthy
@@ -66,6 +67,7 @@ persistence false
 max_queued_messages 0
 max_inflight_messages 0
 """
+INGEST = "/sta/v1.1/ingest"
 STREAMS = {s.id: t.code for t in THINGS for s in t.streams}
 # Values inside every stream's range and below every rule's threshold.
 VALUE = 1.0
@@ -132,27 +134,6 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def ingest_request(key: str, body: bytes) -> bytes:
-    """A station's whole request, written before the clock starts (a station's own work)."""
-    head = (
-        f"POST /sta/v1.1/ingest HTTP/1.1\r\nHost: citizen-hub\r\nAuthorization: Bearer {key}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode() + body
-
-
-async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    """An HTTP/1.1 answer with a Content-Length: its status and body. Plain sockets: httpx
-    spent 3–5 ms of CPU per 1,000 readings itself, about as much as the API."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head[9:12])
-    length = 0
-    for line in head.split(b"\r\n"):
-        if line[:15].lower() == b"content-length:":
-            length = int(line[15:])
-    return status, await reader.readexactly(length)
-
-
 async def http_path(
     port: int,
     rows: list[tuple[int, datetime, float]],
@@ -181,7 +162,7 @@ async def http_path(
         batches = [b for round_ in itertools.zip_longest(*turns.values()) for b in round_ if b]
     queue: asyncio.Queue[tuple[bytes, int]] = asyncio.Queue()
     for key, body in batches:
-        queue.put_nowait((ingest_request(key, json.dumps(body).encode()), len(body)))
+        queue.put_nowait((raw_http.post(INGEST, json.dumps(body).encode(), key), len(body)))
 
     async def client() -> None:
         """One station's connection (kept alive), posting batches one after the other."""
@@ -190,7 +171,7 @@ async def http_path(
             while not queue.empty():
                 request, size = queue.get_nowait()
                 writer.write(request)
-                status, body = await read_answer(reader)
+                status, body = await raw_http.read_answer(reader)
                 assert status == 200, body
                 assert orjson.loads(body)["accepted"] == size, body
         finally:
