@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from backend.graphql_api.persisted import MANIFEST
+from tests.contract.test_operations import BY_NAME
 from tests.health.conftest import AN, CENTRAL, NEAR_BRIDGE, book, slots_of
 from tests.support.databases import Templates
 from tests.support.sessions import token
@@ -131,13 +131,11 @@ async def test_reads_leave_no_reference_cycles_behind(seeded: Any, templates: Te
     cycle kept every row and future of a request alive until a collection, one per facility
     search. (Statements SQLAlchemy builds per request hold cycles of their own: the hot reads
     are prepared.)"""
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    operations = {o["name"]: o["body"] for o in manifest["operations"]}
     bearer = await token(seeded, AN)
     reads = [
-        ({"query": operations["HealthFacilities"], "variables": {"near": NEAR_BRIDGE}}, None),
-        ({"query": operations["Home"], "variables": {"near": NEAR_BRIDGE}}, bearer),
-        ({"query": operations["Attractions"], "variables": {}}, None),
+        ({"query": BY_NAME["HealthFacilities"]["body"], "variables": {"near": NEAR_BRIDGE}}, None),
+        ({"query": BY_NAME["Home"]["body"], "variables": {"near": NEAR_BRIDGE}}, bearer),
+        ({"query": BY_NAME["Attractions"]["body"], "variables": {}}, None),
         ({"query": "{ places(first: 20) { edges { node { id name kind address } } } }"}, None),
     ]
     for body, bearer_of in reads:  # plans, statements and tokens cached before counting
