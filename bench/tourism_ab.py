@@ -114,76 +114,69 @@ async def measured(
     }
 
 
-async def database_stage(url: str, kind: str, queries: int) -> dict[str, float]:
-    """The repository on the app's engine: the code on PYTHONPATH (this or the baseline)."""
-    from sqlalchemy.ext.asyncio import async_sessionmaker
-
+def _engine(url: str, scratch: Path) -> Any:
+    """The app's engine, its sessions in autocommit (a read alone, as the API's reads are)."""
     from backend.db.engine import create_engine
-    from backend.db.spatial import point
     from backend.settings import Settings
+
+    settings = Settings(DATABASE_URL=url, CITIZEN_VAR_DIR=scratch, DATABASE_POOL_SIZE=CLIENTS)
+    return create_engine(settings).execution_options(isolation_level="AUTOCOMMIT")
+
+
+async def _search(engine: Any, kind: str, rng: random.Random) -> None:
+    """One search through the repository, on a session of `engine`."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from backend.db.spatial import point
     from backend.tourism.repository.attractions import AttractionOrder, attractions_page
 
-    scratch = Path(tempfile.mkdtemp(prefix="citizen-tourism-ab-"))
-    settings = Settings(DATABASE_URL=url, CITIZEN_VAR_DIR=scratch, DATABASE_POOL_SIZE=CLIENTS)
-    engine = create_engine(settings)
-    sessions = async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    async with AsyncSession(engine) as session:
+        if kind == "radius":
+            found = await attractions_page(
+                session,
+                order=AttractionOrder.DISTANCE,
+                near=point(*_point(rng)),
+                radius_m=RADIUS_M,
+                category=None,
+                search=None,
+                after=None,
+                limit=PAGE + 1,
+            )
+        else:
+            found = await attractions_page(
+                session,
+                order=AttractionOrder.RELEVANCE,
+                near=None,
+                radius_m=None,
+                category=None,
+                search=rng.choice(TYPED),
+                after=None,
+                limit=PAGE + 1,
+            )
+        assert found
 
-    async def one(rng: random.Random) -> None:
-        async with sessions() as session:
-            if kind == "radius":
-                found = await attractions_page(
-                    session,
-                    order=AttractionOrder.DISTANCE,
-                    near=point(*_point(rng)),
-                    radius_m=RADIUS_M,
-                    category=None,
-                    search=None,
-                    after=None,
-                    limit=PAGE + 1,
-                )
-            else:
-                found = await attractions_page(
-                    session,
-                    order=AttractionOrder.RELEVANCE,
-                    near=None,
-                    radius_m=None,
-                    category=None,
-                    search=rng.choice(TYPED),
-                    after=None,
-                    limit=PAGE + 1,
-                )
-            assert found
 
+async def database_stage(url: str, kind: str, queries: int) -> dict[str, float]:
+    """The repository on the app's engine: the code on PYTHONPATH (this or the baseline)."""
+    engine = _engine(url, Path(tempfile.mkdtemp(prefix="citizen-tourism-ab-")))
     try:
-        return await measured(_dsn(url), queries, one, None)
+        return await measured(_dsn(url), queries, lambda rng: _search(engine, kind, rng), None)
     finally:
         await engine.dispose()
 
 
-async def graphql_stage(
-    url: str, kind: str, queries: int, port: int, server: int, body: str
+async def http_stage(
+    url: str, queries: int, server: int, port: int, request: Callable[[random.Random], bytes]
 ) -> dict[str, float]:
-    """Anonymous `Attractions` POSTs over 16 kept-alive connections."""
+    """`request(rng)`'s HTTP requests over 16 kept-alive connections: each answer must be a
+    200 with edges (GraphQL) or rows (the floor)."""
     pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
     for _ in range(CLIENTS):
         pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
 
     async def one(rng: random.Random) -> None:
-        if kind == "radius":
-            lat, lng = _point(rng)
-            variables: dict[str, Any] = {
-                "near": {"latitude": lat, "longitude": lng},
-                "radiusMeters": RADIUS_M,
-                "first": PAGE,
-            }
-        else:
-            variables = {"search": rng.choice(TYPED), "first": PAGE}
-        payload = json.dumps({"query": body, "variables": variables}).encode()
         reader, writer = await pool.get()
-        writer.write(
-            b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Accept-Language: en\r\nContent-Length: %d\r\n\r\n%s" % (len(payload), payload)
-        )
+        writer.write(request(rng))
         head = await reader.readuntil(b"\r\n\r\n")
         length = next(
             int(line.split(b":", 1)[1])
@@ -194,13 +187,109 @@ async def graphql_stage(
         pool.put_nowait((reader, writer))
         assert head.startswith(b"HTTP/1.1 200"), head
         assert b'"errors"' not in answer, answer[:300]
-        assert b'"edges":[{' in answer, answer[:300]
+        assert b'"edges":[{' in answer or answer.startswith(b"[[{"), answer[:300]
 
     try:
         return await measured(_dsn(url), queries, one, server)
     finally:
         while not pool.empty():
             pool.get_nowait()[1].close()
+
+
+def _post(path: str, payload: bytes) -> bytes:
+    return (
+        b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Accept-Language: en\r\nContent-Length: %d\r\n\r\n%s"
+        % (path.encode(), len(payload), payload)
+    )
+
+
+async def graphql_stage(
+    url: str, kind: str, queries: int, port: int, server: int, body: str
+) -> dict[str, float]:
+    """Anonymous `Attractions` POSTs."""
+
+    def request(rng: random.Random) -> bytes:
+        if kind == "radius":
+            lat, lng = _point(rng)
+            variables: dict[str, Any] = {
+                "near": {"latitude": lat, "longitude": lng},
+                "radiusMeters": RADIUS_M,
+                "first": PAGE,
+            }
+        else:
+            variables = {"search": rng.choice(TYPED), "first": PAGE}
+        return _post("/graphql", json.dumps({"query": body, "variables": variables}).encode())
+
+    return await http_stage(url, queries, server, port, request)
+
+
+# The floors: the statements the repository sent for `CAPTURED` searches of each kind (captured
+# on one connection), replayed with their parameters through asyncpg, from the bench's process
+# ("sql") or from `bench/reference.py`'s plain FastAPI endpoint, rows → JSON ("http").
+CAPTURED = 400
+
+
+async def capture_stage(url: str, kind: str, folder: Path) -> None:
+    import pickle
+
+    from sqlalchemy import event
+
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+    scratch = Path(tempfile.mkdtemp(prefix="citizen-tourism-ab-"))
+    engine = _engine(url, scratch)
+    event.listen(
+        engine.sync_engine,
+        "before_cursor_execute",
+        lambda _c, _k, statement, parameters, *_: statements.append(
+            (statement, tuple(parameters or ()))
+        ),
+    )
+    rng = random.Random(7)
+    try:
+        for index in range(CAPTURED):
+            statements.clear()
+            await _search(engine, kind, rng)
+            assert statements
+            path = folder / f"{kind}-{index}.pickle"
+            path.write_bytes(pickle.dumps(statements))
+    finally:
+        await engine.dispose()
+
+
+def _captured(folder: Path, kind: str) -> list[list[tuple[str, tuple[Any, ...]]]]:
+    import pickle
+
+    return [
+        pickle.loads((folder / f"{kind}-{index}.pickle").read_bytes())  # noqa: S301 - ours
+        for index in range(CAPTURED)
+    ]
+
+
+async def sql_floor_stage(url: str, kind: str, queries: int, folder: Path) -> dict[str, float]:
+    import asyncpg
+
+    searches = _captured(folder, kind)
+    pool = await asyncpg.create_pool(_dsn(url), min_size=CLIENTS, max_size=CLIENTS)
+
+    async def one(rng: random.Random) -> None:
+        async with pool.acquire() as connection:
+            for statement, parameters in rng.choice(searches):
+                await connection.fetch(statement, *parameters)
+
+    try:
+        return await measured(_dsn(url), queries, one, None)
+    finally:
+        await pool.close()
+
+
+async def http_floor_stage(
+    url: str, kind: str, queries: int, port: int, server: int
+) -> dict[str, float]:
+    def request(rng: random.Random) -> bytes:
+        return _post(f"/floor/{kind}-{rng.randrange(CAPTURED)}", b"")
+
+    return await http_stage(url, queries, server, port, request)
 
 
 def _dsn(url: str) -> str:
@@ -258,35 +347,61 @@ def _operation(tree: Path) -> str:
     return str(found)
 
 
+FLOORS = ("sql-floor", "http-floor")
+
+
+def _worker(args: argparse.Namespace) -> dict[str, float] | None:
+    if args.worker == "capture":
+        asyncio.run(capture_stage(args.keep, args.kind, Path(args.folder)))
+        return None
+    if args.worker == "database":
+        return asyncio.run(database_stage(args.keep, args.kind, args.queries))
+    if args.worker == "sql-floor":
+        return asyncio.run(sql_floor_stage(args.keep, args.kind, args.queries, Path(args.folder)))
+    if args.worker == "http-floor":
+        stage = http_floor_stage(args.keep, args.kind, args.queries, args.port, args.server)
+        return asyncio.run(stage)
+    body = _operation(Path.cwd())
+    stage = graphql_stage(args.keep, args.kind, args.queries, args.port, args.server, body)
+    return asyncio.run(stage)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--keep", required=True, help="a database loaded by tourism_words")
     parser.add_argument("--baseline", help="a checkout of the release to compare with")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--queries", type=int, default=800)
-    parser.add_argument("--layers", default="database,graphql")
-    parser.add_argument("--worker", choices=["database", "graphql"], help=argparse.SUPPRESS)
+    parser.add_argument("--layers", default="database,graphql", help="and sql-floor,http-floor")
+    workers = ["capture", "database", "graphql", *FLOORS]
+    parser.add_argument("--worker", choices=workers, help=argparse.SUPPRESS)
     parser.add_argument("--kind", choices=["radius", "text"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--server", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.worker == "database":
-        print(json.dumps(asyncio.run(database_stage(args.keep, args.kind, args.queries))))
-        return
-    if args.worker == "graphql":
-        body = _operation(Path.cwd())
-        stage = graphql_stage(args.keep, args.kind, args.queries, args.port, args.server, body)
-        print(json.dumps(asyncio.run(stage)))
+    if args.worker:
+        found = _worker(args)
+        print(json.dumps(found))
         return
     trees = {"now": ROOT}
     if args.baseline:
         trees["baseline"] = Path(args.baseline).resolve()
     layers = args.layers.split(",")
     servers: dict[str, subprocess.Popen[bytes]] = {}
-    ports = {name: 8121 + i for i, name in enumerate(trees)}
+    ports = {name: 8121 + i for i, name in enumerate([*trees, "floor"])}
     results: dict[str, list[dict[str, float]]] = {}
+    folder = tempfile.mkdtemp(prefix="citizen-tourism-floor-")
     print("load average:", os.getloadavg(), flush=True)
     try:
+        if any(layer in FLOORS for layer in layers):
+            for kind in ("radius", "text"):
+                _stage(ROOT, ["--worker", "capture", "--kind", kind, "--keep", args.keep,
+                              "--folder", folder])  # fmt: skip
+            from bench.dataset import serve
+
+            env = {"BENCH_STATEMENTS_DIR": folder, "DATABASE_URL": args.keep}
+            servers["floor"] = serve("bench.reference:create_reference", env, ports["floor"])
         if "graphql" in layers:
             for name, tree in trees.items():
                 servers[name] = _serve(tree, args.keep, ports[name])
@@ -294,12 +409,13 @@ def main() -> None:
             names = list(trees) if round_ % 2 == 0 else list(reversed(trees))
             for layer in layers:
                 for kind in ("radius", "text"):
-                    for name in names:
+                    for name in ["now"] if layer in FLOORS else names:
                         stage = ["--worker", layer, "--kind", kind, "--keep", args.keep]
-                        stage += ["--queries", str(args.queries)]
-                        if layer == "graphql":
-                            stage += ["--port", str(ports[name])]
-                            stage += ["--server", str(servers[name].pid)]
+                        stage += ["--queries", str(args.queries), "--folder", folder]
+                        server = "floor" if layer == "http-floor" else name
+                        if layer in ("graphql", "http-floor"):
+                            stage += ["--port", str(ports[server])]
+                            stage += ["--server", str(servers[server].pid)]
                         found = _stage(trees[name], stage)
                         key = f"{layer} {kind} {name}"
                         results.setdefault(key, []).append(found)
