@@ -14,9 +14,10 @@ A plan does that work once per document, operation and `@skip`/`@include` values
 Same schema, resolvers, validation, limits and error handling: null propagation, error messages
 and paths follow graphql-core. One difference a resolver could see: `info.path` is the path of the
 first object its field is resolved for (one `Info` serves the field's whole level). Operations a
-plan does not cover go to graphql-core: mutations (their fields run one after another) and
-subscriptions, introspection, directives other than `@skip`/`@include`, fragment variables, and
-resolvers wrapped by field extensions, exception handlers or schema middleware.
+plan does not cover go to graphql-core: mutations of more than one root field (those run one
+after another), subscriptions, introspection, directives other than `@skip`/`@include`,
+fragment variables, and resolvers wrapped by field extensions, exception handlers or schema
+middleware.
 `tests/graphql_api/test_plans.py` runs every contract operation through both and compares.
 """
 
@@ -403,7 +404,7 @@ class QueryPlans:
         if shape.switch_variables is None or wrapped or set(rest) - {"operation_extensions"}:
             return execute(schema, document, **general)
         operation = selected_operation(document, operation_name)
-        if operation is not None and operation.operation is not OperationType.QUERY:
+        if operation is not None and operation.operation is OperationType.SUBSCRIPTION:
             return execute(schema, document, **general)  # before building: it would build again
         if executor_class is StrawberryGraphQLCoreExecutionContext:
             executor_class = PlanExecutor
@@ -461,11 +462,16 @@ class QueryPlans:
             executor.fragment_definitions,
             dict(zip(shape.switch_variables, switches, strict=True)),
         )
-        root = executor.schema.query_type
+        mutation = operation.operation is OperationType.MUTATION
+        root = executor.schema.mutation_type if mutation else executor.schema.query_type
         assert root is not None
         try:
             plan = OperationPlan(compiler.object_plan(root, [operation.selection_set]), compiler)
         except Unplannable:
+            return None
+        if mutation and len(plan.root.fields) != 1:
+            # graphql-core runs a mutation's root fields one after another; a plan runs a level
+            # at once, the same only for one field.
             return None
         shape.plans[key] = plan
         if len(shape.plans) > PLANS_PER_DOCUMENT:
@@ -839,6 +845,13 @@ async def settle(awaitables: list[Awaitable[Any]]) -> list[Any]:
     Every coroutine runs to its first wait before any is resumed, so their loader calls land in
     one batch; then whichever coroutines' futures are done are resumed, until all have ended.
     """
+    if len(awaitables) == 1:
+        # Nothing to batch: awaited as such, in the request's task (a timeout or a cancellation
+        # inside it then lands where it would without a plan: a mutation's one root field).
+        try:
+            return [await awaitables[0]]
+        except Exception as error:
+            return [error]
     values: list[Any] = [None] * len(awaitables)
     waiting: list[_Waiting] = []
     for index, awaitable in enumerate(awaitables):

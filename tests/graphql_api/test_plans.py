@@ -12,7 +12,19 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    OperationDefinitionNode,
+    Undefined,
+    parse,
+    type_from_ast,
+)
 from strawberry import relay
+from strawberry.schema_directives import OneOf
 from strawberry.types import ExecutionResult
 
 from backend.db.types import utcnow
@@ -218,6 +230,99 @@ async def test_every_contract_query_answers_as_graphql_core_does(
     assert planned.plans.plan_count == len(QUERIES)
 
 
+MUTATIONS_OF_THE_APP = sorted(
+    name for name, o in BY_NAME.items() if o["body"].lstrip().startswith("mutation")
+)
+
+
+def made_up(type_: GraphQLInputType) -> Any:
+    """A value of an input type, each input object with its required fields only: enough for
+    graphql-core to accept it, rarely enough for a resolver."""
+    if isinstance(type_, GraphQLNonNull):
+        return made_up(type_.of_type)
+    if isinstance(type_, GraphQLList):
+        return [made_up(type_.of_type)]
+    if isinstance(type_, GraphQLInputObjectType):
+        definition = type_.extensions.get("strawberry-definition")
+        directives = definition.directives if definition else ()
+        if type_.is_one_of or any(isinstance(d, OneOf) for d in directives):
+            name, field = next(iter(type_.fields.items()))
+            return {name: made_up(field.type)}
+        return {
+            name: made_up(field.type)
+            for name, field in type_.fields.items()
+            if isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined
+        }
+    if isinstance(type_, GraphQLEnumType):
+        return next(iter(type_.values))
+    return SCALARS.get(type_.name, "x")
+
+
+SCALARS = {
+    "Int": 1,
+    "Float": 1.5,
+    "Boolean": True,
+    "DateTime": "2026-09-02T08:00:00+07:00",
+    "Date": "2026-09-02",
+    "JSON": {},
+}
+
+
+def shape(data: Any) -> Any:
+    """An answer's keys, without its values: two successes made apart differ by ids and times."""
+    if isinstance(data, dict):
+        return {key: shape(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [shape(value) for value in data]
+    return None
+
+
+async def test_every_contract_mutation_answers_as_graphql_core_does(
+    seeded: Any, settings: Settings
+) -> None:
+    """Each of the app's mutations with values made from its variables' types, anonymous and
+    signed in: the same refusals (codes, messages, paths), or, where both succeed, the same
+    answer shape."""
+    services = seeded.app.state.services
+    planned = build_schema(settings)
+    general = build_schema(settings.model_copy(update={"graphql_query_plans": False}))
+    graphql_schema = planned._schema
+    refused = succeeded = 0
+    for name in MUTATIONS_OF_THE_APP:
+        document = parse(BY_NAME[name]["body"])
+        (operation,) = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        variables = {
+            definition.variable.name.value: made_up(
+                type_from_ast(graphql_schema, definition.type)  # type: ignore[arg-type]
+            )
+            for definition in operation.variable_definitions or ()
+        }
+        signed_in = await token(seeded, "+84905000001")  # a fresh one: Logout ends its own
+        for access_token in (None, signed_in):
+            answers = []
+            for schema in (planned, general):
+                context = Context(
+                    services, locale=Locale.EN, client_address=None, access_token=access_token
+                )
+                try:
+                    result = await schema.execute(
+                        BY_NAME[name]["body"], variable_values=variables, context_value=context
+                    )
+                finally:
+                    await context.close()
+                answers.append(answer(result))
+            (data, errors), (general_data, general_errors) = answers
+            if errors or general_errors:
+                assert answers[0] == answers[1], (name, access_token is not None)
+                refused += 1
+            else:
+                assert shape(data) == shape(general_data), name
+                succeeded += 1
+    assert refused > succeeded > 0
+    assert planned.plans is not None
+    assert planned.plans.plan_count == len(MUTATIONS_OF_THE_APP)  # every one ran a plan
+
+
 # --- a schema made to fail ----------------------------------------------------------------------
 
 
@@ -304,6 +409,28 @@ class Query:
         return [ITEMS[0], Part(name="loose", weight=3)]
 
 
+CALLS: list[str] = []  # the mutations' side effects, in the order they happened
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def make(self, number: int) -> Item:
+        await asyncio.sleep(0)
+        CALLS.append(f"make {number}")
+        return Item(name=f"made {number}", number=number)
+
+    @strawberry.mutation
+    def refuse(self, reason: str) -> Item | None:
+        CALLS.append("refuse")
+        raise PermissionError(reason)
+
+    @strawberry.mutation
+    async def vanish(self) -> Item:
+        CALLS.append("vanish")
+        return None  # type: ignore[return-value]  # a resolver that breaks its promise
+
+
 class PlannedSchema(strawberry.Schema):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -313,7 +440,7 @@ class PlannedSchema(strawberry.Schema):
         return self.plans.execute
 
 
-GENERAL = strawberry.Schema(query=Query, types=[Part, Item])
+GENERAL = strawberry.Schema(query=Query, mutation=Mutation, types=[Part, Item])
 
 DOCUMENTS = [
     "{ items { name number __typename } }",
@@ -341,6 +468,44 @@ async def test_failures_and_null_propagation_match_graphql_core(document: str, b
     general = await GENERAL.execute(document, variable_values=variables)
     assert answer(planned) == answer(general)
     assert schema.plans.plan_count == 1  # a plan answered, not the fallback
+
+
+MUTATIONS = [
+    "mutation { make(number: 3) { name later strictParts { name } related { __typename } } }",
+    "mutation { make(number: 2) { name later parts { name } } }",
+    "mutation { made: make(number: 1) { number broken } }",
+    'mutation { refuse(reason: "closed") { name } }',
+    "mutation { vanish { name } }",
+    "mutation M($n: Int!) { make(number: $n) { __typename number parts { weight } } }",
+]
+
+
+@pytest.mark.parametrize("document", MUTATIONS)
+async def test_a_mutation_of_one_root_field_runs_its_plan_as_graphql_core_would(
+    document: str,
+) -> None:
+    variables = {"n": 3} if "$n" in document else None
+    schema = PlannedSchema(query=Query, mutation=Mutation, types=[Part, Item])
+    CALLS.clear()
+    planned = await schema.execute(document, variable_values=variables)
+    done_by_plan = list(CALLS)
+    CALLS.clear()
+    general = await GENERAL.execute(document, variable_values=variables)
+    assert answer(planned) == answer(general)
+    assert done_by_plan == CALLS  # run once, as graphql-core runs it
+    assert len(CALLS) == 1
+    assert schema.plans.plan_count == 1
+
+
+async def test_a_mutation_of_several_root_fields_goes_to_graphql_core_in_order() -> None:
+    schema = PlannedSchema(query=Query, mutation=Mutation, types=[Part, Item])
+    CALLS.clear()
+    document = 'mutation { a: make(number: 1) { number } b: refuse(reason: "no") { name } '
+    document += "c: make(number: 2) { number } }"
+    planned = await schema.execute(document)
+    assert CALLS == ["make 1", "refuse", "make 2"]  # one after another, as the spec says
+    assert answer(planned) == answer(await GENERAL.execute(document))
+    assert schema.plans.plan_count == 0
 
 
 async def test_introspection_goes_to_graphql_core() -> None:
