@@ -44,6 +44,7 @@ from backend.graphql_api.media_types import (
     prefers_html,
     response_media_type,
 )
+from backend.graphql_api.public_answers import stored_data
 from backend.graphql_api.websocket import accept_connection, live_socket_handler
 from backend.http_headers import ide_content_security_policy
 from backend.i18n import Locale, field_label, negotiate_locale, translate
@@ -253,6 +254,9 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
             data = self.request_data(
                 self.parse_json_body(request.headers.get("content-type"), await request.body())
             )
+            stored = await self._stored_answer(context, data)
+            if stored is not None:
+                return self.create_response({"data": stored}, sub_response)
             try:
                 result = await self.schema.execute(
                     data.query,
@@ -271,6 +275,19 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
             return refusal_response(request, refusal)
         finally:
             await context.close()
+
+    async def _stored_answer(
+        self, context: Context, data: GraphQLRequestData
+    ) -> dict[str, Any] | None:
+        """A public answer stored for this anonymous request (see `public_answers`), looked up
+        before Strawberry parses anything."""
+        answers = getattr(self.schema, "public_answers", None)
+        if answers is None:
+            return None
+        stored = await answers.stored(
+            context, data.query, data.operation_name, data.variables, data.extensions
+        )
+        return stored_data(stored) if stored is not None else None
 
     async def execute_single(
         self,

@@ -49,9 +49,17 @@ Subscription = compose("Subscription", [p.subscription for p in domain_parts() i
 
 
 class CitizenSchema(strawberry.Schema):
-    def __init__(self, *args: Any, query_plans: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        query_plans: bool = True,
+        public_answers: type[PublicAnswers] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.plans = QueryPlans(self) if query_plans else None
+        # Also one of the extensions; the router looks an answer up before Strawberry runs.
+        self.public_answers = public_answers
         self.stage_hooks = None if self.directives else StageHooks.of(self.extensions)
 
     def create_extensions_runner(
@@ -86,12 +94,15 @@ def build_schema(settings: Settings, answers: AnswerStore | None = None) -> Citi
         store, trusted, trusted_only=settings.graphql_trusted_documents_only
     )
     extensions: list[Any] = [persisted, document_checks(settings), ErrorFormatter.using(settings)]
+    public_answers = None
     if answers is not None and settings.public_answer_ttl_seconds > 0:
-        extensions.append(PublicAnswers.using(answers, frozenset(trusted.by_hash)))
+        public_answers = PublicAnswers.using(answers, trusted.by_hash)
+        extensions.append(public_answers)
     return CitizenSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         query_plans=settings.graphql_query_plans,
+        public_answers=public_answers,
     )

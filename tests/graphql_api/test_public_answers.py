@@ -3,6 +3,7 @@ and a change made through the API shows at once."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from backend.graphql_api.persisted import MANIFEST
+from backend.graphql_api.schema import CitizenSchema
 from tests.health.conftest import AN, CENTRAL, NEAR_BRIDGE, book, facility_gid, slots_of
 from tests.support.api import open_api
 from tests.support.graphql import data
@@ -37,6 +39,42 @@ async def test_the_same_public_question_twice_runs_no_sql_the_second_time(seeded
     in_english = await seeded(SEARCH, NEAR, language="en")
     assert seeded.sql.count > 0
     assert in_english != first  # names and specialties in English
+
+
+async def test_a_stored_answer_is_served_before_graphql_runs_by_text_or_by_hash(
+    seeded: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    executed: list[str | None] = []
+    execute = CitizenSchema.execute
+
+    async def counted(schema: CitizenSchema, *args: Any, **kwargs: Any) -> Any:
+        executed.append(kwargs.get("operation_name"))
+        return await execute(schema, *args, **kwargs)
+
+    monkeypatch.setattr(CitizenSchema, "execute", counted)
+    digest = hashlib.sha256(SEARCH.encode()).hexdigest()
+    by_hash = {"version": 1, "sha256Hash": digest}
+
+    async def post(body: dict[str, Any], **headers: str) -> Any:
+        response = await seeded.client.post("/graphql", json=body, headers=headers)
+        assert response.headers["cache-control"] == "private, no-store"
+        return response.json()
+
+    first = await post({"query": SEARCH, "variables": NEAR})
+    assert executed == [None]
+    assert await post({"query": SEARCH, "variables": NEAR}) == first
+    named = {"operationName": "HealthFacilities", "variables": NEAR}
+    assert await post({**named, "extensions": {"persistedQuery": by_hash}}) == first
+    assert await post({**named, "extensions": {"persistedQuery": by_hash}}) == first
+    assert executed == [None]  # named or not, by text or by hash: the same operation
+
+    # What the store cannot answer still gets GraphQL's own answer.
+    wrong = await post({"operationName": "Nope", "extensions": {"persistedQuery": by_hash}})
+    assert "Nope" in wrong["errors"][0]["message"]
+    assert "data" not in wrong or wrong["data"] is None
+    # A token, even one that turns out to be no good, never takes an answer from the store.
+    assert await post({"query": SEARCH, "variables": NEAR}, authorization="Bearer nope") == first
+    assert executed == [None, "Nope", None]
 
 
 async def test_signed_in_and_unlisted_documents_are_never_cached(seeded: Any) -> None:
