@@ -1,14 +1,19 @@
 """Tourism radius and text search at 16 concurrent clients, this checkout against a baseline
 checkout, interleaved in rounds on one database loaded by `bench.tourism_words --load`:
 
-    python bench/tourism_ab.py --keep URL [--baseline CHECKOUT] [--rounds 3] [--queries 800]
+    python -m bench.tourism_ab --keep URL [--baseline CHECKOUT] [--rounds 3] [--queries 800]
+        [--layers database,graphql,sql-floor,http-floor]
 
 Each stage is one process (run with the checkout's code on `PYTHONPATH`) sending `--queries`
 searches from 16 clients, each waiting for its answer: through the database layer (the
 repository's `attractions_page` on the app's async engine, autocommit sessions, the client in
 that process) or through GraphQL (the app's `Attractions` operation, anonymous POSTs over 16
 kept-alive connections to one uvicorn process per checkout, answer cache off; the client is a
-few lines of asyncio, so that it costs the cores little). Every stage reports p50 / p95 / p99,
+few lines of asyncio, so that it costs the cores little). With `--layers` naming them, two
+floors of this checkout join the rounds: `sql-floor` (the statements the repository sent for 400
+searches of each kind, captured first, replayed through asyncpg from the bench's process) and
+`http-floor` (the same, one search per request, from `bench/reference.py`'s plain FastAPI
+endpoint, rows → JSON). Every stage reports p50 / p95 / p99,
 the CPU per request of the client process, of the API process and of the PostgreSQL backends
 (user + system from `/proc`), and the load average. Checkouts alternate in order each round.
 """
