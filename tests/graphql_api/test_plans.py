@@ -46,6 +46,24 @@ def answer(result: ExecutionResult) -> tuple[Any, list[dict[str, Any]]]:
     return result.data, errors
 
 
+async def run(
+    schema: CitizenSchema,
+    services: Any,
+    name: str,
+    variables: dict[str, Any],
+    access_token: str | None,
+) -> tuple[Any, list[dict[str, Any]]]:
+    """What one contract operation answers through `schema`, in English."""
+    context = Context(services, locale=Locale.EN, client_address=None, access_token=access_token)
+    try:
+        result = await schema.execute(
+            BY_NAME[name]["body"], variable_values=variables, context_value=context
+        )
+    finally:
+        await context.close()
+    return answer(result)
+
+
 async def test_every_contract_query_answers_as_graphql_core_does(
     seeded: Any, settings: Settings
 ) -> None:
@@ -207,20 +225,10 @@ async def test_every_contract_query_answers_as_graphql_core_does(
     compared = 0
     for name in QUERIES:
         for access_token in (None, app.token):
-            answers = []
-            for schema in (planned, general):
-                context = Context(
-                    services, locale=Locale.EN, client_address=None, access_token=access_token
-                )
-                try:
-                    result = await schema.execute(
-                        BY_NAME[name]["body"],
-                        variable_values=variables[name],
-                        context_value=context,
-                    )
-                finally:
-                    await context.close()
-                answers.append(answer(result))
+            answers = [
+                await run(schema, services, name, variables[name], access_token)
+                for schema in (planned, general)
+            ]
             assert answers[0] == answers[1], name
             assert answers[0][0] is not None or answers[0][1], name
             compared += 1
@@ -299,18 +307,10 @@ async def test_every_contract_mutation_answers_as_graphql_core_does(
         }
         signed_in = await token(seeded, "+84905000001")  # a fresh one: Logout ends its own
         for access_token in (None, signed_in):
-            answers = []
-            for schema in (planned, general):
-                context = Context(
-                    services, locale=Locale.EN, client_address=None, access_token=access_token
-                )
-                try:
-                    result = await schema.execute(
-                        BY_NAME[name]["body"], variable_values=variables, context_value=context
-                    )
-                finally:
-                    await context.close()
-                answers.append(answer(result))
+            answers = [
+                await run(schema, services, name, variables, access_token)
+                for schema in (planned, general)
+            ]
             (data, errors), (general_data, general_errors) = answers
             if errors or general_errors:
                 assert answers[0] == answers[1], (name, access_token is not None)
