@@ -36,7 +36,12 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from backend.errors import ErrorCode
 from backend.graphql_api.context import Context
-from backend.graphql_api.errors import OUTAGE_RETRY_AFTER_SECONDS, format_error, has_code
+from backend.graphql_api.errors import (
+    OUTAGE_RETRY_AFTER_SECONDS,
+    format_error,
+    has_code,
+    is_outage,
+)
 from backend.graphql_api.media_types import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -284,9 +289,15 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
         answers = getattr(self.schema, "public_answers", None)
         if answers is None:
             return None
-        stored = await answers.stored(
-            context, data.query, data.operation_name, data.variables, data.extensions
-        )
+        try:
+            stored = await answers.stored(
+                context, data.query, data.operation_name, data.variables, data.extensions
+            )
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            # The store is out: GraphQL answers, and tells the app to retry if it must.
+            return None
         return stored_data(stored) if stored is not None else None
 
     async def execute_single(

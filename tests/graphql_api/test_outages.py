@@ -4,6 +4,7 @@ retry: HTTP 503 with Retry-After when nothing was answered. A bug is still a mas
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import uuid
@@ -19,6 +20,7 @@ from graphql import GraphQLError
 
 from backend.app import create_app
 from backend.graphql_api.errors import format_error
+from backend.graphql_api.persisted import MANIFEST
 from backend.i18n import Locale
 from backend.places import service as places_service
 from backend.settings import Settings
@@ -26,6 +28,12 @@ from backend.worker.celery_app import create_celery
 from tests.support.graphql import only_error
 
 WARDS = "{ wards(first: 1) { edges { cursor } } }"
+(SEARCH, SEARCH_HASH) = next(
+    (o["body"], o["id"])
+    for o in json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
+    if o["name"] == "HealthFacilities"
+)
+NEAR = {"near": {"latitude": 16.4637, "longitude": 107.5909}}
 LOGIN = 'mutation { login(input: {identifier: "0905000001", password: "x"}) { accessToken } }'
 CLOSED_POSTGRES = "postgresql+asyncpg://nobody@127.0.0.1:1/nothing"
 UNAVAILABLE = {"code": "SERVICE_UNAVAILABLE", "retryAfterSeconds": 5}
@@ -134,6 +142,28 @@ async def test_an_unreachable_persisted_query_cache_is_a_503(tmp_path: Path) -> 
         )
 
     unavailable(response)
+
+
+async def test_an_unreachable_answer_cache_is_a_503(tmp_path: Path) -> None:
+    """An app's public question, looked up in the store before GraphQL runs and again by the
+    schema: either way the store being out is a retryable 503, not a bug."""
+    async with client_for(
+        tmp_path,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/citizen.db",
+        CACHE_REDIS_URL="redis://127.0.0.1:1/0",
+        PUBLIC_ANSWER_TTL_SECONDS=30,
+    ) as client:
+        by_text = await client.post("/graphql", json={"query": SEARCH, "variables": NEAR})
+        by_hash = await client.post(
+            "/graphql",
+            json={
+                "variables": NEAR,
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": SEARCH_HASH}},
+            },
+        )
+
+    unavailable(by_text)
+    unavailable(by_hash)
 
 
 async def test_a_broker_that_refuses_a_task_is_service_unavailable(tmp_path: Path) -> None:
