@@ -74,8 +74,8 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = Field(15, alias="GRAPHQL_MAX_ALIASES", ge=0)
     graphql_max_tokens: int = Field(2000, alias="GRAPHQL_MAX_TOKENS", ge=50)
     graphql_max_cost: int = Field(5000, alias="GRAPHQL_MAX_COST", ge=10)
-    # Run queries as compiled plans (backend/graphql_api/plans.py); false runs graphql-core's
-    # executor for everything, a way back should a plan ever answer differently.
+    # Run queries and one-field mutations as compiled plans (backend/graphql_api/plans.py); false
+    # runs graphql-core's executor for everything, a way back should a plan ever answer differently.
     graphql_query_plans: bool = Field(True, alias="GRAPHQL_QUERY_PLANS")
     # Run only the operations of mobile_contract/persisted-queries.json (the app's own).
     graphql_trusted_documents_only: bool = Field(False, alias="GRAPHQL_TRUSTED_DOCUMENTS_ONLY")
