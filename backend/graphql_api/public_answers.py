@@ -200,14 +200,8 @@ class PublicAnswers(SchemaExtension):
         extensions: dict[str, Any] | None,
     ) -> bytes | None:
         """The stored answer of an anonymous request for a public app operation, if any."""
-        if getattr(request, "access_token", None) is not None:
-            return None
-        digest = _digest(query, extensions)
-        operation = cls._public_operation(digest, operation_name) if digest else None
-        if digest is None or operation is None:
-            return None
-        key = await cls._key_of(request, digest, operation.name, variables)
-        return await cls.store.get(key)
+        key = await cls._key_of(request, _digest(query, extensions), operation_name, variables)
+        return await cls.store.get(key) if key is not None else None
 
     @classmethod
     def _public_operation(cls, digest: str, operation_name: str | None) -> _Named | None:
@@ -227,7 +221,8 @@ class PublicAnswers(SchemaExtension):
             for name in {*names, None}:
                 operation = selected_operation(document, name)
                 if operation is not None and is_public(document, operation):
-                    by_name[name] = _Named(_name_of(operation))
+                    own = operation.name.value if operation.name else None
+                    by_name[name] = _Named(own)
             cls.public[digest] = by_name
         return by_name.get(operation_name)
 
@@ -235,13 +230,19 @@ class PublicAnswers(SchemaExtension):
     async def _key_of(
         cls,
         request: object,
-        digest: str,
+        digest: str | None,
         operation_name: str | None,
         variables: dict[str, Any] | None,
-    ) -> str:
+    ) -> str | None:
+        """An answer's key, if the request is anonymous and runs a public app operation."""
+        if digest is None or getattr(request, "access_token", None) is not None:
+            return None
+        operation = cls._public_operation(digest, operation_name)
+        if operation is None:
+            return None
         locale = getattr(request, "locale", "")
         generation = await cls.store.generation()
-        material = f"{generation}\n{locale}\n{operation_name}\n{_canonical(variables or {})}"
+        material = f"{generation}\n{locale}\n{operation.name}\n{_canonical(variables or {})}"
         return hashlib.sha256(f"{material}\n{digest}".encode()).hexdigest()
 
     async def on_execute(self) -> Any:
@@ -265,27 +266,16 @@ class PublicAnswers(SchemaExtension):
 
     async def _key(self) -> str | None:
         context = self.execution_context
-        request = context.context
-        if getattr(request, "access_token", None) is not None:
+        if context.graphql_document is None or context.query is None:
             return None
-        document, query = context.graphql_document, context.query
-        if document is None or query is None:
-            return None
-        digest = _sha256(query)
-        if digest not in self.trusted:
-            return None
-        operation = selected_operation(document, context.operation_name)
-        if operation is None or not is_public(document, operation):
-            return None
-        return await self._key_of(request, digest, _name_of(operation), context.variables)
+        digest = _sha256(context.query)
+        return await self._key_of(
+            context.context, digest, context.operation_name, context.variables
+        )
 
 
 class _Named(NamedTuple):
     name: str | None  # the operation's own name, part of an answer's key
-
-
-def _name_of(operation: OperationDefinitionNode) -> str | None:
-    return operation.name.value if operation.name else None
 
 
 def stored_data(answer: bytes) -> dict[str, Any]:
