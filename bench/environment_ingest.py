@@ -212,10 +212,11 @@ async def http_path(
     return len(rows) / elapsed
 
 
-def publish_lines(prefix: str, rows: list[tuple[int, datetime, float]], per_message: int) -> None:
-    """`per_message` Observations per message (one: the object itself, more: an array) from
-    `mosquitto_pub -l` (C, one process per datastream's topic, a line a message): a Python
-    publisher would be slower than the subscriber."""
+def message_lines(
+    rows: list[tuple[int, datetime, float]], per_message: int
+) -> dict[int, list[str]]:
+    """Each datastream's messages, a line each: `per_message` Observations per message (one: the
+    object itself, more: an array)."""
     lines: dict[int, list[str]] = defaultdict(list)
     by_stream: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for stream, moment, value in rows:
@@ -224,6 +225,13 @@ def publish_lines(prefix: str, rows: list[tuple[int, datetime, float]], per_mess
         for i in range(0, len(own), per_message):
             chunk = own[i : i + per_message]
             lines[stream].append(json.dumps(chunk[0] if per_message == 1 else chunk))
+    return lines
+
+
+def publish_lines(prefix: str, rows: list[tuple[int, datetime, float]], per_message: int) -> None:
+    """`message_lines` from `mosquitto_pub -l` (C, one process per datastream's topic, a line a
+    message): a Python publisher would be slower than the subscriber."""
+    lines = message_lines(rows, per_message)
     publishers = []
     for stream, own in lines.items():
         topic = f"{prefix}v1.1/Datastreams({stream})/Observations"
@@ -285,10 +293,7 @@ def mqtt_floor(rows: list[tuple[int, datetime, float]], per_message: int) -> flo
     (C, QoS 1, discarding them): what MQTT delivers here before any reading is parsed or
     stored, the ceiling of the MQTT path."""
     prefix = f"floor-{uuid.uuid4().hex[:8]}/"
-    per_stream: dict[int, int] = defaultdict(int)
-    for stream, _, _ in rows:
-        per_stream[stream] += 1
-    messages = sum(-(-count // per_message) for count in per_stream.values())
+    messages = sum(len(own) for own in message_lines(rows, per_message).values())
     command = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(BROKER_PORT), "-q", "1"]
     subscriber = subprocess.Popen(
         [*command, "-t", f"{prefix}#", "-C", str(messages)], stdout=subprocess.DEVNULL

@@ -7,11 +7,21 @@ from __future__ import annotations
 import asyncio
 
 
-def post(path: str, body: bytes, token: str, *, close: bool = False) -> bytes:
-    """A whole JSON POST with a bearer token, written before the clock starts."""
+def post(
+    path: str,
+    body: bytes,
+    token: str | None = None,
+    *,
+    close: bool = False,
+    language: str | None = None,
+) -> bytes:
+    """A whole JSON POST (with a bearer token, in a language, if given), written before the
+    clock starts."""
     head = (
-        f"POST {path} HTTP/1.1\r\nHost: citizen-hub\r\nAuthorization: Bearer {token}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: citizen-hub\r\n"
+        + (f"Authorization: Bearer {token}\r\n" if token else "")
+        + (f"Accept-Language: {language}\r\n" if language else "")
+        + f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         + ("Connection: close\r\n" if close else "")
         + "\r\n"
     )

@@ -174,7 +174,10 @@ async def http_stage(
     url: str, queries: int, server: int, port: int, request: Callable[[random.Random], bytes]
 ) -> dict[str, float]:
     """`request(rng)`'s HTTP requests over 16 kept-alive connections: each answer must be a
-    200 with edges (GraphQL) or rows (the floor)."""
+    200 with edges (GraphQL) or rows (the floor). The client is this checkout's code whatever
+    the server's (see `_stage`)."""
+    from bench import raw_http
+
     pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
     for _ in range(CLIENTS):
         pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
@@ -182,15 +185,9 @@ async def http_stage(
     async def one(rng: random.Random) -> None:
         reader, writer = await pool.get()
         writer.write(request(rng))
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":", 1)[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        )
-        answer = await reader.readexactly(length)
+        status, answer = await raw_http.read_answer(reader)
         pool.put_nowait((reader, writer))
-        assert head.startswith(b"HTTP/1.1 200"), head
+        assert status == 200, answer[:300]
         assert b'"errors"' not in answer, answer[:300]
         assert b'"edges":[{' in answer or answer.startswith(b"[[{"), answer[:300]
 
@@ -201,18 +198,11 @@ async def http_stage(
             pool.get_nowait()[1].close()
 
 
-def _post(path: str, payload: bytes) -> bytes:
-    return (
-        b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        b"Accept-Language: en\r\nContent-Length: %d\r\n\r\n%s"
-        % (path.encode(), len(payload), payload)
-    )
-
-
 async def graphql_stage(
     url: str, kind: str, queries: int, port: int, server: int, body: str
 ) -> dict[str, float]:
     """Anonymous `Attractions` POSTs."""
+    from bench import raw_http
 
     def request(rng: random.Random) -> bytes:
         if kind == "radius":
@@ -224,7 +214,8 @@ async def graphql_stage(
             }
         else:
             variables = {"search": rng.choice(TYPED), "first": PAGE}
-        return _post("/graphql", json.dumps({"query": body, "variables": variables}).encode())
+        payload = json.dumps({"query": body, "variables": variables}).encode()
+        return raw_http.post("/graphql", payload, language="en")
 
     return await http_stage(url, queries, server, port, request)
 
@@ -291,8 +282,10 @@ async def sql_floor_stage(url: str, kind: str, queries: int, folder: Path) -> di
 async def http_floor_stage(
     url: str, kind: str, queries: int, port: int, server: int
 ) -> dict[str, float]:
+    from bench import raw_http
+
     def request(rng: random.Random) -> bytes:
-        return _post(f"/floor/{kind}-{rng.randrange(CAPTURED)}", b"")
+        return raw_http.post(f"/floor/{kind}-{rng.randrange(CAPTURED)}", b"", language="en")
 
     return await http_stage(url, queries, server, port, request)
 
@@ -301,9 +294,10 @@ def _dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
-def _stage(tree: Path, args: list[str]) -> dict[str, float]:
-    """One stage in a fresh process importing the code of `tree`."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+def _stage(tree: Path, args: list[str], code: Path | None = None) -> dict[str, float]:
+    """One stage in a fresh process in `tree`, importing the code of `code` (`tree`'s own but
+    for HTTP stages, whose client is this checkout's)."""
+    env = {**os.environ, "PYTHONPATH": str(code or tree)}
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), *args],
         cwd=tree,
@@ -353,6 +347,7 @@ def _operation(tree: Path) -> str:
 
 
 FLOORS = ("sql-floor", "http-floor")
+HTTP_LAYERS = ("graphql", "http-floor")
 
 
 def _worker(args: argparse.Namespace) -> dict[str, float] | None:
@@ -418,10 +413,11 @@ def main() -> None:
                         stage = ["--worker", layer, "--kind", kind, "--keep", args.keep]
                         stage += ["--queries", str(args.queries), "--folder", folder]
                         server = "floor" if layer == "http-floor" else name
-                        if layer in ("graphql", "http-floor"):
+                        if layer in HTTP_LAYERS:
                             stage += ["--port", str(ports[server])]
                             stage += ["--server", str(servers[server].pid)]
-                        found = _stage(trees[name], stage)
+                        code = ROOT if layer in HTTP_LAYERS else None
+                        found = _stage(trees[name], stage, code)
                         key = f"{layer} {kind} {name}"
                         results.setdefault(key, []).append(found)
                         print(round_, key, json.dumps(found), flush=True)
