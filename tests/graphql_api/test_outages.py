@@ -4,7 +4,6 @@ retry: HTTP 503 with Retry-After when nothing was answered. A bug is still a mas
 from __future__ import annotations
 
 import base64
-import json
 import os
 import shutil
 import uuid
@@ -20,19 +19,15 @@ from graphql import GraphQLError
 
 from backend.app import create_app
 from backend.graphql_api.errors import format_error
-from backend.graphql_api.persisted import MANIFEST
 from backend.i18n import Locale
 from backend.places import service as places_service
 from backend.settings import Settings
 from backend.worker.celery_app import create_celery
+from tests.contract.test_operations import BY_NAME
 from tests.support.graphql import only_error
 
 WARDS = "{ wards(first: 1) { edges { cursor } } }"
-(SEARCH, SEARCH_HASH) = next(
-    (o["body"], o["id"])
-    for o in json.loads(MANIFEST.read_text(encoding="utf-8"))["operations"]
-    if o["name"] == "HealthFacilities"
-)
+SEARCH, SEARCH_HASH = BY_NAME["HealthFacilities"]["body"], BY_NAME["HealthFacilities"]["id"]
 NEAR = {"near": {"latitude": 16.4637, "longitude": 107.5909}}
 LOGIN = 'mutation { login(input: {identifier: "0905000001", password: "x"}) { accessToken } }'
 CLOSED_POSTGRES = "postgresql+asyncpg://nobody@127.0.0.1:1/nothing"

@@ -3,23 +3,20 @@ and a change made through the API shows at once."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from backend.graphql_api.persisted import MANIFEST
 from backend.graphql_api.schema import CitizenSchema
+from tests.contract.test_operations import BY_NAME
 from tests.health.conftest import AN, CENTRAL, NEAR_BRIDGE, book, facility_gid, slots_of
 from tests.support.api import open_api
 from tests.support.graphql import data
 from tests.support.sessions import token
 
-OPERATIONS = {o["name"]: o["body"] for o in json.loads(MANIFEST.read_text())["operations"]}
-SEARCH = OPERATIONS["HealthFacilities"]
-SLOTS = OPERATIONS["AvailableSlots"]
+SEARCH = BY_NAME["HealthFacilities"]["body"]
+SLOTS = BY_NAME["AvailableSlots"]["body"]
 NEAR = {"near": NEAR_BRIDGE}
 
 
@@ -52,8 +49,7 @@ async def test_a_stored_answer_is_served_before_graphql_runs_by_text_or_by_hash(
         return await execute(schema, *args, **kwargs)
 
     monkeypatch.setattr(CitizenSchema, "execute", counted)
-    digest = hashlib.sha256(SEARCH.encode()).hexdigest()
-    by_hash = {"version": 1, "sha256Hash": digest}
+    by_hash = {"version": 1, "sha256Hash": BY_NAME["HealthFacilities"]["id"]}
 
     async def post(body: dict[str, Any], **headers: str) -> Any:
         response = await seeded.client.post("/graphql", json=body, headers=headers)
