@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.health.models import Appointment, AppointmentStatus, Closure
+from backend.health.models import AppointmentStatus, Closure
 from backend.health.repository import appointments as appointment_rows
 from backend.health.repository import schedules as schedule_rows
+from backend.health.repository.appointments import AppointmentRow
 
 
 async def own_appointments(
@@ -20,7 +21,7 @@ async def own_appointments(
     status: AppointmentStatus | None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
-) -> Sequence[Appointment]:
+) -> Sequence[AppointmentRow]:
     """The account's appointments, its dependants' included, latest start first."""
     return await appointment_rows.appointments_of_account(
         session, account_id, status=status, after=after, limit=limit

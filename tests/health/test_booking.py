@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from dataclasses import fields
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 
 from backend.health.localtime import local_day
+from backend.health.models import Appointment
+from backend.health.repository.appointments import AppointmentRow
 from tests.health.conftest import (
     ADD_DEPENDANT,
     AN,
@@ -356,3 +359,9 @@ async def test_a_full_slot_is_refused_without_a_transaction(seeded: Any) -> None
     assert len(checkouts) == 1  # the request's read connection, and no other
     assert (await slot_row(seeded, slot.id)).booked == 3
     assert await mine(seeded, bearers[3]) == []
+
+
+def test_a_listed_appointment_holds_every_column_of_an_appointment() -> None:
+    # Lists read rows, single appointments entities: both must answer every field alike.
+    columns = {column.key for column in inspect(Appointment).column_attrs}
+    assert {field.name for field in fields(AppointmentRow)} == columns

@@ -32,6 +32,7 @@ from backend.health.models import (
     Specialty,
     Weekday,
 )
+from backend.health.repository.appointments import AppointmentRow
 from backend.health.repository.slots import SlotRow
 from backend.i18n import Locale
 
@@ -265,7 +266,7 @@ class PatientType:
     "(each staff read is logged).",
 )
 class AppointmentNode(RowNode):
-    row: strawberry.Private[Appointment]
+    row: strawberry.Private[Appointment | AppointmentRow]
 
     @strawberry.field
     def status(self) -> AppointmentStatus:
