@@ -6,9 +6,8 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,8 +33,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-@dataclass(frozen=True, slots=True)
-class FacilityView:
+class FacilityView(NamedTuple):
     facility: FacilityRow
     distance_m: float | None = None
     # The specialty the list was searched for, so that the next free slot shown is one for it.

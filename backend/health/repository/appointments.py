@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, Uuid, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,8 +103,7 @@ async def patient_busy(
     return await session.scalar(statement.limit(1)) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class AppointmentRow:
+class AppointmentRow(NamedTuple):
     """An appointment as a list reads it: every column of `Appointment`, without the ORM's
     bookkeeping (building detached entities was a twentieth of a Home request's CPU)."""
 
@@ -130,7 +128,7 @@ class AppointmentRow:
     replaced_by_id: uuid.UUID | None
 
 
-_ROW_COLUMNS = tuple(getattr(Appointment, column.name) for column in fields(AppointmentRow))
+_ROW_COLUMNS = tuple(getattr(Appointment, name) for name in AppointmentRow._fields)
 
 
 def _of_account_statement(shape: tuple[bool, bool], dialect: str) -> Select[*tuple[Any, ...]]:

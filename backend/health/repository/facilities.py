@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -39,8 +38,7 @@ from backend.places.models import Place
 from backend.places.repository import PLACE_COLUMNS, PlaceRow
 
 
-@dataclass(frozen=True, slots=True)
-class FacilityRow:
+class FacilityRow(NamedTuple):
     """What the API shows of a facility: its place, and its health side."""
 
     place: PlaceRow
