@@ -203,6 +203,12 @@ class CitizenGraphQLRouter(GraphQLRouter[Context, None]):
         )
 
     def parse_json(self, data: str | bytes) -> Any:
+        # By orjson, several times faster; what it refuses (NaN, integers past 64 bits, bad
+        # UTF-8, depth past 1,024) goes the standard library's way, which answers as before.
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
         try:
             text = data.decode("utf-8") if isinstance(data, bytes) else data
         except UnicodeDecodeError as error:
