@@ -28,6 +28,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Awaitable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any, cast
 
 from graphql import (
@@ -109,6 +110,8 @@ class Completion:
     item: Completion | None = None
     plain: type[Any] | None = None
     names: dict[Any, str] | None = None
+    # A composite's object type when it has one runtime type (not an interface or union).
+    object_type: GraphQLObjectType | None = None
 
     def output(self, value: Any) -> Any:
         """A leaf's output, or `Undefined` where the serializer must decide."""
@@ -138,7 +141,8 @@ def completion_of(type_: GraphQLOutputType) -> Completion:
     if isinstance(inner, GraphQLList):
         return Completion(nullable, inner, LIST, item=completion_of(inner.of_type))
     if not is_leaf_type(inner):
-        return Completion(nullable, inner, COMPOSITE)
+        object_type = inner if is_object_type(inner) else None
+        return Completion(nullable, inner, COMPOSITE, object_type=object_type)
     enum = _enum_names(inner)
     if enum is not None:
         return Completion(nullable, inner, LEAF, plain=enum[0], names=enum[1])
@@ -722,7 +726,7 @@ class Run:
             if output is not Undefined:
                 container[key] = output
                 return
-        if type(value) not in _PLAIN and optimized_is_awaitable(value):
+        if _awaitable(value):
             container[key] = None
             self.waiting.append((value, plan, completion, owner, container, key, path))
             return
@@ -748,11 +752,15 @@ class Run:
             elif kind is LIST:
                 self.complete_list(value, plan, completion, owner, container, key, path)
             else:
-                object_type = self.runtime_type(value, plan, completion.of_type, path)
+                object_type = completion.object_type or self.runtime_type(
+                    value, plan, completion.of_type, path
+                )
                 result: dict[str, Any] = {}
                 container[key] = result
                 cell = _Cell(owner, container, key, nullable)
-                sub_plan = self.plan.compiler.sub_plan(plan, object_type)
+                sub_plan = plan.objects.get(object_type) or self.plan.compiler.sub_plan(
+                    plan, object_type
+                )
                 self.jobs.append((sub_plan, value, result, cell, path))
         except Exception as error:
             container[key] = None
@@ -834,7 +842,23 @@ class Run:
             current = current.parent
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None), dict, list})
+# Whether values of a type are awaitable, by type: asked for every value a resolver returns.
+# A type that is not is never (`await` looks `__await__` up on the type), but for generators:
+# those of a `types.coroutine` are.
+_AWAITABLE_TYPES: dict[type, bool] = dict.fromkeys(
+    (str, int, float, bool, type(None), dict, list), False
+)
+
+
+def _awaitable(value: Any) -> bool:
+    kind = type(value)
+    known = _AWAITABLE_TYPES.get(kind)
+    if known is not None:
+        return known
+    awaitable = optimized_is_awaitable(value)
+    if not awaitable and kind is not GeneratorType and len(_AWAITABLE_TYPES) < 4096:
+        _AWAITABLE_TYPES[kind] = False
+    return awaitable
 
 
 async def settle(awaitables: list[Awaitable[Any]]) -> list[Any]:
