@@ -29,7 +29,7 @@ from strawberry.types import ExecutionResult
 
 from backend.db.types import utcnow
 from backend.graphql_api.context import Context
-from backend.graphql_api.plans import QueryPlans
+from backend.graphql_api.plans import QueryPlans, settle
 from backend.graphql_api.schema import CitizenSchema, build_schema
 from backend.i18n import Locale
 from backend.seed.demo import stable_id
@@ -524,3 +524,24 @@ def test_the_setting_turns_plans_off(settings: Settings) -> None:
     assert isinstance(on, CitizenSchema)
     assert on.plans is not None
     assert off.plans is None  # type: ignore[attr-defined]
+
+
+async def test_a_level_whose_resolvers_take_turns_on_one_connection_settles_in_order() -> None:
+    # As a request's reads do: each resolver waits for the lock, then for its statement. The
+    # level must wake whenever any of them can go on, never wait on a future that is done.
+    turn = asyncio.Lock()
+    finished: list[int] = []
+
+    async def read(number: int) -> int:
+        async with turn:
+            await asyncio.sleep(0.001 * (number % 3))
+            finished.append(number)
+        if number == 7:
+            raise ValueError("seven")
+        return number * 10
+
+    async with asyncio.timeout(5):
+        values = await settle([read(n) for n in range(12)])
+    assert finished == list(range(12))
+    assert [v for i, v in enumerate(values) if i != 7] == [n * 10 for n in range(12) if n != 7]
+    assert isinstance(values[7], ValueError)
