@@ -8,7 +8,7 @@ import asyncio
 import math
 from datetime import timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import strawberry
@@ -29,7 +29,7 @@ from strawberry.types import ExecutionResult
 
 from backend.db.types import utcnow
 from backend.graphql_api.context import Context
-from backend.graphql_api.plans import QueryPlans, settle
+from backend.graphql_api.plans import QueryPlans, by_level, settle
 from backend.graphql_api.schema import CitizenSchema, build_schema
 from backend.i18n import Locale
 from backend.seed.demo import stable_id
@@ -342,6 +342,27 @@ class Colour(Enum):
     DARK_RED = "dark-red"
 
 
+LEVEL_CALLS: list[int] = []  # how many parents each `by_level` call was asked for
+
+
+async def doubled_numbers(info: Any, items: list[Item]) -> list[int | Exception]:
+    LEVEL_CALLS.append(len(items))
+    await asyncio.sleep(0)
+    return [LookupError("no double for 2") if i.number == 2 else i.number * 2 for i in items]
+
+
+async def halved_numbers(info: Any, items: list[Item]) -> list[int]:
+    raise ValueError("halving is off")
+
+
+async def one_of(many: Any, info: Any, item: Item) -> Any:
+    """A `by_level` field's value for one item, as graphql-core asks for it."""
+    (value,) = await many(info, [item])
+    if isinstance(value, Exception):
+        raise value
+    return value
+
+
 @strawberry.type
 class Item(Named):
     number: int
@@ -368,6 +389,16 @@ class Item(Named):
         if self.number == 2:
             raise LookupError("no later for 2")
         return self.number + by
+
+    @strawberry.field
+    @by_level(doubled_numbers)
+    async def doubled(self, info: strawberry.Info) -> int | None:
+        return cast(int, await one_of(doubled_numbers, info, self))
+
+    @strawberry.field
+    @by_level(halved_numbers)
+    async def halved(self, info: strawberry.Info) -> int:
+        return cast(int, await one_of(halved_numbers, info, self))
 
     @strawberry.field
     def parts(self) -> list[Part | None]:
@@ -456,6 +487,9 @@ DOCUMENTS = [
     "{ items { related { __typename ... on Item { broken } ... on Part { weight } } } }",
     "{ maybeItems { name scale count colour } }",
     "{ items { count } }",
+    "{ items { number doubled } maybeItems { doubled first: doubled halved } }",
+    "{ items { halved } }",
+    "{ first { related { ... on Item { doubled } } } items { related { ... on Item { doubled } } } }",
 ]
 
 
@@ -545,3 +579,16 @@ async def test_a_level_whose_resolvers_take_turns_on_one_connection_settles_in_o
     assert finished == list(range(12))
     assert [v for i, v in enumerate(values) if i != 7] == [n * 10 for n in range(12) if n != 7]
     assert isinstance(values[7], ValueError)
+
+
+async def test_a_by_level_field_is_asked_once_per_level_for_all_its_parents() -> None:
+    schema = PlannedSchema(query=Query, types=[Part, Item])
+    LEVEL_CALLS.clear()
+    planned = await schema.execute("{ items { doubled } maybeItems { doubled } }")
+    assert LEVEL_CALLS == [4, 4]  # once per field of the level, for all four items
+    LEVEL_CALLS.clear()
+    general = await GENERAL.execute("{ items { doubled } maybeItems { doubled } }")
+    assert LEVEL_CALLS == [1] * 8
+    assert answer(planned) == answer(general)
+    assert planned.data is not None
+    assert [item["doubled"] for item in planned.data["items"]] == [0, 2, None, 6]
