@@ -16,7 +16,7 @@ from backend.graphql_api.health.loaders import HealthLoaders
 from backend.graphql_api.nodes import RowNode, global_id, node_from, nodes_from, owned
 from backend.graphql_api.places.types import GeoPoint
 from backend.graphql_api.plans import by_level
-from backend.health import facilities, staff
+from backend.health import staff
 from backend.health.facilities import FacilityView
 from backend.health.localtime import time_of
 from backend.health.models import (
@@ -168,11 +168,10 @@ async def _next_slot(info: Info, view: FacilityView) -> SlotNode | None:
 
 
 async def _next_slots(info: Info, views: list[FacilityView]) -> list[SlotNode | None]:
-    """The next slot of each facility of a page, in one statement (see `by_level`)."""
-    keys = [(view.id, view.specialty_id) for view in views]
-    async with info.context.read() as session:
-        found = await facilities.next_available_slots(session, keys, info.context.now())
-    return [SlotNode.from_row(slot) if (slot := found.get(key)) else None for key in keys]
+    """The next slot of each facility of a page, by the loader's own batch (see `by_level`)."""
+    batch = HealthLoaders.of(info).next_slot.load_fn
+    slots = await batch([(view.id, view.specialty_id) for view in views])
+    return [SlotNode.from_row(slot) if isinstance(slot, SlotRow) else None for slot in slots]
 
 
 @strawberry.type(name="Practitioner", description="A doctor or nurse who sees patients.")
