@@ -1,5 +1,5 @@
-"""Typed read rows: frozen dataclasses built from a Core SELECT of the columns named like their
-fields, so list paths never build ORM entities."""
+"""Typed read rows: frozen dataclasses (named tuples on the hottest lists) built from a Core
+SELECT of the columns named like their fields, so list paths never build ORM entities."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ class Row:
         return cls(*values)
 
 
-def columns(row: type[Row], table: Any, computed: dict[str, ColumnElement[Any]]) -> list[Any]:
-    """The table's columns named like the row's fields, computed ones where given."""
-    names = [field.name for field in fields(row)]  # type: ignore[arg-type]
+def columns(row: type, table: Any, computed: dict[str, ColumnElement[Any]]) -> list[Any]:
+    """The table's columns named like the row's fields (a dataclass's, or a named tuple's),
+    computed ones where given."""
+    names = getattr(row, "_fields", None) or [field.name for field in fields(row)]
     return [computed[name] if name in computed else getattr(table, name) for name in names]
 
 

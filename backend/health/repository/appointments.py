@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import keyset
 from backend.db.prepared import Prepared
+from backend.db.rows import columns
 from backend.db.types import UTCDateTime
 from backend.health.models import (
     Appointment,
@@ -128,7 +129,7 @@ class AppointmentRow(NamedTuple):
     replaced_by_id: uuid.UUID | None
 
 
-_ROW_COLUMNS = tuple(getattr(Appointment, name) for name in AppointmentRow._fields)
+_ROW_COLUMNS = columns(AppointmentRow, Appointment, {})
 
 
 def _of_account_statement(shape: tuple[bool, bool], dialect: str) -> Select[*tuple[Any, ...]]:
