@@ -715,9 +715,8 @@ class Run:
                 self.complete_level(values, plan, parents)
 
     def complete_level(self, values: Any, plan: FieldPlan, parents: list[_Parent]) -> None:
-        if not isinstance(values, Exception | Sequence) or (
-            isinstance(values, Sequence) and len(values) != len(parents)
-        ):
+        one_each = isinstance(values, Sequence) and len(values) == len(parents)
+        if not one_each and not isinstance(values, Exception):
             values = TypeError(f"{plan.description} gave no value for each of its objects.")
         completion = plan.completion
         for index, (_, cell, result, key, path) in enumerate(parents):
