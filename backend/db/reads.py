@@ -13,8 +13,6 @@ a third of a `{ __typename }`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -30,18 +28,17 @@ class RequestReads:
         self._session: AsyncSession | None = None
         self._connection: Connection | None = None
 
-    @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
+    def session(self) -> _Turn:
         """The request's read session, for one statement or one batch at a time."""
-        async with self._turn:
-            if self._session is None:
-                connection = await greenlet_spawn(self._connect)
-                session = AsyncSession(
-                    bind=AsyncConnection(self._engine, connection), autoflush=False
-                )
-                remember_connection(session, connection)
-                self._session, self._connection = session, connection
-            yield self._session
+        return _Turn(self)
+
+    async def _open(self) -> AsyncSession:
+        if self._session is None:
+            connection = await greenlet_spawn(self._connect)
+            session = AsyncSession(bind=AsyncConnection(self._engine, connection), autoflush=False)
+            remember_connection(session, connection)
+            self._session, self._connection = session, connection
+        return self._session
 
     def _connect(self) -> Connection:
         connection = self._engine.sync_engine.connect()
@@ -73,6 +70,29 @@ class RequestReads:
         self._session = self._connection = None
         if session is not None and connection is not None:
             await greenlet_spawn(_close, session, connection)
+
+
+class _Turn:
+    """One turn on the request's connection: its lock held from enter to exit. A class rather
+    than `asynccontextmanager`, whose generator and wrapper cost more than the turn itself (a
+    read takes one per statement)."""
+
+    __slots__ = ("_reads",)
+
+    def __init__(self, reads: RequestReads) -> None:
+        self._reads = reads
+
+    async def __aenter__(self) -> AsyncSession:
+        turn = self._reads._turn
+        await turn.acquire()
+        try:
+            return await self._reads._open()
+        except BaseException:
+            turn.release()
+            raise
+
+    async def __aexit__(self, *_: object) -> None:
+        self._reads._turn.release()
 
 
 def _close(session: AsyncSession, connection: Connection) -> None:
