@@ -78,27 +78,33 @@ class HealthFacilityNode(RowNode):
     # which is most of the cost of a list of facilities.
     row: strawberry.Private[FacilityView]
     address: str
-    location: GeoPoint
-    distance_meters: float | None = strawberry.field(
-        description="Metres from `near`, when the list was searched by distance.",
-        deprecation_reason="Read `HealthFacilityEdge.distanceMeters`: it belongs to the search, "
-        "and a cached facility shows in lists searched from different places.",
-    )
     level: FacilityLevel
     phone: str
     accepts_insurance: bool = strawberry.field(
         description="Whether national health insurance (BHYT) is accepted."
     )
 
+    # Resolvers where lists rarely ask: a plan calls them only when the document does.
+    @strawberry.field
+    def location(self) -> GeoPoint:
+        place = self.row.facility.place
+        return GeoPoint(latitude=place.latitude, longitude=place.longitude)
+
+    @strawberry.field(
+        description="Metres from `near`, when the list was searched by distance.",
+        deprecation_reason="Read `HealthFacilityEdge.distanceMeters`: it belongs to the search, "
+        "and a cached facility shows in lists searched from different places.",
+    )
+    def distance_meters(self) -> float | None:
+        distance = self.row.distance_m
+        return None if distance is None else round(distance, 1)
+
     @classmethod
     def from_row(cls, row: FacilityView) -> Self:
-        facility, distance = row.facility, row.distance_m
-        place = facility.place
+        facility = row.facility
         return cls(
             row=row,
-            address=place.address,
-            location=GeoPoint(latitude=place.latitude, longitude=place.longitude),
-            distance_meters=None if distance is None else round(distance, 1),
+            address=facility.place.address,
             level=facility.level,
             phone=facility.phone,
             accepts_insurance=facility.accepts_insurance,
@@ -351,6 +357,7 @@ class AppointmentNode(RowNode):
         )
 
     @strawberry.field
+    @by_level(lambda info, nodes: _facilities(info, [node.row.facility_id for node in nodes]))
     async def facility(self, info: Info) -> HealthFacilityNode | None:
         return await _facility(info, self.row.facility_id)
 
@@ -436,6 +443,13 @@ class ClosureType(RowNode):
 async def _facility(info: Info, facility_id: uuid.UUID) -> HealthFacilityNode | None:
     loader = HealthLoaders.of(info).facility_by_id
     return await node_from(loader, facility_id, HealthFacilityNode.from_row)
+
+
+async def _facilities(info: Info, ids: list[uuid.UUID]) -> list[HealthFacilityNode | None]:
+    """The facilities of a level of appointments, by the loader's own batch (see `by_level`):
+    the home screen's upcoming appointments without a loader's task and futures."""
+    views = await HealthLoaders.of(info).facility_by_id.load_fn(ids)
+    return [HealthFacilityNode.from_row(view) if view else None for view in views]
 
 
 async def _practitioner(info: Info, practitioner_id: uuid.UUID | None) -> PractitionerNode | None:

@@ -49,14 +49,19 @@ class PlaceNode(RowNode):
     row: strawberry.Private[PlaceRow]
     kind: PlaceKind
     address: str
-    location: GeoPoint
+
     distance_meters: float | None = strawberry.field(
         description="Metres from `near`, when the list was searched by distance."
     )
 
+    # A resolver: a plan builds the point only when the document asks for it.
+    @strawberry.field
+    def location(self) -> GeoPoint:
+        return GeoPoint(latitude=self.row.latitude, longitude=self.row.longitude)
+
     @classmethod
     def from_row(cls, row: PlaceRow) -> Self:
-        return cls.near(row, None)
+        return cls(row=row, kind=row.kind, address=row.address, distance_meters=None)
 
     @classmethod
     def near(cls, row: PlaceRow, distance: float | None) -> Self:
@@ -64,7 +69,6 @@ class PlaceNode(RowNode):
             row=row,
             kind=row.kind,
             address=row.address,
-            location=GeoPoint(latitude=row.latitude, longitude=row.longitude),
             distance_meters=None if distance is None else round(distance, 1),
         )
 
