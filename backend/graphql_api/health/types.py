@@ -449,7 +449,10 @@ async def _facilities(info: Info, ids: list[uuid.UUID]) -> list[HealthFacilityNo
     """The facilities of a level of appointments, by the loader's own batch (see `by_level`):
     the home screen's upcoming appointments without a loader's task and futures."""
     views = await HealthLoaders.of(info).facility_by_id.load_fn(ids)
-    return [HealthFacilityNode.from_row(view) if view else None for view in views]
+    return [
+        HealthFacilityNode.from_row(view) if isinstance(view, FacilityView) else None
+        for view in views
+    ]
 
 
 async def _practitioner(info: Info, practitioner_id: uuid.UUID | None) -> PractitionerNode | None:
