@@ -19,6 +19,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from backend.alerts import open_data as alerts_open_data
 from backend.cards.http import cards_router
 from backend.db.engine import create_engine, create_session_factory
+from backend.db.reads import ReadConnections
 from backend.domains import domain_routers
 from backend.environment.http_ingest import ingest_router
 from backend.environment.sta import sta_router
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         engine=engine,
         sessions=create_session_factory(engine),
+        read_connections=ReadConnections(engine, keep=settings.database_pool_size),
         auth=AuthConfig.from_settings(settings),
         celery=create_celery(settings),
         answers=answer_store(settings),
@@ -71,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await services.sms.close()
         await services.live.close()
-        await engine.dispose()
+        await services.close_database()
 
     # No OpenAPI document or docs pages: the API is GraphQL, described by its own schema.
     # Metrics are Prometheus' (/metrics); FastAPI's own OpenTelemetry hooks looked for a

@@ -88,7 +88,7 @@ async def prepare(settings: Settings, people: int, slots: int) -> tuple[list[str
             update(Slot).where(Slot.id.in_(chosen)).values(capacity=3, booked=0, blocked=False)
         )
     tokens = await mint_tokens(Local(app), ids)
-    await app.state.engine.dispose()
+    await app.state.services.close_database()
     return tokens, [to_base64("AppointmentSlot", str(slot)) for slot in chosen]
 
 

@@ -163,7 +163,7 @@ async def capture_statements(
         warm = await client.post("/graphql", json=payload, headers=headers)
         event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
         body = (await client.post("/graphql", json=payload, headers=headers)).json()
-    await app.state.engine.dispose()
+    await app.state.services.close_database()
     assert "errors" not in warm.json(), warm.text
     assert "errors" not in body, body
     return [(re.sub(r"\s+", " ", s), p) for s, p in captured], body
@@ -239,5 +239,5 @@ async def signed_in_with_appointments(settings: Settings) -> str:
             if booked == 3:
                 break
         assert booked == 3, "could not book three appointments"
-    await app.state.engine.dispose()
+    await app.state.services.close_database()
     return str(token)

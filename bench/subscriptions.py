@@ -186,7 +186,7 @@ async def run(count: int, events: int) -> None:
         for client in clients:
             await client.close()
     await services.live.close()
-    await services.engine.dispose()
+    await services.close_database()
 
 
 def main() -> None:

@@ -129,7 +129,7 @@ def remember_connection(session: AsyncSession, connection: Connection) -> None:
     """For a session bound to one connection for its whole life (a request's reads): prepared
     reads then find it, and the asyncpg connection under it, without asking the session."""
     session.info[_CONNECTION] = connection
-    session.info[_DRIVER] = _driver_of(connection)
+    session.info[_DRIVER] = driver_of(connection)
 
 
 async def _connection_of(session: AsyncSession) -> tuple[Connection, Any]:
@@ -139,10 +139,10 @@ async def _connection_of(session: AsyncSession) -> tuple[Connection, Any]:
         return info[_CONNECTION], info[_DRIVER]
     connection = (await session.connection()).sync_connection
     assert connection is not None  # the session has just checked it out
-    return connection, _driver_of(connection)
+    return connection, driver_of(connection)
 
 
-def _driver_of(connection: Connection) -> Any:
+def driver_of(connection: Connection) -> Any:
     """The asyncpg connection under a checked-out SQLAlchemy one, or None on another driver."""
     if connection.dialect.driver != "asyncpg":
         return None

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
-from backend.db.reads import RequestReads
+from backend.db.reads import ReadConnections, RequestReads
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.errors import PhoneNotVerified, RateLimited, Unauthenticated
@@ -47,6 +47,8 @@ class AppServices:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # Requests' read connections, kept open between requests (see `backend.db.reads`).
+    read_connections: ReadConnections
     auth: AuthConfig
     celery: Celery
     answers: AnswerStore
@@ -56,6 +58,11 @@ class AppServices:
     # Signs the API's own download links (see `backend.files.service.download_url`).
     file_link_key: bytes
     live: LiveBus
+
+    async def close_database(self) -> None:
+        """Give the kept read connections back, then close the pool's."""
+        await self.read_connections.close()
+        await self.engine.dispose()
 
 
 class Context(BaseContext):
@@ -75,7 +82,7 @@ class Context(BaseContext):
         self.client_address = client_address
         self.installation_id = installation_id
         self.access_token = access_token
-        self.reads = RequestReads(services.engine)
+        self.reads = RequestReads(services.read_connections)
         self._loader_sets: dict[type[LoaderSet], LoaderSet] = {}
         self._viewer: asyncio.Task[User | None] | None = None
         self._password_checked = False

@@ -29,7 +29,7 @@ async def test_prepared_rows_match_sqlalchemys_for_any_list_length(seeded: Any) 
     async with seeded.sessions() as session:
         expected = (await session.execute(select(*PLACE_COLUMNS).order_by(Place.id))).all()
     ids = [row[0] for row in expected]
-    reads = RequestReads(seeded.app.state.engine)
+    reads = RequestReads(seeded.app.state.services.read_connections)
     try:
         for count in (1, 3, len(ids)):
             async with reads.session() as session:
@@ -67,7 +67,7 @@ async def test_prepared_rows_in_a_unit_of_work_and_seen_by_listeners(seeded: Any
 
 
 async def test_a_missing_value_is_refused_before_anything_runs(seeded: Any) -> None:
-    reads = RequestReads(seeded.app.state.engine)
+    reads = RequestReads(seeded.app.state.services.read_connections)
     try:
         async with reads.session() as session:
             # Compiled on a first, complete call; then a call without `limit`: refused by us on
@@ -91,7 +91,7 @@ async def test_entities_from_prepared_rows_are_as_a_finished_session_leaves_them
     async with seeded.sessions() as session:
         loaded = (await session.scalars(select(Place).order_by(Place.id).limit(2))).all()
         expected = {p.id: {k: getattr(p, k) for k in PLACE_ENTITY.keys} for p in loaded}
-    reads = RequestReads(seeded.app.state.engine)
+    reads = RequestReads(seeded.app.state.services.read_connections)
     try:
         async with reads.session() as session:
             rows = await PLACE_ENTITIES.rows(session, None, {"ids": list(expected)})

@@ -41,7 +41,7 @@ async def client_for(tmp_path: Path, **settings: Any) -> AsyncIterator[httpx.Asy
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://citizen.test") as client:
         yield client
-    await app.state.engine.dispose()
+    await app.state.services.close_database()
 
 
 def unavailable(response: httpx.Response) -> dict[str, Any]:

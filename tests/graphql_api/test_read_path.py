@@ -41,7 +41,12 @@ class Checkouts:
 
 
 @pytest.fixture
-def checkouts(seeded: Any) -> Checkouts:
+async def checkouts(seeded: Any) -> Checkouts:
+    """The pool's checkouts and checkins. No read connection is kept between requests here, so
+    each one a request takes is a checkout, and each one it gives back a checkin."""
+    connections = seeded.app.state.services.read_connections
+    await connections.close()
+    connections.keep = 0
     seen = Checkouts()
     pool = seeded.app.state.engine.sync_engine.pool
 

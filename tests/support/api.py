@@ -76,4 +76,4 @@ async def open_api(settings: Settings) -> AsyncIterator[Api]:
         async with httpx.AsyncClient(transport=transport, base_url="http://citizen.test") as client:
             yield Api(client=client, sql=log, app=app)
     finally:
-        await engine.dispose()
+        await app.state.services.close_database()
