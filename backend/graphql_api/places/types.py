@@ -49,7 +49,6 @@ class PlaceNode(RowNode):
     row: strawberry.Private[PlaceRow]
     kind: PlaceKind
     address: str
-
     distance_meters: float | None = strawberry.field(
         description="Metres from `near`, when the list was searched by distance."
     )
@@ -61,7 +60,7 @@ class PlaceNode(RowNode):
 
     @classmethod
     def from_row(cls, row: PlaceRow) -> Self:
-        return cls(row=row, kind=row.kind, address=row.address, distance_meters=None)
+        return cls.near(row, None)
 
     @classmethod
     def near(cls, row: PlaceRow, distance: float | None) -> Self:
