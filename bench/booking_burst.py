@@ -3,10 +3,12 @@ one API process on PostgreSQL. Exactly three must win; the others must hear "ful
 the same run, one uncontended booking's latency is the yardstick: the burst's p99 is reported
 as a multiple of it.
 
-    python -m bench.booking_burst [--people 200] [--rounds 3] [--baseline CHECKOUT]
+    python -m bench.booking_burst [--people 200] [--rounds 3] [--baseline CHECKOUT] [--floor]
 
 With `--baseline`, a checkout of an earlier release (`git worktree add --detach DIR REV`) serves
-the same database on a second port, and each round runs a burst on both, in turn.
+the same database on a second port, and each round runs a burst on both, in turn. With
+`--floor`, each round also sends the 200 requests to a bare endpoint that runs a refusal's own
+SQL through asyncpg (bench/reference.py): what the burst would take without our layers.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import pickle
 import statistics
 import tempfile
 import time
@@ -24,7 +27,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+import httpx
+from sqlalchemy import event, select, update
 from strawberry.relay import to_base64
 
 from backend.app import create_app
@@ -92,6 +96,35 @@ async def prepare(settings: Settings, people: int, slots: int) -> tuple[list[str
     return tokens, [to_base64("AppointmentSlot", str(slot)) for slot in chosen]
 
 
+async def refusal_statements(settings: Settings, tokens: list[str], slot: str) -> list[Any]:
+    """The SQL one refusal runs, as asyncpg receives it: `slot` is filled by three bookings,
+    then a fourth is refused while the statements are recorded."""
+    app = create_app(settings)
+    captured: list[tuple[str, tuple[Any, ...]]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        captured.append((statement, tuple(parameters or ())))
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+        async def send(token: str) -> Any:
+            body = {
+                "query": BOOK,
+                "variables": {"input": {"slotId": slot, "patient": {"self": True}}},
+            }
+            headers = {"Authorization": f"Bearer {token}"}
+            return (await client.post("/graphql", json=body, headers=headers)).json()
+
+        for token in tokens[:3]:
+            assert not (await send(token)).get("errors")
+        assert (await send(tokens[3]))["errors"][0]["extensions"]["code"] == "CONFLICT"
+        event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
+        assert (await send(tokens[4]))["errors"][0]["extensions"]["code"] == "CONFLICT"
+    await app.state.services.close_database()
+    return captured
+
+
 def booking_request(token: str, slot: str) -> bytes:
     """One phone's whole HTTP request, written before the clock starts."""
     body = json.dumps(
@@ -142,16 +175,54 @@ async def burst_round(
     }
 
 
+async def floor_round(port: int, pid: int, tokens: list[str], uncontended: float) -> dict[str, Any]:
+    """The burst against its floor: each of the same requests answered by a bare endpoint that
+    runs a refusal's statements through asyncpg, on a new connection each."""
+    requests = [raw_http.post("/floor/refusal", b"{}", token, close=True) for token in tokens[6:]]
+    server_cpu = cpu_seconds(pid)
+    burst = await asyncio.gather(*(send_floor(port, request) for request in requests))
+    server_cpu = cpu_seconds(pid) - server_cpu
+    latencies = sorted(burst)
+    p99 = latencies[int(0.99 * (len(latencies) - 1))]
+    return {
+        "burst_p99_ms": round(p99 * 1000, 1),
+        "p99_over_uncontended": round(p99 * 1000 / uncontended, 1),
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / len(burst), 2),
+    }
+
+
+async def send_floor(port: int, request: bytes) -> float:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    status, _ = await raw_http.read_answer(reader)
+    elapsed = time.perf_counter() - started
+    writer.close()
+    assert status == 200, status
+    return elapsed
+
+
 async def run(
-    servers: dict[str, tuple[int, int]], tokens: list[str], slots: list[str], rounds: int
+    servers: dict[str, tuple[int, int]],
+    tokens: list[str],
+    slots: list[str],
+    rounds: int,
+    floor: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    """`rounds` rounds, each server in turn within a round (interleaved); medians at the end."""
+    """`rounds` rounds, each server in turn within a round (interleaved); medians at the end.
+    With `floor`, each round also sends the burst to the floor, measured against that round's
+    uncontended booking of citizen-hub."""
     results: dict[str, list[dict[str, Any]]] = {name: [] for name in servers}
+    if floor is not None:
+        results["floor"] = []
     fresh = iter(range(0, len(slots), 7))
     for _ in range(rounds):
         for name, (port, pid) in servers.items():
             start = next(fresh)
             results[name].append(await burst_round(port, pid, tokens, slots[start : start + 7]))
+        if floor is not None:
+            uncontended = results["citizen-hub"][-1]["uncontended_ms"]
+            results["floor"].append(await floor_round(*floor, tokens, uncontended))
     medians = {
         name: {
             key: statistics.median(r[key] for r in found)
@@ -168,6 +239,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="a checkout of an earlier release")
+    parser.add_argument(
+        "--floor", action="store_true", help="also burst a bare endpoint running a refusal's SQL"
+    )
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="citizen-burst-"))
     url = create_postgres_database()
@@ -177,15 +251,22 @@ def main() -> None:
     try:
         migrate.upgrade(settings)
         tokens, slots = asyncio.run(
-            prepare(settings, args.people + 6, 7 * args.rounds * len(sides))
+            prepare(settings, args.people + 6, 7 * args.rounds * len(sides) + 1)
         )
         env = {"DATABASE_URL": url, "CITIZEN_VAR_DIR": str(scratch), **TOKENS_LAST_AN_HOUR}
+        floor = None
+        if args.floor:
+            captured = asyncio.run(refusal_statements(settings, tokens, slots.pop()))
+            (scratch / "refusal.pickle").write_bytes(pickle.dumps(captured))
+            statements = {"BENCH_STATEMENTS_DIR": str(scratch)}
+            processes.append(serve("bench.reference:create_reference", env | statements, 8103))
+            floor = (8103, processes[-1].pid)
         servers = {}
         for port, (name, checkout) in enumerate(sides.items(), start=8104):
             cwd = {"cwd": checkout.resolve()} if checkout else {}
             processes.append(serve("backend.app:create_app", env, port, **cwd))
             servers[name] = (port, processes[-1].pid)
-        print(json.dumps(asyncio.run(run(servers, tokens, slots, args.rounds)), indent=2))
+        print(json.dumps(asyncio.run(run(servers, tokens, slots, args.rounds, floor)), indent=2))
     finally:
         for process in processes:
             process.terminate()
