@@ -20,6 +20,7 @@ from backend.graphql_api.loaders import HasId
 
 R = TypeVar("R", bound=HasId)
 N = TypeVar("N")
+K = TypeVar("K")
 
 
 def decode_id(global_id: relay.GlobalID, expected_type: str, *, field: str = "id") -> uuid.UUID:
@@ -102,6 +103,18 @@ async def nodes_from(
     """Nodes for ids through a per-request loader: one batch for every id in the request."""
     rows = await loader.load_many(ids)
     return [None if row is None else build(row) for row in rows]
+
+
+async def nodes_by_level(
+    loader: DataLoader[K, R | None], keys: list[K], build: Callable[[R], N]
+) -> list[N | None]:
+    """Nodes for a whole level of parents (see `plans.by_level`), by the loader's own batch
+    function: one read, without a future and the loader's bookkeeping per key."""
+    rows = await loader.load_fn(keys)
+    return [
+        build(row) if row is not None and not isinstance(row, BaseException) else None
+        for row in rows
+    ]
 
 
 async def node_from(

@@ -13,7 +13,14 @@ from strawberry import relay
 
 from backend.graphql_api.context import Info
 from backend.graphql_api.health.loaders import HealthLoaders
-from backend.graphql_api.nodes import RowNode, global_id, node_from, nodes_from, owned
+from backend.graphql_api.nodes import (
+    RowNode,
+    global_id,
+    node_from,
+    nodes_by_level,
+    nodes_from,
+    owned,
+)
 from backend.graphql_api.places.types import GeoPoint
 from backend.graphql_api.plans import by_level
 from backend.health import staff
@@ -158,7 +165,13 @@ class HealthFacilityEdge(relay.Edge[HealthFacilityNode]):
         )
 
     @strawberry.field(description="The earliest bookable slot, of the searched specialty if any.")
-    @by_level(lambda info, edges: _next_slots(info, [edge.view for edge in edges]))
+    @by_level(
+        lambda info, edges: nodes_by_level(
+            HealthLoaders.of(info).next_slot,
+            [(edge.view.id, edge.view.specialty_id) for edge in edges],
+            SlotNode.from_row,
+        )
+    )
     async def next_available_slot(self, info: Info) -> SlotNode | None:
         return await _next_slot(info, self.view)
 
@@ -171,13 +184,6 @@ class HealthFacilityConnection(relay.Connection[HealthFacilityNode]):
 async def _next_slot(info: Info, view: FacilityView) -> SlotNode | None:
     slot = await HealthLoaders.of(info).next_slot.load((view.id, view.specialty_id))
     return SlotNode.from_row(slot) if slot else None
-
-
-async def _next_slots(info: Info, views: list[FacilityView]) -> list[SlotNode | None]:
-    """The next slot of each facility of a page, by the loader's own batch (see `by_level`)."""
-    batch = HealthLoaders.of(info).next_slot.load_fn
-    slots = await batch([(view.id, view.specialty_id) for view in views])
-    return [SlotNode.from_row(slot) if isinstance(slot, SlotRow) else None for slot in slots]
 
 
 @strawberry.type(name="Practitioner", description="A doctor or nurse who sees patients.")
@@ -357,7 +363,13 @@ class AppointmentNode(RowNode):
         )
 
     @strawberry.field
-    @by_level(lambda info, nodes: _facilities(info, [node.row.facility_id for node in nodes]))
+    @by_level(
+        lambda info, nodes: nodes_by_level(
+            HealthLoaders.of(info).facility_by_id,
+            [node.row.facility_id for node in nodes],
+            HealthFacilityNode.from_row,
+        )
+    )
     async def facility(self, info: Info) -> HealthFacilityNode | None:
         return await _facility(info, self.row.facility_id)
 
@@ -443,16 +455,6 @@ class ClosureType(RowNode):
 async def _facility(info: Info, facility_id: uuid.UUID) -> HealthFacilityNode | None:
     loader = HealthLoaders.of(info).facility_by_id
     return await node_from(loader, facility_id, HealthFacilityNode.from_row)
-
-
-async def _facilities(info: Info, ids: list[uuid.UUID]) -> list[HealthFacilityNode | None]:
-    """The facilities of a level of appointments, by the loader's own batch (see `by_level`):
-    the home screen's upcoming appointments without a loader's task and futures."""
-    views = await HealthLoaders.of(info).facility_by_id.load_fn(ids)
-    return [
-        HealthFacilityNode.from_row(view) if isinstance(view, FacilityView) else None
-        for view in views
-    ]
 
 
 async def _practitioner(info: Info, practitioner_id: uuid.UUID | None) -> PractitionerNode | None:
