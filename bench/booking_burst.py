@@ -27,12 +27,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-from sqlalchemy import event, select, update
-from strawberry.relay import to_base64
+from sqlalchemy import select, update
+from strawberry.relay import from_base64, to_base64
 
 from backend.app import create_app
 from backend.db import migrate
+from backend.db.engine import create_engine, create_session_factory
 from backend.db.types import utcnow
 from backend.db.unit_of_work import UnitOfWork
 from backend.health.models import Slot
@@ -40,7 +40,7 @@ from backend.identity.models import User
 from backend.seed.demo import seed_demo
 from backend.settings import Settings
 from bench import raw_http
-from bench.dataset import OPERATIONS, serve
+from bench.dataset import OPERATIONS, capture_statements, serve
 from bench.proc import cpu_seconds
 from tests.support.databases import create_postgres_database, drop_postgres_database
 from tests.support.sessions import mint_tokens
@@ -96,51 +96,47 @@ async def prepare(settings: Settings, people: int, slots: int) -> tuple[list[str
     return tokens, [to_base64("AppointmentSlot", str(slot)) for slot in chosen]
 
 
-async def refusal_statements(settings: Settings, tokens: list[str], slot: str) -> list[Any]:
-    """The SQL one refusal runs, as asyncpg receives it: `slot` is filled by three bookings,
-    then a fourth is refused while the statements are recorded."""
-    app = create_app(settings)
-    captured: list[tuple[str, tuple[Any, ...]]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        captured.append((statement, tuple(parameters or ())))
-
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-
-        async def send(token: str) -> Any:
-            body = {
-                "query": BOOK,
-                "variables": {"input": {"slotId": slot, "patient": {"self": True}}},
-            }
-            headers = {"Authorization": f"Bearer {token}"}
-            return (await client.post("/graphql", json=body, headers=headers)).json()
-
-        for token in tokens[:3]:
-            assert not (await send(token)).get("errors")
-        assert (await send(tokens[3]))["errors"][0]["extensions"]["code"] == "CONFLICT"
-        event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
-        assert (await send(tokens[4]))["errors"][0]["extensions"]["code"] == "CONFLICT"
-    await app.state.services.close_database()
+async def refusal_statements(settings: Settings, token: str, slot: str) -> list[Any]:
+    """The SQL one refusal runs, as asyncpg receives it: `slot` is made full, then booked."""
+    engine = create_engine(settings)
+    async with UnitOfWork(create_session_factory(engine)) as uow:
+        slot_id = uuid.UUID(from_base64(slot)[1])
+        await uow.session.execute(update(Slot).where(Slot.id == slot_id).values(booked=3))
+    await engine.dispose()
+    headers = {"Authorization": f"Bearer {token}"}
+    captured, _ = await capture_statements(
+        settings, booking_body(slot), headers, refused="CONFLICT"
+    )
     return captured
+
+
+def booking_body(slot: str) -> dict[str, Any]:
+    return {"query": BOOK, "variables": {"input": {"slotId": slot, "patient": {"self": True}}}}
 
 
 def booking_request(token: str, slot: str) -> bytes:
     """One phone's whole HTTP request, written before the clock starts."""
-    body = json.dumps(
-        {"query": BOOK, "variables": {"input": {"slotId": slot, "patient": {"self": True}}}}
-    ).encode()
-    return raw_http.post("/graphql", body, token, close=True)
+    return raw_http.post("/graphql", json.dumps(booking_body(slot)).encode(), token, close=True)
 
 
-async def book(port: int, request: bytes) -> tuple[float, str]:
-    """Send one booking on a new connection and read its answer."""
+async def exchange(port: int, request: bytes) -> tuple[float, int, bytes]:
+    """Send one request on a new connection, as a phone would; its latency and answer."""
     started = time.perf_counter()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(request)
     status, body = await raw_http.read_answer(reader)
     elapsed = time.perf_counter() - started
     writer.close()
+    return elapsed, status, body
+
+
+def p99(latencies: list[float]) -> float:
+    return sorted(latencies)[int(0.99 * (len(latencies) - 1))]
+
+
+async def book(port: int, request: bytes) -> tuple[float, str]:
+    """Send one booking and read its outcome."""
+    elapsed, status, body = await exchange(port, request)
     if status != 200:
         return elapsed, f"HTTP {status}"
     errors = json.loads(body).get("errors") or []
@@ -160,15 +156,15 @@ async def burst_round(
     burst = await asyncio.gather(*(book(port, request) for request in requests))
     server_cpu = cpu_seconds(server_pid) - server_cpu
     client_cpu = time.process_time() - client_cpu
-    latencies = sorted(elapsed for elapsed, _ in burst)
-    p99 = latencies[int(0.99 * (len(latencies) - 1))]
+    latencies = [elapsed for elapsed, _ in burst]
+    slowest = p99(latencies)
     uncontended = statistics.median(alone)
     return {
         "uncontended_ms": round(uncontended * 1000, 1),
         "burst_p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "burst_p99_ms": round(p99 * 1000, 1),
-        "burst_max_ms": round(latencies[-1] * 1000, 1),
-        "p99_over_uncontended": round(p99 / uncontended, 1),
+        "burst_p99_ms": round(slowest * 1000, 1),
+        "burst_max_ms": round(max(latencies) * 1000, 1),
+        "p99_over_uncontended": round(slowest / uncontended, 1),
         "outcomes": dict(Counter(outcome for _, outcome in burst)),
         "server_cpu_ms_per_booking": round(server_cpu * 1000 / len(burst), 2),
         "client_cpu_ms_per_booking": round(client_cpu * 1000 / len(burst), 2),
@@ -180,26 +176,15 @@ async def floor_round(port: int, pid: int, tokens: list[str], uncontended: float
     runs a refusal's statements through asyncpg, on a new connection each."""
     requests = [raw_http.post("/floor/refusal", b"{}", token, close=True) for token in tokens[6:]]
     server_cpu = cpu_seconds(pid)
-    burst = await asyncio.gather(*(send_floor(port, request) for request in requests))
+    burst = await asyncio.gather(*(exchange(port, request) for request in requests))
     server_cpu = cpu_seconds(pid) - server_cpu
-    latencies = sorted(burst)
-    p99 = latencies[int(0.99 * (len(latencies) - 1))]
+    assert all(status == 200 for _, status, _ in burst)
+    slowest = p99([elapsed for elapsed, _, _ in burst])
     return {
-        "burst_p99_ms": round(p99 * 1000, 1),
-        "p99_over_uncontended": round(p99 * 1000 / uncontended, 1),
+        "burst_p99_ms": round(slowest * 1000, 1),
+        "p99_over_uncontended": round(slowest * 1000 / uncontended, 1),
         "server_cpu_ms_per_request": round(server_cpu * 1000 / len(burst), 2),
     }
-
-
-async def send_floor(port: int, request: bytes) -> float:
-    started = time.perf_counter()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(request)
-    status, _ = await raw_http.read_answer(reader)
-    elapsed = time.perf_counter() - started
-    writer.close()
-    assert status == 200, status
-    return elapsed
 
 
 async def run(
@@ -256,7 +241,7 @@ def main() -> None:
         env = {"DATABASE_URL": url, "CITIZEN_VAR_DIR": str(scratch), **TOKENS_LAST_AN_HOUR}
         floor = None
         if args.floor:
-            captured = asyncio.run(refusal_statements(settings, tokens, slots.pop()))
+            captured = asyncio.run(refusal_statements(settings, tokens[0], slots.pop()))
             (scratch / "refusal.pickle").write_bytes(pickle.dumps(captured))
             statements = {"BENCH_STATEMENTS_DIR": str(scratch)}
             processes.append(serve("bench.reference:create_reference", env | statements, 8103))

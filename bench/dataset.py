@@ -150,8 +150,11 @@ async def capture_statements(
     settings: Settings,
     payload: dict[str, Any],
     headers: dict[str, str] | None = None,
+    *,
+    refused: str | None = None,
 ) -> tuple[list[tuple[str, tuple[Any, ...]]], Any]:
-    """The SQL the API runs for one request, with its parameters, as asyncpg receives them."""
+    """The SQL the API runs for one request, with its parameters, as asyncpg receives them:
+    an answer without errors, or, with `refused`, one refused with that code."""
     app = create_app(settings)
     captured: list[tuple[str, tuple[Any, ...]]] = []
 
@@ -164,8 +167,9 @@ async def capture_statements(
         event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
         body = (await client.post("/graphql", json=payload, headers=headers)).json()
     await app.state.services.close_database()
-    assert "errors" not in warm.json(), warm.text
-    assert "errors" not in body, body
+    for answer in (warm.json(), body):
+        codes = [error["extensions"]["code"] for error in answer.get("errors") or ()]
+        assert codes == ([refused] if refused else []), answer
     return [(re.sub(r"\s+", " ", s), p) for s, p in captured], body
 
 
